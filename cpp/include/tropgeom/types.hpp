@@ -1,0 +1,53 @@
+// The numeric policy of tropgeom, stated once.
+//
+// Every combinatorial decision is made on exact rationals.  A float64 weight is a dyadic rational and
+// converts without loss, so "exact" means exact for the network the user handed over.  Floats appear
+// only in filters whose doubtful outcomes are re-decided exactly.
+#pragma once
+
+#include <gmpxx.h>
+
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tropgeom {
+
+using Rational = mpq_class;
+using Integer = mpz_class;
+using Vec = std::vector<Rational>;
+
+// Dense row-major rational matrix; small and explicit on purpose (rows are the unit of work).
+struct Matrix {
+  std::size_t rows = 0, cols = 0;
+  std::vector<Rational> data;
+
+  Matrix() = default;
+  Matrix(std::size_t r, std::size_t c) : rows(r), cols(c), data(r * c) {}
+  Rational& operator()(std::size_t i, std::size_t j) { return data[i * cols + j]; }
+  const Rational& operator()(std::size_t i, std::size_t j) const { return data[i * cols + j]; }
+  const Rational* row(std::size_t i) const { return data.data() + i * cols; }
+  void append_row(const Rational* r, std::size_t n);
+};
+
+// Exact rank by Gaussian elimination over Q.
+std::size_t rank(const Matrix& M);
+
+// Errors the bindings translate to tropgeom.errors (see cpp/bindings/errors.cpp).
+struct InputError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+struct InternalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Thrown by long loops when the caller's cancel hook says stop (Ctrl-C, budget).
+struct Cancelled : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Polled by long loops; returns true to stop.  Set by the bindings (Ctrl-C) or by budgets.
+using CancelHook = std::function<bool()>;
+
+}  // namespace tropgeom

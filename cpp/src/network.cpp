@@ -1,0 +1,63 @@
+#include "tropgeom/network.hpp"
+
+namespace tropgeom {
+
+std::size_t Network::num_hidden_neurons() const {
+  std::size_t n = 0;
+  for (const auto& L : layers)
+    if (L.relu) n += L.out;
+  return n;
+}
+
+void Network::validate() const {
+  if (layers.empty()) throw InputError("network has no layers");
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const Layer& L = layers[l];
+    const std::string name = "layer " + std::to_string(l + 1);
+    if (L.out == 0 || L.in == 0) throw InputError(name + " has an empty weight matrix");
+    if (L.W.size() != L.out * L.in) throw InputError(name + " weight has the wrong number of entries");
+    if (L.b.size() != L.out) throw InputError(name + " bias has the wrong length");
+    if (l > 0 && L.in != layers[l - 1].out)
+      throw InputError(name + " takes " + std::to_string(L.in) + " inputs; layer " + std::to_string(l) +
+                       " gives " + std::to_string(layers[l - 1].out));
+  }
+}
+
+namespace {
+// Pre-activations of one layer at x.
+Vec affine(const Layer& L, const Vec& x) {
+  Vec z(L.b);
+  for (std::size_t i = 0; i < L.out; ++i)
+    for (std::size_t j = 0; j < L.in; ++j) z[i] += L.W[i * L.in + j] * x[j];
+  return z;
+}
+}  // namespace
+
+Vec Network::forward(const Vec& x) const {
+  if (x.size() != input_dim()) throw InputError("point has dimension " + std::to_string(x.size()) + "; expected " + std::to_string(input_dim()));
+  Vec h = x;
+  for (const auto& L : layers) {
+    h = affine(L, h);
+    if (L.relu)
+      for (auto& v : h)
+        if (sgn(v) < 0) v = 0;
+  }
+  return h;
+}
+
+std::vector<int> Network::pre_activation_signs(const Vec& x) const {
+  if (x.size() != input_dim()) throw InputError("point has dimension " + std::to_string(x.size()) + "; expected " + std::to_string(input_dim()));
+  std::vector<int> s;
+  Vec h = x;
+  for (const auto& L : layers) {
+    if (!L.relu) break;
+    h = affine(L, h);
+    for (auto& v : h) {
+      s.push_back(sgn(v));
+      if (sgn(v) < 0) v = 0;
+    }
+  }
+  return s;
+}
+
+}  // namespace tropgeom

@@ -1,0 +1,16 @@
+"""tropgeom: exact polyhedral and tropical geometry of ReLU networks.
+
+The heavy geometry runs in a C++ core on CGAL's exact number types (``tropgeom._core``); tight
+float64 loops run in Cython (``tropgeom._kernels``).  Counts and combinatorics are exact.
+"""
+from .bounds import Bound, Bounds, bounds
+from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
+from .lp import LPResult, Polyhedron
+from .network import Network
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
+    "TropgeomError", "InputError", "BudgetExceeded", "InternalError",
+]

@@ -1,0 +1,184 @@
+"""Known bounds on the number of linear regions of a fully connected ReLU network.
+
+An architecture is ``(n_0, n_1, ..., n_{L-1}, n_out)``: input dimension ``d = n_0``, hidden widths
+``n_1 .. n_{L-1}`` and the output width, which has no ReLU and therefore never counts.  All values are
+exact Python ints.
+
+``zaslavsky`` (one hidden layer only; exact for hyperplanes in general position)
+    ``sum_{j=0..d} C(n_1, j)`` -- the number of regions of ``n_1`` hyperplanes in general position in
+    ``R^d``; T. Zaslavsky, "Facing up to arrangements", Mem. AMS 154 (1975).
+``zhang2018`` (upper; needs every hidden width ``n_l >= d``)
+    ``prod_l sum_{i=0..d} C(n_l, i)``; L. Zhang, G. Naitzat, L.-H. Lim, "Tropical geometry of deep
+    neural networks", ICML 2018, Thm 6.3.
+``serra2018`` (upper; always holds)
+    ``sum_{(j_1..j_L) in J} prod_l C(n_l, j_l)`` with
+    ``J = {0 <= j_l <= min(n_0, n_1 - j_1, ..., n_{l-1} - j_{l-1}, n_l)}``; T. Serra, C. Tjandraatmadja,
+    S. Ramalingam, "Bounding and counting linear regions of deep neural networks", ICML 2018, Thm 1.
+``montufar2014`` (lower; needs every hidden width ``n_l >= d``)
+    ``(prod_{l=1..L-2} floor(n_l / n_0))^{n_0} * sum_{j=0..n_0} C(n_{L-1}, j)``; G. Montufar,
+    R. Pascanu, K. Cho, Y. Bengio, "On the number of linear regions of deep neural networks",
+    NeurIPS 2014.
+``trivial_lower`` (lower; always holds)
+    ``1``.
+
+With no hidden layer the network is affine and the only entry is ``trivial`` (value 1).
+"""
+from __future__ import annotations
+
+import numbers
+import operator
+from dataclasses import asdict, dataclass
+from math import comb, prod
+from typing import Any, Dict, Sequence, Tuple
+
+from .errors import InputError
+
+__all__ = ["Bound", "Bounds", "bounds"]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One bound: its ``value`` is meaningful as a bound only when ``holds`` is true."""
+
+    name: str
+    kind: str  # "upper", "lower" or "exact-if-general-position"
+    value: int
+    holds: bool
+    condition: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """All known bounds for one architecture, in a fixed order."""
+
+    architecture: Tuple[int, ...]
+    entries: Tuple[Bound, ...]
+
+    @property
+    def upper(self) -> int:
+        """Smallest upper bound that holds (an exact-if-general-position count is an upper bound)."""
+        return min(b.value for b in self.entries if b.holds and b.kind != "lower")
+
+    @property
+    def lower(self) -> int:
+        """Largest lower bound that holds; at least 1."""
+        return max([1] + [b.value for b in self.entries if b.holds and b.kind == "lower"])
+
+    def __getitem__(self, name: str) -> Bound:
+        for b in self.entries:
+            if b.name == name:
+                return b
+        raise KeyError(f"no bound named {name!r}; have {[b.name for b in self.entries]}")
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "architecture": list(self.architecture),
+            "upper": self.upper,
+            "lower": self.lower,
+            "entries": [asdict(b) for b in self.entries],
+        }
+
+    def __str__(self) -> str:
+        rows = [("name", "kind", "value", "holds", "condition")]
+        rows += [(b.name, b.kind, str(b.value), "yes" if b.holds else "no", b.condition)
+                 for b in self.entries]
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = [f"Bounds for architecture {self.architecture}"]
+        for r in rows:
+            # values are right-aligned so digit counts line up
+            cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].rjust(widths[2]),
+                     r[3].ljust(widths[3]), r[4]]
+            lines.append("  ".join(cells).rstrip())
+        return "\n".join(lines)
+
+
+def _entry(i: int, x: Any) -> int:
+    where = f"architecture entry {i} (n_{i}{', the input dimension' if i == 0 else ''})"
+    layer = i if i > 0 else None
+    # bool is an int subclass (and numpy bools refuse __index__), so reject them explicitly
+    if isinstance(x, bool) or type(x).__name__ in ("bool", "bool_"):
+        raise InputError(f"{where} is a bool ({x!r}); widths must be positive integers",
+                         layer=layer, index=i)
+    try:
+        v = operator.index(x)
+    except TypeError:
+        if isinstance(x, numbers.Real) and float(x).is_integer():
+            v = int(x)
+        else:
+            raise InputError(f"{where} is {x!r} ({type(x).__name__}); widths must be positive "
+                             "integers", layer=layer, index=i) from None
+    if v <= 0:
+        raise InputError(f"{where} is {v}; widths must be positive integers", layer=layer, index=i)
+    return v
+
+
+def _validate(architecture: Any) -> Tuple[int, ...]:
+    if hasattr(architecture, "architecture"):
+        architecture = architecture.architecture
+    if isinstance(architecture, (str, bytes)):
+        raise InputError(f"architecture must be a sequence of integers, got a string {architecture!r}")
+    try:
+        raw = tuple(architecture)
+    except TypeError:
+        raise InputError("architecture must be a sequence of integers, got "
+                         f"{type(architecture).__name__}") from None
+    if len(raw) < 2:
+        raise InputError(f"architecture has {len(raw)} entr{'y' if len(raw) == 1 else 'ies'}; it "
+                         "needs at least 2 (input dimension and output width)")
+    return tuple(_entry(i, x) for i, x in enumerate(raw))
+
+
+def _zaslavsky(d: int, n: int) -> int:
+    return sum(comb(n, j) for j in range(d + 1))
+
+
+def _serra(d: int, widths: Sequence[int]) -> int:
+    # Dynamic programming over the running minimum m = min(n_0, n_1 - j_1, ..., n_l - j_l), which
+    # alone decides the admissible j_{l+1}; it takes at most d + 1 values, so the cost is
+    # O(L * d^2) big-int operations instead of enumerating J.
+    counts = {d: 1}
+    for n in widths:
+        nxt: Dict[int, int] = {}
+        for m, c in counts.items():
+            for j in range(min(m, n) + 1):
+                key = min(m, n - j)
+                nxt[key] = nxt.get(key, 0) + c * comb(n, j)
+        counts = nxt
+    return sum(counts.values())
+
+
+def bounds(architecture: Any) -> Bounds:
+    """Known bounds on the number of linear regions of a ReLU network with this architecture.
+
+    ``architecture`` is ``(d, n_1, ..., n_{L-1}, n_out)`` or any object with such an
+    ``.architecture`` attribute.  Raises :class:`InputError` on malformed input.
+    """
+    arch = _validate(architecture)
+    d, hidden = arch[0], arch[1:-1]
+    if not hidden:
+        return Bounds(arch, (Bound("trivial", "upper", 1, True, "no hidden layer: the network is affine",
+                                   "trivial"),))
+    wide = all(n >= d for n in hidden)
+    entries = []
+    if len(hidden) == 1:
+        entries.append(Bound(
+            "zaslavsky", "exact-if-general-position", _zaslavsky(d, hidden[0]), True,
+            "exactly one hidden layer (exact when the hyperplanes are in general position)",
+            "Zaslavsky, Facing up to arrangements, Mem. AMS 154 (1975)"))
+    entries.append(Bound(
+        "zhang2018", "upper", prod(_zaslavsky(d, n) for n in hidden), wide,
+        "all hidden widths n_l >= d",
+        "Zhang, Naitzat, Lim, Tropical geometry of deep neural networks, ICML 2018, Thm 6.3"))
+    entries.append(Bound(
+        "serra2018", "upper", _serra(d, hidden), True, "always",
+        "Serra, Tjandraatmadja, Ramalingam, Bounding and counting linear regions of deep neural "
+        "networks, ICML 2018, Thm 1"))
+    entries.append(Bound(
+        "montufar2014", "lower",
+        prod(n // d for n in hidden[:-1]) ** d * _zaslavsky(d, hidden[-1]), wide,
+        "all hidden widths n_l >= d",
+        "Montufar, Pascanu, Cho, Bengio, On the number of linear regions of deep neural networks, "
+        "NeurIPS 2014"))
+    entries.append(Bound("trivial_lower", "lower", 1, True, "always", "trivial"))
+    return Bounds(arch, tuple(entries))

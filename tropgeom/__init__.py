@@ -7,10 +7,11 @@ from .bounds import Bound, Bounds, bounds
 from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
 from .lp import LPResult, Polyhedron
 from .network import Network
+from .regions import Box, Polytope, RegionSet, count_regions, regions
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
+    "Network", "regions", "count_regions", "RegionSet", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
     "TropgeomError", "InputError", "BudgetExceeded", "InternalError",
 ]

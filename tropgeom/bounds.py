@@ -4,6 +4,10 @@ An architecture is ``(n_0, n_1, ..., n_{L-1}, n_out)``: input dimension ``d = n_
 ``n_1 .. n_{L-1}`` and the output width, which has no ReLU and therefore never counts.  All values are
 exact Python ints.
 
+Upper bounds hold for every choice of weights.  The lower bound (Montufar et al.) is a bound on the
+*maximum* number of regions over all weights of the architecture: some network of that shape has at
+least that many regions; a given (e.g. randomly initialised) network usually has far fewer.
+
 ``zaslavsky`` (one hidden layer only; exact for hyperplanes in general position)
     ``sum_{j=0..d} C(n_1, j)`` -- the number of regions of ``n_1`` hyperplanes in general position in
     ``R^d``; T. Zaslavsky, "Facing up to arrangements", Mem. AMS 154 (1975).
@@ -62,7 +66,7 @@ class Bounds:
 
     @property
     def lower(self) -> int:
-        """Largest lower bound that holds; at least 1."""
+        """Largest lower bound that holds, on the maximum over all weights; at least 1."""
         return max([1] + [b.value for b in self.entries if b.holds and b.kind == "lower"])
 
     def __getitem__(self, name: str) -> Bound:

@@ -69,7 +69,7 @@ class ProgramBuilder {
 
   Solution solve() {
     // Make sure every variable exists even when no row mentions it.
-    if (n_ > 0) lp_.set_c(static_cast<int>(n_ - 1), lp_.get_c()[n_ - 1]);
+    if (n_ > 0 && static_cast<std::size_t>(lp_.get_n()) < n_) lp_.set_c(static_cast<int>(n_ - 1), 0);
     return CGAL::solve_linear_program(lp_, LPExact());
   }
 

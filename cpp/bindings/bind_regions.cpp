@@ -1,0 +1,120 @@
+// Region enumeration: the C++ result stays alive behind an opaque handle with lazy, columnar accessors.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "convert.hpp"
+#include "tropgeom/regions.hpp"
+
+namespace py = pybind11;
+using namespace tropgeom;
+using namespace tropgeom::py_convert;
+
+namespace {
+
+const Region& at(const RegionResult& r, py::ssize_t i) {
+  if (i < 0) i += static_cast<py::ssize_t>(r.regions.size());
+  if (i < 0 || i >= static_cast<py::ssize_t>(r.regions.size()))
+    throw py::index_error("region index " + std::to_string(i) + " out of range");
+  return r.regions[i];
+}
+
+py::ssize_t S(std::size_t n) { return static_cast<py::ssize_t>(n); }
+
+}  // namespace
+
+void bind_regions(py::module_& m) {
+  py::class_<RegionResult>(m, "RegionResult", "Exact regions held by the core (use tropgeom.RegionSet).")
+      .def_readonly("count", &RegionResult::count)
+      .def_readonly("complete", &RegionResult::complete)
+      .def_readonly("stop_reason", &RegionResult::stop_reason)
+      .def_property_readonly("stored", [](const RegionResult& r) { return r.regions.size(); })
+      .def_property_readonly("stats", [](const RegionResult& r) {
+        py::dict s;
+        s["lps"] = r.stats.lps;
+        s["witness_splits"] = r.stats.witness_splits;
+        s["cells"] = r.stats.cells;
+        return s;
+      })
+      .def("patterns", [](const RegionResult& r, std::size_t hidden) {
+            py::array_t<std::uint8_t> out({S(r.regions.size()), S(hidden)});
+            auto* p = out.mutable_data();
+            for (std::size_t i = 0; i < r.regions.size(); ++i)
+              std::copy(r.regions[i].pattern.begin(), r.regions[i].pattern.end(), p + i * hidden);
+            return out;
+          }, py::arg("hidden"), "(regions, hidden) uint8: 1 where the neuron is active.")
+      .def("points", [](const RegionResult& r, std::size_t d, bool exact) -> py::array {
+            Vec all;
+            all.reserve(r.regions.size() * d);
+            for (const auto& reg : r.regions) all.insert(all.end(), reg.point.begin(), reg.point.end());
+            std::vector<py::ssize_t> shape{S(r.regions.size()), S(d)};
+            return exact ? to_fraction_array(all, shape) : py::array(to_float_array(all, shape));
+          }, py::arg("d"), py::arg("exact"))
+      .def("halfspaces", [](const RegionResult& r, py::ssize_t i, bool irredundant) {
+            const Region& reg = at(r, i);
+            std::vector<std::size_t> rows;
+            if (irredundant) {
+              Polyhedron P(reg.A.cols);
+              P.A = reg.A;
+              P.b = reg.b;
+              py::gil_scoped_release nogil;
+              rows = irredundant_inequalities(P);
+            } else {
+              for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
+            }
+            Vec A, b;
+            std::vector<int> neuron;
+            for (std::size_t k : rows) {
+              A.insert(A.end(), reg.A.row(k), reg.A.row(k) + reg.A.cols);
+              b.push_back(reg.b[k]);
+              neuron.push_back(reg.row_neuron[k]);
+            }
+            return py::make_tuple(to_fraction_array(A, {S(rows.size()), S(reg.A.cols)}),
+                                  to_fraction_array(b, {S(rows.size())}), neuron);
+          }, py::arg("i"), py::arg("irredundant") = true,
+          "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).")
+      .def("affine_map", [](const RegionResult& r, py::ssize_t i) {
+            const Region& reg = at(r, i);
+            return py::make_tuple(to_fraction_array(reg.J.data, {S(reg.J.rows), S(reg.J.cols)}),
+                                  to_fraction_array(reg.c, {S(reg.c.size())}));
+          }, py::arg("i"), "(J, c): the network is x -> J x + c on region i, exactly.")
+      .def("is_bounded", [](const RegionResult& r) {
+            std::vector<bool> out(r.regions.size());
+            py::gil_scoped_release nogil;
+            for (std::size_t i = 0; i < r.regions.size(); ++i) out[i] = is_bounded(r.regions[i]);
+            return out;
+          })
+      .def("adjacency", [](const RegionResult& r, const Network& net, int threads) {
+            py::gil_scoped_release nogil;
+            return adjacency(net, r.regions, threads);
+          }, py::arg("net"), py::arg("threads") = 1, "Sorted pairs (i, j), i < j, of regions sharing a facet.");
+
+  m.def("enumerate_regions",
+        [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,
+           bool keep_geometry, std::optional<std::function<void(std::size_t)>> progress) {
+          Polyhedron domain(net.input_dim());
+          domain.A = to_matrix(A, net.input_dim());
+          domain.b = to_rationals(b);
+          RegionOptions opt;
+          opt.max_regions = max_regions;
+          opt.max_seconds = max_seconds;
+          opt.threads = threads;
+          opt.keep_geometry = keep_geometry;
+          // Ctrl-C: polled from the calling thread only; the KeyboardInterrupt becomes a stop reason.
+          opt.cancel = [] {
+            py::gil_scoped_acquire gil;
+            if (PyErr_CheckSignals() == 0) return false;
+            PyErr_Clear();
+            return true;
+          };
+          if (progress) {
+            opt.progress = [cb = *progress](std::size_t n) {
+              py::gil_scoped_acquire gil;
+              cb(n);
+            };
+          }
+          py::gil_scoped_release nogil;
+          return enumerate_regions(net, domain, opt);
+        },
+        py::arg("net"), py::arg("A"), py::arg("b"), py::arg("max_regions") = 0, py::arg("max_seconds") = 0.0,
+        py::arg("threads") = 1, py::arg("keep_geometry") = true, py::arg("progress") = py::none());
+}

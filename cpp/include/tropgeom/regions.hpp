@@ -1,0 +1,67 @@
+// Exact enumeration of the activation regions of a ReLU network over R^d or a polyhedral domain.
+//
+// Cells are refined neuron by neuron, depth first.  A neuron splits a cell iff its pre-activation
+// (affine on the cell) takes both signs in the cell's interior.  That is decided exactly: by its
+// sign at the cell's stored interior point, by stored witness points of the cell's closure, or by one
+// exact LP.  Children get interior points from the LP optimum or a ratio test, never another LP.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "tropgeom/lp.hpp"
+#include "tropgeom/network.hpp"
+
+namespace tropgeom {
+
+struct Region {
+  std::vector<std::uint8_t> pattern;  // one byte per hidden neuron (layer order): 1 active, 0 not
+  Matrix A;                           // the region is {x : A x <= b} (rows may be redundant)
+  Vec b;
+  std::vector<int> row_neuron;        // hidden-neuron index that made each row; -1 for domain rows
+  Vec point;                          // exact point strictly inside
+  Matrix J;                           // the network on the region: x -> J x + c
+  Vec c;
+};
+
+struct RegionOptions {
+  std::size_t max_regions = 0;  // 0: no limit; otherwise stop after this many (budget)
+  double max_seconds = 0;       // 0: no limit (wall clock)
+  int threads = 1;
+  bool keep_geometry = true;    // false: count only (regions vector stays empty)
+  CancelHook cancel;            // polled by the calling thread; true stops the run
+  std::function<void(std::size_t)> progress;  // called by the calling thread with the count so far
+};
+
+struct RegionStats {
+  std::size_t lps = 0;             // exact LPs solved
+  std::size_t witness_splits = 0;  // splits proven by a stored point, no LP
+  std::size_t cells = 0;           // cells processed (internal nodes included)
+};
+
+struct RegionResult {
+  std::vector<Region> regions;
+  std::size_t count = 0;
+  bool complete = true;
+  std::string stop_reason;  // "", "max_regions", "max_seconds", "interrupted"
+  RegionStats stats;
+};
+
+// domain: {x : A x <= b}; zero rows means all of R^d.  Throws InputError if it is not full-dimensional.
+RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, const RegionOptions& opt);
+
+// The activation pattern met just past x in direction u: each hidden neuron's state at x + eps u for
+// infinitesimal eps > 0, decided exactly (value first, then directional derivative; zero on both is
+// inactive, as in the enumeration).
+std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, const Vec& u);
+
+// Region i is bounded: its recession cone {y : A y <= 0} is {0}.
+bool is_bounded(const Region& r);
+
+// Pairs i < j of regions sharing a facet: from the relative interior of each irredundant facet of
+// region i made by a neuron, step outwards (pattern_towards) and look the pattern up.
+std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, const std::vector<Region>& regions,
+                                                            int threads = 1);
+
+}  // namespace tropgeom

@@ -1,0 +1,132 @@
+"""The ``tropgeom`` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import List, Optional
+
+from .errors import TropgeomError
+
+
+def _architecture(text: str) -> List[int]:
+    try:
+        return [int(t) for t in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated widths like 2,16,16,1; got {text!r}")
+
+
+def _emit(obj, as_json: bool, text: str) -> None:
+    print(json.dumps(obj, indent=2) if as_json else text)
+
+
+def cmd_bounds(args) -> None:
+    from .bounds import bounds
+    b = bounds(args.architecture)
+    _emit(b.as_dict(), args.json, str(b))
+
+
+def cmd_info(args) -> None:
+    from .bounds import bounds
+    from .network import Network
+    net = Network.load(args.network)
+    info = net.info()
+    info["bounds"] = bounds(net).as_dict()
+    text = (f"{args.network}: {net!r}\n  layers {info['layers']}, hidden neurons {info['hidden_neurons']}, "
+            f"parameters {info['parameters']}, rationalized {info['rationalized']}\n"
+            f"  regions: at most {bounds(net).upper} for any weights; maximum over weights >= {bounds(net).lower}")
+    _emit(info, args.json, text)
+
+
+def _load_polytope(path: str):
+    import numpy as np
+    from .errors import InputError
+    from .regions import Polytope
+    if path.endswith(".npz"):
+        with np.load(path) as z:
+            if "A" not in z.files or "b" not in z.files:
+                raise InputError(f"{path} needs keys A and b ({{x : A x <= b}})")
+            return Polytope(z["A"], z["b"])
+    rows = np.atleast_2d(np.loadtxt(path, delimiter="," if path.endswith(".csv") else None))
+    return Polytope(rows[:, :-1], rows[:, -1])
+
+
+def cmd_regions(args) -> None:
+    import time
+    from .errors import BudgetExceeded
+    from .network import Network
+    from .regions import Box, regions
+    net = Network.load(args.network)
+    domain = Box(args.box[0], args.box[1]) if args.box else (_load_polytope(args.polytope) if args.polytope else None)
+    kind = "linear" if args.linear else "activation"
+    t = time.perf_counter()
+    try:
+        rs = regions(net, domain, kind=kind, max_regions=args.max_regions, max_seconds=args.max_seconds,
+                     threads=args.threads)
+    except BudgetExceeded as e:
+        rs = e.partial
+        print(f"budget: {e}", file=sys.stderr)
+    dt = time.perf_counter() - t
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(rs.to_json())
+    b = rs.bounds()
+    where = "R^%d" % net.input_dim if domain is None else repr(domain)
+    print(f"{rs.count} {kind} regions{'' if rs.complete else ' (partial)'} of {net!r} on {where} "
+          f"in {dt:.2f} s")
+    print(f"architecture bounds: at most {b.upper} regions for any weights (count / bound = "
+          f"{rs.count / b.upper:.3g}); the maximum over weights is at least {b.lower}")
+    print(b)
+
+
+def cmd_demo(args) -> None:
+    from .demo import main as demo
+    demo()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tropgeom", description="Exact geometry of ReLU networks.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("bounds", help="known bounds on the number of linear regions of an architecture")
+    s.add_argument("architecture", type=_architecture, help="d,n1,...,n_out, e.g. 2,16,16,1")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_bounds)
+
+    s = sub.add_parser("info", help="describe a network stored as .npz (W1, b1, W2, b2, ...)")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_info)
+
+    s = sub.add_parser("regions", help="exact count of the activation (or linear) regions of a network")
+    s.add_argument("network", help="path to the .npz file")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="restrict to the box [LO, HI]^d")
+    g.add_argument("--polytope", metavar="FILE", help="restrict to {x : A x <= b}: .npz with A, b, or rows 'a_1 .. a_d b'")
+    s.add_argument("--linear", action="store_true", help="count linear regions (merge equal affine maps)")
+    s.add_argument("--json", metavar="OUT", help="write the regions as JSON to OUT")
+    s.add_argument("--max-regions", type=int, default=None, help="stop after N regions")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    s.set_defaults(func=cmd_regions)
+
+    s = sub.add_parser("demo", help="count the regions of the bundled example network")
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except TropgeomError as e:
+        print(f"{type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

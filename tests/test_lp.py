@@ -418,3 +418,52 @@ def test_row_index_out_of_range():
 def test_input_error_is_value_error():
     assert issubclass(tropgeom.InputError, ValueError)
     assert issubclass(tropgeom.InputError, tropgeom.TropgeomError)
+
+
+# --- a degenerate LP on which the exact solver does not terminate -----------------------------------
+
+_CYCLING_SCRIPT = """
+import numpy as np
+from tropgeom import Polyhedron
+A = np.array([[-0.3, 1.7, -2.0, -0.5, 1.0], [-0.9, -0.5, -0.4, 1.0, 0.0], [-0.4, -0.6, 0.0, -1.0, 0.7],
+              [-0.57, -1.43, -0.48, 1.0, -2.0], [-0.24, -2.0, 0.18, -0.75, -2.0], [-0.1, -1.82, -0.1, -1.16, 0.0],
+              [-1.0, 1.0, 0.5, -1.0, 3.0], [-1.1, 1.0, 0.5, 1.0, 0.0], [-1.0, 1.7, 1.6, 0.0, -1.0],
+              [-1.0, -1.73, 0.4, -1.0, 0.8], [-1.0, 0.4, 1.0, 0.3, -1.0]])
+c = np.array([-1.7, -0.8, 0.3, 0.68, 0.8])
+# 11 half-spaces through the origin (a cone) cut by the box [-1, 1]^5
+A = np.vstack([A, np.eye(5), -np.eye(5)])
+b = np.concatenate([np.zeros(11), np.ones(10)])
+r = Polyhedron(A, b).maximize(c)
+print(r.status, float(r.value))
+"""
+
+
+def _cycling_reference():
+    linprog = pytest.importorskip("scipy.optimize").linprog
+    A = np.array([[-0.3, 1.7, -2.0, -0.5, 1.0], [-0.9, -0.5, -0.4, 1.0, 0.0], [-0.4, -0.6, 0.0, -1.0, 0.7],
+                  [-0.57, -1.43, -0.48, 1.0, -2.0], [-0.24, -2.0, 0.18, -0.75, -2.0],
+                  [-0.1, -1.82, -0.1, -1.16, 0.0], [-1.0, 1.0, 0.5, -1.0, 3.0], [-1.1, 1.0, 0.5, 1.0, 0.0],
+                  [-1.0, 1.7, 1.6, 0.0, -1.0], [-1.0, -1.73, 0.4, -1.0, 0.8], [-1.0, 0.4, 1.0, 0.3, -1.0]])
+    c = np.array([-1.7, -0.8, 0.3, 0.68, 0.8])
+    A = np.vstack([A, np.eye(5), -np.eye(5)])
+    b = np.concatenate([np.zeros(11), np.ones(10)])
+    ref = linprog(-c, A_ub=A, b_ub=b, bounds=[(None, None)] * 5, method="highs")
+    assert ref.status == 0
+    return -ref.fun
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: CGAL's default pricing cycles on this degenerate LP once rows are "
+                   "scaled to integers (ProgramBuilder -> Gmpz input); maximize() never returns (Bland pricing "
+                   "solves it at once)")
+def test_degenerate_lp_terminates():
+    import subprocess
+    import sys
+    expected = _cycling_reference()                     # about 0.36348
+    try:
+        r = subprocess.run([sys.executable, "-c", _CYCLING_SCRIPT], capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("maximize() did not return within 10 s (a solve of this size takes milliseconds)")
+    assert r.returncode == 0, r.stderr[-2000:]
+    status, value = r.stdout.split()
+    assert status == "optimal"
+    assert float(value) == pytest.approx(expected, rel=1e-7)

@@ -31,6 +31,7 @@ void bind_regions(py::module_& m) {
       .def_property_readonly("stats", [](const RegionResult& r) {
         py::dict s;
         s["lps"] = r.stats.lps;
+        s["float_lps"] = r.stats.float_lps;
         s["witness_splits"] = r.stats.witness_splits;
         s["cells"] = r.stats.cells;
         return s;

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+
+#include "float_lp.hpp"
 
 namespace tropgeom {
 namespace {
@@ -25,6 +28,7 @@ Rational dot(const Rational* a, const Vec& x) {
 struct LayerMap {
   Matrix G;
   Vec e;
+  std::vector<double> Gf, ef;  // float copies for the LP filter
 };
 
 // A cell waiting for neurons `neuron..` of layer `layer`.
@@ -32,7 +36,9 @@ struct Task {
   std::size_t layer = 0, neuron = 0;
   Polyhedron P;
   std::vector<int> row_neuron;
+  flp::Rows rows;                           // P's rows in float, for the LP filter
   Vec point;                                // strictly inside P
+  std::vector<double> pointf;
   std::vector<Vec> witnesses;               // points of P's closure (LP optima)
   std::shared_ptr<const LayerMap> z;        // this layer's pre-activations on the cell
   std::vector<std::uint8_t> pattern;        // decided hidden neurons so far
@@ -56,7 +62,9 @@ class Enumerator {
     Task root;
     root.P = domain;
     root.row_neuron.assign(domain.A.rows, -1);
-    root.point = in.point;
+    root.rows.d = domain.dim;
+    for (std::size_t i = 0; i < domain.A.rows; ++i) root.rows.add(domain.A.row(i), domain.b[i]);
+    set_point(root, in.point);
     // Layer 1 sees the identity map.
     Matrix I(domain.dim, domain.dim);
     for (std::size_t j = 0; j < domain.dim; ++j) I(j, j) = 1;
@@ -81,6 +89,7 @@ class Enumerator {
     result_.stats.lps = lps_.load();
     result_.stats.witness_splits = witness_splits_.load();
     result_.stats.cells = cells_.load();
+    result_.stats.float_lps = float_lps_.load();
     return std::move(result_);
   }
 
@@ -196,6 +205,13 @@ class Enumerator {
           return split_towards(cur, g, e, zp, w, zw);
         }
       }
+      std::unique_ptr<Task> child;
+      const Decision dec = filtered(cur, g, e, zp, sp, child);
+      if (dec == Decision::split) return child;
+      if (dec == Decision::no_split) {
+        cur.pattern.push_back(sp > 0);
+        continue;
+      }
       ++lps_;
       Vec dir(g, g + d);
       LPResult r = optimize(cur.P, dir, /*maximize=*/sp < 0);
@@ -210,6 +226,73 @@ class Enumerator {
     return nullptr;
   }
 
+  enum class Decision { unknown, no_split, split };
+
+  // The float LP filter: min of sp * z over the cell in double, then an exact proof either way --
+  // dual multipliers for "no split", an exact point strictly beyond the hyperplane for "split".
+  Decision filtered(Task& cur, const Rational* g, const Rational& e, const Rational& zp, int sp,
+                    std::unique_ptr<Task>& child) {
+    const std::size_t d = cur.P.dim;
+    const LayerMap& z = *cur.z;
+    const double* gf = &z.Gf[cur.neuron * d];
+    const double ef = sp * z.ef[cur.neuron];
+    std::vector<double> c(d);
+    for (std::size_t j = 0; j < d; ++j) c[j] = sp * gf[j];
+    ++float_lps_;
+    flp::Result r = flp::minimize(cur.rows, c, cur.pointf);
+    if (r.status == flp::Status::optimal) {
+      double val = ef, scale = std::fabs(ef);
+      for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j], scale += std::fabs(c[j] * r.x[j]);
+      if (val > 1e-9 * scale) {
+        Vec cx(g, g + d);
+        if (sp < 0)
+          for (auto& v : cx) v = -v;
+        if (flp::certify_lower_bound(cur.P.A, cur.P.b, r.active, cx, sp > 0 ? Rational(-e) : Rational(e)))
+          return Decision::no_split;
+      } else if (val < -1e-9 * scale) {
+        double zpf = ef;
+        for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.pointf[j];
+        const double lam0 = zpf / (zpf - val);
+        for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4}) {
+          Vec q(d);
+          for (std::size_t j = 0; j < d; ++j) q[j] = cur.pointf[j] + lam * (r.x[j] - cur.pointf[j]);
+          if (beyond(cur, g, e, sp, q)) {
+            child = make_split(cur, g, e, sp, simplify_inside(cur, g, e, -sp, std::move(q)));
+            return Decision::split;
+          }
+        }
+      }
+    } else if (r.status == flp::Status::unbounded) {
+      // q = p + s r with A r <= 0 (exactly) and s chosen so that sp * z(q) = -|z(p)|.
+      Vec ray(r.ray.begin(), r.ray.end());
+      bool recedes = true;
+      for (std::size_t i = 0; i < cur.P.A.rows && recedes; ++i) recedes = sgn(dot(cur.P.A.row(i), ray)) <= 0;
+      Rational gr = dot(g, ray);
+      if (recedes && sgn(gr) == -sp) {
+        Rational s = -2 * zp / gr;
+        Vec q = cur.point;
+        for (std::size_t j = 0; j < d; ++j) q[j] += s * ray[j];
+        child = make_split(cur, g, e, sp, simplify_inside(cur, g, e, -sp, std::move(q)));
+        return Decision::split;
+      }
+    }
+    return Decision::unknown;
+  }
+
+  // q is strictly inside the cell and strictly on the side -sp of g x + e = 0 (exact).
+  bool beyond(const Task& cur, const Rational* g, const Rational& e, int sp, const Vec& q) const {
+    if (sgn(dot(g, q) + e) != -sp) return false;
+    for (std::size_t i = 0; i < cur.P.A.rows; ++i)
+      if (!(dot(cur.P.A.row(i), q) < cur.P.b[i])) return false;
+    return true;
+  }
+
+  static void set_point(Task& t, Vec p) {
+    t.pointf.resize(p.size());
+    for (std::size_t j = 0; j < p.size(); ++j) t.pointf[j] = p[j].get_d();
+    t.point = std::move(p);
+  }
+
   // Split by g x + e = 0 into cur (side of cur.point, sign sp) and a returned child (other side) whose
   // interior point is q; the neuron's bit is recorded in both.
   std::unique_ptr<Task> make_split(Task& cur, const Rational* g, const Rational& e, int sp, Vec q) {
@@ -221,7 +304,8 @@ class Enumerator {
     other->row_neuron = cur.row_neuron;
     other->z = cur.z;
     other->pattern = cur.pattern;
-    other->point = std::move(q);
+    other->rows = cur.rows;
+    set_point(*other, std::move(q));
     // Rows: the side where g x + e <= 0 gets (g, -e); the side >= 0 gets (-g, e).
     Vec neg(g, g + d), pos(d);
     for (std::size_t j = 0; j < d; ++j) pos[j] = -neg[j];
@@ -230,6 +314,8 @@ class Enumerator {
     Task& P_neg = sp > 0 ? *other : cur;
     P_pos.P.add_inequality(pos.data(), e);
     P_neg.P.add_inequality(neg.data(), -e);
+    P_pos.rows.add(pos.data(), e);
+    P_neg.rows.add(neg.data(), -e);
     P_pos.row_neuron.push_back(neuron);
     P_neg.row_neuron.push_back(neuron);
     P_pos.pattern.push_back(1);
@@ -249,7 +335,7 @@ class Enumerator {
   // The stored point lies on the hyperplane: step off it along +-g within the cell (ratio test).
   std::unique_ptr<Task> split_through(Task& cur, const Rational* g, const Rational& e) {
     Vec up = step(cur, g, +1), down = step(cur, g, -1);
-    cur.point = std::move(up);
+    set_point(cur, std::move(up));
     return make_split(cur, g, e, +1, std::move(down));
   }
 
@@ -347,7 +433,14 @@ class Enumerator {
     }
     ++cur.layer;
     cur.neuron = 0;
-    cur.z = cur.layer < net_.layers.size() ? compose(cur.layer, M, c) : std::make_shared<LayerMap>(LayerMap{M, c});
+    if (cur.layer < net_.layers.size()) {
+      cur.z = compose(cur.layer, M, c);
+    } else {
+      auto out = std::make_shared<LayerMap>();
+      out->G = std::move(M);
+      out->e = std::move(c);
+      cur.z = out;
+    }
   }
 
   // Pre-activations of layer l given its input h = M x + c.
@@ -364,6 +457,10 @@ class Enumerator {
           if (sgn(M(k, j)) != 0) z->G(i, j) += w * M(k, j);
         if (sgn(c[k]) != 0) z->e[i] += w * c[k];
       }
+    z->Gf.resize(z->G.data.size());
+    for (std::size_t k = 0; k < z->Gf.size(); ++k) z->Gf[k] = z->G.data[k].get_d();
+    z->ef.resize(z->e.size());
+    for (std::size_t k = 0; k < z->ef.size(); ++k) z->ef[k] = z->e[k].get_d();
     return z;
   }
 
@@ -402,7 +499,7 @@ class Enumerator {
   std::exception_ptr error_;
   Clock::time_point start_;
 
-  std::atomic<std::size_t> count_{0}, lps_{0}, witness_splits_{0}, cells_{0};
+  std::atomic<std::size_t> count_{0}, lps_{0}, float_lps_{0}, witness_splits_{0}, cells_{0};
   RegionResult result_;
 };
 

@@ -35,7 +35,8 @@ struct RegionOptions {
 };
 
 struct RegionStats {
-  std::size_t lps = 0;             // exact LPs solved
+  std::size_t lps = 0;             // exact LPs solved (the filter's fallback)
+  std::size_t float_lps = 0;       // float LPs whose answer was then certified or sent to the exact LP
   std::size_t witness_splits = 0;  // splits proven by a stored point, no LP
   std::size_t cells = 0;           // cells processed (internal nodes included)
 };

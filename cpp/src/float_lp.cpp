@@ -1,0 +1,162 @@
+#include "float_lp.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tropgeom::flp {
+
+void Rows::add(const Rational* a, const Rational& rhs) {
+  double n = 0;
+  std::size_t base = A.size();
+  for (std::size_t j = 0; j < d; ++j) {
+    A.push_back(a[j].get_d());
+    n += A.back() * A.back();
+  }
+  n = std::sqrt(n);
+  if (n == 0) n = 1;
+  for (std::size_t j = 0; j < d; ++j) A[base + j] /= n;
+  b.push_back(rhs.get_d() / n);
+}
+
+namespace {
+
+// Solves the k x k system M y = r (row-major) by Gaussian elimination with partial pivoting.
+bool solve_dense(std::vector<double> M, std::vector<double> r, std::size_t k, std::vector<double>& y) {
+  for (std::size_t c = 0; c < k; ++c) {
+    std::size_t p = c;
+    for (std::size_t i = c + 1; i < k; ++i)
+      if (std::fabs(M[i * k + c]) > std::fabs(M[p * k + c])) p = i;
+    if (std::fabs(M[p * k + c]) < 1e-13) return false;
+    if (p != c) {
+      for (std::size_t j = 0; j < k; ++j) std::swap(M[c * k + j], M[p * k + j]);
+      std::swap(r[c], r[p]);
+    }
+    for (std::size_t i = c + 1; i < k; ++i) {
+      double f = M[i * k + c] / M[c * k + c];
+      if (f == 0) continue;
+      for (std::size_t j = c; j < k; ++j) M[i * k + j] -= f * M[c * k + j];
+      r[i] -= f * r[c];
+    }
+  }
+  y.assign(k, 0);
+  for (std::size_t c = k; c-- > 0;) {
+    double s = r[c];
+    for (std::size_t j = c + 1; j < k; ++j) s -= M[c * k + j] * y[j];
+    y[c] = s / M[c * k + c];
+  }
+  return true;
+}
+
+}  // namespace
+
+Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start) {
+  const std::size_t d = R.d, m = R.size();
+  Result res;
+  std::vector<double> x = start, dir(d), mu;
+  std::vector<int> W;
+  std::vector<char> in_W(m, 0);
+  double cn = 0;
+  for (double v : c) cn += v * v;
+  cn = std::sqrt(cn);
+  if (cn == 0) return res;
+  const std::size_t max_iter = 4 * (m + d) + 20;
+  for (std::size_t it = 0; it < max_iter; ++it) {
+    const std::size_t k = W.size();
+    // mu = argmin |-c - A_W^T mu|; dir = the projection of -c onto the null space of A_W.
+    mu.assign(k, 0);
+    if (k > 0) {
+      std::vector<double> M(k * k), r(k);
+      for (std::size_t i = 0; i < k; ++i) {
+        const double* ai = &R.A[W[i] * d];
+        for (std::size_t j = 0; j < k; ++j) {
+          const double* aj = &R.A[W[j] * d];
+          double s = 0;
+          for (std::size_t t = 0; t < d; ++t) s += ai[t] * aj[t];
+          M[i * k + j] = s;
+        }
+        double s = 0;
+        for (std::size_t t = 0; t < d; ++t) s -= ai[t] * c[t];
+        r[i] = s;
+      }
+      if (!solve_dense(M, r, k, mu)) return res;
+    }
+    double dn = 0;
+    for (std::size_t t = 0; t < d; ++t) {
+      double s = -c[t];
+      for (std::size_t i = 0; i < k; ++i) s -= mu[i] * R.A[W[i] * d + t];
+      dir[t] = s;
+      dn += s * s;
+    }
+    if (std::sqrt(dn) > 1e-9 * cn) {
+      double best = INFINITY;
+      int bi = -1;
+      for (std::size_t i = 0; i < m; ++i) {
+        if (in_W[i]) continue;
+        const double* ai = &R.A[i * d];
+        double ad = 0, ax = 0;
+        for (std::size_t t = 0; t < d; ++t) ad += ai[t] * dir[t], ax += ai[t] * x[t];
+        if (ad <= 1e-12 * std::sqrt(dn)) continue;
+        double step = std::max(0.0, R.b[i] - ax) / ad;
+        if (step < best) best = step, bi = static_cast<int>(i);
+      }
+      if (bi < 0) {
+        res.status = Status::unbounded;
+        res.ray = dir;
+        return res;
+      }
+      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t];
+      W.push_back(bi);
+      in_W[bi] = 1;
+      if (W.size() > d) return res;
+    } else {
+      std::size_t j = 0;
+      for (std::size_t i = 1; i < k; ++i)
+        if (mu[i] < mu[j]) j = i;
+      if (k == 0 || mu[j] >= -1e-12) {
+        res.status = Status::optimal;
+        res.x = x;
+        res.active = W;
+        return res;
+      }
+      in_W[W[j]] = 0;
+      W.erase(W.begin() + j);
+    }
+  }
+  return res;
+}
+
+bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
+                         const Rational& bound) {
+  const std::size_t d = A.cols, k = active.size();
+  // Augmented d x (k+1) system A_W^T mu = -c, eliminated exactly.
+  Matrix S(d, k + 1);
+  for (std::size_t t = 0; t < d; ++t) {
+    for (std::size_t i = 0; i < k; ++i) S(t, i) = A(active[i], t);
+    S(t, k) = -c[t];
+  }
+  std::vector<std::size_t> pivot_row(k);
+  std::size_t r = 0;
+  for (std::size_t col = 0; col < k; ++col) {
+    std::size_t p = r;
+    while (p < d && sgn(S(p, col)) == 0) ++p;
+    if (p == d) return false;  // dependent rows: no unique multipliers
+    for (std::size_t j = 0; j <= k; ++j) std::swap(S(r, j), S(p, j));
+    for (std::size_t i = 0; i < d; ++i) {
+      if (i == r || sgn(S(i, col)) == 0) continue;
+      Rational f = S(i, col) / S(r, col);
+      for (std::size_t j = col; j <= k; ++j) S(i, j) -= f * S(r, j);
+    }
+    pivot_row[col] = r++;
+  }
+  for (std::size_t i = r; i < d; ++i)
+    if (sgn(S(i, k)) != 0) return false;  // -c is not in the span of the active rows
+  Rational value = 0;
+  for (std::size_t col = 0; col < k; ++col) {
+    Rational mu = S(pivot_row[col], k) / S(pivot_row[col], col);
+    if (sgn(mu) < 0) return false;
+    value -= mu * b[active[col]];
+  }
+  return value >= bound;
+}
+
+}  // namespace tropgeom::flp

@@ -254,8 +254,6 @@ def test_duplicated_rows_and_loose_rows():
         assert Q.maximize(c).value == P.maximize(c).value
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Polyhedron.irredundant() docstring promises 'of equal rows, the "
-                   "first is kept' but irredundant_inequalities drops the first copy and keeps the last")
 def test_irredundant_keeps_first_duplicate():
     A = [[1, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]
     P = Polyhedron(A, [1, 1, 0, 1, 0])
@@ -452,9 +450,6 @@ def _cycling_reference():
     return -ref.fun
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: CGAL's default pricing cycles on this degenerate LP once rows are "
-                   "scaled to integers (ProgramBuilder -> Gmpz input); maximize() never returns (Bland pricing "
-                   "solves it at once)")
 def test_degenerate_lp_terminates():
     import subprocess
     import sys

@@ -933,17 +933,12 @@ def test_max_seconds_budget():
         assert np.array_equal(net.exact_signs(part.interior_points()) == 1, part.pattern_bits)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: kind='linear' with a budget raises InternalError "
-                   "('adjacency: no region beyond a facet') instead of BudgetExceeded: RegionSet.__init__ "
-                   "merges linear regions through adjacency() on the partial result")
 def test_linear_kind_budget_raises_budget_exceeded():
     with pytest.raises(BudgetExceeded) as ei:
         tropgeom.regions(nets.one_layer(2, 6, 0), kind="linear", max_regions=5)
     assert ei.value.reason == "max_regions"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: adjacency() of a partial RegionSet raises InternalError "
-                   "(the core looks up the region beyond each facet among the stored regions only)")
 def test_partial_regionset_adjacency():
     with pytest.raises(BudgetExceeded) as ei:
         tropgeom.regions(nets.one_layer(2, 6, 0), max_regions=5)
@@ -993,9 +988,6 @@ def test_progress_false_is_silent_and_same(capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: progress=True (and the default on a TTY) crashes with TypeError "
-                   "'bool() undefined when iterable == total == None': regions._enumerate tests `if bar` on a "
-                   "tqdm bar created with total=None")
 def test_progress_bar_does_not_crash():
     assert tropgeom.regions(nets.one_layer(2, 5, 0), progress=True).count == 16
 
@@ -1039,8 +1031,6 @@ def test_box_of_wrong_dimension():
     _raises_input_error(net, lambda: tropgeom.Box([0], [1]))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Box(lo, hi, dim=d) with vectors of another length raises numpy's "
-                   "ValueError from np.broadcast_to, not InputError")
 def test_box_vectors_disagree_with_dim():
     with pytest.raises(InputError):
         tropgeom.Box([0.0, 0.0, 0.0], [1.0, 1.0, 1.0], dim=2)
@@ -1134,9 +1124,6 @@ def test_non_relu_layer_before_relu_layer_counts():
     assert rs.count == tropgeom.count_regions(net) == 11
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: adjacency (and so kind='linear') raises InternalError when a "
-                   "layer with relu=False precedes a ReLU layer: pattern_towards() in cpp/src/regions.cpp "
-                   "stops at the first non-ReLU layer")
 def test_non_relu_layer_before_relu_layer_adjacency():
     net = _linear_first_net()
     rs = tropgeom.regions(net)
@@ -1144,9 +1131,6 @@ def test_non_relu_layer_before_relu_layer_adjacency():
     assert tropgeom.count_regions(net, kind="linear") >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Network.exact_signs segfaults (reads past a short vector in "
-                   "bind_network.cpp) when a layer with relu=False precedes a ReLU layer: "
-                   "Network::pre_activation_signs stops at the first non-ReLU layer")
 def test_exact_signs_with_non_relu_first_layer():
     # in a subprocess: the bug crashes the interpreter
     import subprocess

@@ -48,10 +48,15 @@ def _check_points(X, d: int, what: str = "X") -> Tuple[np.ndarray, bool]:
         if arr.dtype.kind not in "biuf":
             raise InputError(f"{what} is not numeric (dtype {arr.dtype})")
         arr = np.ascontiguousarray(arr, dtype=np.float64)
-        bad = np.argwhere(~np.isfinite(arr))
-        if len(bad):
-            raise InputError(f"{what} has a non-finite value at row {bad[0][0]}, column {bad[0][1]}",
-                             index=int(bad[0][0]))
+        bad = [tuple(rc) for rc in np.argwhere(~np.isfinite(arr))[:1]]
+    else:  # Fractions mixed with other numbers: the float entries must still be finite
+        for (r, c), v in np.ndenumerate(arr):
+            if not isinstance(v, (Fraction, int, float, np.integer, np.floating)):
+                raise InputError(f"{what} has a non-numeric value at row {r}, column {c}", index=r)
+        bad = [rc for rc, v in np.ndenumerate(arr) if isinstance(v, (float, np.floating)) and not np.isfinite(v)][:1]
+    if bad:
+        r, c = bad[0]
+        raise InputError(f"{what} has a non-finite value at row {r}, column {c}", index=int(r))
     return arr, single
 
 

@@ -51,9 +51,10 @@ class Box:
             self._check(dim)
 
     def _check(self, d: int) -> None:
+        for name, v in (("lo", self.lo), ("hi", self.hi)):
+            if np.ndim(v) and np.size(v) != d:
+                raise InputError(f"Box {name} has length {np.size(v)}; expected {d}")
         lo, hi = np.broadcast_to(self.lo, d), np.broadcast_to(self.hi, d)
-        if lo.shape != (d,) or hi.shape != (d,):
-            raise InputError(f"Box has dimension {np.size(self.lo)}; expected {d}")
         for j in range(d):
             if lo[j] > hi[j]:
                 raise InputError(f"Box is empty: lo > hi in coordinate {j} ({lo[j]} > {hi[j]})", index=j)
@@ -301,7 +302,7 @@ def _validate(net, kind, max_regions, max_seconds, threads):
 
 def _progress_bar(progress):
     """A tqdm bar on stderr that shows itself after a second; off when not a TTY or progress=False."""
-    if progress is False or (progress is None and not sys.stderr.isatty()):
+    if progress is False or callable(progress) or (progress is None and not sys.stderr.isatty()):
         return None
     from tqdm import tqdm
     return tqdm(total=None, unit=" regions", delay=1.0, file=sys.stderr, leave=False)
@@ -311,14 +312,14 @@ def _enumerate(net, domain, *, keep_geometry, max_regions, max_seconds, threads,
     from . import _core
     A, b, _ = _domain(domain, net.input_dim)
     bar = _progress_bar(progress)
-
-    def tick(n):
-        bar.update(n - bar.n)
-
+    tick = progress if callable(progress) else None  # a user callback gets the count so far
+    if bar is not None:
+        def tick(n):
+            bar.update(n - bar.n)
     try:
         return _core.enumerate_regions(net.core, A, b, max_regions=max_regions or 0,
                                        max_seconds=float(max_seconds or 0), threads=threads,
-                                       keep_geometry=keep_geometry, progress=tick if bar else None)
+                                       keep_geometry=keep_geometry, progress=tick)
     finally:
         if bar is not None:
             bar.close()
@@ -329,7 +330,8 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     """Enumerate the regions of ``net`` on ``domain`` (None: all of R^d; a Box; a Polytope), exactly.
 
     A budget (``max_regions``, ``max_seconds``) or Ctrl-C stops the run with BudgetExceeded, whose
-    ``partial`` is the RegionSet found so far.
+    ``partial`` is the RegionSet found so far.  ``progress``: None (a bar on a TTY for runs over a
+    second), False, True, or a callable receiving the number of regions found so far.
     """
     net, threads = _validate(net, kind, max_regions, max_seconds, threads)
     res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=max_seconds,

@@ -86,7 +86,7 @@ void bind_regions(py::module_& m) {
           })
       .def("adjacency", [](const RegionResult& r, const Network& net, int threads) {
             py::gil_scoped_release nogil;
-            return adjacency(net, r.regions, threads);
+            return adjacency(net, r.regions, threads, r.complete);
           }, py::arg("net"), py::arg("threads") = 1, "Sorted pairs (i, j), i < j, of regions sharing a facet.");
 
   m.def("enumerate_regions",

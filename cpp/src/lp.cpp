@@ -70,7 +70,14 @@ class ProgramBuilder {
   Solution solve() {
     // Make sure every variable exists even when no row mentions it.
     if (n_ > 0 && static_cast<std::size_t>(lp_.get_n()) < n_) lp_.set_c(static_cast<int>(n_ - 1), 0);
-    return CGAL::solve_linear_program(lp_, LPExact());
+    // Bland's rule: CGAL's default (Dantzig-type) pricing cycles on degenerate programs (cones
+    // through the origin, zero-bias nets); Bland's provably terminates.
+    static const CGAL::Quadratic_program_options options = [] {
+      CGAL::Quadratic_program_options o;
+      o.set_pricing_strategy(CGAL::QP_BLAND);
+      return o;
+    }();
+    return CGAL::solve_linear_program(lp_, LPExact(), options);
   }
 
  private:
@@ -220,7 +227,8 @@ std::vector<std::size_t> irredundant_inequalities(const Polyhedron& P) {
   // Drop rows one at a time against what is left, so of two equal rows exactly one survives.
   std::vector<std::size_t> kept;
   std::vector<char> alive(P.A.rows, 1);
-  for (std::size_t i = 0; i < P.A.rows; ++i) {
+  // Walk backwards so that of equal rows the first one is kept.
+  for (std::size_t i = P.A.rows; i-- > 0;) {
     Polyhedron Q(P.dim);
     for (std::size_t k = 0; k < P.A.rows; ++k)
       if (alive[k] && k != i) Q.add_inequality(P.A.row(k), P.b[k]);

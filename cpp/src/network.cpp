@@ -50,8 +50,8 @@ std::vector<int> Network::pre_activation_signs(const Vec& x) const {
   std::vector<int> s;
   Vec h = x;
   for (const auto& L : layers) {
-    if (!L.relu) break;
     h = affine(L, h);
+    if (!L.relu) continue;  // a linear layer composes on, with no signs of its own
     for (auto& v : h) {
       s.push_back(sgn(v));
       if (sgn(v) < 0) v = 0;

@@ -521,14 +521,13 @@ std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, cons
   std::vector<std::uint8_t> pattern;
   Vec h = x, dh = u;
   for (const Layer& L : net.layers) {
-    if (!L.relu) break;
     Vec z(L.b), dz(L.out);
     for (std::size_t i = 0; i < L.out; ++i)
       for (std::size_t k = 0; k < L.in; ++k) {
         z[i] += L.W[i * L.in + k] * h[k];
         dz[i] += L.W[i * L.in + k] * dh[k];
       }
-    for (std::size_t i = 0; i < L.out; ++i) {
+    for (std::size_t i = 0; L.relu && i < L.out; ++i) {  // a linear layer composes on, no bits
       const bool on = sgn(z[i]) > 0 || (sgn(z[i]) == 0 && sgn(dz[i]) > 0);
       pattern.push_back(on);
       if (!on) z[i] = 0, dz[i] = 0;
@@ -547,7 +546,7 @@ bool is_bounded(const Region& r) {
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, const std::vector<Region>& regions,
-                                                            int threads) {
+                                                            int threads, bool complete) {
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < regions.size(); ++i)
     index.emplace(std::string(regions[i].pattern.begin(), regions[i].pattern.end()), i);
@@ -571,7 +570,10 @@ std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, c
           Vec u(r.A.row(k), r.A.row(k) + r.A.cols);  // the outward normal of the facet
           auto p = pattern_towards(net, in.point, u);
           auto it = index.find(std::string(p.begin(), p.end()));
-          if (it == index.end()) throw InternalError("adjacency: no region beyond a facet of region " + std::to_string(i));
+          if (it == index.end()) {
+            if (!complete) continue;  // a partial set need not hold the neighbour
+            throw InternalError("adjacency: no region beyond a facet of region " + std::to_string(i));
+          }
           if (i < it->second) found[t].emplace_back(i, it->second);
         }
       }

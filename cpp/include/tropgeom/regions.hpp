@@ -61,8 +61,9 @@ std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, cons
 bool is_bounded(const Region& r);
 
 // Pairs i < j of regions sharing a facet: from the relative interior of each irredundant facet of
-// region i made by a neuron, step outwards (pattern_towards) and look the pattern up.
+// region i made by a neuron, step outwards (pattern_towards) and look the pattern up.  With
+// complete = false (a budget stopped the run) neighbours that were never stored are skipped.
 std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, const std::vector<Region>& regions,
-                                                            int threads = 1);
+                                                            int threads = 1, bool complete = true);
 
 }  // namespace tropgeom

@@ -8,7 +8,7 @@ BUILD_DIR := build/cmake
 STAMP     := build/.installed
 SOURCES   := $(shell find cpp -type f) CMakeLists.txt setup.py pyproject.toml tropgeom/_kernels.pyx
 
-.PHONY: demo test sysdeps install bench clean
+.PHONY: demo test sysdeps install bench stubs clean
 
 demo: $(STAMP)
 	$(PYTHON) -m tropgeom demo
@@ -39,6 +39,11 @@ $(STAMP): $(SOURCES) | sysdeps
 bench: $(STAMP)
 	$(PIP) install -q ".[bench]" --no-build-isolation
 	$(PYTHON) bench/bench_lp.py
+
+# The checked-in type stub of the compiled core (tests/test_stub.py checks it is current).
+stubs: $(STAMP)
+	$(PIP) install -q "pybind11-stubgen==3.0.0"
+	$(PYTHON) -m pybind11_stubgen tropgeom._core -o . --numpy-array-use-type-var
 
 clean:
 	rm -rf build tropgeom/*.so *.egg-info

@@ -922,7 +922,7 @@ def test_max_regions_budget_threads():
 
 
 def test_max_seconds_budget():
-    net = nets.deep_random(3, [10, 10], 1)
+    net = nets.deep_random(3, [16, 16, 16], 1)  # ~1 s of work; the budget is checked every 50 ms
     with pytest.raises(BudgetExceeded) as ei:
         tropgeom.regions(net, max_seconds=1e-4)
     assert ei.value.reason == "max_seconds"

@@ -128,7 +128,8 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
 }
 
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
-                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0) {
+                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
+                         bool strict) {
   using iv::Interval;
   const std::size_t d = active.size();
   if (d == 0 || A.size() != d * b.size()) return false;  // a vertex needs d active rows
@@ -164,7 +165,7 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
     if (mu[col].lo < 0) return false;
     value = value - mu[col] * b[active[col]];
   }
-  return value.lo >= 0;
+  return strict ? value.lo > 0 : value.lo >= 0;
 }
 
 }  // namespace tropgeom::flp

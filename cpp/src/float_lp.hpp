@@ -30,10 +30,11 @@ struct Result {
 
 Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start);
 
-// Rigorous: min over {A x <= b} of c.x + c0 >= 0, proven by multipliers mu >= 0 on the d `active`
+// Rigorous: min over {A x <= b} of c.x + c0 >= 0 (> 0 if strict), proven by multipliers mu >= 0 on the d `active`
 // rows with A_W^T mu = -c, solved in interval arithmetic (A, b, c, c0 are enclosures of the exact
 // data; A is row-major with d columns).  False when the proof fails (the caller decides exactly).
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
-                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0);
+                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
+                         bool strict = false);
 
 }  // namespace tropgeom::flp

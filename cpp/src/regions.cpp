@@ -630,8 +630,138 @@ bool is_bounded(const Region& r) {
   return relative_interior(cone).dimension == 0;
 }
 
+namespace {
+
+// The network's weights and biases, enclosed in intervals, layer by layer.
+using IWeights = std::vector<std::pair<std::vector<Interval>, std::vector<Interval>>>;
+
+// Hidden pre-activations at the interval point y, layer by layer (ReLU on intervals).
+std::vector<Interval> hidden_iv(const Network& net, const IWeights& Wi, std::vector<Interval> h) {
+  std::vector<Interval> all;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& L = net.layers[l];
+    std::vector<Interval> z = Wi[l].second;
+    for (std::size_t i = 0; i < L.out; ++i)
+      for (std::size_t k = 0; k < L.in; ++k) z[i] = z[i] + Wi[l].first[i * L.in + k] * h[k];
+    if (L.relu)
+      for (auto& v : z) {
+        all.push_back(v);
+        v = {std::max(0.0, v.lo), std::max(0.0, v.hi)};
+      }
+    h.swap(z);
+  }
+  return all;
+}
+
+// Activation patterns just beyond each facet of r made by a neuron.  Float filter: a point q strictly
+// inside all other rows and strictly beyond row k proves row k a facet, and the segment from r's point
+// to q meets it at y in its relative interior; if no other neuron vanishes at y (intervals), the
+// pattern beyond is r's with that neuron flipped.  A strict dual bound proves a row no facet.
+// Everything else is decided exactly (facet by relative interior, pattern by pattern_towards).
+std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, const IWeights& Wi, const Region& r) {
+  const std::size_t d = r.A.cols, m = r.A.rows;
+  std::vector<std::vector<std::uint8_t>> out;
+  std::vector<double> p(d);
+  bool fast = true;
+  for (std::size_t j = 0; j < d; ++j) p[j] = r.point[j].get_d(), fast = fast && Rational(p[j]) == r.point[j];
+  std::vector<Interval> A(m * d), b(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < d; ++j) A[i * d + j] = iv::of(r.A(i, j));
+    b[i] = iv::of(r.b[i]);
+  }
+  auto strictly_below = [&](std::size_t i, const std::vector<double>& q) {
+    return (iv::dot(&A[i * d], q.data(), d) - b[i]).negative();
+  };
+  for (std::size_t k = 0; k < m; ++k) {
+    if (r.row_neuron[k] < 0) continue;  // the domain's boundary has no neighbour
+    const Interval* ak = &A[k * d];
+    int facet = -1;  // 1 proven facet (q found), 0 proven not, -1 unknown
+    std::vector<double> q;
+    if (fast) {
+      flp::Rows rows;
+      rows.d = d;
+      std::vector<Interval> Ao, bo;
+      std::vector<double> c(d), f(d);
+      for (std::size_t i = 0; i < m; ++i) {
+        if (i == k) continue;
+        for (std::size_t j = 0; j < d; ++j) Ao.push_back(A[i * d + j]), f[j] = A[i * d + j].mid();
+        bo.push_back(b[i]);
+        rows.add(f.data(), b[i].mid());
+      }
+      for (std::size_t j = 0; j < d; ++j) c[j] = -ak[j].mid();
+      flp::Result lp = flp::minimize(rows, c, p);
+      std::vector<std::vector<double>> tries;
+      if (lp.status == flp::Status::unbounded) {
+        for (double s = 1; s < 1e12; s *= 16) {
+          tries.emplace_back(d);
+          for (std::size_t j = 0; j < d; ++j) tries.back()[j] = p[j] + s * lp.ray[j];
+        }
+      } else if (lp.status == flp::Status::optimal) {
+        double ap = 0, ax = 0;
+        for (std::size_t j = 0; j < d; ++j) ap += ak[j].mid() * p[j], ax += ak[j].mid() * lp.x[j];
+        const double bk = b[k].mid();
+        if (ax > bk) {
+          const double lam0 = (bk - ap) / (ax - ap);
+          for (double lam : {(1 + lam0) / 2, lam0 + (1 - lam0) / 64}) {
+            tries.emplace_back(d);
+            for (std::size_t j = 0; j < d; ++j) tries.back()[j] = p[j] + lam * (lp.x[j] - p[j]);
+          }
+        } else {
+          std::vector<Interval> cs(ak, ak + d);
+          for (auto& v : cs) v = -v;
+          if (flp::certify_nonnegative(Ao, bo, lp.active, cs.data(), b[k], /*strict=*/true)) facet = 0;
+        }
+      }
+      for (auto& t : tries) {
+        if (facet >= 0) break;
+        bool ok = std::all_of(t.begin(), t.end(), [](double v) { return std::isfinite(v); }) &&
+                  (iv::dot(ak, t.data(), d) - b[k]).positive();
+        for (std::size_t i = 0; i < m && ok; ++i) ok = i == k || strictly_below(i, t);
+        if (ok) facet = 1, q = t;
+      }
+    }
+    if (facet == 0) continue;
+    if (facet == 1) {
+      // y = p + t (q - p) on row k; the pattern beyond is r's with neuron n flipped unless another
+      // neuron vanishes at y.
+      Interval num = b[k] - iv::dot(ak, p.data(), d), den = iv::dot(ak, q.data(), d) - iv::dot(ak, p.data(), d);
+      if (den.positive()) {
+        const Interval t = num / den;
+        std::vector<Interval> y(d);
+        for (std::size_t j = 0; j < d; ++j) y[j] = iv::exact(p[j]) + t * (q[j] - p[j]);
+        const std::vector<Interval> z = hidden_iv(net, Wi, y);
+        const std::size_t n = static_cast<std::size_t>(r.row_neuron[k]);
+        bool generic = true;
+        for (std::size_t h = 0; h < z.size() && generic; ++h) generic = h == n || z[h].positive() || z[h].negative();
+        if (generic) {
+          out.push_back(r.pattern);
+          out.back()[n] ^= 1;
+          continue;
+        }
+      }
+    }
+    // Exact: row k is a facet iff {A x <= b, a_k x = b_k} has dimension d - 1.
+    Polyhedron F(d);
+    for (std::size_t i = 0; i < m; ++i)
+      if (i != k) F.add_inequality(r.A.row(i), r.b[i]);
+    F.add_equality(r.A.row(k), r.b[k]);
+    InteriorResult in = relative_interior(F);
+    if (in.dimension != static_cast<int>(d) - 1) continue;
+    out.push_back(pattern_towards(net, in.point, Vec(r.A.row(k), r.A.row(k) + d)));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, int threads) {
   const Network& net = *res.net;
+  IWeights Wi;
+  for (const Layer& L : net.layers) {
+    Wi.emplace_back(std::vector<Interval>(L.W.size()), std::vector<Interval>(L.b.size()));
+    std::transform(L.W.begin(), L.W.end(), Wi.back().first.begin(), [](const Rational& v) { return iv::of(v); });
+    std::transform(L.b.begin(), L.b.end(), Wi.back().second.begin(), [](const Rational& v) { return iv::of(v); });
+  }
   std::vector<Region>& regions = res.regions;
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < regions.size(); ++i)
@@ -646,16 +776,7 @@ std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, in
       for (std::size_t i; (i = next++) < regions.size();) {
         Region& r = regions[i];
         materialize(net, res.domain, r);
-        Polyhedron P(r.A.cols);
-        P.A = r.A;
-        P.b = r.b;
-        for (std::size_t k : irredundant_inequalities(P)) {
-          if (r.row_neuron[k] < 0) continue;  // the domain's boundary has no neighbour
-          Polyhedron F = P.without_inequality(k);
-          F.add_equality(r.A.row(k), r.b[k]);
-          InteriorResult in = relative_interior(F);
-          Vec u(r.A.row(k), r.A.row(k) + r.A.cols);  // the outward normal of the facet
-          auto p = pattern_towards(net, in.point, u);
+        for (const auto& p : region_neighbours(net, Wi, r)) {
           auto it = index.find(std::string(p.begin(), p.end()));
           if (it == index.end()) {
             if (!res.complete) continue;  // a partial set need not hold the neighbour

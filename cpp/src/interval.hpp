@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 
 #include "tropgeom/types.hpp"
 
@@ -19,8 +22,17 @@ struct Interval {
   double mid() const { return lo == hi ? lo : 0.5 * lo + 0.5 * hi; }
 };
 
-inline double down(double x) { return std::nextafter(x, -INFINITY); }
-inline double up(double x) { return std::nextafter(x, INFINITY); }
+// One ulp towards +inf / -inf (std::nextafter, minus its call and errno handling; hot here).
+inline double up(double x) {
+  if (!(x < INFINITY)) return x;  // +inf, NaN
+  if (x == 0) return std::numeric_limits<double>::denorm_min();
+  std::uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  u += x > 0 ? 1 : -1;
+  std::memcpy(&x, &u, sizeof u);
+  return x;
+}
+inline double down(double x) { return -up(-x); }
 
 inline Interval exact(double x) { return {x, x}; }
 

@@ -165,6 +165,10 @@ struct Task {
 
 enum class Decision { unknown, active, inactive, split };
 
+// Per-thread statistics, added to the shared ones once per task: shared counters bumped on every
+// decision made the two cores fight over one cache line.
+thread_local RegionStats tally;
+
 class Enumerator {
  public:
   Enumerator(const Network& net, const RegionOptions& opt) : net_(net), opt_(opt), ix_(net) {
@@ -215,10 +219,6 @@ class Enumerator {
     // A stop that came after the last cell was done loses nothing.
     result_.complete = !dropped_.load();
     result_.stop_reason = result_.complete ? "" : stop_reason_;
-    result_.stats.lps = lps_.load();
-    result_.stats.exact_decisions = exact_decisions_.load();
-    result_.stats.cells = cells_.load();
-    result_.stats.float_lps = float_lps_.load();
     result_.net = std::make_shared<Network>(net_);
     result_.domain = domain;
     return std::move(result_);
@@ -250,6 +250,7 @@ class Enumerator {
   }
 
   void work() {
+    tally = RegionStats{};
     try {
       for (;;) {
         Task t;
@@ -291,7 +292,7 @@ class Enumerator {
     while (!local.empty() && !stop_.load()) {
       Task cur = std::move(local.back());
       local.pop_back();
-      ++cells_;
+      ++tally.cells;
       if (auto other = advance(cur)) {
         std::lock_guard<std::mutex> g(mu_);
         if (stack_.size() < static_cast<std::size_t>(opt_.threads)) {
@@ -308,6 +309,12 @@ class Enumerator {
       }
     }
     if (!local.empty()) dropped_ = true;
+    std::lock_guard<std::mutex> g(result_mu_);
+    result_.stats.lps += tally.lps;
+    result_.stats.float_lps += tally.float_lps;
+    result_.stats.exact_decisions += tally.exact_decisions;
+    result_.stats.cells += tally.cells;
+    tally = RegionStats{};
   }
 
   // Decides neurons of the current layer until one splits the cell (returns the other child, cur
@@ -318,7 +325,7 @@ class Enumerator {
       std::unique_ptr<Task> child;
       Decision dec = filtered(cur, child);
       if (dec == Decision::unknown) {
-        ++exact_decisions_;
+        ++tally.exact_decisions;
         dec = exact(cur, child);
       }
       if (dec == Decision::split) return child;
@@ -346,7 +353,7 @@ class Enumerator {
     const Decision same = sp > 0 ? Decision::active : Decision::inactive;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
-    ++float_lps_;
+    ++tally.float_lps;
     flp::Result r = flp::minimize(cur.rows, c, cur.point);
     std::vector<Interval> cs(g, g + d);
     if (sp < 0)
@@ -410,13 +417,13 @@ class Enumerator {
       place(*child, side(P, g, e, -1), std::move(down));
       return Decision::split;
     }
-    ++lps_;
+    ++tally.lps;
     LPResult r = optimize(P, Vec(g, g + d), /*maximize=*/sp < 0);
     if (r.status == LPStatus::infeasible) throw InternalError("a cell with an interior point is infeasible");
     Vec q;
     const Polyhedron far = side(P, g, e, -sp);
     if (r.status == LPStatus::unbounded) {
-      ++lps_;
+      ++tally.lps;
       InteriorResult in = relative_interior(far);
       if (in.dimension != static_cast<int>(d)) throw InternalError("unbounded side of a cell is not full-dimensional");
       q = std::move(in.point);
@@ -574,7 +581,7 @@ class Enumerator {
   std::exception_ptr error_;
   Clock::time_point start_;
 
-  std::atomic<std::size_t> count_{0}, lps_{0}, float_lps_{0}, exact_decisions_{0}, cells_{0};
+  std::atomic<std::size_t> count_{0};
   RegionResult result_;
 };
 

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "float_lp.hpp"
 #include "tropgeom/lp.hpp"
 
 namespace tropgeom {
@@ -145,8 +146,8 @@ class Pruner {
   }
 
   // Max t subject to (E_j - E_i).x + t |E_j - E_i|_1 <= c_i - c_j (j in T), t <= 1.  t* > 0 iff i is
-  // the strict maximum over T on an open set; returns that set's point, or nothing.
-  bool deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
+  // the strict maximum over T on an open set.  Exact: returns false iff t* <= 0, else the point.
+  bool exact_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
     Polyhedron P(d_ + 1);
     Vec row(d_ + 1);
     for (std::size_t j : T) {
@@ -167,11 +168,47 @@ class Pruner {
     return true;
   }
 
+  // The same LP in double: only a hint of where to look next (false when the float solver fails).
+  bool float_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
+    flp::Rows R;
+    R.d = d_ + 1;
+    std::vector<double> row(d_ + 1), start(d_ + 1, 0.0), obj(d_ + 1, 0.0);
+    double t0 = 1;  // x = 0 with t below every row's limit is strictly feasible
+    for (std::size_t j : T) {
+      row[d_] = 0;
+      for (std::size_t l = 0; l < d_; ++l) {
+        row[l] = Ef_[j * d_ + l] - Ef_[i * d_ + l];
+        row[d_] += std::fabs(row[l]);
+      }
+      const double rhs = cf_[i] - cf_[j];
+      R.add(row.data(), rhs);
+      t0 = std::min(t0, rhs / row[d_]);
+    }
+    std::fill(row.begin(), row.end(), 0.0);
+    row[d_] = 1;
+    R.add(row.data(), 1.0);
+    start[d_] = t0 - 1;
+    obj[d_] = -1;
+    flp::Result r = flp::minimize(R, obj, start);
+    if (r.status != flp::Status::optimal || !(r.x[d_] > 0)) return false;
+    x.resize(d_);
+    for (std::size_t l = 0; l < d_; ++l) {
+      if (!std::isfinite(r.x[l])) return false;
+      x[l] = Rational(r.x[l]);
+    }
+    return true;
+  }
+
+  // Cutting planes: T starts empty and gains the monomials that beat or tie i at the current point.
+  // Points come from the float LP while it makes progress; the exact LP decides when it stalls, so
+  // a drop is always proven exactly and a keep by an exact unique maximum.
   void decide(std::size_t i) {
     std::vector<std::size_t> T;
-    Vec x;
+    std::vector<char> in_T(k_, 0);
+    Vec x(d_, Rational(0));
+    bool have_point = true;  // the first point: the origin
     for (;;) {
-      if (!deep_point(i, T, x)) {
+      if (!have_point && !exact_deep_point(i, T, x)) {
         state_[i] = pruned;
         return;
       }
@@ -181,9 +218,15 @@ class Pruner {
         return;
       }
       if (m.size() == 1) state_[m[0]] = vertex;  // a vertex found on the way
-      // Every maximiser other than i beats or ties i at x, where T's rows hold strictly: new rows.
+      bool grew = false;
       for (std::size_t j : m)
-        if (j != i) T.push_back(j);
+        if (j != i && !in_T[j]) {
+          T.push_back(j);
+          in_T[j] = 1;
+          grew = true;
+        }
+      // A stale float point (no new row) hands over to the exact LP; an exact point always adds one.
+      have_point = grew && float_deep_point(i, T, x);
     }
   }
 

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'enumerate_regions']
+__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'enumerate_regions', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -95,5 +95,40 @@ class RegionResult:
     @property
     def stored(self) -> int:
         ...
+class TropPoly:
+    """
+    Exact max-plus polynomial, canonical (use tropgeom.TropicalPolynomial).
+    """
+    def __init__(self, d: typing.SupportsInt | typing.SupportsIndex, exponents: typing.Any, coefficients: typing.Any) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def evaluate(self, X: typing.Any, exact: bool = True) -> typing.Any:
+        """
+        max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.
+        """
+    def power(self, arg0: typing.Any) -> TropPoly:
+        ...
+    def product(self, arg0: TropPoly) -> TropPoly:
+        ...
+    def prune(self) -> TropPoly:
+        ...
+    def shift(self, arg0: typing.Any) -> TropPoly:
+        ...
+    def sum(self, arg0: TropPoly) -> TropPoly:
+        ...
+    @property
+    def coefficients(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+    @property
+    def d(self) -> int:
+        ...
+    @property
+    def exponents(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
+def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+    """
+    [(numerator, denominator)] per output: the net as tropical rational maps F - G.
+    """

@@ -1,0 +1,266 @@
+"""Tropical polynomials and tropicalize(net) against exact oracles: the exact forward pass, brute-force
+upper hulls (Carathéodory: a non-vertex is dominated by at most d+1 other lifted points), exact
+evaluation on grids, the region engine, and closed forms (zonotope vertex counts)."""
+import itertools
+import json
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+import tropgeom
+from tropgeom import InputError
+from tropgeom.tropical import TropicalPolynomial, TropicalRational, tropicalize
+
+import nets
+
+
+# --- oracles ---------------------------------------------------------------------------------------
+
+def rational_points(rng, n, d, den=7, span=5):
+    """n random points with small-denominator rational coordinates in [-span, span]^d."""
+    return np.array([[F(int(rng.integers(-span * den, span * den + 1)), den) for _ in range(d)] for _ in range(n)],
+                    dtype=object)
+
+
+def random_poly(rng, k, d, den=3, span=3):
+    E = [[F(int(rng.integers(0, span * den + 1)), den) for _ in range(d)] for _ in range(k)]
+    c = [F(int(rng.integers(-span * den, span * den + 1)), den) for _ in range(k)]
+    return TropicalPolynomial(E, c)
+
+
+def solve(M, r):
+    """Exact solution of the square system M y = r, or None if singular."""
+    n = len(M)
+    T = [list(M[i]) + [r[i]] for i in range(n)]
+    for col in range(n):
+        p = next((i for i in range(col, n) if T[i][col] != 0), None)
+        if p is None:
+            return None
+        T[col], T[p] = T[p], T[col]
+        for i in range(n):
+            if i != col and T[i][col] != 0:
+                f = T[i][col] / T[col][col]
+                T[i] = [a - f * b for a, b in zip(T[i], T[col])]
+    return [T[i][n] / T[i][i] for i in range(n)]
+
+
+def brute_upper_vertices(p):
+    """Indices of upper-hull vertices by brute force: i is not one iff some <= d+1 other lifted points
+    have alpha_i in their convex hull (affinely independent, barycentric weights >= 0) with
+    interpolated coefficient >= c_i."""
+    E, c = [list(r) for r in p.exponents], list(p.coefficients)
+    k, d = len(E), p.dim
+    keep = []
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        dominated = False
+        for m in range(2, d + 2):
+            for S in itertools.combinations(others, m):
+                # least squares would not be exact: pick m-1 independent coordinates + sum(lam) = 1
+                for rows in itertools.combinations(range(d), m - 1):
+                    M = [[E[j][r] for j in S] for r in rows] + [[F(1)] * m]
+                    lam = solve(M, [E[i][r] for r in rows] + [F(1)])
+                    if lam is None or min(lam) < 0:
+                        continue
+                    if all(sum(l * E[j][r] for l, j in zip(lam, S)) == E[i][r] for r in range(d)) \
+                            and sum(l * c[j] for l, j in zip(lam, S)) >= c[i]:
+                        dominated = True
+                    break
+                if dominated:
+                    break
+            if dominated:
+                break
+        if not dominated:
+            keep.append(i)
+    return keep
+
+
+def grid_argmax_monomials(p, n=41, span=6):
+    """Monomials that are the unique exact maximum at some point of a rational grid (a lower bound)."""
+    E, c = p.exponents, p.coefficients
+    ticks = [F(i * 2 * span, n - 1) - span for i in range(n)]
+    seen = set()
+    for x in itertools.product(ticks, repeat=p.dim):
+        vals = [ci + sum(a * xi for a, xi in zip(row, x)) for row, ci in zip(E, c)]
+        top = max(vals)
+        if vals.count(top) == 1:
+            seen.add(vals.index(top))
+    return seen
+
+
+def random_net(rng, d, widths, out=1):
+    return nets.deep_random(d, widths, seed=int(rng.integers(1 << 30)), out=out)
+
+
+# --- tropicalize: F - G is the forward pass, exactly -------------------------------------------------
+
+@pytest.mark.parametrize("d,widths", [(2, [3]), (3, [6]), (2, [5, 4]), (3, [4, 3]), (2, [3, 3, 3]), (3, [3, 2, 2])])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tropicalize_equals_forward_pass(d, widths, seed):
+    rng = np.random.default_rng(seed)
+    net = random_net(rng, d, widths, out=2)
+    X = rational_points(rng, 40, d)
+    want = net.forward(X, exact=True)
+    maps = tropicalize(net, prune=True)
+    assert len(maps) == 2 and all(isinstance(m, TropicalRational) for m in maps)
+    for o, m in enumerate(maps):
+        got = m.evaluate(X)
+        assert all(isinstance(v, F) for v in got)
+        assert list(got) == list(want[:, o])
+        assert (m.numerator.exponents >= 0).all() and (m.denominator.exponents >= 0).all()
+        np.testing.assert_allclose(m.evaluate(X.astype(float), exact=False), want[:, o].astype(float), atol=1e-9)
+
+
+@pytest.mark.parametrize("d,widths", [(2, [3]), (2, [2, 2]), (3, [2, 2]), (2, [2, 1, 2])])
+def test_unpruned_equals_pruned_and_forward_pass(d, widths):
+    rng = np.random.default_rng(7)
+    net = random_net(rng, d, widths)
+    X = rational_points(rng, 30, d)
+    want = list(net.forward(X, exact=True)[:, 0])
+    raw, pruned = tropicalize(net, prune=False)[0], tropicalize(net, prune=True)[0]
+    assert list(raw.evaluate(X)) == want == list(pruned.evaluate(X))
+    assert len(pruned.numerator) <= len(raw.numerator)
+    assert raw.numerator.prune() == pruned.numerator  # pruning commutes with the recursion
+
+
+def test_linear_hidden_layer_and_single_point():
+    rng = np.random.default_rng(3)
+    W1, W2, W3 = rng.normal(size=(3, 2)), rng.normal(size=(3, 3)), rng.normal(size=(1, 3))
+    net = tropgeom.Network([(W1, rng.normal(size=3)), (W2, rng.normal(size=3)), (W3, np.zeros(1))],
+                           relu=[True, False, False])
+    (m,) = tropicalize(net)
+    x = [F(1, 3), F(-5, 2)]
+    assert m.evaluate(x) == net.forward(x, exact=True)[0]
+
+
+def test_unpruned_budget():
+    net = nets.deep_random(3, [6, 6, 6], seed=0)
+    with pytest.raises(InputError, match="max_monomials"):
+        tropicalize(net, prune=False, max_monomials=1000)
+
+
+# --- pruning --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_prune_keeps_the_function_and_the_brute_force_vertices(seed):
+    rng = np.random.default_rng(seed)
+    d = 1 + seed % 2
+    p = random_poly(rng, 12, d)
+    q = p.prune()
+    X = rational_points(rng, 60, d)
+    assert list(p.evaluate(X)) == list(q.evaluate(X))
+    rows = {tuple(r) for r in p.exponents}
+    assert all(tuple(r) in rows for r in q.exponents)
+    assert [tuple(p.exponents[i]) for i in brute_upper_vertices(p)] == [tuple(r) for r in q.exponents]
+    assert grid_argmax_monomials(p) <= set(brute_upper_vertices(p))
+    assert q.count_regions() == len(q) == p.count_regions()
+    assert q.prune() == q
+
+
+def test_formal_vs_functional_square():
+    x_or_0 = TropicalPolynomial([[1], [0]], [0, 0])
+    sq = x_or_0 * x_or_0
+    assert sq == TropicalPolynomial([[2], [1], [0]], [0, 0, 0])  # formally x^2 ⊕ x ⊕ 0
+    assert str(sq) == "max(2x1, x1, 0)"
+    assert sq.prune() == TropicalPolynomial([[2], [0]], [0, 0])
+    assert x_or_0 ** 2 == sq.prune()  # the power scales: (x ⊕ 0)^2 = 2x ⊕ 0 as functions
+    assert x_or_0 ** 0 == TropicalPolynomial([[0]], [0])
+    xs = [F(k, 3) for k in range(-9, 10)]
+    assert [sq.evaluate([v]) for v in xs] == [sq.prune().evaluate([v]) for v in xs]
+
+
+def test_unit_square_cell_and_centre():
+    square = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0, 0, 0])
+    assert len(square.prune()) == 4 and square.count_regions() == 4
+    centre = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [0])
+    assert len(centre) == 5
+    assert centre.prune() == square  # on the upper hull (a coplanar face) but not a vertex
+    lifted = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [F(1, 10 ** 6)])
+    assert lifted.count_regions() == 5
+    assert [tuple(v) for v in centre.newton_polytope()] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def test_duplicates_merge_by_max_and_laurent_exponents():
+    p = TropicalPolynomial([[1, 0], [1, 0], [-1, 0]], [2, F(7, 2), 0])
+    assert len(p) == 2
+    assert list(p.coefficients) == [0, F(7, 2)]
+    assert p.count_regions() == 2  # max(-x1, 7/2 + x1): negative exponents are allowed
+    assert str(p) == "max(7/2 + x1, -x1)"
+
+
+# --- closed forms and the region engine ----------------------------------------------------------
+
+@pytest.mark.parametrize("d,n,seed", [(2, 5, 0), (2, 4, 1), (3, 5, 2), (1, 6, 3)])
+def test_one_layer_positive_outputs_zonotope_count(d, n, seed):
+    rng = np.random.default_rng(seed)
+    net = nets.one_layer(d, n, seed, out_weights=rng.uniform(0.5, 2.0, size=(1, n)))
+    (m,) = tropicalize(net)
+    assert len(m.denominator) == 1
+    expected = nets.zaslavsky(d, n)  # sum_{j<=d} C(n, j): 16 for d=2, n=5
+    assert len(m.numerator) == expected
+    # F - G with G one affine monomial has the linear regions of F: the region engine agrees
+    assert m.numerator.count_regions() == tropgeom.count_regions(net) == tropgeom.count_regions(net, kind="linear")
+
+
+def test_count_regions_matches_grid_and_brute_force_on_network_numerator():
+    net = nets.one_layer(2, 4, 5, out_weights=np.ones((1, 4)))
+    (m,) = tropicalize(net, prune=False)
+    F_ = m.numerator
+    assert len(F_) == 2 ** 4
+    assert F_.count_regions() == len(brute_upper_vertices(F_)) == nets.zaslavsky(2, 4)
+    assert len(grid_argmax_monomials(F_, n=61, span=8)) <= F_.count_regions()
+
+
+# --- algebra, text, validation --------------------------------------------------------------------
+
+def test_algebra_pointwise():
+    rng = np.random.default_rng(11)
+    p, q = random_poly(rng, 5, 2), random_poly(rng, 4, 2)
+    X = rational_points(rng, 25, 2)
+    P, Q = p.evaluate(X), q.evaluate(X)
+    assert list((p + q).evaluate(X)) == [max(a, b) for a, b in zip(P, Q)]
+    assert list((p * q).evaluate(X)) == list(P + Q)
+    assert list((p ** F(3, 2)).evaluate(X)) == [F(3, 2) * a for a in P]
+    assert list((p * F(-1, 3)).evaluate(X)) == [a - F(1, 3) for a in P]
+    assert list((p + 5).evaluate(X)) == [max(a, F(5)) for a in P]
+    assert len(p * q) <= len(p) * len(q)
+    np.testing.assert_allclose(p.evaluate(X.astype(float), exact=False), P.astype(float))
+
+
+def test_str_json_and_immutability():
+    p = TropicalPolynomial([[2, 0], [0, 1], [0, 0]], [1, 0, 0])
+    assert str(p) == "max(1 + 2x1, x2, 0)"
+    assert str(TropicalPolynomial([[F(1, 2), -1]], [F(-3, 4)])) == "-3/4 + (1/2)x1 - x2"
+    q = TropicalPolynomial.from_json(p.to_json())
+    assert q == p and json.loads(p.to_json())["coefficients"] == ["0", "0", "1"]
+    with pytest.raises(ValueError):
+        p.exponents[0, 0] = 5
+    r = TropicalRational(p, p)
+    assert r.evaluate([F(3), F(-1)]) == 0
+    assert json.loads(r.to_json())["type"] == "TropicalRational"
+
+
+@pytest.mark.parametrize("E,c,match", [
+    ([[1, 0], [0, 1]], [0], "one per exponent row"),
+    ([1, 2], [0, 0], "expected \\(k, d\\)"),
+    (np.zeros((0, 2)), [], "expected \\(k, d\\)"),
+    ([[1, 0], [0, float("nan")]], [0, 0], "row 1, column 1"),
+    ([[1, 0], [0, 1]], [0, float("inf")], "row 1"),
+    ([[1, "a"]], [0], "non-numeric"),
+])
+def test_validation(E, c, match):
+    with pytest.raises(InputError, match=match):
+        TropicalPolynomial(E, c)
+
+
+def test_validation_of_operations():
+    p = TropicalPolynomial([[1]], [0])
+    with pytest.raises(InputError, match="non-negative"):
+        p ** -1
+    with pytest.raises(InputError, match="variables"):
+        p + TropicalPolynomial([[1, 0]], [0])
+    with pytest.raises(InputError, match="shape"):
+        p.evaluate([1, 2])
+    with pytest.raises(InputError):
+        tropicalize("not a net")

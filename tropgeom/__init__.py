@@ -8,10 +8,12 @@ from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
 from .lp import LPResult, Polyhedron
 from .network import Network
 from .regions import Box, Polytope, RegionSet, count_regions, regions
+from .tropical import TropicalPolynomial, TropicalRational, tropicalize
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Network", "regions", "count_regions", "RegionSet", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
+    "TropicalPolynomial", "TropicalRational", "tropicalize",
     "TropgeomError", "InputError", "BudgetExceeded", "InternalError",
 ]

@@ -66,6 +66,28 @@ void bind_tropical(py::module_& m) {
             return exact ? py::object(to_fraction_array(out, shape)) : py::object(to_float_array(out, shape));
           }, py::arg("X"), py::arg("exact") = true, "max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.");
 
+  m.def("subdivision", [](const TropPoly& p) {
+        Subdivision s;
+        {
+          py::gil_scoped_release release;
+          s = subdivision(p, interrupted);
+        }
+        const auto vec = [&](const Vec& v) { return to_fraction_array(v, {static_cast<py::ssize_t>(v.size())}); };
+        py::list cells, edges;
+        for (const auto& c : s.cells) cells.append(py::make_tuple(c.monomials, vec(c.point)));
+        for (const auto& e : s.edges) edges.append(py::make_tuple(e.monomials, e.cell, e.other, vec(e.direction)));
+        return py::dict("rank"_a = s.rank, "coords"_a = s.coords, "cells"_a = cells, "edges"_a = edges,
+                        "lineality"_a = to_fraction_array(s.lineality.data, {static_cast<py::ssize_t>(s.lineality.rows), static_cast<py::ssize_t>(p.d)}));
+      },
+      py::arg("p"),
+      "The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.");
+
+  m.def("linear_regions", [](const TropPoly& F, const TropPoly& G) {
+        py::gil_scoped_release release;
+        return linear_regions(F, G, interrupted);
+      },
+      py::arg("numerator"), py::arg("denominator"), "Number of linear regions of F - G over R^d, exact.");
+
   m.def("tropicalize", [](const Network& net, bool prune, std::size_t max_monomials) {
         std::vector<TropRational> maps;
         {

@@ -311,9 +311,13 @@ Rational evaluate(const TropPoly& p, const Rational* x) {
   return best;
 }
 
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const CancelHook& cancel) {
+  return Pruner(canonical_p, cancel).run();
+}
+
 TropPoly prune(const TropPoly& p, const CancelHook& cancel) {
   TropPoly q = canonical(p);
-  return subset(q, Pruner(q, cancel).run());
+  return subset(q, upper_vertices(q, cancel));
 }
 
 std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const CancelHook& cancel, std::size_t max_monomials) {

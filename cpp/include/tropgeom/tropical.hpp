@@ -36,6 +36,34 @@ Rational evaluate(const TropPoly& p, const Rational* x);
 // upper hull of the lifted points (E_i, c_i).  Same function, fewest monomials.  Exact.
 TropPoly prune(const TropPoly& p, const CancelHook& cancel = {});
 
+// Indices (into the canonical p) of the upper-hull vertices: the monomials prune() keeps.
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const CancelHook& cancel = {});
+
+// The regular subdivision of the exponents induced by the coefficients, i.e. the upper faces of the
+// lifted polytope projected down, found by walking the tropical hypersurface: its vertices are the
+// upper facets (cells), its edges the upper ridges.  Exact (rational linear algebra, no LP).
+//
+// x lives in the r = dim(Newton polytope) pivot coordinates `coords` (the others are 0): f depends on
+// x only modulo the lineality space, so each cell is one point and each edge one segment or ray there.
+struct SubdivisionCell {
+  std::vector<std::size_t> monomials;  // every monomial on the upper facet (its lift), sorted
+  Vec point;                           // x (length d) where exactly these attain the max; normal (x, 1)
+};
+struct SubdivisionEdge {
+  std::vector<std::size_t> monomials;  // the monomials tying on the edge (an upper ridge), sorted
+  std::size_t cell = 0;                // the cell the edge leaves, along `direction`
+  long other = -1;                     // the cell it reaches (at point + t direction), or -1: a ray
+  Vec direction;                       // length d; normal to the ridge's exponents
+};
+struct Subdivision {
+  std::size_t rank = 0;             // affine dimension of the Newton polytope
+  std::vector<std::size_t> coords;  // the r coordinates x moves in
+  Matrix lineality;                 // (d - r) x d basis of the directions along which f is affine
+  std::vector<SubdivisionCell> cells;
+  std::vector<SubdivisionEdge> edges;  // each once
+};
+Subdivision subdivision(const TropPoly& canonical_p, const CancelHook& cancel = {});
+
 struct TropRational {
   TropPoly numerator, denominator;  // the map is numerator(x) - denominator(x)
 };
@@ -46,5 +74,10 @@ struct TropRational {
 // limit) stops the run with InputError before memory runs out.
 std::vector<TropRational> tropicalize(const Network& net, bool prune, const CancelHook& cancel = {},
                                       std::size_t max_monomials = 0);
+
+// Linear regions of x -> F(x) - G(x): the full-dimensional intersections of a region of F with one of
+// G (exact LP, or a point where both maxima are unique), glued across shared facets when their affine
+// maps agree (DESIGN §5.1: a linear region is a facet-connected union with one affine map).
+std::size_t linear_regions(const TropPoly& F, const TropPoly& G, const CancelHook& cancel = {});
 
 }  // namespace tropgeom

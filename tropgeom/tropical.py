@@ -9,20 +9,26 @@ sum of lifted points), ``**`` a non-negative rational power.
 
 ``prune()`` keeps exactly the monomials that are vertices of the upper hull of the lifted points
 (alpha_i, c_i), i.e. that are the strict maximum on a non-empty open set; the function is unchanged.
+``upper_hull()`` / ``dual_subdivision()`` give the upper facets (the cells of the regular subdivision
+of the exponents), ``hypersurface()`` the pieces of the tropical hypersurface in d = 1, 2.
+
+:func:`zonotope` and :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as
+P(F) and P(G); :func:`linear_regions` counts the linear regions of F ⊘ G from the tropical side.
 """
 from __future__ import annotations
 
 import json
 from fractions import Fraction
 from numbers import Rational as _RationalNumber
-from typing import List, Optional
+from typing import List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
 from .errors import InputError
 from .network import Network, _check_points
 
-__all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize"]
+__all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize", "UpperFace", "HypersurfacePiece", "Zonotope",
+           "zonotope", "one_layer_zonotopes", "linear_regions"]
 
 
 def _exact_entries(a, name: str) -> np.ndarray:
@@ -47,6 +53,29 @@ def _fmt(q: Fraction) -> str:
     return str(q)
 
 
+def _zeros(n: int) -> np.ndarray:
+    return np.full(n, Fraction(0), dtype=object)
+
+
+class UpperFace(NamedTuple):
+    """An upper facet of the lifted polytope: the monomials on it, and an outer normal (x, 1) where x
+    is a point at which exactly these monomials attain the maximum (a vertex of the hypersurface)."""
+    monomials: Tuple[int, ...]
+    normal: Tuple[Fraction, ...]
+
+
+class HypersurfacePiece(NamedTuple):
+    """A piece of a tropical curve (d = 2): kind "segment" (point to end), "ray" (point + t direction,
+    t >= 0) or "line" (point + t direction, t real).  ``pair``: the two monomials (upper-hull
+    vertices) that tie on it; ``monomials``: every monomial attaining the maximum on its interior."""
+    kind: str
+    point: Tuple[Fraction, ...]
+    end: Optional[Tuple[Fraction, ...]]
+    direction: Optional[Tuple[Fraction, ...]]
+    pair: Tuple[int, int]
+    monomials: Tuple[int, ...]
+
+
 class TropicalPolynomial:
     """max_i (c_i + <alpha_i, x>), exact and immutable.
 
@@ -54,7 +83,7 @@ class TropicalPolynomial:
     distinct monomials after merging duplicates.
     """
 
-    __slots__ = ("_core", "_E", "_c")
+    __slots__ = ("_core", "_E", "_c", "_sub")
 
     def __init__(self, exponents, coefficients):
         E = np.asarray(exponents, dtype=object)
@@ -67,7 +96,7 @@ class TropicalPolynomial:
         self._set(_core.TropPoly(E.shape[1], _exact_entries(E, "exponents"), _exact_entries(c, "coefficients")))
 
     def _set(self, core) -> None:
-        self._core, self._E, self._c = core, None, None
+        self._core, self._E, self._c, self._sub = core, None, None, None
 
     @classmethod
     def _wrap(cls, core) -> "TropicalPolynomial":
@@ -161,8 +190,67 @@ class TropicalPolynomial:
 
         alpha_i is a vertex iff <alpha_i, x> is the strict maximum on an open cone: prune() with all
         coefficients zero decides exactly that."""
-        flat = TropicalPolynomial(self.exponents, np.full(len(self), Fraction(0), dtype=object))
-        return flat.prune().exponents
+        return _vertices(self.exponents)
+
+    def lifted_polytope(self) -> np.ndarray:
+        """Vertices of P(f) = conv{(alpha_i, c_i)} as a (v, d + 1) object array of Fractions, sorted."""
+        return _vertices(np.hstack([self.exponents, self.coefficients[:, None]]))
+
+    def upper_vertices(self) -> List[int]:
+        """Indices of the monomials that are upper-hull vertices (the ones prune() keeps)."""
+        kept = {tuple(r) for r in self.prune().exponents}
+        return [i for i, r in enumerate(self.exponents) if tuple(r) in kept]
+
+    def _subdivision(self) -> dict:
+        if self._sub is None:
+            from . import _core
+            self._sub = _core.subdivision(self._core)
+        return self._sub
+
+    def upper_hull(self) -> List[UpperFace]:
+        """The upper facets of P(f), exactly: each with every monomial on it (upper-hull vertices and
+        lifted points inside the face) and its outer normal (x, 1).  Facets are faces of dimension
+        dim(Newton polytope); when the lift is flat (all points coplanar) the one facet is P(f) itself.
+        Found by walking the tropical hypersurface from vertex to vertex (exact rational algebra)."""
+        return sorted(UpperFace(tuple(m), tuple(x) + (Fraction(1),)) for m, x in self._subdivision()["cells"])
+
+    def dual_subdivision(self) -> List[List[int]]:
+        """Cells of the regular subdivision of the exponents induced by the coefficients (the upper
+        facets projected down), each as the sorted list of monomial indices on it; one cell per linear
+        piece of the hypersurface's vertex set.  A flat lift (e.g. the unit square with equal
+        coefficients) gives one cell holding all its points."""
+        return [list(f.monomials) for f in self.upper_hull()]
+
+    def hypersurface(self):
+        """The tropical hypersurface {x : the maximum is attained at least twice}, exactly.
+
+        d = 1: the sorted breakpoints (Fractions).  d = 2: a list of :class:`HypersurfacePiece`
+        (segments between vertices, rays, or whole lines when the Newton polytope is a segment)."""
+        if self.dim > 2:
+            raise InputError(f"hypersurface() gives pieces for d = 1 and 2; this polynomial has d = {self.dim} "
+                             "(use dual_subdivision(): its cells are the hypersurface's vertices)")
+        sub = self._subdivision()
+        if sub["rank"] == 0:
+            return []
+        if self.dim == 1:
+            return sorted(x[0] for _, x in sub["cells"])
+        vertices = set(self.upper_vertices())
+
+        def pair(monomials):  # an edge's upper vertices are its two ends; other points lie between
+            return tuple(i for i in monomials if i in vertices)
+
+        if sub["rank"] == 1:  # the Newton polytope is a segment: each cell (a point mod lineality) is a line
+            line = tuple(sub["lineality"][0])
+            return [HypersurfacePiece("line", tuple(x), None, line, pair(m), tuple(m)) for m, x in sub["cells"]]
+        cells = sub["cells"]
+        pieces = []
+        for m, c, other, v in sub["edges"]:
+            x = tuple(cells[c][1])
+            if other < 0:
+                pieces.append(HypersurfacePiece("ray", x, None, tuple(v), pair(m), tuple(m)))
+            else:
+                pieces.append(HypersurfacePiece("segment", x, tuple(cells[other][1]), None, pair(m), tuple(m)))
+        return pieces
 
     # --- text ---------------------------------------------------------------------------------------
     def _monomial(self, i: int) -> str:
@@ -269,3 +357,119 @@ def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int
     from . import _core
     pairs = _core.tropicalize(net.core, bool(prune), int(max_monomials))
     return [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
+
+
+def _vertices(points) -> np.ndarray:
+    """Exact vertices of conv(points), sorted: a point is a vertex iff it is the strict maximum of a
+    linear form on an open set of forms, which is what prune() decides for zero coefficients."""
+    P = np.asarray(points, dtype=object)
+    return TropicalPolynomial(P, _zeros(len(P))).prune().exponents
+
+
+def linear_regions(trop: TropicalRational) -> int:
+    """Number of linear regions of x -> F(x) - G(x) over R^d, from the tropical side.
+
+    The regions of F and of G are those of their upper-hull vertices; every full-dimensional
+    intersection of one of each (decided by exact LP) carries one affine map, and intersections with
+    equal maps that share a facet are glued.  Equals ``regions(net, kind="linear").count`` for the
+    map of a net."""
+    if not isinstance(trop, TropicalRational):
+        raise InputError(f"linear_regions needs a TropicalRational; got {type(trop).__name__}")
+    from . import _core
+    return _core.linear_regions(trop.numerator._core, trop.denominator._core)
+
+
+class Zonotope:
+    """Z = offset + [0, g_1] + ... + [0, g_m] in R^D (the Minkowski sum of segments), exactly.
+
+    Built as the tropical product of the binomials (x^{g_i} ⊕ 0), pruned after every factor: the
+    vertices of a Minkowski sum are sums of vertices, so each step is one exact prune()."""
+
+    __slots__ = ("_G", "_offset", "_V", "_U")
+
+    def __init__(self, generators, offset=None):
+        G = np.asarray(generators, dtype=object)
+        if G.ndim != 2 or G.shape[1] == 0:
+            raise InputError(f"generators have shape {G.shape}; expected (m, D) with D >= 1")
+        G = _exact_entries(G, "generators") if G.size else G
+        o = _zeros(G.shape[1]) if offset is None else _exact_entries(np.asarray(offset, dtype=object), "offset")
+        if o.shape != (G.shape[1],):
+            raise InputError(f"offset has shape {o.shape}; expected ({G.shape[1]},)")
+        for a in (G, o):
+            a.setflags(write=False)
+        self._G, self._offset, self._V, self._U = G, o, None, None
+
+    @property
+    def generators(self) -> np.ndarray:
+        """(m, D) read-only object array of Fractions."""
+        return self._G
+
+    @property
+    def offset(self) -> np.ndarray:
+        return self._offset
+
+    @property
+    def dim(self) -> int:
+        return self._G.shape[1]
+
+    def _sum(self, D: int) -> TropicalPolynomial:
+        """The product over generators of (x^{g[:D]} c ⊕ 0) with c = g[D] (0 when D is the full
+        dimension), times the offset monomial, pruned as it grows."""
+        def monomial(v):
+            return TropicalPolynomial([v[:D]], [v[D] if D < self.dim else Fraction(0)])
+        acc = monomial(self._offset)
+        for g in self._G:
+            acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune()
+        return acc
+
+    def vertices(self) -> np.ndarray:
+        """Exact vertices, a (v, D) object array of Fractions, sorted."""
+        if self._V is None:
+            self._V = self._sum(self.dim).exponents
+        return self._V
+
+    @property
+    def num_vertices(self) -> int:
+        return len(self.vertices())
+
+    def upper_vertices(self) -> np.ndarray:
+        """Reading the last coordinate as a height (lifted generators (w_i, b_i)): the vertices of the
+        upper hull, a (u, D) array.  m generic segments in R^{d+1} give sum_{j<=d} C(m, j)."""
+        if self._U is None:
+            p = self._sum(self.dim - 1)
+            self._U = np.hstack([p.exponents, p.coefficients[:, None]])
+            self._U.setflags(write=False)
+        return self._U
+
+    def __repr__(self) -> str:
+        return f"Zonotope({len(self._G)} generators in R^{self.dim})"
+
+
+def zonotope(generators, offset=None) -> Zonotope:
+    """The zonotope offset + sum_i [0, g_i] (rows of ``generators``), exact."""
+    return Zonotope(generators, offset)
+
+
+def one_layer_zonotopes(net: Network) -> List[Tuple[Zonotope, Zonotope]]:
+    """(P(F), P(G)) per output of a one-hidden-layer ReLU net, as lifted zonotopes in R^{d+1}.
+
+    From the recursion (DESIGN §5.2): hidden neuron i has F_i = G_i ⊙ ((w_i, b_i) ⊕ 0) with G_i the
+    monomial W-_i x, so with output weights a and bias b_out
+        F = b_out ⊙ prod_i G_i^{|a_i|} ⊙ prod_{a_i > 0} (a_i (w_i, b_i) ⊕ 0),
+        G =         prod_i G_i^{|a_i|} ⊙ prod_{a_i < 0} (|a_i| (w_i, b_i) ⊕ 0):
+    P(F) and P(G) are zonotopes generated by |a_i| (w_i, b_i) for the positive / negative output
+    weights, translated by (sum_i |a_i| W-_i, b_out) and (sum_i |a_i| W-_i, 0)."""
+    if not isinstance(net, Network):
+        raise InputError(f"one_layer_zonotopes needs a tropgeom.Network; got {type(net).__name__}")
+    if len(net.layers) != 2 or net.relu != (True, False):
+        raise InputError(f"one_layer_zonotopes needs one ReLU hidden layer and a linear output; got {net!r}")
+    (W1, b1), (W2, b2) = net.exact_layers
+    lifted = np.hstack([W1, b1[:, None]])
+    Wneg = np.where(W1 < 0, -W1, 0)
+    out = []
+    for a, c in zip(W2, b2):
+        base = np.concatenate([(abs(a)[:, None] * Wneg).sum(axis=0), [Fraction(0)]])
+        pos = np.array([ai * row for ai, row in zip(a, lifted) if ai > 0], dtype=object).reshape(-1, lifted.shape[1])
+        neg = np.array([-ai * row for ai, row in zip(a, lifted) if ai < 0], dtype=object).reshape(-1, lifted.shape[1])
+        out.append((Zonotope(pos, base + np.array([0] * (len(base) - 1) + [c], dtype=object)), Zonotope(neg, base)))
+    return out

@@ -2,6 +2,7 @@
 upper hulls (Carathéodory: a non-vertex is dominated by at most d+1 other lifted points), exact
 evaluation on grids, the region engine, and closed forms (zonotope vertex counts)."""
 import itertools
+from math import comb
 import json
 from fractions import Fraction as F
 
@@ -264,3 +265,153 @@ def test_validation_of_operations():
         p.evaluate([1, 2])
     with pytest.raises(InputError):
         tropicalize("not a net")
+
+
+# --- upper hull, dual subdivision, hypersurface ------------------------------------------------------
+
+def brute_upper_facets(p):
+    """Upper facets by brute force: for every d+1 affinely independent monomials, the point x where
+    they tie; a facet iff they attain the exact maximum there; the facet holds every monomial that does."""
+    E, c, d = p.exponents, p.coefficients, p.dim
+    facets = set()
+    for S in itertools.combinations(range(len(p)), d + 1):
+        # c_s + E_s x = c_S0 + E_S0 x for s in S: d equations in x
+        x = solve([[E[s][l] - E[S[0]][l] for l in range(d)] for s in S[1:]], [c[S[0]] - c[s] for s in S[1:]])
+        if x is None:
+            continue
+        vals = [c[i] + sum(a * xl for a, xl in zip(E[i], x)) for i in range(len(p))]
+        if all(vals[s] == max(vals) for s in S):
+            facets.add(tuple(i for i, v in enumerate(vals) if v == max(vals)))
+    return sorted(facets)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_upper_hull_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    d = 1 + seed % 2
+    p = random_poly(rng, 10, d, den=2 if seed < 3 else 5)  # small denominators: many ties and flat cells
+    faces = p.upper_hull()
+    assert [f.monomials for f in faces] == brute_upper_facets(p)
+    assert p.dual_subdivision() == [list(f.monomials) for f in faces]
+    for f in faces:  # the normal (x, 1): exactly the face's monomials attain the max at x
+        x = list(f.normal[:-1])
+        vals = [ci + sum(a * xl for a, xl in zip(row, x)) for row, ci in zip(p.exponents, p.coefficients)]
+        assert tuple(i for i, v in enumerate(vals) if v == max(vals)) == f.monomials
+    # every upper-hull vertex is in some cell, and the lifted polytope holds the upper vertices
+    assert set(itertools.chain(*p.dual_subdivision())) >= set(p.upper_vertices())
+    lifted = {tuple(v) for v in p.lifted_polytope()}
+    assert {tuple(p.exponents[i]) + (p.coefficients[i],) for i in p.upper_vertices()} <= lifted
+
+
+def test_unit_square_subdivision_flat_and_split():
+    square = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0, 0, 0])
+    assert square.dual_subdivision() == [[0, 1, 2, 3]]  # coplanar lift: one cell, not two triangles
+    assert square.upper_hull()[0].normal == (0, 0, 1)
+    assert len(square.lifted_polytope()) == 4
+    centre = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [0])
+    assert centre.dual_subdivision() == [[0, 1, 2, 3, 4]]  # the centre lies on the flat face
+    raised = square * 0 + TropicalPolynomial([[1, 1]], [F(1, 2)]) + TropicalPolynomial([[0, 0]], [F(1, 2)])
+    assert raised.dual_subdivision() == [[0, 1, 2], [0, 2, 3]] or raised.dual_subdivision() == [[0, 1, 3], [0, 2, 3]]
+    assert len(raised.hypersurface()) == 5  # one bounded segment, four rays
+
+
+def test_hypersurface_closed_forms():
+    assert TropicalPolynomial([[1], [0]], [0, 0]).hypersurface() == [0]  # max(x, 0): the point 0
+    assert TropicalPolynomial([[2], [1], [0]], [0, 3, 0]).hypersurface() == [-3, 3]
+    assert TropicalPolynomial([[1]], [5]).hypersurface() == []
+    pieces = TropicalPolynomial([[1, 0], [0, 1], [0, 0]], [0, 0, 0]).hypersurface()  # max(x1, x2, 0)
+    assert all(p.kind == "ray" and p.point == (0, 0) for p in pieces)
+    assert sorted(p.direction for p in pieces) == [(-1, 0), (0, -1), (1, 1)]
+    assert sorted(p.pair for p in pieces) == [(0, 1), (0, 2), (1, 2)]
+    (line,) = TropicalPolynomial([[1, 0], [0, 0]], [0, 0]).hypersurface()  # max(x1, 0): the line x1 = 0
+    assert line.kind == "line" and line.point[0] == 0 and line.direction == (0, 1)
+    with pytest.raises(InputError, match="d = 1 and 2"):
+        TropicalPolynomial([[1, 0, 0]], [0]).hypersurface()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hypersurface_pieces_are_ties(seed):
+    rng = np.random.default_rng(seed)
+    p = random_poly(rng, 8, 2)
+    E, c = p.exponents, p.coefficients
+
+    def tied(x, pair):
+        vals = [ci + sum(a * xl for a, xl in zip(row, x)) for row, ci in zip(E, c)]
+        return all(vals[i] == max(vals) for i in pair) and vals.count(max(vals)) >= 2
+
+    pieces = p.hypersurface()
+    for pc in pieces:
+        assert len(pc.pair) == 2
+        mid = [(a + b) / 2 for a, b in zip(pc.point, pc.end)] if pc.kind == "segment" else \
+            [a + 7 * v for a, v in zip(pc.point, pc.direction)]
+        assert tied(pc.point, pc.pair) and tied(mid, pc.pair)
+    # Euler on the (connected) tropical curve closed by one vertex at infinity, where the rays end:
+    # faces = edges - vertices + 2, and the faces are the regions, one per upper-hull vertex.
+    V = len(p.upper_hull())
+    edges = sum(pc.kind in ("segment", "ray") for pc in pieces)
+    assert p.count_regions() == edges - (V + 1) + 2
+
+
+# --- zonotopes ------------------------------------------------------------------------------------
+
+def zonotope_count(m, D):
+    return 2 * sum(comb(m - 1, j) for j in range(D))
+
+
+@pytest.mark.parametrize("m,D", [(4, 2), (4, 3), (6, 3), (5, 4), (3, 3)])
+def test_zonotope_generic_vertex_count(m, D):
+    z = tropgeom.tropical.zonotope(np.random.default_rng(m * 10 + D).normal(size=(m, D)))
+    assert z.num_vertices == zonotope_count(m, D) == len(z.vertices())
+    assert z.generators.shape == (m, D)
+
+
+def test_permutohedron_and_square():
+    G = [np.eye(4)[i] - np.eye(4)[j] for i, j in itertools.combinations(range(4), 2)]
+    assert tropgeom.tropical.zonotope(G).num_vertices == 24
+    sq = tropgeom.tropical.zonotope([[1, 0], [0, 1], [1, 0]])  # parallel generators merge
+    assert [tuple(v) for v in sq.vertices()] == [(0, 0), (0, 1), (2, 0), (2, 1)]
+
+
+@pytest.mark.parametrize("d,n", [(1, 4), (2, 5), (3, 5)])
+def test_lifted_zonotope_upper_vertices(d, n):
+    z = tropgeom.tropical.zonotope(np.random.default_rng(n).normal(size=(n, d + 1)))
+    assert len(z.upper_vertices()) == nets.zaslavsky(d, n)
+
+
+@pytest.mark.parametrize("d,n,seed", [(2, 5, 0), (2, 6, 1), (3, 4, 2), (1, 5, 3)])
+def test_one_layer_zonotopes_are_the_newton_polytopes(d, n, seed):
+    net = nets.one_layer(d, n, seed, out=2)
+    for (PF, PG), m in zip(tropgeom.tropical.one_layer_zonotopes(net), tropicalize(net)):
+        for Z, poly in ((PF, m.numerator), (PG, m.denominator)):
+            lifted = np.hstack([poly.exponents, poly.coefficients[:, None]])
+            assert sorted(map(tuple, Z.upper_vertices())) == sorted(map(tuple, lifted))
+            flat = tropgeom.tropical.zonotope(Z.generators[:, :d], Z.offset[:d])
+            assert [tuple(v) for v in flat.vertices()] == [tuple(v) for v in poly.newton_polytope()]
+        assert len(PF.generators) + len(PG.generators) == n
+
+
+# --- linear regions: the tropical side against the region engine -----------------------------------
+
+@pytest.mark.parametrize("d,widths,seed", [(2, [4], 0), (2, [5], 1), (2, [3, 3], 2), (2, [4, 3], 3), (2, [5, 4], 4),
+                                           (1, [4, 3], 5), (3, [4], 6)])
+def test_linear_regions_match_region_engine(d, widths, seed):
+    net = nets.deep_random(d, widths, seed=seed)
+    (m,) = tropicalize(net)
+    assert tropgeom.tropical.linear_regions(m) == tropgeom.regions(net, kind="linear").count
+
+
+def test_linear_regions_closed_forms():
+    net = nets.one_layer(2, 5, 0, out_weights=[[1.0, -1.0, 0.5, 0.0, 2.0]])  # one dead output weight
+    (m,) = tropicalize(net)
+    assert tropgeom.tropical.linear_regions(m) == nets.zaslavsky(2, 4)
+    p = TropicalPolynomial([[1], [0]], [0, 0])
+    assert tropgeom.tropical.linear_regions(TropicalRational(p, p)) == 1  # F - F = 0
+    assert tropgeom.tropical.linear_regions(TropicalRational(p * p, p)) == 2  # relu(x)
+
+
+def test_depth4_forward_pass():
+    rng = np.random.default_rng(4)
+    net = random_net(rng, 2, [3, 3, 3, 3])
+    X = rational_points(rng, 20, 2)
+    (m,) = tropicalize(net)
+    assert list(m.evaluate(X)) == list(net.forward(X, exact=True)[:, 0])

@@ -415,3 +415,28 @@ def test_depth4_forward_pass():
     X = rational_points(rng, 20, 2)
     (m,) = tropicalize(net)
     assert list(m.evaluate(X)) == list(net.forward(X, exact=True)[:, 0])
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+def test_cli_tropical_counts_and_json(tmp_path, capsys):
+    from tropgeom.cli import main
+    path, out = str(tmp_path / "net.npz"), str(tmp_path / "trop.json")
+    nets.one_layer(2, 5, 0, out_weights=np.ones((1, 5))).save(path)
+    assert main(["tropical", path, "--json", out]) == 0
+    text = capsys.readouterr().out
+    # F: 2^5 products prune to sum_{j<=2} C(5, j) = 16; N(F) is a zonotope with 5 generators in R^2
+    assert "F has 16 monomials, G has 1 (unpruned 32 and 1); N(F) = 10 vertices, N(G) = 1 vertices" in text
+    row = json.loads(open(out).read())["outputs"][0]
+    assert (row["F_monomials"], row["F_monomials_unpruned"], row["N(F)"], row["N(G)"]) == (16, 32, 10, 1)
+    assert TropicalPolynomial.from_json(row["map"]["numerator"]).count_regions() == 16
+
+
+def test_cli_tropical_prints_small_polynomials(tmp_path, capsys):
+    from tropgeom.cli import main
+    path = str(tmp_path / "relu.npz")
+    tropgeom.Network([([[1.0], [1.0]], [0.0, -1.0]), ([[1.0, -2.0]], [0.0])]).save(path)  # relu(x) - 2 relu(x - 1)
+    assert main(["tropical", path, "--no-prune"]) == 0
+    text = capsys.readouterr().out
+    assert "(unpruned)" in text and "F has 2 monomials, G has 2; N(F) = 2 vertices, N(G) = 2 vertices" in text
+    assert "F = max(x1, 0)" in text and "G = max(-2 + 2x1, 0)" in text

@@ -9,7 +9,7 @@ recursion (DESIGN §5.2), pruning after every product and every layer:
   tropix     dict polynomials built here (tropix has no network interface), min-plus, so every
              coefficient is negated (max(c + a.x) = -min(-c + a.(-x)) keeps the exponents); pruned to
              the lower-hull vertices that tropix.subdivision.lower_convex_hull_faces reports (scipy
-             Qhull, tolerance 1e-10).  Powers scale the terms (p^n = n p after pruning), as in tropgeom.
+             Qhull, tolerance 1e-10; all kept when Qhull fails).  Powers scale the terms (p^n = n p after pruning), as in tropgeom.
 
 Each (tool, net) runs in a forked child with a time limit (60 s, --quick 10 s); the table gives the
 monomial counts of F and G, the time, and whether the two tools agree; the summary says how far each
@@ -59,9 +59,10 @@ def run_tropix(layers):
         if len(items) <= 1:
             return p
         lifted = np.array([list(e) + [c] for e, c in items], dtype=float)
-        keep = set()
-        for face in lower_convex_hull_faces(lifted):
-            keep.update(int(i) for i in face)
+        faces = lower_convex_hull_faces(lifted)
+        if not faces:  # Qhull failed (flat lift): keep everything rather than nothing
+            return p
+        keep = {int(i) for face in faces for i in face}
         return TP({items[i][0]: items[i][1] for i in sorted(keep)}, nvars=p.nvars)
 
     def power(p, n):
@@ -87,6 +88,9 @@ def run_tropix(layers):
 
 
 def _child(tool, layers, q):
+    import scipy.spatial  # noqa: F401  imports (tropix's scipy, tropgeom's core) are not timed
+    import tropix  # noqa: F401
+    import tropgeom  # noqa: F401
     t = time.perf_counter()
     counts = (run_tropgeom if tool == "tropgeom" else run_tropix)(layers)
     q.put((counts, time.perf_counter() - t))

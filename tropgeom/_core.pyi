@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'enumerate_regions', 'tropicalize']
+__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'enumerate_regions', 'linear_regions', 'subdivision', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -128,6 +128,14 @@ class TropPoly:
         ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
+def linear_regions(numerator: TropPoly, denominator: TropPoly) -> int:
+    """
+    Number of linear regions of F - G over R^d, exact.
+    """
+def subdivision(p: TropPoly) -> dict:
+    """
+    The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
+    """
 def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
     """
     [(numerator, denominator)] per output: the net as tropical rational maps F - G.

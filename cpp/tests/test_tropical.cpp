@@ -93,7 +93,27 @@ static void test_tropicalize_matches_forward() {
   }
 }
 
+static void test_subdivision_square_and_tripod() {
+  // equal coefficients on the unit square: one flat cell with all four points, four rays
+  Subdivision s = subdivision(poly(2, {{q(0), q(0)}, {q(1), q(0)}, {q(0), q(1)}, {q(1), q(1)}}, {q(0), q(0), q(0), q(0)}));
+  CHECK(s.rank == 2 && s.cells.size() == 1 && s.cells[0].monomials.size() == 4 && s.edges.size() == 4);
+  // max(x1, x2, 0): one cell at the origin, three rays
+  TropPoly tripod = poly(2, {{q(1), q(0)}, {q(0), q(1)}, {q(0), q(0)}}, {q(0), q(0), q(0)});
+  s = subdivision(tripod);
+  CHECK(s.cells.size() == 1 && s.cells[0].point == Vec({q(0), q(0)}) && s.edges.size() == 3);
+  for (const auto& e : s.edges) CHECK(e.other == -1 && e.monomials.size() == 2);
+  // max(x1, 0) in two variables: Newton polytope a segment, lineality x2
+  s = subdivision(poly(2, {{q(1), q(0)}, {q(0), q(0)}}, {q(0), q(0)}));
+  CHECK(s.rank == 1 && s.lineality.rows == 1 && s.cells.size() == 1);
+  // (x ⊕ 0)^2 ⊘ (x ⊕ 0) is relu(x): two regions; F ⊘ F is one
+  TropPoly relu = poly(1, {{q(1)}, {q(0)}}, {q(0), q(0)});
+  CHECK(linear_regions(trop_product(relu, relu), relu) == 2);
+  CHECK(linear_regions(relu, relu) == 1);
+  CHECK(linear_regions(tripod, TropPoly::constant(2, q(0))) == 3);
+}
+
 int main() {
+  test_subdivision_square_and_tripod();
   test_canonical_merges_by_max();
   test_square_formal_vs_functional();
   test_unit_square_and_centre();

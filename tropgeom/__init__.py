@@ -8,12 +8,12 @@ from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
 from .lp import LPResult, Polyhedron
 from .network import Network
 from .regions import Box, Polytope, RegionSet, count_regions, regions
-from .tropical import TropicalPolynomial, TropicalRational, tropicalize
+from .tropical import TropicalPolynomial, TropicalRational, Zonotope, tropicalize, zonotope
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Network", "regions", "count_regions", "RegionSet", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
-    "TropicalPolynomial", "TropicalRational", "tropicalize",
+    "TropicalPolynomial", "TropicalRational", "tropicalize", "Zonotope", "zonotope",
     "TropgeomError", "InputError", "BudgetExceeded", "InternalError",
 ]

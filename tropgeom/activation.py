@@ -130,7 +130,7 @@ class ActivationPolytope:
         self.K = self.m + self.n
         self._budget = _search_args(max_vertices, max_seconds, threads)
         self._progress = progress
-        self._patterns = self._edges = self._stats = None
+        self._res = self._patterns = self._edges = None
 
     @property
     def N(self) -> int:
@@ -161,14 +161,22 @@ class ActivationPolytope:
             if not res.complete:
                 raise BudgetExceeded(f"stopped by {res.stop_reason} after {res.count} vertices",
                                      partial=res.codes.astype(np.int64), reason=res.stop_reason)
-            self._patterns, self._stats = res.codes.astype(np.int64), res.stats
+            self._res, self._patterns = res, res.codes.astype(np.int64)
         return self._patterns
 
     @property
     def stats(self) -> dict:
-        """Search statistics: exact LPs, witness hits (children needing no LP), nodes."""
+        """Search statistics: exact LPs, float LPs, witness hits (children needing no LP), nodes."""
         self.patterns
-        return dict(self._stats)
+        return dict(self._res.stats)
+
+    def parameters(self) -> np.ndarray:
+        """(V, K, d+1) Fractions: for each vertex, exact term parameters theta_k (constant first)
+        under which every data point's unique argmax term is the vertex's pattern (theta_{K-1} = 0)."""
+        self.patterns
+        W = self._res.witnesses().reshape(self.num_vertices, self.K - 1, self.d + 1)
+        zero = np.full((self.num_vertices, 1, self.d + 1), Fraction(0), dtype=object)
+        return np.concatenate([W, zero], axis=1)
 
     def coordinates(self, patterns=None, exact: bool = True) -> np.ndarray:
         """Points sum_i e_{sigma(i)} (x) (1, x_i) in R^{K(d+1)} (block k = coordinates K*k..), one row
@@ -191,8 +199,8 @@ class ActivationPolytope:
         point i (and its repeats).  Each edge is verified by an exact LP on its normal cone."""
         if self._edges is None:
             from . import _core
-            self._edges = _core.activation_edges(self.X, self.d, self.K, self.patterns.astype(np.int32),
-                                                 threads=self._budget["threads"])
+            self.patterns
+            self._edges = _core.activation_edges(self.X, self.d, self.K, self._res, threads=self._budget["threads"])
         return self._edges
 
     # --- classifications ---

@@ -61,9 +61,13 @@ void bind_activation(py::module_& m) {
       .def_property_readonly("dims", [](const ActivationResult& r) {
         return py::array_t<std::int32_t>(static_cast<py::ssize_t>(r.dims.size()), r.dims.data());
       })
+      .def("witnesses", [](const ActivationResult& r) {
+        return to_fraction_array(r.witnesses, {static_cast<py::ssize_t>(r.count), static_cast<py::ssize_t>(r.nvars)});
+      }, "(count, nvars) Fractions: exact parameters realising each leaf.")
       .def_property_readonly("stats", [](const ActivationResult& r) {
         py::dict s;
         s["lps"] = r.stats.lps;
+        s["float_lps"] = r.stats.float_lps;
         s["witness_hits"] = r.stats.witness_hits;
         s["nodes"] = r.stats.nodes;
         return s;
@@ -94,20 +98,18 @@ void bind_activation(py::module_& m) {
                   max_results, max_seconds, threads, progress);
   }, py::arg("X"), py::arg("d"), py::arg("signs"), py::arg("with_labels"), SEARCH_ARGS);
 
-  m.def("activation_edges", [](py::handle X, std::size_t d, int K, py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> patterns,
-                               int threads) {
+  m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices, int threads) {
     Matrix M = to_matrix(X, d);
-    std::vector<std::int32_t> pat(patterns.data(), patterns.data() + patterns.size());
     std::vector<std::array<std::size_t, 3>> e;
     {
       py::gil_scoped_release nogil;
-      e = activation_edges(M, K, pat, threads);
+      e = activation_edges(M, K, vertices, threads);
     }
     py::array_t<std::int64_t> a({static_cast<py::ssize_t>(e.size()), py::ssize_t(3)});
     auto* p = a.mutable_data();
     for (std::size_t k = 0; k < e.size(); ++k)
       for (int j = 0; j < 3; ++j) p[3 * k + j] = static_cast<std::int64_t>(e[k][j]);
     return a;
-  }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("patterns"), py::arg("threads") = 1,
+  }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("vertices"), py::arg("threads") = 1,
   "(E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i.");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "float_lp.hpp"
 #include "tropgeom/lp.hpp"
 
 namespace tropgeom {
@@ -45,6 +47,8 @@ std::vector<long> duplicates(const Matrix& X) {
       if (std::equal(X.row(i), X.row(i) + X.cols, X.row(j))) dup[i] = static_cast<long>(j);
   return dup;
 }
+
+thread_local ActivationStats tally;  // per thread, added to the result once per task
 
 Rational dot(const Rational* a, const Vec& x) {
   Rational s = 0;
@@ -86,6 +90,49 @@ std::optional<Vec> realise(std::size_t n, const Matrix& strict, const Matrix& eq
   return res.x;
 }
 
+// Float first (DESIGN §4), for systems without equalities: a float optimum with t > 0 is checked exactly
+// as a witness (its doubles are exact dyadics); one with t <= 0 is confirmed by the exact LP on its
+// active rows alone (<= n + 1 rows: a subsystem with no solution proves the whole has none).  Anything
+// else, and systems with equalities, go to the exact LP on all rows.  hint: a point for the start.
+std::optional<Vec> decide(std::size_t n, const Matrix& S, const Matrix& E, const Vec& hint) {
+  if (E.rows == 0 && S.rows > 0) {
+    ++tally.float_lps;
+    flp::Rows R;
+    R.d = n + 1;
+    std::vector<double> row(n + 1), start(n + 1), c(n + 1, 0.0);
+    for (std::size_t j = 0; j < n; ++j) start[j] = hint[j].get_d();
+    double tmin = 1;
+    for (std::size_t r = 0; r < S.rows; ++r) {
+      double v = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        row[j] = -S(r, j).get_d();
+        v -= row[j] * start[j];
+      }
+      row[n] = 1;
+      R.add(row.data(), 0.0);
+      tmin = std::min(tmin, v);
+    }
+    std::fill(row.begin(), row.end(), 0.0);
+    row[n] = 1;
+    R.add(row.data(), 1.0);
+    start[n] = tmin - 1 - std::fabs(tmin);  // strictly below every row: a strictly feasible start
+    c[n] = -1;
+    flp::Result f = flp::minimize(R, c, start);
+    if (f.status == flp::Status::optimal && f.x[n] > 0) {
+      Vec theta(f.x.begin(), f.x.begin() + n);
+      if (realised_by(theta, S, E)) return theta;
+    } else if (f.status == flp::Status::optimal && !f.active.empty()) {
+      Matrix sub(0, n);
+      for (int r : f.active)
+        if (static_cast<std::size_t>(r) < S.rows) sub.append_row(S.row(r), n);
+      ++tally.lps;
+      if (sub.rows > 0 && !realise(n, sub, E)) return std::nullopt;
+    }
+  }
+  ++tally.lps;
+  return realise(n, S, E);
+}
+
 // All rows of a (partial) assignment.
 void assignment_rows(const Problem& p, const std::vector<Code>& codes, Matrix& strict, Matrix& eq) {
   strict = Matrix(0, p.nvars);
@@ -99,8 +146,6 @@ struct Node {
   Vec witness;              // realises them all
 };
 
-thread_local ActivationStats tally;
-
 // Depth-first search over points with a shared stack for idle threads (as the region engine).
 class Search {
  public:
@@ -108,6 +153,7 @@ class Search {
 
   ActivationResult run() {
     res_.points = p_.npoints;
+    res_.nvars = p_.nvars;
     stack_.push_back(Node{{}, Vec(p_.nvars, Rational(0))});
     start_ = Clock::now();
     std::vector<std::thread> workers;
@@ -213,6 +259,7 @@ class Search {
     if (!local.empty()) dropped_ = true;
     std::lock_guard<std::mutex> g(res_mu_);
     res_.stats.lps += tally.lps;
+    res_.stats.float_lps += tally.float_lps;
     res_.stats.witness_hits += tally.witness_hits;
     res_.stats.nodes += tally.nodes;
   }
@@ -239,8 +286,7 @@ class Search {
         Matrix S = prefix_strict, E = prefix_eq;
         for (std::size_t r = 0; r < s.rows; ++r) S.append_row(s.row(r), p_.nvars);
         for (std::size_t r = 0; r < e.rows; ++r) E.append_row(e.row(r), p_.nvars);
-        ++tally.lps;
-        auto w = realise(p_.nvars, S, E);
+        auto w = decide(p_.nvars, S, E, cur.witness);
         if (!w) continue;
         k.witness = std::move(*w);
       }
@@ -263,6 +309,7 @@ class Search {
       return;
     }
     res_.codes.insert(res_.codes.end(), n.codes.begin(), n.codes.end());
+    res_.witnesses.insert(res_.witnesses.end(), n.witness.begin(), n.witness.end());
     if (p_.face_dims) res_.dims.push_back(dim);
     ++res_.count;
     count_.store(res_.count);
@@ -280,11 +327,16 @@ class Search {
     std::vector<Code> codes;
     codes.reserve(res_.codes.size());
     std::vector<std::int32_t> dims;
+    Vec wit;
+    wit.reserve(res_.witnesses.size());
+    const std::size_t n = p_.nvars;
     for (std::size_t k : idx) {
       codes.insert(codes.end(), row(k), row(k) + N);
+      wit.insert(wit.end(), res_.witnesses.begin() + k * n, res_.witnesses.begin() + (k + 1) * n);
       if (p_.face_dims) dims.push_back(res_.dims[k]);
     }
     res_.codes.swap(codes);
+    res_.witnesses.swap(wit);
     res_.dims.swap(dims);
   }
 
@@ -341,6 +393,28 @@ Problem term_problem(const Matrix& X, int K, std::vector<Code> choices, bool fac
   return p;
 }
 
+// Witnesses theta_u, theta_v of two patterns that differ only at point i (terms k, l).  Along the
+// segment between them every other point keeps its term (each cone is convex); if at the parameter
+// where k and l tie at x_i no third term reaches them, that parameter lies in the relative interior of
+// the common facet: the edge is proven without an LP (always so for K = 2).
+bool segment_crosses_wall(const Matrix& L, std::size_t i, int K, int k, int l, Vec::const_iterator tu,
+                          Vec::const_iterator tv) {
+  const std::size_t D = L.cols;
+  auto value = [&](Vec::const_iterator th, int m) -> Rational {  // <theta_m, x^_i>; theta_{K-1} = 0
+    Rational s = 0;
+    if (m < K - 1)
+      for (std::size_t j = 0; j < D; ++j) s += th[m * D + j] * L(i, j);
+    return s;
+  };
+  const Rational gu = value(tu, k) - value(tu, l), gv = value(tv, k) - value(tv, l);  // gu > 0 > gv
+  const Rational s = gu / (gu - gv);
+  auto at = [&](int m) -> Rational { return (1 - s) * value(tu, m) + s * value(tv, m); };
+  const Rational top = at(k);
+  for (int m = 0; m < K; ++m)
+    if (m != k && m != l && !(at(m) < top)) return false;
+  return true;
+}
+
 }  // namespace
 
 std::size_t activation_dimension(const Matrix& X, int K) {
@@ -364,13 +438,15 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
   return Search(term_problem(X, K, choices, true), opt).run();
 }
 
-std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const std::vector<std::int32_t>& patterns,
+std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const ActivationResult& vertices,
                                                          int threads) {
   const std::size_t N = X.rows;
-  if (N == 0) return {};
-  if (patterns.size() % N) throw InputError("patterns do not have one term per data point");
+  const std::vector<Code>& patterns = vertices.codes;
   Problem p = term_problem(X, K, {}, false);
-  const std::size_t V = patterns.size() / N;
+  if (vertices.points != N || vertices.nvars != p.nvars) throw InputError("vertices of another data set or model");
+  const std::size_t V = vertices.count;
+  const Matrix L = lift(X);
+  auto witness = [&](std::size_t v) { return vertices.witnesses.begin() + v * p.nvars; };
   std::map<std::vector<Code>, std::size_t> index;
   auto pattern = [&](std::size_t v) { return std::vector<Code>(patterns.begin() + v * N, patterns.begin() + (v + 1) * N); };
   for (std::size_t v = 0; v < V; ++v) index.emplace(pattern(v), v);
@@ -391,6 +467,10 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
               if (j == i || p.dup[j] == static_cast<long>(i)) sv[j] = l;
             auto it = index.find(sv);
             if (it == index.end()) continue;
+            if (segment_crosses_wall(L, i, K, su[i], l, witness(u), witness(it->second))) {
+              found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
+              continue;
+            }
             // The edge's normal cone: every other point keeps its term, point i ties su[i] and l.
             std::vector<Code> masks(N);
             for (std::size_t j = 0; j < N; ++j) masks[j] = Code(1) << su[j];

@@ -29,6 +29,7 @@ struct ActivationOptions {
 
 struct ActivationStats {
   std::size_t lps = 0;           // exact LPs solved
+  std::size_t float_lps = 0;     // float LPs (answers certified exactly, or re-decided by an exact LP)
   std::size_t witness_hits = 0;  // children proven realisable by the parent's witness (no LP)
   std::size_t nodes = 0;         // partial assignments expanded
 };
@@ -38,6 +39,8 @@ struct ActivationResult {
   std::size_t points = 0;
   std::vector<std::int32_t> codes;  // count x points
   std::vector<std::int32_t> dims;   // faces only: the dimension of each face
+  std::size_t nvars = 0;
+  Vec witnesses;                    // count x nvars: exact parameters realising each leaf
   std::size_t count = 0;
   bool complete = true;
   std::string stop_reason;  // "", "max_results", "max_seconds", "interrupted"
@@ -48,16 +51,18 @@ struct ActivationResult {
 // dim P_X = (K - 1) * rank of the lifted points (1, x).
 std::size_t activation_dimension(const Matrix& X, int K);
 
-// Vertices of P_X: the realisable generic patterns, codes = term index per point.
+// Vertices of P_X: the realisable generic patterns, codes = term index per point; witnesses are
+// theta_0..theta_{K-2} (theta_{K-1} = 0: adding one vector to all terms changes no argmax).
 ActivationResult activation_vertices(const Matrix& X, int K, const ActivationOptions& opt);
 
 // All non-empty faces of P_X: codes = bitmask of the tied maximal terms per point; dims filled.
 ActivationResult activation_faces(const Matrix& X, int K, const ActivationOptions& opt);
 
-// Among vertex patterns (V x N, term indices), the pairs (u, v), u < v, that differ on the points
-// equal to one data point and span an edge of P_X (the face with both terms tied there is realisable).
+// Among the vertices (a result of activation_vertices), the pairs (u, v), u < v, that differ on the
+// points equal to one data point and span an edge of P_X (the face with both terms tied there is
+// realisable: proven from the two witnesses when possible, else by an exact LP).
 // Returns (u, v, first differing point).
-std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const std::vector<std::int32_t>& patterns,
+std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const ActivationResult& vertices,
                                                          int threads = 1);
 
 // One hidden layer of k = signs.size() ReLU neurons on X and output f = sum_j signs[j] relu(<w_j, (1, x)>)

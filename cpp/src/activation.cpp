@@ -450,6 +450,11 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
   std::map<std::vector<Code>, std::size_t> index;
   auto pattern = [&](std::size_t v) { return std::vector<Code>(patterns.begin() + v * N, patterns.begin() + (v + 1) * N); };
   for (std::size_t v = 0; v < V; ++v) index.emplace(pattern(v), v);
+  std::vector<std::size_t> first_row(N);  // point i's K - 1 rows start here in assignment_rows
+  for (std::size_t i = 0, r = 0; i < N; ++i) {
+    first_row[i] = r;
+    if (p.dup[i] < 0) r += K - 1;
+  }
 
   std::atomic<std::size_t> next{0};
   std::vector<std::vector<std::array<std::size_t, 3>>> found(std::max(1, threads));
@@ -471,13 +476,16 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
               found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
               continue;
             }
-            // The edge's normal cone: every other point keeps its term, point i ties su[i] and l.
+            // Else: the row "k beats l at x_i" defines a facet of u's cone iff reversing it leaves a
+            // non-empty strict system (float filter, exact certificate); across that facet lies v.
             std::vector<Code> masks(N);
             for (std::size_t j = 0; j < N; ++j) masks[j] = Code(1) << su[j];
-            masks[i] |= Code(1) << l;
             Matrix S, E;
             assignment_rows(p, masks, S, E);
-            if (realise(p.nvars, S, E)) found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
+            const std::size_t row = first_row[i] + (l < su[i] ? l : l - 1);
+            for (std::size_t j = 0; j < p.nvars; ++j) S(row, j) = -S(row, j);
+            Vec hint(witness(it->second), witness(it->second) + p.nvars);
+            if (decide(p.nvars, S, E, hint)) found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
           }
         }
       }

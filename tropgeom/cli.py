@@ -6,6 +6,7 @@ import json
 import sys
 from typing import List, Optional
 
+from .activation import add_dichotomies_command
 from .errors import TropgeomError
 
 
@@ -147,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-prune", action="store_true", help="keep every monomial of the recursion")
     s.add_argument("--json", metavar="OUT", help="write the counts and the exact polynomials as JSON to OUT")
     s.set_defaults(func=cmd_tropical)
+
+    add_dichotomies_command(sub)
 
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
     s.set_defaults(func=cmd_demo)

@@ -3,6 +3,7 @@
 namespace py = pybind11;
 
 void register_errors(py::module_& m);
+void bind_activation(py::module_& m);
 void bind_lp(py::module_& m);
 void bind_network(py::module_& m);
 void bind_regions(py::module_& m);
@@ -15,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   bind_network(m);
   bind_regions(m);
   bind_tropical(m);
+  bind_activation(m);
 }

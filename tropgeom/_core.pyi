@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'enumerate_regions']
+__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'enumerate_regions', 'polytope_vertices', 'polytope_volume']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -97,3 +97,11 @@ class RegionResult:
         ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
+def polytope_vertices(A: typing.Any, b: typing.Any) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    """
+    Exact vertices of the polytope {x : A x <= b} as a (V, dim) array of Fractions (lexicographic order).
+    """
+def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
+    """
+    Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
+    """

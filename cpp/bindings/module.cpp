@@ -5,6 +5,7 @@ namespace py = pybind11;
 void register_errors(py::module_& m);
 void bind_lp(py::module_& m);
 void bind_network(py::module_& m);
+void bind_polytope(py::module_& m);
 void bind_regions(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -12,5 +13,6 @@ PYBIND11_MODULE(_core, m) {
   register_errors(m);
   bind_lp(m);
   bind_network(m);
+  bind_polytope(m);
   bind_regions(m);
 }

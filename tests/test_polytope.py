@@ -242,6 +242,19 @@ def test_box_dissection_volumes_sum_exactly(d, cuts, concurrent):
     assert total == 2 ** d and cells > cuts
 
 
+@pytest.mark.parametrize("d,widths", [(2, [6, 6]), (3, [5, 4])])
+def test_activation_regions_of_a_network_tile_the_box(d, widths):
+    # Cells as the region enumeration hands them over (float64 weights, exact rows of the deeper layer).
+    import tropgeom as tg
+    rng = np.random.default_rng(d)
+    sizes = [d] + widths + [1]
+    net = tg.Network([(rng.normal(size=(o, i)), rng.normal(size=o)) for i, o in zip(sizes, sizes[1:])])
+    rs = tg.regions(net, tg.Box(-1, 1))
+    vols = [volume(*rs.halfspaces(i)) for i in range(len(rs))]
+    assert len(rs) > 20 and all(v > 0 for v in vols)
+    assert sum(vols) == 2 ** d
+
+
 # --- input validation ------------------------------------------------------------------------------
 
 def test_input_validation_names_the_row():
@@ -256,6 +269,8 @@ def test_input_validation_names_the_row():
         volume(A, [1, 1, 1])
     with pytest.raises(InputError, match="expected \\(rows, dim\\)"):
         volume([1, 2, 3], [1])
+    with pytest.raises(InputError, match="dim >= 1"):
+        vertices(np.zeros((1, 0)), [1])
 
 
 def test_fraction_object_arrays_and_lists():

@@ -17,8 +17,8 @@ __all__ = ["vertices", "volume"]
 
 
 def _system(A, b):
-    if np.ndim(A) != 2:
-        raise InputError(f"A has shape {np.shape(A)}; expected (rows, dim)")
+    if np.ndim(A) != 2 or np.shape(A)[1] == 0:
+        raise InputError(f"A has shape {np.shape(A)}; expected (rows, dim) with dim >= 1")
     A = _rows(A, "A", None)
     return A, _vector(b, "b", A.shape[0])
 

@@ -1,15 +1,15 @@
-// Vertices by the double description method on the homogenised cone, volume by a pulling
-// triangulation over the vertex-facet incidence.
+// Vertices by the double description method on the homogenised cone; volume by a pulling
+// triangulation summed face by face over the vertex-facet incidence.
 //
 // Why this way: the double description method with the combinatorial adjacency test is exact and
 // indifferent to degeneracy (non-simple vertices, duplicated or redundant rows need no special case),
-// and it needs no LP per row, which keeps small cells in the tens of microseconds.  The faces of the
-// triangulation are found combinatorially from the incidence, so no tolerance decides anything.
+// and it needs no LP per row, which keeps small cells in the tens of microseconds.  The faces are
+// found combinatorially from the incidence, so no tolerance decides anything.
 #include "tropgeom/polytope.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
+#include <map>
 
 namespace tropgeom {
 namespace {
@@ -38,6 +38,7 @@ class Bits {
     return r;
   }
   bool operator==(const Bits& o) const { return w_ == o.w_; }
+  bool operator<(const Bits& o) const { return w_ < o.w_; }
   // The smallest member at or after i (size of the universe rounded up to 64 if none).
   std::size_t next(std::size_t i) const {
     for (std::size_t k = i >> 6; k < w_.size(); ++k) {
@@ -77,9 +78,9 @@ IntVec homogenise(const Rational* a, const Rational& rhs, std::size_t n, int sig
 
 // The polytope as the double description method leaves it.
 struct VRep {
-  std::vector<IntVec> rays;  // one per vertex x: the primitive integer vector t (x, 1), t > 0
-  std::vector<Bits> tight;   // per row: the vertices where it holds with equality
-  std::vector<char> zero_normal;  // per row: its a is 0 (then it cuts nothing)
+  std::vector<IntVec> rays;       // one per vertex x: the primitive integer vector t (x, 1), t > 0
+  std::vector<Bits> tight;        // per cone row: the vertices where it holds with equality
+  std::vector<char> zero_normal;  // per cone row: its a is 0 (then it cuts nothing)
 };
 
 // Up to D linearly independent rows among H (in order), by elimination over Q.
@@ -139,30 +140,25 @@ VRep double_description(const Polyhedron& P) {
   const std::size_t n = P.dim, D = n + 1;
   if (P.b.size() != P.A.rows || P.d.size() != P.C.rows || P.A.cols != n || P.C.cols != n)
     throw InputError("polyhedron rows do not match its dimension");
-  // The rows of the homogenised cone: every inequality, every equality as two, and t >= 0 last.
-  std::vector<IntVec> H;
+  // The rows of the homogenised cone: t >= 0 first (so the starting cone lies in it), then every
+  // inequality and every equality as two.
+  std::vector<IntVec> H{IntVec(D, 0)};
+  H[0][n] = -1;
   for (std::size_t i = 0; i < P.A.rows; ++i) H.push_back(homogenise(P.A.row(i), P.b[i], n, 1));
   for (std::size_t i = 0; i < P.C.rows; ++i)
     for (int s : {1, -1}) H.push_back(homogenise(P.C.row(i), P.d[i], n, s));
   const std::size_t m = H.size();
-  H.push_back(IntVec(D, 0));
-  H[m][n] = -1;
 
-  // Start from the simplicial cone of D independent rows, t >= 0 among them.
-  std::vector<std::size_t> order{m};
-  for (std::size_t i = 0; i < m; ++i) order.push_back(i);
-  std::vector<IntVec> ordered;
-  for (std::size_t i : order) ordered.push_back(H[i]);
-  std::vector<std::size_t> basis = independent_rows(ordered, D);
-  for (std::size_t& k : basis) k = order[k];
+  // Start from the simplicial cone of the first D independent rows.
+  std::vector<std::size_t> basis = independent_rows(H, D);
   if (basis.size() < D) {
     // A line satisfies every row with equality: P is empty or contains that line.
     if (is_feasible(P)) throw InputError("the polyhedron is unbounded (it contains a line)");
     return {};
   }
   std::vector<IntVec> rays = simplicial_rays(H, basis);
-  std::vector<Bits> zeros(D, Bits(m + 1));
-  std::vector<char> done(m + 1, 0);
+  std::vector<Bits> zeros(D, Bits(m));
+  std::vector<char> done(m, 0);
   for (std::size_t k = 0; k < D; ++k) {
     done[basis[k]] = 1;
     for (std::size_t i = 0; i < D; ++i)
@@ -172,7 +168,7 @@ VRep double_description(const Polyhedron& P) {
   // Cut by one row at a time.  A violated ray and a satisfied one span a new ray exactly when they
   // are adjacent, which for a pointed cone is decided combinatorially: they share at least D - 2
   // tight rows and no third ray is tight on all of those.
-  for (std::size_t i = 0; i < m && !rays.empty(); ++i) {
+  for (std::size_t i = 1; i < m && !rays.empty(); ++i) {
     if (done[i]) continue;
     std::vector<Integer> s(rays.size());
     std::vector<std::size_t> pos, neg;
@@ -245,19 +241,46 @@ Integer product(const std::vector<const Integer*>& f, std::size_t lo, std::size_
   return product(f, lo, mid) * product(f, mid, hi);
 }
 
-// Pulling triangulation: a k-face is the cone from its lowest vertex over its facets that miss that
-// vertex.  The facets of a face G are the inclusion-maximal proper sets G ∩ tight[i]: every facet of
-// G is cut out by some row of P, and every such set is a face, so no rank or tolerance is involved.
-//
-// A simplex's vertices v contribute their rows t_v (v, 1), whose determinant is (prod t_v) d! vol.
-// Homogeneous rows keep each determinant as small as its own vertices, and since the simplices share
-// the chain of apexes above them, Bareiss' fraction-free elimination is done row by row down the
-// chain: a simplex costs one row reduction, not a whole determinant.
-class PullingVolume {
- public:
-  PullingVolume(const VRep& R, std::size_t d) : R_(R), d_(d), reduced_(d + 1), pivot_(d + 1) {}
+// Bareiss' fraction-free elimination, one row at a time: step s turns row x into
+// (x * p[c] - x[c] * p) / (the previous pivot) for the reduced row p above it and its pivot column c,
+// so every entry stays an integer minor.  Returns |det of M on the pivot columns| (0 if the rows are
+// dependent) and the pivot columns.
+Integer eliminate(std::vector<IntVec> M, std::vector<std::size_t>& cols) {
+  cols.clear();
+  for (std::size_t r = 0; r < M.size(); ++r) {
+    IntVec& x = M[r];
+    for (std::size_t s = 0; s < r; ++s) {
+      const Integer xc = x[cols[s]];
+      for (std::size_t j = 0; j < x.size(); ++j) {
+        x[j] = x[j] * M[s][cols[s]] - xc * M[s][j];
+        if (s > 0) mpz_divexact(x[j].get_mpz_t(), x[j].get_mpz_t(), M[s - 1][cols[s - 1]].get_mpz_t());
+      }
+    }
+    std::size_t c = 0;
+    while (c < x.size() && sgn(x[c]) == 0) ++c;
+    if (c == x.size()) return 0;
+    cols.push_back(c);
+  }
+  return M.empty() ? Integer(1) : Integer(abs(M.back()[cols.back()]));
+}
 
-  // d! vol(P).
+// d! vol(P) by a pulling triangulation computed face by face, each face once.  A k-face G is the
+// union of the pyramids from its lowest vertex a over its facets F that miss a.  The facets of G are
+// the inclusion-maximal proper sets G ∩ tight[i]: every facet of G is cut out by some row of P and
+// every such set is a face, so no rank or tolerance is involved.
+//
+// Volumes live in homogeneous coordinates, where vertex v is the integer row r_v = t_v (v, 1): the
+// simplices S under G sum to lambda_G = sum_S |c_S|, where wedge_{v in S} r_v / t_v = c_S wedge(B_G)
+// for a basis B_G of k + 1 vertices of G (the first pyramid's).  Stored as the integer
+// Lambda_G = lambda_G delta_G prod_{v in G} t_v, delta_G = |det B_G| on columns where it is non-zero,
+//   Lambda_G = sum_F |det [r_a; B_F] on G's columns| Lambda_F / delta_F * prod_{v in G \ F, v != a} t_v
+// (the division is exact), and for P itself, with B_P square, d! vol(P) = Lambda_P / prod_v t_v.
+// Integers throughout: summing rationals instead spent most of the time in gcds of numbers as long
+// as the answer (about #vertices * the bits of t).
+class FaceVolume {
+ public:
+  FaceVolume(const VRep& R, std::size_t d) : R_(R), d_(d) {}
+
   Rational run() {
     Bits all(R_.rays.size());
     std::vector<const Integer*> ts;
@@ -265,56 +288,64 @@ class PullingVolume {
       all.set(v);
       ts.push_back(&t(v));
     }
-    Rational r(visit(all, d_), product(ts, 0, ts.size()));
+    Rational r(face(all, d_).Lambda, product(ts, 0, ts.size()));
     r.canonicalize();
     return r;
   }
 
  private:
-  // N(G) = sum over the simplices S under G of |det S| * prod_{v in G \ S} t_v, so that G contributes
-  // N(G) / prod_{v in G} t_v.  Integers throughout: summing rationals instead spent most of the time
-  // in gcds of numbers as long as the answer's denominator (~ #vertices * bits of t).
-  Integer visit(const Bits& G, std::size_t k) {
-    std::size_t apex = G.next(0);
-    push(apex);
-    Integer sum = 0;
-    if (k == 0) {
-      sum = abs(reduced_[d_][pivot_[d_]]);
-    } else if (k == 1) {  // an edge: its other vertex closes the simplex
-      push(G.next(apex + 1));
-      sum = abs(reduced_[d_][pivot_[d_]]);
-      --depth_;
-    } else {
-      for (const Bits& F : facets(G, k)) {
-        if (F.test(apex)) continue;
-        std::vector<const Integer*> others;
-        for (std::size_t v = G.next(apex + 1); v < R_.rays.size(); v = G.next(v + 1))
-          if (!F.test(v)) others.push_back(&t(v));
-        sum += visit(F, k - 1) * product(others, 0, others.size());
-      }
+  struct Face {
+    std::vector<std::size_t> basis, cols;
+    Integer delta, Lambda;
+  };
+
+  const Face& face(const Bits& G, std::size_t k) {
+    auto known = memo_.find(G);
+    if (known != memo_.end()) return known->second;
+    Face f;
+    const std::size_t a = G.next(0);
+    if (k == 0) {  // r_a / t_a = (1 / t_a) wedge(r_a)
+      f.basis = {a};
+      f.cols = {d_};
+      f.delta = f.Lambda = t(a);
+      return memo_.emplace(G, std::move(f)).first->second;
     }
-    --depth_;
-    return sum;
+    for (const Bits& F : facets(G, k)) {
+      if (F.test(a)) continue;
+      const Face& sub = face(F, k - 1);
+      std::vector<std::size_t> rows{a};
+      rows.insert(rows.end(), sub.basis.begin(), sub.basis.end());
+      Integer det;
+      if (f.basis.empty()) {
+        f.basis = rows;
+        det = f.delta = eliminate(lifted(rows, nullptr), f.cols);
+      } else {
+        std::vector<std::size_t> unused;
+        det = eliminate(lifted(rows, &f.cols), unused);
+      }
+      Integer term = det * sub.Lambda;
+      mpz_divexact(term.get_mpz_t(), term.get_mpz_t(), sub.delta.get_mpz_t());
+      std::vector<const Integer*> others;
+      for (std::size_t v = G.next(a + 1); v < R_.rays.size(); v = G.next(v + 1))
+        if (!F.test(v)) others.push_back(&t(v));
+      f.Lambda += term * product(others, 0, others.size());
+    }
+    return memo_.emplace(G, std::move(f)).first->second;
   }
 
-  // Appends vertex v's row to the chain, eliminated by the rows above it.  Bareiss' step s turns row x
-  // into x * p[c] - x[c] * p, divided exactly by the previous pivot, for the stored row p and its pivot
-  // column c; entries stay minors of the chain, and row d's one non-zero entry is +-det.  The rows of
-  // a chain are independent (each apex lies off the face below it), so a pivot always exists.
-  void push(std::size_t v) {
-    IntVec& x = reduced_[depth_];
-    x = R_.rays[v];
-    for (std::size_t s = 0; s < depth_; ++s) {
-      const IntVec& p = reduced_[s];
-      const Integer xc = x[pivot_[s]];
-      for (std::size_t j = 0; j <= d_; ++j) {
-        x[j] = x[j] * p[pivot_[s]] - xc * p[j];
-        if (s > 0) mpz_divexact(x[j].get_mpz_t(), x[j].get_mpz_t(), reduced_[s - 1][pivot_[s - 1]].get_mpz_t());
+  // The rows r_v of the given vertices, on the given columns (all if none).
+  std::vector<IntVec> lifted(const std::vector<std::size_t>& vs, const std::vector<std::size_t>* cols) const {
+    std::vector<IntVec> M;
+    for (std::size_t v : vs) {
+      if (!cols) {
+        M.push_back(R_.rays[v]);
+        continue;
       }
+      IntVec x;
+      for (std::size_t c : *cols) x.push_back(R_.rays[v][c]);
+      M.push_back(std::move(x));
     }
-    std::size_t c = 0;
-    while (sgn(x[c]) == 0) ++c;
-    pivot_[depth_++] = c;
+    return M;
   }
 
   const Integer& t(std::size_t v) const { return R_.rays[v][d_]; }
@@ -339,9 +370,7 @@ class PullingVolume {
 
   const VRep& R_;
   std::size_t d_;
-  std::vector<IntVec> reduced_;      // reduced_[s]: the chain's row s after elimination by rows < s
-  std::vector<std::size_t> pivot_;  // its pivot column
-  std::size_t depth_ = 0;
+  std::map<Bits, Face> memo_;
 };
 
 }  // namespace
@@ -370,7 +399,7 @@ Rational volume(const Polyhedron& P) {
   for (std::size_t i = 0; i < R.tight.size(); ++i)
     if (!R.zero_normal[i] && R.tight[i].count() == V) return 0;
 
-  Rational vol = PullingVolume(R, n).run();
+  Rational vol = FaceVolume(R, n).run();
   for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
   return vol;
 }

@@ -124,6 +124,11 @@ static void test_empty_and_lower_dimensional() {
   Rational c[3] = {q(0), q(0), q(1)};
   Q.add_equality(c, q(1, 2));
   CHECK(vertices(Q).size() == 4 && volume(Q) == 0);
+  // R^0 is one point of 0-volume 1, unless a row 0 <= -1 empties it.
+  Polyhedron O(0);
+  CHECK(vertices(O).size() == 1 && volume(O) == 1);
+  O.add_inequality(nullptr, q(-1));
+  CHECK(vertices(O).empty() && volume(O) == 0);
 }
 
 static void test_unbounded() {

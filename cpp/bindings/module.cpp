@@ -6,6 +6,7 @@ void register_errors(py::module_& m);
 void bind_activation(py::module_& m);
 void bind_lp(py::module_& m);
 void bind_network(py::module_& m);
+void bind_polytope(py::module_& m);
 void bind_regions(py::module_& m);
 void bind_tropical(py::module_& m);
 
@@ -14,6 +15,7 @@ PYBIND11_MODULE(_core, m) {
   register_errors(m);
   bind_lp(m);
   bind_network(m);
+  bind_polytope(m);
   bind_regions(m);
   bind_tropical(m);
   bind_activation(m);

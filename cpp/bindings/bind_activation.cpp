@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "convert.hpp"
+#include "hooks.hpp"
 #include "tropgeom/activation.hpp"
 
 namespace py = pybind11;
@@ -13,26 +14,15 @@ using namespace tropgeom::py_convert;
 
 namespace {
 
-using Progress = std::optional<std::function<void(std::size_t)>>;
+using py_hooks::Progress;
 
 ActivationOptions options(std::size_t max_results, double max_seconds, int threads, const Progress& progress) {
   ActivationOptions opt;
   opt.max_results = max_results;
   opt.max_seconds = max_seconds;
   opt.threads = threads;
-  // Ctrl-C: polled from the calling thread only; the KeyboardInterrupt becomes a stop reason.
-  opt.cancel = [] {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() == 0) return false;
-    PyErr_Clear();
-    return true;
-  };
-  if (progress) {
-    opt.progress = [cb = *progress](std::size_t n) {
-      py::gil_scoped_acquire gil;
-      cb(n);
-    };
-  }
+  opt.cancel = py_hooks::ctrl_c();
+  opt.progress = py_hooks::progress(progress);
   return opt;
 }
 

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "hooks.hpp"
 #include "tropgeom/regions.hpp"
 
 namespace py = pybind11;
@@ -96,7 +97,7 @@ void bind_regions(py::module_& m) {
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,
-           bool keep_geometry, std::optional<std::function<void(std::size_t)>> progress) {
+           bool keep_geometry, const py_hooks::Progress& progress) {
           Polyhedron domain(net.input_dim());
           domain.A = to_matrix(A, net.input_dim());
           domain.b = to_rationals(b);
@@ -105,19 +106,8 @@ void bind_regions(py::module_& m) {
           opt.max_seconds = max_seconds;
           opt.threads = threads;
           opt.keep_geometry = keep_geometry;
-          // Ctrl-C: polled from the calling thread only; the KeyboardInterrupt becomes a stop reason.
-          opt.cancel = [] {
-            py::gil_scoped_acquire gil;
-            if (PyErr_CheckSignals() == 0) return false;
-            PyErr_Clear();
-            return true;
-          };
-          if (progress) {
-            opt.progress = [cb = *progress](std::size_t n) {
-              py::gil_scoped_acquire gil;
-              cb(n);
-            };
-          }
+          opt.cancel = py_hooks::ctrl_c();
+          opt.progress = py_hooks::progress(progress);
           py::gil_scoped_release nogil;
           return enumerate_regions(net, domain, opt);
         },

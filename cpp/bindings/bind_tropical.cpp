@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "hooks.hpp"
 #include "tropgeom/tropical.hpp"
 
 namespace py = pybind11;
@@ -17,14 +18,6 @@ TropPoly make_poly(std::size_t d, py::handle E, py::handle c) {
   p.E = to_matrix(E, d);
   p.c = to_rationals(c);
   return canonical(std::move(p));
-}
-
-// Ctrl-C, polled from the calling thread; a KeyboardInterrupt becomes tropgeom::Cancelled.
-bool interrupted() {
-  py::gil_scoped_acquire gil;
-  if (PyErr_CheckSignals() == 0) return false;
-  PyErr_Clear();
-  return true;
 }
 
 // f(x) without the GIL, for f one of the binary operations.
@@ -54,7 +47,7 @@ void bind_tropical(py::module_& m) {
             return nogil([&] { return trop_power(p, rq); });
           })
       .def("shift", [](const TropPoly& p, py::handle a) { return trop_shift(p, to_rational(a)); })
-      .def("prune", [](const TropPoly& p) { return nogil([&] { return prune(p, interrupted); }); })
+      .def("prune", [](const TropPoly& p) { return nogil([&] { return prune(p, py_hooks::ctrl_c()); }); })
       .def("evaluate", [](const TropPoly& p, py::handle X, bool exact) {
             Matrix M = to_matrix(X, p.d);
             Vec out(M.rows);
@@ -70,7 +63,7 @@ void bind_tropical(py::module_& m) {
         Subdivision s;
         {
           py::gil_scoped_release release;
-          s = subdivision(p, interrupted);
+          s = subdivision(p, py_hooks::ctrl_c());
         }
         const auto vec = [&](const Vec& v) { return to_fraction_array(v, {static_cast<py::ssize_t>(v.size())}); };
         py::list cells, edges;
@@ -84,7 +77,7 @@ void bind_tropical(py::module_& m) {
 
   m.def("linear_regions", [](const TropPoly& F, const TropPoly& G) {
         py::gil_scoped_release release;
-        return linear_regions(F, G, interrupted);
+        return linear_regions(F, G, py_hooks::ctrl_c());
       },
       py::arg("numerator"), py::arg("denominator"), "Number of linear regions of F - G over R^d, exact.");
 
@@ -92,7 +85,7 @@ void bind_tropical(py::module_& m) {
         std::vector<TropRational> maps;
         {
           py::gil_scoped_release release;
-          maps = tropicalize(net, prune, interrupted, max_monomials);
+          maps = tropicalize(net, prune, py_hooks::ctrl_c(), max_monomials);
         }
         py::list out;
         for (auto& r : maps) out.append(py::make_tuple(std::move(r.numerator), std::move(r.denominator)));

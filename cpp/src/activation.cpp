@@ -1,17 +1,14 @@
 #include "tropgeom/activation.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <thread>
+#include <optional>
 
 #include "float_lp.hpp"
+#include "search.hpp"
 #include "tropgeom/lp.hpp"
 
 namespace tropgeom {
@@ -154,114 +151,44 @@ class Search {
   ActivationResult run() {
     res_.points = p_.npoints;
     res_.nvars = p_.nvars;
-    stack_.push_back(Node{{}, Vec(p_.nvars, Rational(0))});
-    start_ = Clock::now();
-    std::vector<std::thread> workers;
-    for (int t = 0; t < std::max(1, opt_.threads); ++t) workers.emplace_back([this] { work(); });
-    supervise();
-    for (auto& w : workers) w.join();
-    if (error_) std::rethrow_exception(error_);
-    res_.complete = !dropped_.load();
-    res_.stop_reason = res_.complete ? "" : stop_reason_;
+    SearchLimits lim;
+    lim.max_seconds = opt_.max_seconds;
+    lim.threads = opt_.threads;
+    lim.cancel = opt_.cancel;
+    lim.progress = opt_.progress;
+    ParallelSearch<Node> search(lim);
+    search_ = &search;
+    search.run(Node{{}, Vec(p_.nvars, Rational(0))},
+               [this](Node&& cur, const ParallelSearch<Node>::Push& push) { step(std::move(cur), push); },
+               [this] { flush(); });
+    res_.complete = search.complete();
+    res_.stop_reason = search.stop_reason();
     sort_leaves();
     return std::move(res_);
   }
 
  private:
-  using Clock = std::chrono::steady_clock;
-
-  void supervise() {
-    std::unique_lock<std::mutex> lk(mu_);
-    while (!(finished_ || stop_.load())) {
-      cv_done_.wait_for(lk, std::chrono::milliseconds(50));
-      lk.unlock();
-      if (opt_.max_seconds > 0 && std::chrono::duration<double>(Clock::now() - start_).count() > opt_.max_seconds)
-        request_stop("max_seconds");
-      if (opt_.cancel && opt_.cancel()) request_stop("interrupted");
-      if (opt_.progress) opt_.progress(count_.load());
-      lk.lock();
-    }
-    lk.unlock();
-    if (opt_.progress) opt_.progress(count_.load());
-  }
-
-  void request_stop(const std::string& why) {
-    std::lock_guard<std::mutex> g(mu_);
-    if (!stop_.exchange(true)) stop_reason_ = why;
-    cv_work_.notify_all();
-    cv_done_.notify_all();
-  }
-
-  void work() {
-    try {
-      for (;;) {
-        Node n;
-        {
-          std::unique_lock<std::mutex> lk(mu_);
-          cv_work_.wait(lk, [this] { return stop_.load() || !stack_.empty() || busy_ == 0; });
-          if (stop_.load() || stack_.empty()) {
-            if (!stack_.empty()) dropped_ = true;
-            finished_ = true;
-            cv_work_.notify_all();
-            cv_done_.notify_all();
-            return;
-          }
-          n = std::move(stack_.back());
-          stack_.pop_back();
-          ++busy_;
-        }
-        process(std::move(n));
-        {
-          std::lock_guard<std::mutex> g(mu_);
-          --busy_;
-        }
-        cv_work_.notify_all();
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> g(mu_);
-      if (!error_) error_ = std::current_exception();
-      stop_ = true;
-      finished_ = true;
-      cv_work_.notify_all();
-      cv_done_.notify_all();
+  // One partial assignment: a leaf, a repeated point (copies its first copy's choice), or expanded.
+  void step(Node&& cur, const ParallelSearch<Node>::Push& push) {
+    ++tally.nodes;
+    const std::size_t i = cur.codes.size();
+    if (i == p_.npoints) {
+      emit(cur);
+    } else if (p_.dup[i] >= 0) {
+      cur.codes.push_back(cur.codes[p_.dup[i]]);
+      push(std::move(cur));
+    } else {
+      for (auto& k : expand(cur)) push(std::move(k));
     }
   }
 
-  void process(Node first) {
-    tally = ActivationStats{};
-    std::vector<Node> local;
-    local.push_back(std::move(first));
-    while (!local.empty() && !stop_.load()) {
-      Node cur = std::move(local.back());
-      local.pop_back();
-      ++tally.nodes;
-      const std::size_t i = cur.codes.size();
-      if (i == p_.npoints) {
-        emit(cur);
-        continue;
-      }
-      if (p_.dup[i] >= 0) {
-        cur.codes.push_back(cur.codes[p_.dup[i]]);
-        local.push_back(std::move(cur));
-        continue;
-      }
-      std::vector<Node> kids = expand(cur);
-      std::lock_guard<std::mutex> g(mu_);
-      for (auto& k : kids) {
-        if (stack_.size() < static_cast<std::size_t>(opt_.threads)) {
-          stack_.push_back(std::move(k));
-          cv_work_.notify_one();
-        } else {
-          local.push_back(std::move(k));
-        }
-      }
-    }
-    if (!local.empty()) dropped_ = true;
+  void flush() {
     std::lock_guard<std::mutex> g(res_mu_);
     res_.stats.lps += tally.lps;
     res_.stats.float_lps += tally.float_lps;
     res_.stats.witness_hits += tally.witness_hits;
     res_.stats.nodes += tally.nodes;
+    tally = ActivationStats{};
   }
 
   // The realisable children of cur at the next point, each with a witness.
@@ -304,15 +231,14 @@ class Search {
     }
     std::lock_guard<std::mutex> g(res_mu_);
     if (opt_.max_results && res_.count >= opt_.max_results) {
-      dropped_ = true;
-      request_stop("max_results");
+      search_->stop("max_results", /*lost=*/true);
       return;
     }
     res_.codes.insert(res_.codes.end(), n.codes.begin(), n.codes.end());
     res_.witnesses.insert(res_.witnesses.end(), n.witness.begin(), n.witness.end());
     if (p_.face_dims) res_.dims.push_back(dim);
     ++res_.count;
-    count_.store(res_.count);
+    search_->found.store(res_.count);
   }
 
   // Leaves in lexicographic order of their codes, so results do not depend on thread timing.
@@ -343,16 +269,8 @@ class Search {
   const Problem& p_;
   const ActivationOptions& opt_;
   ActivationResult res_;
-  std::vector<Node> stack_;
-  std::mutex mu_, res_mu_;
-  std::condition_variable cv_work_, cv_done_;
-  std::atomic<bool> stop_{false}, dropped_{false};
-  std::atomic<std::size_t> count_{0};
-  int busy_ = 0;
-  bool finished_ = false;
-  std::string stop_reason_;
-  std::exception_ptr error_;
-  Clock::time_point start_;
+  ParallelSearch<Node>* search_ = nullptr;
+  std::mutex res_mu_;
 };
 
 void check(const Matrix& X, int K) {

@@ -1,9 +1,7 @@
 #include "tropgeom/regions.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -11,11 +9,11 @@
 
 #include "float_lp.hpp"
 #include "interval.hpp"
+#include "search.hpp"
 
 namespace tropgeom {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using iv::Interval;
 
 Rational dot(const Rational* a, const Vec& x) {
@@ -201,114 +199,41 @@ class Enumerator {
     std::vector<Interval> I(d * d);
     for (std::size_t j = 0; j < d; ++j) I[j * d + j] = iv::exact(1);
     root.z = compose_iv(0, I, std::vector<Interval>(d));
-    stack_.push_back(std::move(root));
+    SearchLimits lim;
+    lim.max_seconds = opt_.max_seconds;
+    lim.threads = opt_.threads;
+    lim.cancel = opt_.cancel;
+    lim.progress = opt_.progress;
+    ParallelSearch<Task> search(lim);
+    search_ = &search;
+    search.run(std::move(root), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
+               [this] { flush(); });
 
-    start_ = Clock::now();
-    const int nthreads = std::max(1, opt_.threads);
-    std::vector<std::thread> workers;
-    for (int t = 0; t < nthreads; ++t) workers.emplace_back([this] { work(); });
-    supervise();
-    for (auto& w : workers) w.join();
-    if (error_) std::rethrow_exception(error_);
-
-    result_.count = count_.load();
+    result_.count = search.found.load();
     if (opt_.max_regions && result_.count > opt_.max_regions) {
       result_.count = opt_.max_regions;
       if (result_.regions.size() > opt_.max_regions) result_.regions.resize(opt_.max_regions);
     }
-    // A stop that came after the last cell was done loses nothing.
-    result_.complete = !dropped_.load();
-    result_.stop_reason = result_.complete ? "" : stop_reason_;
+    result_.complete = search.complete();
+    result_.stop_reason = search.stop_reason();
     result_.net = std::make_shared<Network>(net_);
     result_.domain = domain;
     return std::move(result_);
   }
 
  private:
-  // The calling thread: polls Ctrl-C, the time budget and the progress callback while workers run.
-  void supervise() {
-    std::unique_lock<std::mutex> lk(mu_);
-    while (!(finished_ || stop_.load())) {
-      cv_done_.wait_for(lk, std::chrono::milliseconds(50));
-      lk.unlock();
-      if (opt_.max_seconds > 0 &&
-          std::chrono::duration<double>(Clock::now() - start_).count() > opt_.max_seconds)
-        request_stop("max_seconds");
-      if (opt_.cancel && opt_.cancel()) request_stop("interrupted");
-      if (opt_.progress) opt_.progress(count_.load());
-      lk.lock();
-    }
-    lk.unlock();
-    if (opt_.progress) opt_.progress(count_.load());
-  }
-
-  void request_stop(const std::string& why) {
-    std::lock_guard<std::mutex> g(mu_);
-    if (!stop_.exchange(true)) stop_reason_ = why;
-    cv_work_.notify_all();
-    cv_done_.notify_all();
-  }
-
-  void work() {
-    tally = RegionStats{};
-    try {
-      for (;;) {
-        Task t;
-        {
-          std::unique_lock<std::mutex> lk(mu_);
-          cv_work_.wait(lk, [this] { return stop_.load() || !stack_.empty() || busy_ == 0; });
-          if (stop_.load() || stack_.empty()) {
-            if (!stack_.empty()) dropped_ = true;
-            finished_ = true;
-            cv_work_.notify_all();
-            cv_done_.notify_all();
-            return;
-          }
-          t = std::move(stack_.back());
-          stack_.pop_back();
-          ++busy_;
-        }
-        process(std::move(t));
-        {
-          std::lock_guard<std::mutex> g(mu_);
-          --busy_;
-        }
-        cv_work_.notify_all();
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> g(mu_);
-      if (!error_) error_ = std::current_exception();
-      stop_ = true;
-      finished_ = true;
-      cv_work_.notify_all();
-      cv_done_.notify_all();
+  // One cell: decide neurons until it splits (both sides go on) or it is a finished region.
+  void step(Task&& cur, const ParallelSearch<Task>::Push& push) {
+    ++tally.cells;
+    if (auto other = advance(cur)) push(std::move(*other));
+    if (cur.layer < net_.layers.size()) {
+      push(std::move(cur));
+    } else {
+      emit(std::move(cur));
     }
   }
 
-  // Runs one cell depth first; one child of every split goes to the shared stack when others idle.
-  void process(Task t) {
-    std::vector<Task> local;
-    local.push_back(std::move(t));
-    while (!local.empty() && !stop_.load()) {
-      Task cur = std::move(local.back());
-      local.pop_back();
-      ++tally.cells;
-      if (auto other = advance(cur)) {
-        std::lock_guard<std::mutex> g(mu_);
-        if (stack_.size() < static_cast<std::size_t>(opt_.threads)) {
-          stack_.push_back(std::move(*other));
-          cv_work_.notify_one();
-        } else {
-          local.push_back(std::move(*other));
-        }
-      }
-      if (cur.layer < net_.layers.size()) {
-        local.push_back(std::move(cur));
-      } else {
-        emit(std::move(cur));
-      }
-    }
-    if (!local.empty()) dropped_ = true;
+  void flush() {
     std::lock_guard<std::mutex> g(result_mu_);
     result_.stats.lps += tally.lps;
     result_.stats.float_lps += tally.float_lps;
@@ -549,10 +474,9 @@ class Enumerator {
   }
 
   void emit(Task&& t) {
-    std::size_t n = ++count_;
+    std::size_t n = ++search_->found;
     if (opt_.max_regions && n > opt_.max_regions) {
-      dropped_ = true;
-      request_stop("max_regions");
+      search_->stop("max_regions", /*lost=*/true);
       return;
     }
     if (opt_.keep_geometry) {
@@ -570,18 +494,8 @@ class Enumerator {
   const NeuronIndex ix_;
   std::vector<std::vector<Interval>> Wi_, bi_;  // the weights, enclosed
   Polyhedron domain_;
-
-  std::mutex mu_, result_mu_;
-  std::condition_variable cv_work_, cv_done_;
-  std::vector<Task> stack_;
-  int busy_ = 0;
-  bool finished_ = false;
-  std::atomic<bool> stop_{false}, dropped_{false};
-  std::string stop_reason_;
-  std::exception_ptr error_;
-  Clock::time_point start_;
-
-  std::atomic<std::size_t> count_{0};
+  ParallelSearch<Task>* search_ = nullptr;
+  std::mutex result_mu_;
   RegionResult result_;
 };
 

@@ -3,17 +3,9 @@
 #include <vector>
 
 #include "tropgeom/activation.hpp"
+#include "check.hpp"
 
 using namespace tropgeom;
-
-static int failures = 0;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                                    \
-    }                                                                                \
-  } while (0)
 
 static Matrix points(std::size_t d, const std::vector<long>& v) {
   Matrix X(v.size() / d, d);

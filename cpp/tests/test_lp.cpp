@@ -4,23 +4,9 @@
 #include <vector>
 
 #include "tropgeom/lp.hpp"
+#include "check.hpp"
 
 using namespace tropgeom;
-
-static int failures = 0;
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
-
-static Rational q(long n, long d = 1) {
-  Rational r(n, d);
-  r.canonicalize();
-  return r;
-}
 
 static Polyhedron make(std::size_t dim, const std::vector<std::vector<Rational>>& A, const std::vector<Rational>& b) {
   Polyhedron P(dim);

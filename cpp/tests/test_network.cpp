@@ -3,23 +3,9 @@
 #include <vector>
 
 #include "tropgeom/network.hpp"
+#include "check.hpp"
 
 using namespace tropgeom;
-
-static int failures = 0;
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
-
-static Rational q(long n, long d = 1) {
-  Rational r(n, d);
-  r.canonicalize();
-  return r;
-}
 
 static Layer layer(std::size_t out, std::size_t in, Vec W, Vec b, bool relu) {
   Layer L;

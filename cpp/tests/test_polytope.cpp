@@ -3,23 +3,9 @@
 #include <vector>
 
 #include "tropgeom/polytope.hpp"
+#include "check.hpp"
 
 using namespace tropgeom;
-
-static int failures = 0;
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                            \
-    }                                                                        \
-  } while (0)
-
-static Rational q(long n, long d = 1) {
-  Rational r(n, d);
-  r.canonicalize();
-  return r;
-}
 
 static Rational factorial(long n) { return n <= 1 ? q(1) : n * factorial(n - 1); }
 

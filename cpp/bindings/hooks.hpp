@@ -1,0 +1,35 @@
+// Long runs in the core call back into Python from the calling thread only: Ctrl-C polling and the
+// progress callback.  Both take the GIL for the call; the KeyboardInterrupt becomes a stop reason.
+#pragma once
+
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+
+#include <functional>
+#include <optional>
+
+#include "tropgeom/types.hpp"
+
+namespace tropgeom::py_hooks {
+namespace py = pybind11;
+
+using Progress = std::optional<std::function<void(std::size_t)>>;
+
+inline CancelHook ctrl_c() {
+  return [] {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() == 0) return false;
+    PyErr_Clear();
+    return true;
+  };
+}
+
+inline std::function<void(std::size_t)> progress(const Progress& cb) {
+  if (!cb) return {};
+  return [f = *cb](std::size_t n) {
+    py::gil_scoped_acquire gil;
+    f(n);
+  };
+}
+
+}  // namespace tropgeom::py_hooks

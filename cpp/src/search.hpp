@@ -1,0 +1,158 @@
+// Internal: a depth-first search over a tree whose subtrees are independent, on several threads.
+// A worker runs a subtree on its own stack and hands children to the shared stack while it is short
+// (so idle workers find work); the calling thread polls Ctrl-C, the time budget and the progress
+// callback.  Shared by the region engine and the activation-pattern search.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tropgeom/types.hpp"
+
+namespace tropgeom {
+
+struct SearchLimits {
+  double max_seconds = 0;  // 0: no limit (wall clock)
+  int threads = 1;
+  CancelHook cancel;                          // polled by the calling thread; true stops the run
+  std::function<void(std::size_t)> progress;  // called by the calling thread with found()
+};
+
+template <class Node>
+class ParallelSearch {
+ public:
+  using Push = std::function<void(Node&&)>;
+
+  explicit ParallelSearch(const SearchLimits& lim) : lim_(lim), threads_(std::max(1, lim.threads)) {}
+
+  // step(node, push) handles one node and pushes its children; after_subtree() runs on the worker
+  // after each subtree it took from the shared stack (to merge per-thread tallies).
+  template <class Step, class After>
+  void run(Node root, Step step, After after_subtree) {
+    stack_.push_back(std::move(root));
+    shared_ = 1;
+    start_ = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads_; ++t) workers.emplace_back([&] { work(step, after_subtree); });
+    supervise();
+    for (auto& w : workers) w.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  // Stops the run; `lost` says work was dropped (a budget hit before the end).
+  void stop(const std::string& why, bool lost = false) {
+    if (lost) dropped_ = true;
+    std::lock_guard<std::mutex> g(mu_);
+    if (!stop_.exchange(true)) stop_reason_ = why;
+    cv_work_.notify_all();
+    cv_done_.notify_all();
+  }
+
+  bool stopped() const { return stop_.load(); }
+  // Nothing was lost: a stop that came after the last node was done does not count.
+  bool complete() const { return !dropped_.load(); }
+  std::string stop_reason() const { return complete() ? "" : stop_reason_; }
+
+  std::atomic<std::size_t> found{0};  // what the progress callback reports
+
+ private:
+  void supervise() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!(finished_ || stop_.load())) {
+      cv_done_.wait_for(lk, std::chrono::milliseconds(50));
+      lk.unlock();
+      if (lim_.max_seconds > 0 &&
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > lim_.max_seconds)
+        stop("max_seconds");
+      if (lim_.cancel && lim_.cancel()) stop("interrupted");
+      if (lim_.progress) lim_.progress(found.load());
+      lk.lock();
+    }
+    lk.unlock();
+    if (lim_.progress) lim_.progress(found.load());
+  }
+
+  template <class Step, class After>
+  void work(Step& step, After& after_subtree) {
+    try {
+      for (;;) {
+        Node n;
+        {
+          std::unique_lock<std::mutex> lk(mu_);
+          cv_work_.wait(lk, [this] { return stop_.load() || !stack_.empty() || busy_ == 0; });
+          if (stop_.load() || stack_.empty()) {
+            if (!stack_.empty()) dropped_ = true;
+            finished_ = true;
+            cv_work_.notify_all();
+            cv_done_.notify_all();
+            return;
+          }
+          n = std::move(stack_.back());
+          stack_.pop_back();
+          shared_ = static_cast<int>(stack_.size());
+          ++busy_;
+        }
+        subtree(std::move(n), step);
+        after_subtree();
+        {
+          std::lock_guard<std::mutex> g(mu_);
+          --busy_;
+        }
+        cv_work_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> g(mu_);
+      if (!error_) error_ = std::current_exception();
+      stop_ = true;
+      finished_ = true;
+      cv_work_.notify_all();
+      cv_done_.notify_all();
+    }
+  }
+
+  template <class Step>
+  void subtree(Node first, Step& step) {
+    std::vector<Node> local;
+    local.push_back(std::move(first));
+    const Push push = [&](Node&& child) {
+      if (shared_.load(std::memory_order_relaxed) < threads_) {  // lock only when it may be short
+        std::lock_guard<std::mutex> g(mu_);
+        if (stack_.size() < static_cast<std::size_t>(threads_)) {
+          stack_.push_back(std::move(child));
+          shared_ = static_cast<int>(stack_.size());
+          cv_work_.notify_one();
+          return;
+        }
+      }
+      local.push_back(std::move(child));
+    };
+    while (!local.empty() && !stop_.load()) {
+      Node cur = std::move(local.back());
+      local.pop_back();
+      step(std::move(cur), push);
+    }
+    if (!local.empty()) dropped_ = true;
+  }
+
+  const SearchLimits& lim_;
+  const int threads_;
+  std::mutex mu_;
+  std::condition_variable cv_work_, cv_done_;
+  std::vector<Node> stack_;
+  std::atomic<int> shared_{0};  // stack_.size(), readable without the lock
+  int busy_ = 0;
+  bool finished_ = false;
+  std::atomic<bool> stop_{false}, dropped_{false};
+  std::string stop_reason_;
+  std::exception_ptr error_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace tropgeom

@@ -19,10 +19,7 @@ using py_hooks::Progress;
 ActivationOptions options(std::size_t max_results, double max_seconds, int threads, const Progress& progress) {
   ActivationOptions opt;
   opt.max_results = max_results;
-  opt.max_seconds = max_seconds;
-  opt.threads = threads;
-  opt.cancel = py_hooks::ctrl_c();
-  opt.progress = py_hooks::progress(progress);
+  py_hooks::set_limits(opt, max_seconds, threads, progress);
   return opt;
 }
 

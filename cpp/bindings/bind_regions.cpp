@@ -103,11 +103,8 @@ void bind_regions(py::module_& m) {
           domain.b = to_rationals(b);
           RegionOptions opt;
           opt.max_regions = max_regions;
-          opt.max_seconds = max_seconds;
-          opt.threads = threads;
           opt.keep_geometry = keep_geometry;
-          opt.cancel = py_hooks::ctrl_c();
-          opt.progress = py_hooks::progress(progress);
+          py_hooks::set_limits(opt, max_seconds, threads, progress);
           py::gil_scoped_release nogil;
           return enumerate_regions(net, domain, opt);
         },

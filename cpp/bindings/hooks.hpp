@@ -32,4 +32,12 @@ inline std::function<void(std::size_t)> progress(const Progress& cb) {
   };
 }
 
+// A run's limits as the bindings set them: Ctrl-C always, progress if given.
+inline void set_limits(RunLimits& lim, double max_seconds, int threads, const Progress& cb) {
+  lim.max_seconds = max_seconds;
+  lim.threads = threads;
+  lim.cancel = ctrl_c();
+  lim.progress = progress(cb);
+}
+
 }  // namespace tropgeom::py_hooks

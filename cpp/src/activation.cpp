@@ -151,12 +151,7 @@ class Search {
   ActivationResult run() {
     res_.points = p_.npoints;
     res_.nvars = p_.nvars;
-    SearchLimits lim;
-    lim.max_seconds = opt_.max_seconds;
-    lim.threads = opt_.threads;
-    lim.cancel = opt_.cancel;
-    lim.progress = opt_.progress;
-    ParallelSearch<Node> search(lim);
+    ParallelSearch<Node> search(opt_);
     search_ = &search;
     search.run(Node{{}, Vec(p_.nvars, Rational(0))},
                [this](Node&& cur, const ParallelSearch<Node>::Push& push) { step(std::move(cur), push); },

@@ -199,12 +199,7 @@ class Enumerator {
     std::vector<Interval> I(d * d);
     for (std::size_t j = 0; j < d; ++j) I[j * d + j] = iv::exact(1);
     root.z = compose_iv(0, I, std::vector<Interval>(d));
-    SearchLimits lim;
-    lim.max_seconds = opt_.max_seconds;
-    lim.threads = opt_.threads;
-    lim.cancel = opt_.cancel;
-    lim.progress = opt_.progress;
-    ParallelSearch<Task> search(lim);
+    ParallelSearch<Task> search(opt_);
     search_ = &search;
     search.run(std::move(root), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });

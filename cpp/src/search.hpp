@@ -18,19 +18,12 @@
 
 namespace tropgeom {
 
-struct SearchLimits {
-  double max_seconds = 0;  // 0: no limit (wall clock)
-  int threads = 1;
-  CancelHook cancel;                          // polled by the calling thread; true stops the run
-  std::function<void(std::size_t)> progress;  // called by the calling thread with found()
-};
-
 template <class Node>
 class ParallelSearch {
  public:
   using Push = std::function<void(Node&&)>;
 
-  explicit ParallelSearch(const SearchLimits& lim) : lim_(lim), threads_(std::max(1, lim.threads)) {}
+  explicit ParallelSearch(const RunLimits& lim) : lim_(lim), threads_(std::max(1, lim.threads)) {}
 
   // step(node, push) handles one node and pushes its children; after_subtree() runs on the worker
   // after each subtree it took from the shared stack (to merge per-thread tallies).
@@ -141,7 +134,7 @@ class ParallelSearch {
     if (!local.empty()) dropped_ = true;
   }
 
-  const SearchLimits& lim_;
+  const RunLimits& lim_;
   const int threads_;
   std::mutex mu_;
   std::condition_variable cv_work_, cv_done_;

@@ -19,12 +19,8 @@
 
 namespace tropgeom {
 
-struct ActivationOptions {
+struct ActivationOptions : RunLimits {
   std::size_t max_results = 0;  // 0: no limit (budget on stored leaves)
-  double max_seconds = 0;       // 0: no limit (wall clock)
-  int threads = 1;
-  CancelHook cancel;                          // polled by the calling thread
-  std::function<void(std::size_t)> progress;  // called by the calling thread with the count so far
 };
 
 struct ActivationStats {

@@ -32,13 +32,9 @@ struct Region {
   Vec c;
 };
 
-struct RegionOptions {
+struct RegionOptions : RunLimits {
   std::size_t max_regions = 0;  // 0: no limit; otherwise stop after this many (budget)
-  double max_seconds = 0;       // 0: no limit (wall clock)
-  int threads = 1;
   bool keep_geometry = true;    // false: count only (regions vector stays empty)
-  CancelHook cancel;            // polled by the calling thread; true stops the run
-  std::function<void(std::size_t)> progress;  // called by the calling thread with the count so far
 };
 
 struct RegionStats {

@@ -50,4 +50,12 @@ struct Cancelled : std::runtime_error {
 // Polled by long loops; returns true to stop.  Set by the bindings (Ctrl-C) or by budgets.
 using CancelHook = std::function<bool()>;
 
+// What every long, threaded run takes: a time budget, threads, Ctrl-C and progress.
+struct RunLimits {
+  double max_seconds = 0;                     // 0: no limit (wall clock)
+  int threads = 1;
+  CancelHook cancel;                          // polled by the calling thread; true stops the run
+  std::function<void(std::size_t)> progress;  // called by the calling thread with the count so far
+};
+
 }  // namespace tropgeom

@@ -779,6 +779,25 @@ def test_adjacency_deep(d, widths, seed, box):
     assert seen == set(range(rs.count))
 
 
+def test_adjacency_degenerate_arrangements():
+    """Ties the float filter cannot settle go exact: two neurons on one hyperplane (x = 0, as x and 2x)
+    flip together; three lines through the origin bound 6 sectors in a 6-cycle."""
+    twin = tropgeom.Network([(np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0]]), np.zeros(3)),
+                             (np.ones((1, 3)), np.zeros(1))])
+    rs = tropgeom.regions(twin)
+    adj = rs.adjacency()
+    assert rs.count == 4 and len(adj) == 4
+    assert sorted(nb for _, _, nb in adj) == [(0, 1), (0, 1), (2,), (2,)]
+    star = tropgeom.Network([(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.zeros(3)),
+                             (np.ones((1, 3)), np.zeros(1))])
+    rs = tropgeom.regions(star, tropgeom.Box(-1, 1))
+    adj = rs.adjacency()
+    assert rs.count == 6 and len(adj) == 6
+    assert all(len(nb) == 1 for _, _, nb in adj)
+    degree = np.bincount([i for i, j, _ in adj] + [j for i, j, _ in adj], minlength=6)
+    assert (degree == 2).all()
+
+
 def test_adjacency_sawtooth_is_a_path():
     rs = tropgeom.regions(nets.sawtooth(4))
     adj = rs.adjacency()
@@ -922,7 +941,7 @@ def test_max_regions_budget_threads():
 
 
 def test_max_seconds_budget():
-    net = nets.deep_random(3, [10, 10], 1)
+    net = nets.deep_random(3, [16, 16, 16], 1)  # ~1 s of work; the budget is checked every 50 ms
     with pytest.raises(BudgetExceeded) as ei:
         tropgeom.regions(net, max_seconds=1e-4)
     assert ei.value.reason == "max_seconds"

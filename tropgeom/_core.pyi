@@ -60,7 +60,7 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, net: Network, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list[tuple[int, int]]:
+    def adjacency(self, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list[tuple[int, int]]:
         """
         Sorted pairs (i, j), i < j, of regions sharing a facet.
         """

@@ -215,7 +215,7 @@ class RegionSet:
         """Pairs (i, j, neurons), i < j, of activation regions sharing a facet, with the hidden
         neurons whose state differs between them."""
         if self._adjacency is None:
-            pairs = self._res.adjacency(self.net.core, self._threads)
+            pairs = self._res.adjacency(self._threads)
             bits = self.pattern_bits
             self._adjacency = [(i, j, tuple(int(k) for k in np.flatnonzero(bits[i] != bits[j]))) for i, j in pairs]
         return list(self._adjacency)

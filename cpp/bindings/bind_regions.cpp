@@ -11,10 +11,12 @@ using namespace tropgeom::py_convert;
 
 namespace {
 
-const Region& at(const RegionResult& r, py::ssize_t i) {
+// Region i with its exact geometry composed (on first use).
+const Region& at(RegionResult& r, py::ssize_t i) {
   if (i < 0) i += static_cast<py::ssize_t>(r.regions.size());
   if (i < 0 || i >= static_cast<py::ssize_t>(r.regions.size()))
     throw py::index_error("region index " + std::to_string(i) + " out of range");
+  materialize(*r.net, r.domain, r.regions[i]);
   return r.regions[i];
 }
 
@@ -32,7 +34,7 @@ void bind_regions(py::module_& m) {
         py::dict s;
         s["lps"] = r.stats.lps;
         s["float_lps"] = r.stats.float_lps;
-        s["witness_splits"] = r.stats.witness_splits;
+        s["exact_decisions"] = r.stats.exact_decisions;
         s["cells"] = r.stats.cells;
         return s;
       })
@@ -50,7 +52,7 @@ void bind_regions(py::module_& m) {
             std::vector<py::ssize_t> shape{S(r.regions.size()), S(d)};
             return exact ? to_fraction_array(all, shape) : py::array(to_float_array(all, shape));
           }, py::arg("d"), py::arg("exact"))
-      .def("halfspaces", [](const RegionResult& r, py::ssize_t i, bool irredundant) {
+      .def("halfspaces", [](RegionResult& r, py::ssize_t i, bool irredundant) {
             const Region& reg = at(r, i);
             std::vector<std::size_t> rows;
             if (irredundant) {
@@ -73,21 +75,24 @@ void bind_regions(py::module_& m) {
                                   to_fraction_array(b, {S(rows.size())}), neuron);
           }, py::arg("i"), py::arg("irredundant") = true,
           "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).")
-      .def("affine_map", [](const RegionResult& r, py::ssize_t i) {
+      .def("affine_map", [](RegionResult& r, py::ssize_t i) {
             const Region& reg = at(r, i);
             return py::make_tuple(to_fraction_array(reg.J.data, {S(reg.J.rows), S(reg.J.cols)}),
                                   to_fraction_array(reg.c, {S(reg.c.size())}));
           }, py::arg("i"), "(J, c): the network is x -> J x + c on region i, exactly.")
-      .def("is_bounded", [](const RegionResult& r) {
+      .def("is_bounded", [](RegionResult& r) {
             std::vector<bool> out(r.regions.size());
             py::gil_scoped_release nogil;
-            for (std::size_t i = 0; i < r.regions.size(); ++i) out[i] = is_bounded(r.regions[i]);
+            for (std::size_t i = 0; i < r.regions.size(); ++i) {
+              materialize(*r.net, r.domain, r.regions[i]);
+              out[i] = is_bounded(r.regions[i]);
+            }
             return out;
           })
-      .def("adjacency", [](const RegionResult& r, const Network& net, int threads) {
+      .def("adjacency", [](RegionResult& r, int threads) {
             py::gil_scoped_release nogil;
-            return adjacency(net, r.regions, threads, r.complete);
-          }, py::arg("net"), py::arg("threads") = 1, "Sorted pairs (i, j), i < j, of regions sharing a facet.");
+            return adjacency(r, threads);
+          }, py::arg("threads") = 1, "Sorted pairs (i, j), i < j, of regions sharing a facet.");
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,

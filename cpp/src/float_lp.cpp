@@ -6,16 +6,18 @@
 namespace tropgeom::flp {
 
 void Rows::add(const Rational* a, const Rational& rhs) {
+  std::vector<double> f(d);
+  for (std::size_t j = 0; j < d; ++j) f[j] = a[j].get_d();
+  add(f.data(), rhs.get_d());
+}
+
+void Rows::add(const double* a, double rhs) {
   double n = 0;
-  std::size_t base = A.size();
-  for (std::size_t j = 0; j < d; ++j) {
-    A.push_back(a[j].get_d());
-    n += A.back() * A.back();
-  }
+  for (std::size_t j = 0; j < d; ++j) n += a[j] * a[j];
   n = std::sqrt(n);
   if (n == 0) n = 1;
-  for (std::size_t j = 0; j < d; ++j) A[base + j] /= n;
-  b.push_back(rhs.get_d() / n);
+  for (std::size_t j = 0; j < d; ++j) A.push_back(a[j] / n);
+  b.push_back(rhs / n);
 }
 
 namespace {
@@ -125,38 +127,45 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
   return res;
 }
 
-bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
-                         const Rational& bound) {
-  const std::size_t d = A.cols, k = active.size();
-  // Augmented d x (k+1) system A_W^T mu = -c, eliminated exactly.
-  Matrix S(d, k + 1);
+bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
+                         bool strict) {
+  using iv::Interval;
+  const std::size_t d = active.size();
+  if (d == 0 || A.size() != d * b.size()) return false;  // a vertex needs d active rows
+  // M mu = -c with M = A_W^T, by Gaussian elimination pivoting on the largest midpoint.
+  std::vector<Interval> M(d * d), r(d);
   for (std::size_t t = 0; t < d; ++t) {
-    for (std::size_t i = 0; i < k; ++i) S(t, i) = A(active[i], t);
-    S(t, k) = -c[t];
+    for (std::size_t i = 0; i < d; ++i) M[t * d + i] = A[active[i] * d + t];
+    r[t] = -c[t];
   }
-  std::vector<std::size_t> pivot_row(k);
-  std::size_t r = 0;
-  for (std::size_t col = 0; col < k; ++col) {
-    std::size_t p = r;
-    while (p < d && sgn(S(p, col)) == 0) ++p;
-    if (p == d) return false;  // dependent rows: no unique multipliers
-    for (std::size_t j = 0; j <= k; ++j) std::swap(S(r, j), S(p, j));
-    for (std::size_t i = 0; i < d; ++i) {
-      if (i == r || sgn(S(i, col)) == 0) continue;
-      Rational f = S(i, col) / S(r, col);
-      for (std::size_t j = col; j <= k; ++j) S(i, j) -= f * S(r, j);
+  for (std::size_t col = 0; col < d; ++col) {
+    std::size_t p = col;
+    for (std::size_t i = col + 1; i < d; ++i)
+      if (std::fabs(M[i * d + col].mid()) > std::fabs(M[p * d + col].mid())) p = i;
+    const Interval piv = M[p * d + col];
+    if (!(piv.positive() || piv.negative())) return false;
+    if (p != col) {
+      for (std::size_t j = 0; j < d; ++j) std::swap(M[col * d + j], M[p * d + j]);
+      std::swap(r[col], r[p]);
     }
-    pivot_row[col] = r++;
+    for (std::size_t i = col + 1; i < d; ++i) {
+      if (M[i * d + col].is_zero()) continue;
+      const Interval f = M[i * d + col] / piv;
+      for (std::size_t j = col + 1; j < d; ++j) M[i * d + j] = M[i * d + j] - f * M[col * d + j];
+      r[i] = r[i] - f * r[col];
+    }
   }
-  for (std::size_t i = r; i < d; ++i)
-    if (sgn(S(i, k)) != 0) return false;  // -c is not in the span of the active rows
-  Rational value = 0;
-  for (std::size_t col = 0; col < k; ++col) {
-    Rational mu = S(pivot_row[col], k) / S(pivot_row[col], col);
-    if (sgn(mu) < 0) return false;
-    value -= mu * b[active[col]];
+  std::vector<Interval> mu(d);
+  Interval value = c0;
+  for (std::size_t col = d; col-- > 0;) {
+    Interval s = r[col];
+    for (std::size_t j = col + 1; j < d; ++j) s = s - M[col * d + j] * mu[j];
+    mu[col] = s / M[col * d + col];
+    if (mu[col].lo < 0) return false;
+    value = value - mu[col] * b[active[col]];
   }
-  return value >= bound;
+  return strict ? value.lo > 0 : value.lo >= 0;
 }
 
 }  // namespace tropgeom::flp

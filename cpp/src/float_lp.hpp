@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "interval.hpp"
 #include "tropgeom/types.hpp"
 
 namespace tropgeom::flp {
@@ -14,6 +15,7 @@ struct Rows {
   std::size_t d = 0;
   std::vector<double> A, b;
   void add(const Rational* a, const Rational& rhs);
+  void add(const double* a, double rhs);
   std::size_t size() const { return b.size(); }
 };
 
@@ -28,9 +30,11 @@ struct Result {
 
 Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start);
 
-// Exact: min over {A x <= b} of c.x >= bound, proven by multipliers mu >= 0 on `active` rows with
-// A_W^T mu = -c and -mu.b_W >= bound.  False when no such proof exists on these rows.
-bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
-                         const Rational& bound);
+// Rigorous: min over {A x <= b} of c.x + c0 >= 0 (> 0 if strict), proven by multipliers mu >= 0 on the d `active`
+// rows with A_W^T mu = -c, solved in interval arithmetic (A, b, c, c0 are enclosures of the exact
+// data; A is row-major with d columns).  False when the proof fails (the caller decides exactly).
+bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
+                         bool strict = false);
 
 }  // namespace tropgeom::flp

@@ -10,12 +10,13 @@
 #include <unordered_map>
 
 #include "float_lp.hpp"
+#include "interval.hpp"
 
 namespace tropgeom {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t kMaxWitnesses = 8;
+using iv::Interval;
 
 Rational dot(const Rational* a, const Vec& x) {
   Rational s = 0;
@@ -24,32 +25,159 @@ Rational dot(const Rational* a, const Vec& x) {
   return s;
 }
 
-// Pre-activations of one layer on a cell, as affine functions of x: z = G x + e.
+// Exact pre-activations of one layer on a cell, as affine functions of x: z = G x + e.
 struct LayerMap {
   Matrix G;
   Vec e;
-  std::vector<double> Gf, ef;  // float copies for the LP filter
+};
+
+// Where each hidden neuron sits: layer and index within it.
+struct NeuronIndex {
+  std::vector<std::size_t> first;  // first hidden index of every layer
+  std::size_t hidden = 0;
+  explicit NeuronIndex(const Network& net) {
+    for (const Layer& L : net.layers) {
+      first.push_back(hidden);
+      if (L.relu) hidden += L.out;
+    }
+  }
+  std::size_t layer_of(std::size_t n) const {
+    return static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), n) - first.begin()) - 1;
+  }
+};
+
+// Pre-activations of layer l given its input h = M x + c (exact).
+LayerMap compose(const Layer& L, const Matrix& M, const Vec& c) {
+  LayerMap z{Matrix(L.out, M.cols), L.b};
+  for (std::size_t i = 0; i < L.out; ++i)
+    for (std::size_t k = 0; k < L.in; ++k) {
+      const Rational& w = L.W[i * L.in + k];
+      if (sgn(w) == 0) continue;
+      for (std::size_t j = 0; j < M.cols; ++j)
+        if (sgn(M(k, j)) != 0) z.G(i, j) += w * M(k, j);
+      if (sgn(c[k]) != 0) z.e[i] += w * c[k];
+    }
+  return z;
+}
+
+// The exact pre-activation maps of layers 0..nlayers-1 on a cell whose pattern starts with `pattern`;
+// with `output`, also the network's output map (the pattern must then be complete).
+std::vector<LayerMap> exact_maps(const Network& net, const NeuronIndex& ix, const std::vector<std::uint8_t>& pattern,
+                                 std::size_t nlayers, LayerMap* output = nullptr) {
+  const std::size_t d = net.input_dim();
+  std::vector<LayerMap> maps;
+  Matrix M(d, d);
+  for (std::size_t j = 0; j < d; ++j) M(j, j) = 1;
+  Vec c(d);
+  const std::size_t last = output ? net.layers.size() : nlayers;
+  for (std::size_t l = 0; l < last; ++l) {
+    const Layer& L = net.layers[l];
+    LayerMap z = compose(L, M, c);
+    if (l < nlayers) maps.push_back(z);  // before the ReLU: the cell's rows come from these
+    if (l + 1 == last && !output) break;  // this layer's pattern may still be partial
+    if (L.relu)
+      for (std::size_t i = 0; i < L.out; ++i)
+        if (!pattern[ix.first[l] + i]) {
+          for (std::size_t j = 0; j < d; ++j) z.G(i, j) = 0;
+          z.e[i] = 0;
+        }
+    M = std::move(z.G);
+    c = std::move(z.e);
+  }
+  if (output) *output = LayerMap{std::move(M), std::move(c)};
+  return maps;
+}
+
+// The exact cell {x : A x <= b}: the domain's rows, then one row per cut, on the side of its bit.
+Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, const std::vector<LayerMap>& maps,
+                           const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
+                           std::vector<int>* row_neuron = nullptr) {
+  Polyhedron P = domain;
+  if (row_neuron) row_neuron->assign(domain.A.rows, -1);
+  Vec row(domain.dim);
+  for (int n : cuts) {
+    const std::size_t l = ix.layer_of(n), i = n - ix.first[l];
+    const Rational* g = maps[l].G.row(i);
+    const bool on = pattern[n];  // active: -g x <= e; inactive: g x <= -e
+    for (std::size_t j = 0; j < domain.dim; ++j) row[j] = on ? Rational(-g[j]) : g[j];
+    P.add_inequality(row.data(), on ? maps[l].e[i] : Rational(-maps[l].e[i]));
+    if (row_neuron) row_neuron->push_back(n);
+  }
+  return P;
+}
+
+bool strictly_inside(const Polyhedron& P, const Vec& q) {
+  for (std::size_t i = 0; i < P.A.rows; ++i)
+    if (!(dot(P.A.row(i), q) < P.b[i])) return false;
+  return true;
+}
+
+// A point of doubles strictly inside P near q (q itself rounded, else short dyadics); false if none.
+bool double_point(const Polyhedron& P, const Vec& q, std::vector<double>& out) {
+  Vec r(q.size());
+  for (int bits : {0, 4, 12, 24, 40}) {
+    for (std::size_t j = 0; j < q.size(); ++j) {
+      if (bits == 0) {
+        r[j] = Rational(q[j].get_d());
+      } else {
+        Rational scaled = q[j] * (Integer(1) << bits);
+        Integer k;
+        mpz_fdiv_q(k.get_mpz_t(), scaled.get_num_mpz_t(), scaled.get_den_mpz_t());
+        r[j] = Rational(k, Integer(1) << bits);
+        r[j].canonicalize();
+      }
+    }
+    if (!strictly_inside(P, r)) continue;
+    out.resize(q.size());
+    for (std::size_t j = 0; j < q.size(); ++j) out[j] = r[j].get_d();
+    if (std::all_of(out.begin(), out.end(), [](double v) { return std::isfinite(v); })) {
+      bool same = true;  // the doubles must be exactly the checked point
+      for (std::size_t j = 0; j < q.size() && same; ++j) same = Rational(out[j]) == r[j];
+      if (same) return true;
+    }
+  }
+  return false;
+}
+
+// Pre-activations of one layer on a cell, enclosed in intervals (row-major out x d).
+struct IMap {
+  std::vector<Interval> G, e;
 };
 
 // A cell waiting for neurons `neuron..` of layer `layer`.
 struct Task {
   std::size_t layer = 0, neuron = 0;
-  Polyhedron P;
-  std::vector<int> row_neuron;
-  flp::Rows rows;                           // P's rows in float, for the LP filter
-  Vec point;                                // strictly inside P
-  std::vector<double> pointf;
-  std::vector<Vec> witnesses;               // points of P's closure (LP optima)
-  std::shared_ptr<const LayerMap> z;        // this layer's pre-activations on the cell
-  std::vector<std::uint8_t> pattern;        // decided hidden neurons so far
+  std::vector<int> cuts;                  // neurons whose rows follow the domain's
+  std::vector<Interval> A, b;             // all rows, enclosures of the exact ones (A row-major)
+  flp::Rows rows;                         // the same rows in float, for the LP filter
+  std::vector<double> point;              // strictly inside: an exact dyadic point...
+  std::shared_ptr<const Vec> exact_point; // ...or, when no double point was found, this one
+  std::shared_ptr<const IMap> z;          // this layer's pre-activations on the cell
+  std::vector<std::uint8_t> pattern;      // decided hidden neurons so far
+
+  void add_row(const Interval* a, const Interval& rhs, std::size_t d) {
+    std::vector<double> f(d);
+    for (std::size_t j = 0; j < d; ++j) A.push_back(a[j]), f[j] = a[j].mid();
+    b.push_back(rhs);
+    rows.add(f.data(), rhs.mid());
+  }
 };
+
+enum class Decision { unknown, active, inactive, split };
+
+// Per-thread statistics, added to the shared ones once per task: shared counters bumped on every
+// decision made the two cores fight over one cache line.
+thread_local RegionStats tally;
 
 class Enumerator {
  public:
-  Enumerator(const Network& net, const RegionOptions& opt) : net_(net), opt_(opt) {
-    for (std::size_t l = 0; l < net.layers.size(); ++l) {
-      first_neuron_.push_back(hidden_);
-      if (net.layers[l].relu) hidden_ += net.layers[l].out;
+  Enumerator(const Network& net, const RegionOptions& opt) : net_(net), opt_(opt), ix_(net) {
+    for (const Layer& L : net.layers) {
+      std::vector<Interval> W(L.W.size()), b(L.b.size());
+      std::transform(L.W.begin(), L.W.end(), W.begin(), [](const Rational& q) { return iv::of(q); });
+      std::transform(L.b.begin(), L.b.end(), b.begin(), [](const Rational& q) { return iv::of(q); });
+      Wi_.push_back(std::move(W));
+      bi_.push_back(std::move(b));
     }
   }
 
@@ -59,16 +187,20 @@ class Enumerator {
       throw InputError(in.dimension < 0 ? "domain is empty" : "domain is not full-dimensional (dimension " +
                                                                   std::to_string(in.dimension) + " in R^" +
                                                                   std::to_string(domain.dim) + ")");
+    domain_ = domain;
+    const std::size_t d = domain.dim;
     Task root;
-    root.P = domain;
-    root.row_neuron.assign(domain.A.rows, -1);
-    root.rows.d = domain.dim;
-    for (std::size_t i = 0; i < domain.A.rows; ++i) root.rows.add(domain.A.row(i), domain.b[i]);
-    set_point(root, in.point);
+    root.rows.d = d;
+    std::vector<Interval> a(d);
+    for (std::size_t i = 0; i < domain.A.rows; ++i) {
+      for (std::size_t j = 0; j < d; ++j) a[j] = iv::of(domain.A(i, j));
+      root.add_row(a.data(), iv::of(domain.b[i]), d);
+    }
+    place(root, domain, std::move(in.point));
     // Layer 1 sees the identity map.
-    Matrix I(domain.dim, domain.dim);
-    for (std::size_t j = 0; j < domain.dim; ++j) I(j, j) = 1;
-    root.z = compose(0, I, Vec(domain.dim));
+    std::vector<Interval> I(d * d);
+    for (std::size_t j = 0; j < d; ++j) I[j * d + j] = iv::exact(1);
+    root.z = compose_iv(0, I, std::vector<Interval>(d));
     stack_.push_back(std::move(root));
 
     start_ = Clock::now();
@@ -84,12 +216,11 @@ class Enumerator {
       result_.count = opt_.max_regions;
       if (result_.regions.size() > opt_.max_regions) result_.regions.resize(opt_.max_regions);
     }
-    result_.complete = stop_reason_.empty();
-    result_.stop_reason = stop_reason_;
-    result_.stats.lps = lps_.load();
-    result_.stats.witness_splits = witness_splits_.load();
-    result_.stats.cells = cells_.load();
-    result_.stats.float_lps = float_lps_.load();
+    // A stop that came after the last cell was done loses nothing.
+    result_.complete = !dropped_.load();
+    result_.stop_reason = result_.complete ? "" : stop_reason_;
+    result_.net = std::make_shared<Network>(net_);
+    result_.domain = domain;
     return std::move(result_);
   }
 
@@ -119,6 +250,7 @@ class Enumerator {
   }
 
   void work() {
+    tally = RegionStats{};
     try {
       for (;;) {
         Task t;
@@ -126,6 +258,7 @@ class Enumerator {
           std::unique_lock<std::mutex> lk(mu_);
           cv_work_.wait(lk, [this] { return stop_.load() || !stack_.empty() || busy_ == 0; });
           if (stop_.load() || stack_.empty()) {
+            if (!stack_.empty()) dropped_ = true;
             finished_ = true;
             cv_work_.notify_all();
             cv_done_.notify_all();
@@ -159,7 +292,7 @@ class Enumerator {
     while (!local.empty() && !stop_.load()) {
       Task cur = std::move(local.back());
       local.pop_back();
-      ++cells_;
+      ++tally.cells;
       if (auto other = advance(cur)) {
         std::lock_guard<std::mutex> g(mu_);
         if (stack_.size() < static_cast<std::size_t>(opt_.threads)) {
@@ -175,310 +308,258 @@ class Enumerator {
         emit(std::move(cur));
       }
     }
-    if (!local.empty()) {  // stopped: nothing to keep, partial result is what was emitted
-      local.clear();
-    }
+    if (!local.empty()) dropped_ = true;
+    std::lock_guard<std::mutex> g(result_mu_);
+    result_.stats.lps += tally.lps;
+    result_.stats.float_lps += tally.float_lps;
+    result_.stats.exact_decisions += tally.exact_decisions;
+    result_.stats.cells += tally.cells;
+    tally = RegionStats{};
   }
 
   // Decides neurons of the current layer until one splits the cell (returns the other child, cur
   // keeps its own side) or the layer is done (cur moves to the next layer).
   std::unique_ptr<Task> advance(Task& cur) {
     const Layer& L = net_.layers[cur.layer];
-    const LayerMap& z = *cur.z;
-    const std::size_t d = cur.P.dim;
     for (; L.relu && cur.neuron < L.out; ++cur.neuron) {
-      const Rational* g = z.G.row(cur.neuron);
-      const Rational& e = z.e[cur.neuron];
-      const bool constant = std::all_of(g, g + d, [](const Rational& v) { return sgn(v) == 0; });
-      if (constant) {  // identically e on the cell (a dead or frozen neuron) splits nothing
-        cur.pattern.push_back(sgn(e) > 0);
-        continue;
-      }
-      const Rational zp = dot(g, cur.point) + e;
-      const int sp = sgn(zp);
-      if (sp == 0) return split_through(cur, g, e);
-      // A closure point strictly on the other side proves the split.
-      for (const Vec& w : cur.witnesses) {
-        Rational zw = dot(g, w) + e;
-        if (sgn(zw) == -sp) {
-          ++witness_splits_;
-          return split_towards(cur, g, e, zp, w, zw);
-        }
-      }
       std::unique_ptr<Task> child;
-      const Decision dec = filtered(cur, g, e, zp, sp, child);
-      if (dec == Decision::split) return child;
-      if (dec == Decision::no_split) {
-        cur.pattern.push_back(sp > 0);
-        continue;
+      Decision dec = filtered(cur, child);
+      if (dec == Decision::unknown) {
+        ++tally.exact_decisions;
+        dec = exact(cur, child);
       }
-      ++lps_;
-      Vec dir(g, g + d);
-      LPResult r = optimize(cur.P, dir, /*maximize=*/sp < 0);
-      if (r.status == LPStatus::infeasible) throw InternalError("a cell with an interior point is infeasible");
-      if (r.status == LPStatus::unbounded) return split_unbounded(cur, g, e, sp);
-      Rational zv = r.value + e;
-      if (sgn(zv) == -sp) return split_towards(cur, g, e, zp, std::move(r.x), zv);
-      add_witness(cur, std::move(r.x));
-      cur.pattern.push_back(sp > 0);
+      if (dec == Decision::split) return child;
+      cur.pattern.push_back(dec == Decision::active);
     }
     next_layer(cur);
     return nullptr;
   }
 
-  enum class Decision { unknown, no_split, split };
-
-  // The float LP filter: min of sp * z over the cell in double, then an exact proof either way --
-  // dual multipliers for "no split", an exact point strictly beyond the hyperplane for "split".
-  Decision filtered(Task& cur, const Rational* g, const Rational& e, const Rational& zp, int sp,
-                    std::unique_ptr<Task>& child) {
-    const std::size_t d = cur.P.dim;
-    const LayerMap& z = *cur.z;
-    const double* gf = &z.Gf[cur.neuron * d];
-    const double ef = sp * z.ef[cur.neuron];
+  // The float filter: the sign at the stored point, then min of sp * z over the cell by a float LP,
+  // each answer proven in interval arithmetic; unknown when a proof fails.
+  Decision filtered(Task& cur, std::unique_ptr<Task>& child) {
+    const std::size_t d = domain_.dim;
+    const Interval* g = &cur.z->G[cur.neuron * d];
+    const Interval e = cur.z->e[cur.neuron];
+    if (std::all_of(g, g + d, [](const Interval& v) { return v.is_zero(); })) {  // constant on the cell
+      if (e.positive()) return Decision::active;
+      if (e.hi <= 0) return Decision::inactive;
+      return Decision::unknown;
+    }
+    if (cur.exact_point) return Decision::unknown;
+    const Interval zp = iv::dot(g, cur.point.data(), d) + e;
+    if (!(zp.positive() || zp.negative())) return Decision::unknown;
+    const int sp = zp.positive() ? 1 : -1;
+    const Decision same = sp > 0 ? Decision::active : Decision::inactive;
     std::vector<double> c(d);
-    for (std::size_t j = 0; j < d; ++j) c[j] = sp * gf[j];
-    ++float_lps_;
-    flp::Result r = flp::minimize(cur.rows, c, cur.pointf);
+    for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
+    ++tally.float_lps;
+    flp::Result r = flp::minimize(cur.rows, c, cur.point);
+    std::vector<Interval> cs(g, g + d);
+    if (sp < 0)
+      for (auto& v : cs) v = -v;
+    const Interval ce = sp > 0 ? e : -e;
     if (r.status == flp::Status::optimal) {
-      double val = ef, scale = std::fabs(ef);
-      for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j], scale += std::fabs(c[j] * r.x[j]);
-      if (val > 1e-9 * scale) {
-        Vec cx(g, g + d);
-        if (sp < 0)
-          for (auto& v : cx) v = -v;
-        if (flp::certify_lower_bound(cur.P.A, cur.P.b, r.active, cx, sp > 0 ? Rational(-e) : Rational(e)))
-          return Decision::no_split;
-      } else if (val < -1e-9 * scale) {
-        double zpf = ef;
-        for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.pointf[j];
-        const double lam0 = zpf / (zpf - val);
-        for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4}) {
-          Vec q(d);
-          for (std::size_t j = 0; j < d; ++j) q[j] = cur.pointf[j] + lam * (r.x[j] - cur.pointf[j]);
-          if (beyond(cur, g, e, sp, q)) {
-            child = make_split(cur, g, e, sp, simplify_inside(cur, g, e, -sp, std::move(q)));
-            return Decision::split;
-          }
+      double val = ce.mid();
+      for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
+      if (val >= 0) return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce) ? same : Decision::unknown;
+      // Beyond the hyperplane: points of the segment from the stored point to the float optimum.
+      double zpf = ce.mid();
+      for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.point[j];
+      const double lam0 = zpf / (zpf - val);
+      for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4, lam0 + (1 - lam0) / 64}) {
+        std::vector<double> q(d);
+        for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + lam * (r.x[j] - cur.point[j]);
+        if (beyond(cur, cs.data(), ce, q)) {
+          child = make_split(cur, sp, std::move(q));
+          return Decision::split;
         }
       }
     } else if (r.status == flp::Status::unbounded) {
-      // q = p + s r with A r <= 0 (exactly) and s chosen so that sp * z(q) = -|z(p)|.
-      Vec ray(r.ray.begin(), r.ray.end());
-      bool recedes = true;
-      for (std::size_t i = 0; i < cur.P.A.rows && recedes; ++i) recedes = sgn(dot(cur.P.A.row(i), ray)) <= 0;
-      Rational gr = dot(g, ray);
-      if (recedes && sgn(gr) == -sp) {
-        Rational s = -2 * zp / gr;
-        Vec q = cur.point;
-        for (std::size_t j = 0; j < d; ++j) q[j] += s * ray[j];
-        child = make_split(cur, g, e, sp, simplify_inside(cur, g, e, -sp, std::move(q)));
-        return Decision::split;
+      // Along a ray of the cell on which sp * z decreases: p + s * ray for growing s.
+      for (double s = 1; s < 1e12; s *= 16) {
+        std::vector<double> q(d);
+        for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + s * r.ray[j];
+        if (beyond(cur, cs.data(), ce, q)) {
+          child = make_split(cur, sp, std::move(q));
+          return Decision::split;
+        }
       }
     }
     return Decision::unknown;
   }
 
-  // q is strictly inside the cell and strictly on the side -sp of g x + e = 0 (exact).
-  bool beyond(const Task& cur, const Rational* g, const Rational& e, int sp, const Vec& q) const {
-    if (sgn(dot(g, q) + e) != -sp) return false;
-    for (std::size_t i = 0; i < cur.P.A.rows; ++i)
-      if (!(dot(cur.P.A.row(i), q) < cur.P.b[i])) return false;
+  // q is strictly inside the cell and cs.q + ce < 0 (proven in interval arithmetic).
+  bool beyond(const Task& cur, const Interval* cs, const Interval& ce, const std::vector<double>& q) const {
+    const std::size_t d = domain_.dim;
+    if (!std::all_of(q.begin(), q.end(), [](double v) { return std::isfinite(v); })) return false;
+    if (!(iv::dot(cs, q.data(), d) + ce).negative()) return false;
+    for (std::size_t i = 0; i < cur.b.size(); ++i)
+      if (!(iv::dot(&cur.A[i * d], q.data(), d) - cur.b[i]).negative()) return false;
     return true;
   }
 
-  static void set_point(Task& t, Vec p) {
-    t.pointf.resize(p.size());
-    for (std::size_t j = 0; j < p.size(); ++j) t.pointf[j] = p[j].get_d();
-    t.point = std::move(p);
-  }
-
-  // Split by g x + e = 0 into cur (side of cur.point, sign sp) and a returned child (other side) whose
-  // interior point is q; the neuron's bit is recorded in both.
-  std::unique_ptr<Task> make_split(Task& cur, const Rational* g, const Rational& e, int sp, Vec q) {
-    const std::size_t d = cur.P.dim;
-    auto other = std::make_unique<Task>();
-    other->layer = cur.layer;
-    other->neuron = cur.neuron + 1;
-    other->P = cur.P;
-    other->row_neuron = cur.row_neuron;
-    other->z = cur.z;
-    other->pattern = cur.pattern;
-    other->rows = cur.rows;
-    set_point(*other, std::move(q));
-    // Rows: the side where g x + e <= 0 gets (g, -e); the side >= 0 gets (-g, e).
-    Vec neg(g, g + d), pos(d);
-    for (std::size_t j = 0; j < d; ++j) pos[j] = -neg[j];
-    const int neuron = static_cast<int>(first_neuron_[cur.layer] + cur.neuron);
-    Task& P_pos = sp > 0 ? cur : *other;
-    Task& P_neg = sp > 0 ? *other : cur;
-    P_pos.P.add_inequality(pos.data(), e);
-    P_neg.P.add_inequality(neg.data(), -e);
-    P_pos.rows.add(pos.data(), e);
-    P_neg.rows.add(neg.data(), -e);
-    P_pos.row_neuron.push_back(neuron);
-    P_neg.row_neuron.push_back(neuron);
-    P_pos.pattern.push_back(1);
-    P_neg.pattern.push_back(0);
-    // Witnesses follow their side; points on the hyperplane serve both.
-    std::vector<Vec> ws = std::move(cur.witnesses);
-    cur.witnesses.clear();
-    for (auto& w : ws) {
-      int s = sgn(dot(g, w) + e);
-      if (s >= 0) add_witness(P_pos, w);
-      if (s <= 0) add_witness(P_neg, std::move(w));
+  // The decision in exact arithmetic: the exact cell, the neuron's exact map, one exact LP.
+  Decision exact(Task& cur, std::unique_ptr<Task>& child) {
+    const std::size_t d = domain_.dim;
+    std::vector<LayerMap> maps = exact_maps(net_, ix_, cur.pattern, cur.layer + 1);
+    const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);
+    const Rational* g = maps[cur.layer].G.row(cur.neuron);
+    const Rational& e = maps[cur.layer].e[cur.neuron];
+    if (std::all_of(g, g + d, [](const Rational& v) { return sgn(v) == 0; }))
+      return sgn(e) > 0 ? Decision::active : Decision::inactive;  // constant: a dead or frozen neuron
+    Vec p = cur.exact_point ? *cur.exact_point : Vec(cur.point.begin(), cur.point.end());
+    const int sp = sgn(dot(g, p) + e);
+    if (sp == 0) {  // the point is on the hyperplane: step off it both ways (ratio test)
+      Vec up = step(P, p, g, +1), down = step(P, p, g, -1);
+      child = make_split(cur, +1, {});
+      place(cur, side(P, g, e, +1), std::move(up));
+      place(*child, side(P, g, e, -1), std::move(down));
+      return Decision::split;
     }
-    ++cur.neuron;
-    return other;
+    ++tally.lps;
+    LPResult r = optimize(P, Vec(g, g + d), /*maximize=*/sp < 0);
+    if (r.status == LPStatus::infeasible) throw InternalError("a cell with an interior point is infeasible");
+    Vec q;
+    const Polyhedron far = side(P, g, e, -sp);
+    if (r.status == LPStatus::unbounded) {
+      ++tally.lps;
+      InteriorResult in = relative_interior(far);
+      if (in.dimension != static_cast<int>(d)) throw InternalError("unbounded side of a cell is not full-dimensional");
+      q = std::move(in.point);
+    } else {
+      const Rational zv = r.value + e;
+      if (sgn(zv) != -sp) return sp > 0 ? Decision::active : Decision::inactive;
+      // A point of the open segment (p, optimum) beyond the hyperplane is inside the far side.
+      const Rational zp = dot(g, p) + e;
+      const Rational lam = (zp / (zp - zv) + 1) / 2;
+      q.resize(d);
+      for (std::size_t j = 0; j < d; ++j) q[j] = p[j] + lam * (r.x[j] - p[j]);
+    }
+    child = make_split(cur, sp, {});
+    place(*child, far, std::move(q));
+    return Decision::split;
   }
 
-  // The stored point lies on the hyperplane: step off it along +-g within the cell (ratio test).
-  std::unique_ptr<Task> split_through(Task& cur, const Rational* g, const Rational& e) {
-    Vec up = step(cur, g, +1), down = step(cur, g, -1);
-    set_point(cur, std::move(up));
-    return make_split(cur, g, e, +1, std::move(down));
-  }
-
-  // The other side holds the closure point w (value zw of sign -sp): take a point of the open
-  // segment (point, w) beyond the hyperplane; it is inside the cell and strictly on w's side.
-  std::unique_ptr<Task> split_towards(Task& cur, const Rational* g, const Rational& e, const Rational& zp,
-                                      Vec w, const Rational& zw) {
-    const int sp = sgn(zp);
-    Rational lam0 = zp / (zp - zw);
-    Rational lam = (lam0 + 1) / 2;
-    Vec q = simplify_inside(cur, g, e, -sp, interpolate(cur.point, w, lam));
-    auto other = make_split(cur, g, e, sp, std::move(q));
-    add_witness(*other, std::move(w));
-    return other;
-  }
-
-  // The LP is unbounded towards the other side: find an interior point there by a relative-interior
-  // LP of the child (rare: only unbounded cells).
-  std::unique_ptr<Task> split_unbounded(Task& cur, const Rational* g, const Rational& e, int sp) {
-    const std::size_t d = cur.P.dim;
-    Polyhedron side = cur.P;
-    Vec row(d);
-    for (std::size_t j = 0; j < d; ++j) row[j] = sp > 0 ? g[j] : -g[j];
-    side.add_inequality(row.data(), sp > 0 ? Rational(-e) : Rational(e));
-    ++lps_;
-    InteriorResult in = relative_interior(side);
-    if (in.dimension != static_cast<int>(d)) throw InternalError("unbounded side of a cell is not full-dimensional");
-    return make_split(cur, g, e, sp, std::move(in.point));
-  }
-
-  static Vec interpolate(const Vec& p, const Vec& w, const Rational& lam) {
-    Vec q(p.size());
-    for (std::size_t j = 0; j < p.size(); ++j) q[j] = p[j] + lam * (w[j] - p[j]);
-    return q;
+  // P cut by sign * (g x + e) >= 0, i.e. -sign * g x <= sign * e.
+  static Polyhedron side(const Polyhedron& P, const Rational* g, const Rational& e, int sign) {
+    Polyhedron Q = P;
+    Vec row(g, g + P.dim);
+    for (auto& v : row) v *= -sign;
+    Q.add_inequality(row.data(), sign > 0 ? e : Rational(-e));
+    return Q;
   }
 
   // p + eps * sign * g with eps half the distance to the boundary along that direction (1 if none).
-  Vec step(const Task& cur, const Rational* g, int sign) {
-    const std::size_t d = cur.P.dim;
+  static Vec step(const Polyhedron& P, const Vec& p, const Rational* g, int sign) {
+    const std::size_t d = P.dim;
     Vec u(g, g + d);
     if (sign < 0)
       for (auto& v : u) v = -v;
     bool bounded = false;
     Rational eps;
-    for (std::size_t i = 0; i < cur.P.A.rows; ++i) {
-      Rational au = dot(cur.P.A.row(i), u);
+    for (std::size_t i = 0; i < P.A.rows; ++i) {
+      Rational au = dot(P.A.row(i), u);
       if (sgn(au) <= 0) continue;
-      Rational t = (cur.P.b[i] - dot(cur.P.A.row(i), cur.point)) / au;
+      Rational t = (P.b[i] - dot(P.A.row(i), p)) / au;
       if (!bounded || t < eps) eps = t, bounded = true;
     }
     eps = bounded ? eps / 2 : Rational(1);
-    Vec q = cur.point;
+    Vec q = p;
     for (std::size_t j = 0; j < d; ++j) q[j] += eps * u[j];
     return q;
   }
 
-  // Rounds q to short dyadics if that keeps it strictly inside the cell and strictly on side `s`
-  // of g x + e; keeps exact coordinates small as cells nest.
-  Vec simplify_inside(const Task& cur, const Rational* g, const Rational& e, int s, Vec q) {
-    for (int bits : {4, 12, 24, 48}) {
-      Vec r(q.size());
-      for (std::size_t j = 0; j < q.size(); ++j) {
-        Rational scaled = q[j] * (Integer(1) << bits);
-        Integer k;
-        mpz_fdiv_q(k.get_mpz_t(), scaled.get_num_mpz_t(), scaled.get_den_mpz_t());
-        r[j] = Rational(k, Integer(1) << bits);
-        r[j].canonicalize();
-      }
-      if (sgn(dot(g, r) + e) != s) continue;
-      bool inside = true;
-      for (std::size_t i = 0; i < cur.P.A.rows && inside; ++i) inside = dot(cur.P.A.row(i), r) < cur.P.b[i];
-      if (inside) return r;
+  // t's interior point: q, stored as doubles when some double point near q is strictly inside P.
+  static void place(Task& t, const Polyhedron& P, Vec q) {
+    if (double_point(P, q, t.point)) {
+      t.exact_point.reset();
+    } else {
+      t.point.resize(q.size());
+      for (std::size_t j = 0; j < q.size(); ++j) t.point[j] = q[j].get_d();
+      t.exact_point = std::make_shared<const Vec>(std::move(q));
     }
-    return q;
   }
 
-  void add_witness(Task& t, Vec w) {
-    if (t.witnesses.size() >= kMaxWitnesses) t.witnesses.erase(t.witnesses.begin());
-    t.witnesses.push_back(std::move(w));
+  // Splits cur by the current neuron: cur keeps side sp (and its point), the returned child gets the
+  // other side with interior point q (empty: the caller places it).
+  std::unique_ptr<Task> make_split(Task& cur, int sp, std::vector<double> q) {
+    const std::size_t d = domain_.dim;
+    auto other = std::make_unique<Task>();
+    other->layer = cur.layer;
+    other->neuron = cur.neuron + 1;
+    other->cuts = cur.cuts;
+    other->A = cur.A;
+    other->b = cur.b;
+    other->rows = cur.rows;
+    other->z = cur.z;
+    other->pattern = cur.pattern;
+    other->point = std::move(q);
+    const Interval* g = &cur.z->G[cur.neuron * d];
+    const Interval e = cur.z->e[cur.neuron];
+    std::vector<Interval> neg(g, g + d), pos(d);
+    for (std::size_t j = 0; j < d; ++j) pos[j] = -neg[j];
+    Task& P_pos = sp > 0 ? cur : *other;  // active side: -g x <= e
+    Task& P_neg = sp > 0 ? *other : cur;  // inactive side: g x <= -e
+    P_pos.add_row(pos.data(), e, d);
+    P_neg.add_row(neg.data(), -e, d);
+    const int neuron = static_cast<int>(ix_.first[cur.layer] + cur.neuron);
+    P_pos.cuts.push_back(neuron);
+    P_neg.cuts.push_back(neuron);
+    P_pos.pattern.push_back(1);
+    P_neg.pattern.push_back(0);
+    ++cur.neuron;
+    return other;
   }
 
   // Layer done: its outputs on the cell are (active rows of) z; compose into the next layer.
   void next_layer(Task& cur) {
     const Layer& L = net_.layers[cur.layer];
-    const LayerMap& z = *cur.z;
-    Matrix M = z.G;
-    Vec c = z.e;
+    const std::size_t d = domain_.dim;
+    std::vector<Interval> M = cur.z->G, c = cur.z->e;
     if (L.relu) {
       const std::size_t base = cur.pattern.size() - L.out;
       for (std::size_t i = 0; i < L.out; ++i)
         if (!cur.pattern[base + i]) {
-          for (std::size_t j = 0; j < M.cols; ++j) M(i, j) = 0;
-          c[i] = 0;
+          std::fill(M.begin() + i * d, M.begin() + (i + 1) * d, Interval{});
+          c[i] = Interval{};
         }
     }
     ++cur.layer;
     cur.neuron = 0;
-    if (cur.layer < net_.layers.size()) {
-      cur.z = compose(cur.layer, M, c);
-    } else {
-      auto out = std::make_shared<LayerMap>();
-      out->G = std::move(M);
-      out->e = std::move(c);
-      cur.z = out;
-    }
+    cur.z = cur.layer < net_.layers.size() ? compose_iv(cur.layer, M, c) : nullptr;
   }
 
-  // Pre-activations of layer l given its input h = M x + c.
-  std::shared_ptr<const LayerMap> compose(std::size_t l, const Matrix& M, const Vec& c) const {
+  // Pre-activations of layer l given its input h = M x + c, in intervals.
+  std::shared_ptr<const IMap> compose_iv(std::size_t l, const std::vector<Interval>& M,
+                                         const std::vector<Interval>& c) const {
     const Layer& L = net_.layers[l];
-    auto z = std::make_shared<LayerMap>();
-    z->G = Matrix(L.out, M.cols);
-    z->e = L.b;
+    const std::size_t d = domain_.dim;
+    auto z = std::make_shared<IMap>();
+    z->G.assign(L.out * d, Interval{});
+    z->e = bi_[l];
     for (std::size_t i = 0; i < L.out; ++i)
       for (std::size_t k = 0; k < L.in; ++k) {
-        const Rational& w = L.W[i * L.in + k];
-        if (sgn(w) == 0) continue;
-        for (std::size_t j = 0; j < M.cols; ++j)
-          if (sgn(M(k, j)) != 0) z->G(i, j) += w * M(k, j);
-        if (sgn(c[k]) != 0) z->e[i] += w * c[k];
+        const Interval& w = Wi_[l][i * L.in + k];
+        if (w.is_zero()) continue;
+        for (std::size_t j = 0; j < d; ++j) z->G[i * d + j] = z->G[i * d + j] + w * M[k * d + j];
+        z->e[i] = z->e[i] + w * c[k];
       }
-    z->Gf.resize(z->G.data.size());
-    for (std::size_t k = 0; k < z->Gf.size(); ++k) z->Gf[k] = z->G.data[k].get_d();
-    z->ef.resize(z->e.size());
-    for (std::size_t k = 0; k < z->ef.size(); ++k) z->ef[k] = z->e[k].get_d();
     return z;
   }
 
   void emit(Task&& t) {
     std::size_t n = ++count_;
     if (opt_.max_regions && n > opt_.max_regions) {
+      dropped_ = true;
       request_stop("max_regions");
       return;
     }
     if (opt_.keep_geometry) {
       Region r;
       r.pattern = std::move(t.pattern);
-      r.A = std::move(t.P.A);
-      r.b = std::move(t.P.b);
-      r.row_neuron = std::move(t.row_neuron);
-      r.point = std::move(t.point);
-      r.J = t.z->G;
-      r.c = t.z->e;
+      r.cuts = std::move(t.cuts);
+      r.point = t.exact_point ? *t.exact_point : Vec(t.point.begin(), t.point.end());
       std::lock_guard<std::mutex> g(result_mu_);
       result_.regions.push_back(std::move(r));
     }
@@ -486,20 +567,21 @@ class Enumerator {
 
   const Network& net_;
   const RegionOptions& opt_;
-  std::vector<std::size_t> first_neuron_;
-  std::size_t hidden_ = 0;
+  const NeuronIndex ix_;
+  std::vector<std::vector<Interval>> Wi_, bi_;  // the weights, enclosed
+  Polyhedron domain_;
 
   std::mutex mu_, result_mu_;
   std::condition_variable cv_work_, cv_done_;
   std::vector<Task> stack_;
   int busy_ = 0;
   bool finished_ = false;
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_{false}, dropped_{false};
   std::string stop_reason_;
   std::exception_ptr error_;
   Clock::time_point start_;
 
-  std::atomic<std::size_t> count_{0}, lps_{0}, float_lps_{0}, witness_splits_{0}, cells_{0};
+  std::atomic<std::size_t> count_{0};
   RegionResult result_;
 };
 
@@ -513,9 +595,18 @@ RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, con
   return Enumerator(net, opt).run(domain);
 }
 
-}  // namespace tropgeom
-
-namespace tropgeom {
+void materialize(const Network& net, const Polyhedron& domain, Region& r) {
+  if (r.has_geometry) return;
+  const NeuronIndex ix(net);
+  LayerMap out;
+  std::vector<LayerMap> maps = exact_maps(net, ix, r.pattern, net.layers.size(), &out);
+  Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron);
+  r.A = std::move(P.A);
+  r.b = std::move(P.b);
+  r.J = std::move(out.G);
+  r.c = std::move(out.e);
+  r.has_geometry = true;
+}
 
 std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, const Vec& u) {
   std::vector<std::uint8_t> pattern;
@@ -539,14 +630,146 @@ std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, cons
 }
 
 bool is_bounded(const Region& r) {
+  if (!r.has_geometry) throw InternalError("is_bounded: region not materialized");
   Polyhedron cone(r.A.cols);
   cone.A = r.A;
   cone.b.assign(r.A.rows, Rational(0));
   return relative_interior(cone).dimension == 0;
 }
 
-std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, const std::vector<Region>& regions,
-                                                            int threads, bool complete) {
+namespace {
+
+// The network's weights and biases, enclosed in intervals, layer by layer.
+using IWeights = std::vector<std::pair<std::vector<Interval>, std::vector<Interval>>>;
+
+// Hidden pre-activations at the interval point y, layer by layer (ReLU on intervals).
+std::vector<Interval> hidden_iv(const Network& net, const IWeights& Wi, std::vector<Interval> h) {
+  std::vector<Interval> all;
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& L = net.layers[l];
+    std::vector<Interval> z = Wi[l].second;
+    for (std::size_t i = 0; i < L.out; ++i)
+      for (std::size_t k = 0; k < L.in; ++k) z[i] = z[i] + Wi[l].first[i * L.in + k] * h[k];
+    if (L.relu)
+      for (auto& v : z) {
+        all.push_back(v);
+        v = {std::max(0.0, v.lo), std::max(0.0, v.hi)};
+      }
+    h.swap(z);
+  }
+  return all;
+}
+
+// Activation patterns just beyond each facet of r made by a neuron.  Float filter: a point q strictly
+// inside all other rows and strictly beyond row k proves row k a facet, and the segment from r's point
+// to q meets it at y in its relative interior; if no other neuron vanishes at y (intervals), the
+// pattern beyond is r's with that neuron flipped.  A strict dual bound proves a row no facet.
+// Everything else is decided exactly (facet by relative interior, pattern by pattern_towards).
+std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, const IWeights& Wi, const Region& r) {
+  const std::size_t d = r.A.cols, m = r.A.rows;
+  std::vector<std::vector<std::uint8_t>> out;
+  std::vector<double> p(d);
+  bool fast = true;
+  for (std::size_t j = 0; j < d; ++j) p[j] = r.point[j].get_d(), fast = fast && Rational(p[j]) == r.point[j];
+  std::vector<Interval> A(m * d), b(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < d; ++j) A[i * d + j] = iv::of(r.A(i, j));
+    b[i] = iv::of(r.b[i]);
+  }
+  auto strictly_below = [&](std::size_t i, const std::vector<double>& q) {
+    return (iv::dot(&A[i * d], q.data(), d) - b[i]).negative();
+  };
+  for (std::size_t k = 0; k < m; ++k) {
+    if (r.row_neuron[k] < 0) continue;  // the domain's boundary has no neighbour
+    const Interval* ak = &A[k * d];
+    int facet = -1;  // 1 proven facet (q found), 0 proven not, -1 unknown
+    std::vector<double> q;
+    if (fast) {
+      flp::Rows rows;
+      rows.d = d;
+      std::vector<Interval> Ao, bo;
+      std::vector<double> c(d), f(d);
+      for (std::size_t i = 0; i < m; ++i) {
+        if (i == k) continue;
+        for (std::size_t j = 0; j < d; ++j) Ao.push_back(A[i * d + j]), f[j] = A[i * d + j].mid();
+        bo.push_back(b[i]);
+        rows.add(f.data(), b[i].mid());
+      }
+      for (std::size_t j = 0; j < d; ++j) c[j] = -ak[j].mid();
+      flp::Result lp = flp::minimize(rows, c, p);
+      std::vector<std::vector<double>> tries;
+      if (lp.status == flp::Status::unbounded) {
+        for (double s = 1; s < 1e12; s *= 16) {
+          tries.emplace_back(d);
+          for (std::size_t j = 0; j < d; ++j) tries.back()[j] = p[j] + s * lp.ray[j];
+        }
+      } else if (lp.status == flp::Status::optimal) {
+        double ap = 0, ax = 0;
+        for (std::size_t j = 0; j < d; ++j) ap += ak[j].mid() * p[j], ax += ak[j].mid() * lp.x[j];
+        const double bk = b[k].mid();
+        if (ax > bk) {
+          const double lam0 = (bk - ap) / (ax - ap);
+          for (double lam : {(1 + lam0) / 2, lam0 + (1 - lam0) / 64}) {
+            tries.emplace_back(d);
+            for (std::size_t j = 0; j < d; ++j) tries.back()[j] = p[j] + lam * (lp.x[j] - p[j]);
+          }
+        } else {
+          std::vector<Interval> cs(ak, ak + d);
+          for (auto& v : cs) v = -v;
+          if (flp::certify_nonnegative(Ao, bo, lp.active, cs.data(), b[k], /*strict=*/true)) facet = 0;
+        }
+      }
+      for (auto& t : tries) {
+        if (facet >= 0) break;
+        bool ok = std::all_of(t.begin(), t.end(), [](double v) { return std::isfinite(v); }) &&
+                  (iv::dot(ak, t.data(), d) - b[k]).positive();
+        for (std::size_t i = 0; i < m && ok; ++i) ok = i == k || strictly_below(i, t);
+        if (ok) facet = 1, q = t;
+      }
+    }
+    if (facet == 0) continue;
+    if (facet == 1) {
+      // y = p + t (q - p) on row k; the pattern beyond is r's with neuron n flipped unless another
+      // neuron vanishes at y.
+      Interval num = b[k] - iv::dot(ak, p.data(), d), den = iv::dot(ak, q.data(), d) - iv::dot(ak, p.data(), d);
+      if (den.positive()) {
+        const Interval t = num / den;
+        std::vector<Interval> y(d);
+        for (std::size_t j = 0; j < d; ++j) y[j] = iv::exact(p[j]) + t * (q[j] - p[j]);
+        const std::vector<Interval> z = hidden_iv(net, Wi, y);
+        const std::size_t n = static_cast<std::size_t>(r.row_neuron[k]);
+        bool generic = true;
+        for (std::size_t h = 0; h < z.size() && generic; ++h) generic = h == n || z[h].positive() || z[h].negative();
+        if (generic) {
+          out.push_back(r.pattern);
+          out.back()[n] ^= 1;
+          continue;
+        }
+      }
+    }
+    // Exact: row k is a facet iff {A x <= b, a_k x = b_k} has dimension d - 1.
+    Polyhedron F(d);
+    for (std::size_t i = 0; i < m; ++i)
+      if (i != k) F.add_inequality(r.A.row(i), r.b[i]);
+    F.add_equality(r.A.row(k), r.b[k]);
+    InteriorResult in = relative_interior(F);
+    if (in.dimension != static_cast<int>(d) - 1) continue;
+    out.push_back(pattern_towards(net, in.point, Vec(r.A.row(k), r.A.row(k) + d)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, int threads) {
+  const Network& net = *res.net;
+  IWeights Wi;
+  for (const Layer& L : net.layers) {
+    Wi.emplace_back(std::vector<Interval>(L.W.size()), std::vector<Interval>(L.b.size()));
+    std::transform(L.W.begin(), L.W.end(), Wi.back().first.begin(), [](const Rational& v) { return iv::of(v); });
+    std::transform(L.b.begin(), L.b.end(), Wi.back().second.begin(), [](const Rational& v) { return iv::of(v); });
+  }
+  std::vector<Region>& regions = res.regions;
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < regions.size(); ++i)
     index.emplace(std::string(regions[i].pattern.begin(), regions[i].pattern.end()), i);
@@ -558,20 +781,12 @@ std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, c
   auto worker = [&](int t) {
     try {
       for (std::size_t i; (i = next++) < regions.size();) {
-        const Region& r = regions[i];
-        Polyhedron P(r.A.cols);
-        P.A = r.A;
-        P.b = r.b;
-        for (std::size_t k : irredundant_inequalities(P)) {
-          if (r.row_neuron[k] < 0) continue;  // the domain's boundary has no neighbour
-          Polyhedron F = P.without_inequality(k);
-          F.add_equality(r.A.row(k), r.b[k]);
-          InteriorResult in = relative_interior(F);
-          Vec u(r.A.row(k), r.A.row(k) + r.A.cols);  // the outward normal of the facet
-          auto p = pattern_towards(net, in.point, u);
+        Region& r = regions[i];
+        materialize(net, res.domain, r);
+        for (const auto& p : region_neighbours(net, Wi, r)) {
           auto it = index.find(std::string(p.begin(), p.end()));
           if (it == index.end()) {
-            if (!complete) continue;  // a partial set need not hold the neighbour
+            if (!res.complete) continue;  // a partial set need not hold the neighbour
             throw InternalError("adjacency: no region beyond a facet of region " + std::to_string(i));
           }
           if (i < it->second) found[t].emplace_back(i, it->second);

@@ -1,13 +1,17 @@
 // Exact enumeration of the activation regions of a ReLU network over R^d or a polyhedral domain.
 //
 // Cells are refined neuron by neuron, depth first.  A neuron splits a cell iff its pre-activation
-// (affine on the cell) takes both signs in the cell's interior.  That is decided exactly: by its
-// sign at the cell's stored interior point, by stored witness points of the cell's closure, or by one
-// exact LP.  Children get interior points from the LP optimum or a ratio test, never another LP.
+// (affine on the cell) takes both signs in the cell's interior.  Every such decision is proven: first
+// by a float64 filter (a float LP whose answer is certified in interval arithmetic: dual multipliers
+// for "no split", a dyadic point strictly on the far side for "split"), and where the filter is in
+// doubt by exact rational arithmetic and CGAL's exact LP.  Regions keep their activation pattern, the
+// neurons that cut them and an exact interior point; their exact H-representation and affine map are
+// composed on demand (materialize).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "tropgeom/lp.hpp"
@@ -17,10 +21,13 @@ namespace tropgeom {
 
 struct Region {
   std::vector<std::uint8_t> pattern;  // one byte per hidden neuron (layer order): 1 active, 0 not
+  std::vector<int> cuts;              // the neurons whose hyperplanes cut it out, in order
+  Vec point;                          // exact point strictly inside
+  // Exact geometry, filled by materialize():
+  bool has_geometry = false;
   Matrix A;                           // the region is {x : A x <= b} (rows may be redundant)
   Vec b;
   std::vector<int> row_neuron;        // hidden-neuron index that made each row; -1 for domain rows
-  Vec point;                          // exact point strictly inside
   Matrix J;                           // the network on the region: x -> J x + c
   Vec c;
 };
@@ -35,19 +42,24 @@ struct RegionOptions {
 };
 
 struct RegionStats {
-  std::size_t lps = 0;             // exact LPs solved (the filter's fallback)
-  std::size_t float_lps = 0;       // float LPs whose answer was then certified or sent to the exact LP
-  std::size_t witness_splits = 0;  // splits proven by a stored point, no LP
+  std::size_t lps = 0;             // exact LPs solved
+  std::size_t float_lps = 0;       // float LPs (their answers are certified, or re-decided exactly)
+  std::size_t exact_decisions = 0; // decisions the float filter left to exact arithmetic
   std::size_t cells = 0;           // cells processed (internal nodes included)
 };
 
 struct RegionResult {
   std::vector<Region> regions;
+  std::shared_ptr<const Network> net;  // what the regions belong to, for materialize()
+  Polyhedron domain;
   std::size_t count = 0;
   bool complete = true;
   std::string stop_reason;  // "", "max_regions", "max_seconds", "interrupted"
   RegionStats stats;
 };
+
+// Fills r's exact A, b, row_neuron, J, c (once; cheap to call again).
+void materialize(const Network& net, const Polyhedron& domain, Region& r);
 
 // domain: {x : A x <= b}; zero rows means all of R^d.  Throws InputError if it is not full-dimensional.
 RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, const RegionOptions& opt);
@@ -57,13 +69,12 @@ RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, con
 // inactive, as in the enumeration).
 std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, const Vec& u);
 
-// Region i is bounded: its recession cone {y : A y <= 0} is {0}.
+// A materialized region is bounded: its recession cone {y : A y <= 0} is {0}.
 bool is_bounded(const Region& r);
 
 // Pairs i < j of regions sharing a facet: from the relative interior of each irredundant facet of
-// region i made by a neuron, step outwards (pattern_towards) and look the pattern up.  With
-// complete = false (a budget stopped the run) neighbours that were never stored are skipped.
-std::vector<std::pair<std::size_t, std::size_t>> adjacency(const Network& net, const std::vector<Region>& regions,
-                                                            int threads = 1, bool complete = true);
+// region i made by a neuron, step outwards (pattern_towards) and look the pattern up.  Of a partial
+// result (a budget stopped the run) neighbours that were never stored are skipped.  Materializes.
+std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, int threads = 1);
 
 }  // namespace tropgeom

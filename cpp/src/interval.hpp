@@ -1,0 +1,76 @@
+// Internal: a minimal interval type for float filters.  Each operation rounds to nearest and then
+// widens by one ulp each way, so the exact result is always enclosed without touching the FPU's
+// rounding mode (which is shared with Python and GMP).  Exact zeros stay exact so dead neurons are
+// recognised as constant.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "tropgeom/types.hpp"
+
+namespace tropgeom::iv {
+
+struct Interval {
+  double lo = 0, hi = 0;
+  bool is_zero() const { return lo == 0 && hi == 0; }
+  bool positive() const { return lo > 0; }
+  bool negative() const { return hi < 0; }
+  double mid() const { return lo == hi ? lo : 0.5 * lo + 0.5 * hi; }
+};
+
+// One ulp towards +inf / -inf (std::nextafter, minus its call and errno handling; hot here).
+inline double up(double x) {
+  if (!(x < INFINITY)) return x;  // +inf, NaN
+  if (x == 0) return std::numeric_limits<double>::denorm_min();
+  std::uint64_t u;
+  std::memcpy(&u, &x, sizeof u);
+  u += x > 0 ? 1 : -1;
+  std::memcpy(&x, &u, sizeof u);
+  return x;
+}
+inline double down(double x) { return -up(-x); }
+
+inline Interval exact(double x) { return {x, x}; }
+
+// An enclosure of a rational; exact when it is a double.
+inline Interval of(const Rational& q) {
+  const double d = q.get_d();  // truncates towards zero
+  if (Rational(d) == q) return {d, d};
+  return {down(d), up(d)};
+}
+
+inline Interval operator+(const Interval& a, const Interval& b) {
+  if (a.is_zero()) return b;
+  if (b.is_zero()) return a;
+  return {down(a.lo + b.lo), up(a.hi + b.hi)};
+}
+
+inline Interval operator-(const Interval& a) { return {-a.hi, -a.lo}; }
+inline Interval operator-(const Interval& a, const Interval& b) { return a + (-b); }
+
+inline Interval operator*(const Interval& a, const Interval& b) {
+  if (a.is_zero() || b.is_zero()) return {0, 0};
+  const double p[4] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+  return {down(*std::min_element(p, p + 4)), up(*std::max_element(p, p + 4))};
+}
+
+inline Interval operator*(const Interval& a, double s) { return a * exact(s); }
+
+// a / b for b not containing 0 (callers check).
+inline Interval operator/(const Interval& a, const Interval& b) {
+  const double p[4] = {a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi};
+  return {down(*std::min_element(p, p + 4)), up(*std::max_element(p, p + 4))};
+}
+
+// sum_j a[j] * x[j] for an interval row and a point given in doubles (exact dyadics).
+inline Interval dot(const Interval* a, const double* x, std::size_t n) {
+  Interval s;
+  for (std::size_t j = 0; j < n; ++j) s = s + a[j] * x[j];
+  return s;
+}
+
+}  // namespace tropgeom::iv

@@ -49,7 +49,7 @@ QUICK = [(2, 1, 16, "rd"), (2, 2, 32, "box"), (3, 2, 8, "rd"), (3, 2, 16, "box")
 PEERS = ("affinitree", "relucent")
 BANDS = (("d<=4", lambda d: d <= 4, 10.0), ("d=6..8", lambda d: 6 <= d <= 8, 3.0))
 IMPORT_GRACE = 30.0  # seconds a child may take to import its tool before the clock starts
-STOPPING = ("timeout", "licence limit")  # statuses after which bigger nets are not tried
+STOPPING = ("timeout", "over limit", "licence limit")  # statuses after which bigger nets are not tried
 
 
 def seed_of(d: int, depth: int, width: int) -> int:
@@ -156,7 +156,7 @@ def run_tool(tool: str, threads: int, d: int, depth: int, width: int, box: bool,
                 lines = [ln for ln in err.read().splitlines() if ln.strip()]
                 res = {"status": "error", "detail": lines[-1][:200] if lines else f"exit code {p.returncode}"}
     if res["status"] == "ok" and res["seconds"] > limit:
-        res["status"] = "timeout"
+        res["status"] = "over limit"  # a complete count, but too late to count as finished
     return {"count": None, "seconds": None, **res}
 
 
@@ -172,10 +172,14 @@ def rate(r):
     return r["count"] / r["seconds"] if r and r["status"] == "ok" and r["seconds"] else None
 
 
+def complete(r):
+    return r is not None and r["status"] in ("ok", "over limit")
+
+
 def fmt_count(r):
     if r is None:
         return "skipped"
-    if r["status"] == "ok":
+    if complete(r):
         return str(r["count"])
     return r["status"] + (f" >={r['count']}" if r.get("count") else "")
 
@@ -187,21 +191,27 @@ def ratio(tg, peer):
 
 
 def agree(ref, r):
-    if ref is None or r is None or ref["status"] != "ok" or r["status"] != "ok":
+    if not (complete(ref) and complete(r)):
         return "-"
     return "OK" if ref["count"] == r["count"] else f"MISMATCH {ref['count']} vs {r['count']}"
+
+
+def reference(res):
+    """The exact count peers are checked against: tropgeom on T threads, else on 1 thread."""
+    tg = res["tropgeom"]
+    return tg if complete(tg) else res["tropgeom-1t"]
 
 
 def row_text(d, arch, dom, res, peers, T):
     tg, tg1 = res["tropgeom"], res["tropgeom-1t"]
     f = lambda x, w, p: f"{x:>{w}.{p}f}" if x is not None else f"{'-':>{w}}"
-    cols = [f"{d:>2} {arch:<14} {dom:<3} {fmt_count(tg):>10} {f(rate(tg1), 9, 0)} {f(rate(tg), 9, 0)}"]
+    cols = [f"{d:>2} {arch:<18} {dom:<3} {fmt_count(tg):>10} {f(rate(tg1), 9, 0)} {f(rate(tg), 9, 0)}"]
     if tg1 is not tg and agree(tg, tg1) not in ("OK", "-"):
         cols[0] += f" [1t/{T}t {agree(tg, tg1)}]"
     for p in peers:
         r = res.get(p)
-        t = f"{r['seconds']:.2f}s" if r and r["status"] == "ok" else "-"
-        cols.append(f"{fmt_count(r):>10} {t:>8} {agree(tg, r):<5} {f(ratio(tg1, r), 7, 2)} {f(ratio(tg, r), 7, 2)}")
+        t = f"{r['seconds']:.2f}s" + ("*" if r["status"] != "ok" else "") if complete(r) else "-"
+        cols.append(f"{fmt_count(r):>10} {t:>8} {agree(reference(res), r):<5} {f(ratio(tg1, r), 7, 2)} {f(ratio(tg, r), 7, 2)}")
     return " | ".join(cols)
 
 
@@ -212,8 +222,8 @@ def geomean(xs):
 def summary(rows, peers, tools, T, args):
     print(f"\nSummary: geometric-mean throughput ratio tropgeom / peer over rows with identical counts")
     for name, in_band, target in BANDS:
+        band = [r for r in rows if in_band(r["d"])]
         for p in peers:
-            band = [r for r in rows if in_band(r["d"])]
             r1 = [x for x in (ratio(r["results"]["tropgeom-1t"], r["results"].get(p)) for r in band) if x]
             rT = [x for x in (ratio(r["results"]["tropgeom"], r["results"].get(p)) for r in band) if x]
             verdict = ""
@@ -233,10 +243,11 @@ def summary(rows, peers, tools, T, args):
                 cells.append(f"{best['depth']}x{best['width']}:{best['results'][tool]['count']}" if best else "none")
             name = f"tropgeom-{T}t" if tool == "tropgeom" else tool
             print(f"  {name:<14} {dom:<9}" + "".join(f"{c:>18}" for c in cells))
-    bad = [(r, k) for r in rows for k, v in r["results"].items() if k != "tropgeom" and agree(r["results"]["tropgeom"], v).startswith("MISMATCH")]
-    print(f"\nCount mismatches: {len(bad) or 'none'}")
-    for r, k in bad:
-        print(f"  seed {r['seed']} d={r['d']} {r['arch']} {r['domain']}: tropgeom {r['results']['tropgeom']['count']} vs {k} {r['results'][k]['count']}")
+    bad = [(r, k, agree(reference(r["results"]), v)) for r in rows for k, v in r["results"].items()]
+    bad = [b for b in bad if b[2].startswith("MISMATCH")]
+    print(f"\nCount mismatches (tropgeom vs other): {len(bad) or 'none'}")
+    for r, k, text in bad:
+        print(f"  seed {r['seed']} d={r['d']} {r['arch']} {r['domain']} {k}: {text}")
 
 
 def main():
@@ -262,8 +273,9 @@ def main():
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     print(f"tropgeom {REPO} @ {commit}; {os.cpu_count()} cores, load {load:.2f}; limit {args.time_limit:g} s; "
           f"tropgeom threads {T}; relucent workers {T}; affinitree 1 thread")
-    head = f"{'d':>2} {'arch':<14} {'dom':<3} {'tropgeom':>10} {'1t r/s':>9} {f'{T}t r/s':>9}"
+    head = f"{'d':>2} {'arch':<18} {'dom':<3} {'tropgeom':>10} {'1t r/s':>9} {f'{T}t r/s':>9}"
     print(head + "".join(f" | {p:>10} {'time':>8} {'agree':<5} {'x1t':>7} {f'x{T}t':>7}" for p in peers))
+    print("(r/s: regions per second; xNt: tropgeom on N threads / peer; *: complete, but over the time limit)")
     stopped, unavailable, rows = {}, set(), []
     for d, depth, width, dom in configurations(args):
         res, box = {}, dom == "box"

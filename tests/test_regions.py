@@ -15,6 +15,7 @@ import itertools
 import json
 import re
 from fractions import Fraction as F
+from fractions import Fraction
 from math import comb
 
 import numpy as np
@@ -1167,3 +1168,44 @@ def test_exact_signs_with_non_relu_first_layer():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr[-500:]
+
+
+# ------------------------------------------------------------------------------------------------
+# volumes
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("d,widths,seed,lo,hi", [
+    (1, [5, 4], 0, -1.0, 2.0), (2, [6, 5], 1, -1.0, 1.0), (3, [5, 4], 2, -0.5, 0.75), (2, [4, 4, 3], 3, 0.0, 1.0),
+])
+def test_volumes_tile_the_box(d, widths, seed, lo, hi):
+    """The regions tile the domain: their exact volumes are positive and add up to its volume exactly;
+    each volume also matches the fraction of a dense grid of points with that pattern."""
+    net = nets.deep_random(d, widths, seed)
+    rs = tropgeom.regions(net, tropgeom.Box(lo, hi, dim=d))
+    vols = rs.volumes()
+    assert len(vols) == rs.count and all(isinstance(v, Fraction) and v > 0 for v in vols)
+    assert sum(vols) == (Fraction(hi) - Fraction(lo)) ** d
+    if d <= 2:  # a midpoint grid estimates each region's share of the box
+        k = 400 if d == 1 else 160
+        axis = lo + (hi - lo) * (np.arange(k) + 0.5) / k
+        X = np.stack(np.meshgrid(*[axis] * d, indexing="ij"), -1).reshape(-1, d)
+        index = {bytes(p): i for i, p in enumerate(rs.patterns)}
+        hits = np.bincount([index[bytes(p)] for p in net.activation_patterns(X)], minlength=rs.count)
+        share = np.array([float(v) for v in vols]) / float((Fraction(hi) - Fraction(lo)) ** d)
+        assert np.abs(hits / len(X) - share).max() < 4.0 / k
+
+
+def test_volumes_closed_form_1d_and_linear():
+    """One neuron relu(x - 1/4) on [0, 1]: pieces of length 1/4 and 3/4; kind="linear" sums members."""
+    net = tropgeom.Network([(np.array([[1.0]]), np.array([-0.25])), (np.array([[1.0]]), np.array([0.0]))])
+    rs = tropgeom.regions(net, tropgeom.Box(0, 1))
+    assert sorted(rs.volumes()) == [Fraction(1, 4), Fraction(3, 4)]
+    zero = tropgeom.Network([(np.array([[1.0], [-1.0]]), np.array([-0.25, 0.5])), (np.zeros((1, 2)), np.zeros(1))])
+    lin = tropgeom.regions(zero, tropgeom.Box(0, 1), kind="linear")
+    assert lin.count == 1 and lin.volumes() == [Fraction(1)]
+
+
+def test_volumes_need_a_bounded_domain():
+    with pytest.raises(InputError, match="bounded domain"):
+        tropgeom.regions(nets.one_layer(2, 3, seed=0)).volumes()

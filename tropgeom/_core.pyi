@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Network', 'Polyhedron', 'RegionResult', 'enumerate_regions']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'subdivision', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -95,5 +95,96 @@ class RegionResult:
     @property
     def stored(self) -> int:
         ...
+class TropPoly:
+    """
+    Exact max-plus polynomial, canonical (use tropgeom.TropicalPolynomial).
+    """
+    def __init__(self, d: typing.SupportsInt | typing.SupportsIndex, exponents: typing.Any, coefficients: typing.Any) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def evaluate(self, X: typing.Any, exact: bool = True) -> typing.Any:
+        """
+        max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.
+        """
+    def power(self, arg0: typing.Any) -> TropPoly:
+        ...
+    def product(self, arg0: TropPoly) -> TropPoly:
+        ...
+    def prune(self) -> TropPoly:
+        ...
+    def shift(self, arg0: typing.Any) -> TropPoly:
+        ...
+    def sum(self, arg0: TropPoly) -> TropPoly:
+        ...
+    @property
+    def coefficients(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+    @property
+    def d(self) -> int:
+        ...
+    @property
+    def exponents(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+class ActivationResult:
+    """
+    Leaves of an activation search (use tropgeom.activation).
+    """
+    def witnesses(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        """
+        (count, nvars) Fractions: exact parameters realising each leaf.
+        """
+    @property
+    def codes(self) -> numpy.typing.NDArray[numpy.int32]:
+        """
+        (count, points) int32 choice codes.
+        """
+    @property
+    def complete(self) -> bool:
+        ...
+    @property
+    def count(self) -> int:
+        ...
+    @property
+    def dims(self) -> numpy.typing.NDArray[numpy.int32]:
+        ...
+    @property
+    def stats(self) -> dict:
+        ...
+    @property
+    def stop_reason(self) -> str:
+        ...
+def activation_dimension(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex) -> int:
+    ...
+def activation_edges(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, vertices: ActivationResult, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> numpy.typing.NDArray[numpy.int64]:
+    """
+    (E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i.
+    """
+def activation_faces(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
+    ...
+def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
+    ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
+def linear_regions(numerator: TropPoly, denominator: TropPoly) -> int:
+    """
+    Number of linear regions of F - G over R^d, exact.
+    """
+def one_hidden_layer(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, signs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], with_labels: bool, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
+    ...
+def polytope_vertices(A: typing.Any, b: typing.Any) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    """
+    Exact vertices of the polytope {x : A x <= b} as a (V, dim) array of Fractions (lexicographic order).
+    """
+def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
+    """
+    Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
+    """
+def subdivision(p: TropPoly) -> dict:
+    """
+    The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
+    """
+def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+    """
+    [(numerator, denominator)] per output: the net as tropical rational maps F - G.
+    """

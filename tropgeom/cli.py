@@ -6,6 +6,7 @@ import json
 import sys
 from typing import List, Optional
 
+from .activation import add_dichotomies_command
 from .errors import TropgeomError
 
 
@@ -79,6 +80,38 @@ def cmd_regions(args) -> None:
     print(b)
 
 
+def cmd_tropical(args) -> None:
+    import time
+    from .network import Network
+    from .tropical import tropicalize
+    net = Network.load(args.network)
+    t = time.perf_counter()
+    # Unpruned sizes multiply layer by layer; they are shown only when asked for (--no-prune) or
+    # cheap: one hidden layer, where F and G have at most 2^width monomials.
+    raw = tropicalize(net, prune=False) if args.no_prune or len(net.layers) <= 2 else None
+    maps = raw if args.no_prune else tropicalize(net, prune=True)
+    dt = time.perf_counter() - t
+    print(f"{net!r} as {len(maps)} tropical rational map(s) F - G{' (unpruned)' if args.no_prune else ''} "
+          f"in {dt:.2f} s")
+    report = []
+    for o, m in enumerate(maps):
+        row = {"output": o, "F_monomials": len(m.numerator), "G_monomials": len(m.denominator),
+               "N(F)": len(m.numerator.newton_polytope()), "N(G)": len(m.denominator.newton_polytope())}
+        if raw is not None:
+            row["F_monomials_unpruned"], row["G_monomials_unpruned"] = len(raw[o].numerator), len(raw[o].denominator)
+        before = (f" (unpruned {row['F_monomials_unpruned']} and {row['G_monomials_unpruned']})"
+                  if raw is not None and not args.no_prune else "")
+        print(f"output {o}: F has {row['F_monomials']} monomials, G has {row['G_monomials']}{before}; "
+              f"N(F) = {row['N(F)']} vertices, N(G) = {row['N(G)']} vertices")
+        if len(m.numerator) + len(m.denominator) <= 12:
+            print(f"  F = {m.numerator}\n  G = {m.denominator}")
+        row["map"] = m.to_dict()
+        report.append(row)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"network": repr(net), "pruned": not args.no_prune, "outputs": report}, f, indent=2)
+
+
 def cmd_demo(args) -> None:
     from .demo import main as demo
     demo()
@@ -109,6 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
     s.set_defaults(func=cmd_regions)
+
+    s = sub.add_parser("tropical", help="the network as tropical rational maps F - G (Zhang-Naitzat-Lim)")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--no-prune", action="store_true", help="keep every monomial of the recursion")
+    s.add_argument("--json", metavar="OUT", help="write the counts and the exact polynomials as JSON to OUT")
+    s.set_defaults(func=cmd_tropical)
+
+    add_dichotomies_command(sub)
 
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
     s.set_defaults(func=cmd_demo)

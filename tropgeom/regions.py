@@ -204,6 +204,16 @@ class RegionSet:
         """(J, c): the network equals x -> J x + c on activation region i, exactly."""
         return self._res.affine_map(self._index(i))
 
+    def volumes(self) -> List[Fraction]:
+        """Exact volume of every region (Fractions) inside a bounded domain; for kind="linear" the
+        volume of each linear region (the sum over its members).  They add up to the domain's volume."""
+        if not self._bounded_domain:
+            raise InputError("volumes need a bounded domain (a Box or a bounded Polytope); "
+                             "regions of an unbounded domain can have infinite volume")
+        from .polytope import volume
+        act = [volume(*self._res.halfspaces(i, False)[:2]) for i in range(self._res.stored)]
+        return [sum((act[i] for i in m), Fraction(0)) for m in self.members]
+
     @property
     def is_bounded(self) -> np.ndarray:
         """Per activation region: bounded or not (exact)."""

@@ -1,0 +1,115 @@
+// Activation polytopes and one-hidden-layer patterns of a data set: numpy <-> rationals, GIL released.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "convert.hpp"
+#include "tropgeom/activation.hpp"
+
+namespace py = pybind11;
+using namespace tropgeom;
+using namespace tropgeom::py_convert;
+
+namespace {
+
+using Progress = std::optional<std::function<void(std::size_t)>>;
+
+ActivationOptions options(std::size_t max_results, double max_seconds, int threads, const Progress& progress) {
+  ActivationOptions opt;
+  opt.max_results = max_results;
+  opt.max_seconds = max_seconds;
+  opt.threads = threads;
+  // Ctrl-C: polled from the calling thread only; the KeyboardInterrupt becomes a stop reason.
+  opt.cancel = [] {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() == 0) return false;
+    PyErr_Clear();
+    return true;
+  };
+  if (progress) {
+    opt.progress = [cb = *progress](std::size_t n) {
+      py::gil_scoped_acquire gil;
+      cb(n);
+    };
+  }
+  return opt;
+}
+
+template <class F>
+ActivationResult search(F&& f, std::size_t max_results, double max_seconds, int threads, const Progress& progress) {
+  ActivationOptions opt = options(max_results, max_seconds, threads, progress);
+  py::gil_scoped_release nogil;
+  return f(opt);
+}
+
+#define SEARCH_ARGS py::arg("max_results") = 0, py::arg("max_seconds") = 0.0, py::arg("threads") = 1, \
+                    py::arg("progress") = py::none()
+
+}  // namespace
+
+void bind_activation(py::module_& m) {
+  py::class_<ActivationResult>(m, "ActivationResult", "Leaves of an activation search (use tropgeom.activation).")
+      .def_readonly("count", &ActivationResult::count)
+      .def_readonly("complete", &ActivationResult::complete)
+      .def_readonly("stop_reason", &ActivationResult::stop_reason)
+      .def_property_readonly("codes", [](const ActivationResult& r) {
+        py::array_t<std::int32_t> a({static_cast<py::ssize_t>(r.count), static_cast<py::ssize_t>(r.points)});
+        std::copy(r.codes.begin(), r.codes.end(), a.mutable_data());
+        return a;
+      }, "(count, points) int32 choice codes.")
+      .def_property_readonly("dims", [](const ActivationResult& r) {
+        return py::array_t<std::int32_t>(static_cast<py::ssize_t>(r.dims.size()), r.dims.data());
+      })
+      .def("witnesses", [](const ActivationResult& r) {
+        return to_fraction_array(r.witnesses, {static_cast<py::ssize_t>(r.count), static_cast<py::ssize_t>(r.nvars)});
+      }, "(count, nvars) Fractions: exact parameters realising each leaf.")
+      .def_property_readonly("stats", [](const ActivationResult& r) {
+        py::dict s;
+        s["lps"] = r.stats.lps;
+        s["float_lps"] = r.stats.float_lps;
+        s["witness_hits"] = r.stats.witness_hits;
+        s["nodes"] = r.stats.nodes;
+        return s;
+      });
+
+  m.def("activation_dimension", [](py::handle X, std::size_t d, int K) {
+    return activation_dimension(to_matrix(X, d), K);
+  }, py::arg("X"), py::arg("d"), py::arg("K"));
+
+  m.def("activation_vertices", [](py::handle X, std::size_t d, int K, std::size_t max_results, double max_seconds,
+                                  int threads, Progress progress) {
+    Matrix M = to_matrix(X, d);
+    return search([&](const ActivationOptions& o) { return activation_vertices(M, K, o); },
+                  max_results, max_seconds, threads, progress);
+  }, py::arg("X"), py::arg("d"), py::arg("K"), SEARCH_ARGS);
+
+  m.def("activation_faces", [](py::handle X, std::size_t d, int K, std::size_t max_results, double max_seconds,
+                               int threads, Progress progress) {
+    Matrix M = to_matrix(X, d);
+    return search([&](const ActivationOptions& o) { return activation_faces(M, K, o); },
+                  max_results, max_seconds, threads, progress);
+  }, py::arg("X"), py::arg("d"), py::arg("K"), SEARCH_ARGS);
+
+  m.def("one_hidden_layer", [](py::handle X, std::size_t d, std::vector<int> signs, bool with_labels,
+                               std::size_t max_results, double max_seconds, int threads, Progress progress) {
+    Matrix M = to_matrix(X, d);
+    return search([&](const ActivationOptions& o) { return one_hidden_layer(M, signs, with_labels, o); },
+                  max_results, max_seconds, threads, progress);
+  }, py::arg("X"), py::arg("d"), py::arg("signs"), py::arg("with_labels"), SEARCH_ARGS);
+
+  m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices, int threads) {
+    Matrix M = to_matrix(X, d);
+    std::vector<std::array<std::size_t, 3>> e;
+    {
+      py::gil_scoped_release nogil;
+      e = activation_edges(M, K, vertices, threads);
+    }
+    py::array_t<std::int64_t> a({static_cast<py::ssize_t>(e.size()), py::ssize_t(3)});
+    auto* p = a.mutable_data();
+    for (std::size_t k = 0; k < e.size(); ++k)
+      for (int j = 0; j < 3; ++j) p[3 * k + j] = static_cast<std::int64_t>(e[k][j]);
+    return a;
+  }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("vertices"), py::arg("threads") = 1,
+  "(E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i.");
+}

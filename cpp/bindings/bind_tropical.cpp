@@ -1,0 +1,103 @@
+// Tropical polynomials and tropicalize(); numpy/Fraction arrays <-> rationals, GIL released around
+// the work.  Use tropgeom.tropical.
+#include <pybind11/stl.h>
+
+#include "convert.hpp"
+#include "tropgeom/tropical.hpp"
+
+namespace py = pybind11;
+using namespace tropgeom;
+using namespace tropgeom::py_convert;
+
+namespace {
+
+TropPoly make_poly(std::size_t d, py::handle E, py::handle c) {
+  TropPoly p;
+  p.d = d;
+  p.E = to_matrix(E, d);
+  p.c = to_rationals(c);
+  return canonical(std::move(p));
+}
+
+// Ctrl-C, polled from the calling thread; a KeyboardInterrupt becomes tropgeom::Cancelled.
+bool interrupted() {
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() == 0) return false;
+  PyErr_Clear();
+  return true;
+}
+
+// f(x) without the GIL, for f one of the binary operations.
+template <class Op>
+TropPoly nogil(Op op) {
+  py::gil_scoped_release release;
+  return op();
+}
+
+}  // namespace
+
+void bind_tropical(py::module_& m) {
+  py::class_<TropPoly>(m, "TropPoly", "Exact max-plus polynomial, canonical (use tropgeom.TropicalPolynomial).")
+      .def(py::init(&make_poly), py::arg("d"), py::arg("exponents"), py::arg("coefficients"))
+      .def_readonly("d", &TropPoly::d)
+      .def("__len__", &TropPoly::size)
+      .def_property_readonly("exponents", [](const TropPoly& p) {
+            return to_fraction_array(p.E.data, {static_cast<py::ssize_t>(p.size()), static_cast<py::ssize_t>(p.d)});
+          })
+      .def_property_readonly("coefficients", [](const TropPoly& p) {
+            return to_fraction_array(p.c, {static_cast<py::ssize_t>(p.size())});
+          })
+      .def("sum", [](const TropPoly& p, const TropPoly& q) { return nogil([&] { return trop_sum(p, q); }); })
+      .def("product", [](const TropPoly& p, const TropPoly& q) { return nogil([&] { return trop_product(p, q); }); })
+      .def("power", [](const TropPoly& p, py::handle r) {
+            Rational rq = to_rational(r);
+            return nogil([&] { return trop_power(p, rq); });
+          })
+      .def("shift", [](const TropPoly& p, py::handle a) { return trop_shift(p, to_rational(a)); })
+      .def("prune", [](const TropPoly& p) { return nogil([&] { return prune(p, interrupted); }); })
+      .def("evaluate", [](const TropPoly& p, py::handle X, bool exact) {
+            Matrix M = to_matrix(X, p.d);
+            Vec out(M.rows);
+            {
+              py::gil_scoped_release release;
+              for (std::size_t i = 0; i < M.rows; ++i) out[i] = evaluate(p, M.row(i));
+            }
+            std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(M.rows)};
+            return exact ? py::object(to_fraction_array(out, shape)) : py::object(to_float_array(out, shape));
+          }, py::arg("X"), py::arg("exact") = true, "max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.");
+
+  m.def("subdivision", [](const TropPoly& p) {
+        Subdivision s;
+        {
+          py::gil_scoped_release release;
+          s = subdivision(p, interrupted);
+        }
+        const auto vec = [&](const Vec& v) { return to_fraction_array(v, {static_cast<py::ssize_t>(v.size())}); };
+        py::list cells, edges;
+        for (const auto& c : s.cells) cells.append(py::make_tuple(c.monomials, vec(c.point)));
+        for (const auto& e : s.edges) edges.append(py::make_tuple(e.monomials, e.cell, e.other, vec(e.direction)));
+        return py::dict("rank"_a = s.rank, "coords"_a = s.coords, "cells"_a = cells, "edges"_a = edges,
+                        "lineality"_a = to_fraction_array(s.lineality.data, {static_cast<py::ssize_t>(s.lineality.rows), static_cast<py::ssize_t>(p.d)}));
+      },
+      py::arg("p"),
+      "The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.");
+
+  m.def("linear_regions", [](const TropPoly& F, const TropPoly& G) {
+        py::gil_scoped_release release;
+        return linear_regions(F, G, interrupted);
+      },
+      py::arg("numerator"), py::arg("denominator"), "Number of linear regions of F - G over R^d, exact.");
+
+  m.def("tropicalize", [](const Network& net, bool prune, std::size_t max_monomials) {
+        std::vector<TropRational> maps;
+        {
+          py::gil_scoped_release release;
+          maps = tropicalize(net, prune, interrupted, max_monomials);
+        }
+        py::list out;
+        for (auto& r : maps) out.append(py::make_tuple(std::move(r.numerator), std::move(r.denominator)));
+        return out;
+      },
+      py::arg("net"), py::arg("prune") = true, py::arg("max_monomials") = 0,
+      "[(numerator, denominator)] per output: the net as tropical rational maps F - G.");
+}

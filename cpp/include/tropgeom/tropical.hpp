@@ -1,0 +1,83 @@
+// Max-plus (tropical) polynomials with exact rational exponents and coefficients, and networks as
+// tropical rational maps F ⊘ G (Zhang–Naitzat–Lim 2018; DESIGN §5.2).
+//
+// f(x) = max_i (c_i + E_i . x).  Exponents may be any rationals (a Laurent / Puiseux polynomial);
+// tropicalize() only produces non-negative ones.  Every operation returns the canonical form: rows of
+// E distinct and sorted lexicographically, duplicates merged by the max of their coefficients.
+#pragma once
+
+#include <utility>
+
+#include "tropgeom/network.hpp"
+#include "tropgeom/types.hpp"
+
+namespace tropgeom {
+
+struct TropPoly {
+  std::size_t d = 0;
+  Matrix E;  // k x d exponents
+  Vec c;     // k coefficients
+
+  std::size_t size() const { return c.size(); }
+  static TropPoly constant(std::size_t d, const Rational& value);  // the single monomial `value`
+  static TropPoly variable(std::size_t d, std::size_t j);          // x_j
+};
+
+// Throws InputError on shape mismatch or an empty polynomial; sorts rows and merges duplicates.
+TropPoly canonical(TropPoly p);
+TropPoly trop_sum(const TropPoly& p, const TropPoly& q);      // p ⊕ q = max(p, q)
+TropPoly trop_product(const TropPoly& p, const TropPoly& q);  // p ⊙ q = p + q (Minkowski sum)
+TropPoly trop_power(const TropPoly& p, const Rational& r);    // p^r = r p, r >= 0 (p^0 = 0)
+TropPoly trop_shift(const TropPoly& p, const Rational& a);    // a ⊙ p = p + a
+
+Rational evaluate(const TropPoly& p, const Rational* x);
+
+// The monomials that are the strict maximum on a non-empty open set of R^d, i.e. the vertices of the
+// upper hull of the lifted points (E_i, c_i).  Same function, fewest monomials.  Exact.
+TropPoly prune(const TropPoly& p, const CancelHook& cancel = {});
+
+// Indices (into the canonical p) of the upper-hull vertices: the monomials prune() keeps.
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const CancelHook& cancel = {});
+
+// The regular subdivision of the exponents induced by the coefficients, i.e. the upper faces of the
+// lifted polytope projected down, found by walking the tropical hypersurface: its vertices are the
+// upper facets (cells), its edges the upper ridges.  Exact (rational linear algebra, no LP).
+//
+// x lives in the r = dim(Newton polytope) pivot coordinates `coords` (the others are 0): f depends on
+// x only modulo the lineality space, so each cell is one point and each edge one segment or ray there.
+struct SubdivisionCell {
+  std::vector<std::size_t> monomials;  // every monomial on the upper facet (its lift), sorted
+  Vec point;                           // x (length d) where exactly these attain the max; normal (x, 1)
+};
+struct SubdivisionEdge {
+  std::vector<std::size_t> monomials;  // the monomials tying on the edge (an upper ridge), sorted
+  std::size_t cell = 0;                // the cell the edge leaves, along `direction`
+  long other = -1;                     // the cell it reaches (at point + t direction), or -1: a ray
+  Vec direction;                       // length d; normal to the ridge's exponents
+};
+struct Subdivision {
+  std::size_t rank = 0;             // affine dimension of the Newton polytope
+  std::vector<std::size_t> coords;  // the r coordinates x moves in
+  Matrix lineality;                 // (d - r) x d basis of the directions along which f is affine
+  std::vector<SubdivisionCell> cells;
+  std::vector<SubdivisionEdge> edges;  // each once
+};
+Subdivision subdivision(const TropPoly& canonical_p, const CancelHook& cancel = {});
+
+struct TropRational {
+  TropPoly numerator, denominator;  // the map is numerator(x) - denominator(x)
+};
+
+// One tropical rational map per output of net (DESIGN §5.2 recursion); pruned after every product and
+// every layer when prune is set (pruning commutes with ⊙ and ⊕, so this changes nothing but sizes).
+// Without pruning the sizes grow as products of the layer widths' powers: max_monomials (0 = no
+// limit) stops the run with InputError before memory runs out.
+std::vector<TropRational> tropicalize(const Network& net, bool prune, const CancelHook& cancel = {},
+                                      std::size_t max_monomials = 0);
+
+// Linear regions of x -> F(x) - G(x): the full-dimensional intersections of a region of F with one of
+// G (exact LP, or a point where both maxima are unique), glued across shared facets when their affine
+// maps agree (DESIGN §5.1: a linear region is a facet-connected union with one affine map).
+std::size_t linear_regions(const TropPoly& F, const TropPoly& G, const CancelHook& cancel = {});
+
+}  // namespace tropgeom

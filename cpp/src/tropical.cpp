@@ -1,0 +1,361 @@
+#include "tropgeom/tropical.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "float_lp.hpp"
+#include "tropgeom/lp.hpp"
+
+namespace tropgeom {
+
+TropPoly TropPoly::constant(std::size_t d, const Rational& value) {
+  TropPoly p;
+  p.d = d;
+  p.E = Matrix(1, d);
+  p.c = {value};
+  return p;
+}
+
+TropPoly TropPoly::variable(std::size_t d, std::size_t j) {
+  TropPoly p = constant(d, Rational(0));
+  p.E(0, j) = 1;
+  return p;
+}
+
+namespace {
+
+bool row_less(const Rational* a, const Rational* b, std::size_t d) {
+  for (std::size_t j = 0; j < d; ++j) {
+    int s = cmp(a[j], b[j]);
+    if (s != 0) return s < 0;
+  }
+  return false;
+}
+
+bool row_equal(const Rational* a, const Rational* b, std::size_t d) { return std::equal(a, a + d, b); }
+
+void check_same_dim(const TropPoly& p, const TropPoly& q) {
+  if (p.d != q.d)
+    throw InputError("tropical polynomials in " + std::to_string(p.d) + " and " + std::to_string(q.d) + " variables");
+}
+
+TropPoly subset(const TropPoly& p, const std::vector<std::size_t>& keep) {
+  TropPoly out;
+  out.d = p.d;
+  out.E = Matrix(0, p.d);
+  for (std::size_t i : keep) {
+    out.E.append_row(p.E.row(i), p.d);
+    out.c.push_back(p.c[i]);
+  }
+  return out;
+}
+
+Rational value_at(const TropPoly& p, std::size_t i, const Rational* x) {
+  Rational v = p.c[i];
+  const Rational* e = p.E.row(i);
+  for (std::size_t j = 0; j < p.d; ++j)
+    if (sgn(e[j]) != 0) v += e[j] * x[j];
+  return v;
+}
+
+// Decides, exactly, which monomials of a canonical polynomial are upper-hull vertices.
+//
+// Keep i: an exact point x where i is the unique maximum.  Drop i: an exact LP shows that i is nowhere
+// the strict maximum over some subset T of the other monomials (then it is not over all of them
+// either).  Both certificates come cheap in the common cases: random points find most vertices
+// (a float pass picks the exact candidates), and a cutting-plane loop grows T from the monomials that
+// beat i at the LP's point, so each LP has a handful of rows instead of k.
+class Pruner {
+ public:
+  Pruner(const TropPoly& p, const CancelHook& cancel) : p_(p), k_(p.size()), d_(p.d), cancel_(cancel), state_(k_, unknown) {
+    Ef_.resize(k_ * d_);
+    cf_.resize(k_);
+    for (std::size_t i = 0; i < k_; ++i) {
+      cf_[i] = p.c[i].get_d();
+      for (std::size_t j = 0; j < d_; ++j) Ef_[i * d_ + j] = p.E(i, j).get_d();
+    }
+  }
+
+  std::vector<std::size_t> run() {
+    if (k_ <= 1) return std::vector<std::size_t>(k_, 0);
+    sample();
+    for (std::size_t i = 0; i < k_; ++i) {
+      if ((i & 63) == 0 && cancel_ && cancel_()) throw Cancelled("pruning interrupted");
+      if (state_[i] == unknown) decide(i);
+    }
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < k_; ++i)
+      if (state_[i] == vertex) keep.push_back(i);
+    return keep;
+  }
+
+ private:
+  enum State : char { unknown, vertex, pruned };
+
+  // The live monomials attaining max_j f_j(x), exactly.  A float pass (x, E, c rounded to double)
+  // discards monomials more than `tol` below the float maximum; tol is ~10^6 times the worst
+  // rounding error of a (d+1)-term dot product, so nothing it discards can be an exact maximiser.
+  std::vector<std::size_t> maximisers(const Vec& x) {
+    std::vector<double> xf(d_);
+    for (std::size_t j = 0; j < d_; ++j) xf[j] = x[j].get_d();
+    std::vector<double> v(k_);
+    double best = -INFINITY, scale = 0;
+    bool finite = true;
+    for (std::size_t i = 0; i < k_; ++i) {
+      if (state_[i] == pruned) continue;
+      double s = cf_[i], a = std::fabs(cf_[i]);
+      for (std::size_t j = 0; j < d_; ++j) {
+        s += Ef_[i * d_ + j] * xf[j];
+        a += std::fabs(Ef_[i * d_ + j] * xf[j]);
+      }
+      v[i] = s;
+      best = std::max(best, s);
+      scale = std::max(scale, a);
+      finite = finite && std::isfinite(s) && std::isfinite(a);
+    }
+    const double tol = 1e-9 * scale + 1e-300;
+    std::vector<std::size_t> out;
+    Rational top;
+    for (std::size_t i = 0; i < k_; ++i) {
+      if (state_[i] == pruned || (finite && v[i] < best - tol)) continue;
+      Rational vi = value_at(p_, i, x.data());
+      if (out.empty() || vi > top) {
+        out.assign(1, i);
+        top = vi;
+      } else if (vi == top) {
+        out.push_back(i);
+      }
+    }
+    return out;
+  }
+
+  void sample() {
+    std::mt19937_64 rng(0x7d0b5eedULL);
+    std::normal_distribution<double> normal;
+    std::uniform_real_distribution<double> decade(-2.0, 2.0);
+    const std::size_t n = std::min<std::size_t>(16 + 4 * k_, 2000);
+    Vec x(d_);
+    for (std::size_t s = 0; s < n; ++s) {
+      const double r = std::pow(10.0, decade(rng));
+      for (auto& xj : x) xj = Rational(normal(rng) * r);  // a double is an exact dyadic rational
+      auto m = maximisers(x);
+      if (m.size() == 1) state_[m[0]] = vertex;
+    }
+  }
+
+  // Max t subject to (E_j - E_i).x + t |E_j - E_i|_1 <= c_i - c_j (j in T), t <= 1.  t* > 0 iff i is
+  // the strict maximum over T on an open set.  Exact: returns false iff t* <= 0, else the point.
+  bool exact_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
+    Polyhedron P(d_ + 1);
+    Vec row(d_ + 1);
+    for (std::size_t j : T) {
+      row[d_] = 0;
+      for (std::size_t l = 0; l < d_; ++l) {
+        row[l] = p_.E(j, l) - p_.E(i, l);
+        row[d_] += abs(row[l]);
+      }
+      P.add_inequality(row.data(), p_.c[i] - p_.c[j]);
+    }
+    std::fill(row.begin(), row.end(), Rational(0));
+    row[d_] = 1;
+    P.add_inequality(row.data(), Rational(1));
+    LPResult r = optimize(P, row, true);
+    if (r.status != LPStatus::optimal) throw InternalError("prune: the interior LP is not optimal");
+    if (sgn(r.value) <= 0) return false;
+    x.assign(r.x.begin(), r.x.begin() + d_);
+    return true;
+  }
+
+  // The same LP in double: only a hint of where to look next (false when the float solver fails).
+  bool float_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
+    flp::Rows R;
+    R.d = d_ + 1;
+    std::vector<double> row(d_ + 1), start(d_ + 1, 0.0), obj(d_ + 1, 0.0);
+    double t0 = 1;  // x = 0 with t below every row's limit is strictly feasible
+    for (std::size_t j : T) {
+      row[d_] = 0;
+      for (std::size_t l = 0; l < d_; ++l) {
+        row[l] = Ef_[j * d_ + l] - Ef_[i * d_ + l];
+        row[d_] += std::fabs(row[l]);
+      }
+      const double rhs = cf_[i] - cf_[j];
+      R.add(row.data(), rhs);
+      t0 = std::min(t0, rhs / row[d_]);
+    }
+    std::fill(row.begin(), row.end(), 0.0);
+    row[d_] = 1;
+    R.add(row.data(), 1.0);
+    start[d_] = t0 - 1;
+    obj[d_] = -1;
+    flp::Result r = flp::minimize(R, obj, start);
+    if (r.status != flp::Status::optimal || !(r.x[d_] > 0)) return false;
+    x.resize(d_);
+    for (std::size_t l = 0; l < d_; ++l) {
+      if (!std::isfinite(r.x[l])) return false;
+      x[l] = Rational(r.x[l]);
+    }
+    return true;
+  }
+
+  // Cutting planes: T starts empty and gains the monomials that beat or tie i at the current point.
+  // Points come from the float LP while it makes progress; the exact LP decides when it stalls, so
+  // a drop is always proven exactly and a keep by an exact unique maximum.
+  void decide(std::size_t i) {
+    std::vector<std::size_t> T;
+    std::vector<char> in_T(k_, 0);
+    Vec x(d_, Rational(0));
+    bool have_point = true;  // the first point: the origin
+    for (;;) {
+      if (!have_point && !exact_deep_point(i, T, x)) {
+        state_[i] = pruned;
+        return;
+      }
+      auto m = maximisers(x);
+      if (m.size() == 1 && m[0] == i) {
+        state_[i] = vertex;
+        return;
+      }
+      if (m.size() == 1) state_[m[0]] = vertex;  // a vertex found on the way
+      bool grew = false;
+      for (std::size_t j : m)
+        if (j != i && !in_T[j]) {
+          T.push_back(j);
+          in_T[j] = 1;
+          grew = true;
+        }
+      // A stale float point (no new row) hands over to the exact LP; an exact point always adds one.
+      have_point = grew && float_deep_point(i, T, x);
+    }
+  }
+
+  const TropPoly& p_;
+  std::size_t k_, d_;
+  const CancelHook& cancel_;
+  std::vector<State> state_;
+  std::vector<double> Ef_, cf_;
+};
+
+}  // namespace
+
+TropPoly canonical(TropPoly p) {
+  if (p.E.cols != p.d || p.E.rows != p.c.size() || p.E.data.size() != p.E.rows * p.d)
+    throw InputError("exponents and coefficients do not match: " + std::to_string(p.E.rows) + " x " +
+                     std::to_string(p.E.cols) + " exponents, " + std::to_string(p.c.size()) + " coefficients, " +
+                     std::to_string(p.d) + " variables");
+  if (p.c.empty()) throw InputError("a tropical polynomial needs at least one monomial");
+  std::vector<std::size_t> idx(p.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return row_less(p.E.row(a), p.E.row(b), p.d); });
+  TropPoly out;
+  out.d = p.d;
+  out.E = Matrix(0, p.d);
+  for (std::size_t i : idx) {
+    if (out.size() > 0 && row_equal(out.E.row(out.E.rows - 1), p.E.row(i), p.d)) {
+      if (p.c[i] > out.c.back()) out.c.back() = p.c[i];
+    } else {
+      out.E.append_row(p.E.row(i), p.d);
+      out.c.push_back(p.c[i]);
+    }
+  }
+  return out;
+}
+
+TropPoly trop_sum(const TropPoly& p, const TropPoly& q) {
+  check_same_dim(p, q);
+  TropPoly out = p;
+  out.E.data.insert(out.E.data.end(), q.E.data.begin(), q.E.data.end());
+  out.E.rows += q.E.rows;
+  out.c.insert(out.c.end(), q.c.begin(), q.c.end());
+  return canonical(std::move(out));
+}
+
+TropPoly trop_product(const TropPoly& p, const TropPoly& q) {
+  check_same_dim(p, q);
+  TropPoly out;
+  out.d = p.d;
+  out.E = Matrix(p.size() * q.size(), p.d);
+  out.c.reserve(p.size() * q.size());
+  for (std::size_t a = 0; a < p.size(); ++a)
+    for (std::size_t b = 0; b < q.size(); ++b) {
+      const std::size_t r = out.c.size();
+      for (std::size_t j = 0; j < p.d; ++j) out.E(r, j) = p.E(a, j) + q.E(b, j);
+      out.c.push_back(p.c[a] + q.c[b]);
+    }
+  return canonical(std::move(out));
+}
+
+TropPoly trop_power(const TropPoly& p, const Rational& r) {
+  if (sgn(r) < 0) throw InputError("tropical power must be non-negative");
+  if (sgn(r) == 0) return TropPoly::constant(p.d, Rational(0));
+  TropPoly out = p;
+  for (auto& v : out.E.data) v *= r;
+  for (auto& v : out.c) v *= r;
+  return canonical(std::move(out));  // scaling by r > 0 keeps the order and the distinctness
+}
+
+TropPoly trop_shift(const TropPoly& p, const Rational& a) {
+  TropPoly out = p;
+  for (auto& v : out.c) v += a;
+  return out;
+}
+
+Rational evaluate(const TropPoly& p, const Rational* x) {
+  if (p.size() == 0) throw InputError("empty tropical polynomial");
+  Rational best = value_at(p, 0, x);
+  for (std::size_t i = 1; i < p.size(); ++i) {
+    Rational v = value_at(p, i, x);
+    if (v > best) best = v;
+  }
+  return best;
+}
+
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const CancelHook& cancel) {
+  return Pruner(canonical_p, cancel).run();
+}
+
+TropPoly prune(const TropPoly& p, const CancelHook& cancel) {
+  TropPoly q = canonical(p);
+  return subset(q, upper_vertices(q, cancel));
+}
+
+std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const CancelHook& cancel, std::size_t max_monomials) {
+  net.validate();
+  const std::size_t d = net.input_dim();
+  auto tidy = [&](TropPoly t) { return do_prune ? prune(t, cancel) : t; };
+  auto times = [&](const TropPoly& acc, const TropPoly& f) {
+    if (max_monomials && acc.size() * f.size() > max_monomials)
+      throw InputError("tropicalize: a product of " + std::to_string(acc.size()) + " and " + std::to_string(f.size()) +
+                       " monomials exceeds max_monomials = " + std::to_string(max_monomials) + " (prune=True keeps sizes small)");
+    return tidy(trop_product(acc, f));
+  };
+  std::vector<TropPoly> F, G;
+  for (std::size_t j = 0; j < d; ++j) {
+    F.push_back(TropPoly::variable(d, j));
+    G.push_back(TropPoly::constant(d, Rational(0)));
+  }
+  for (const Layer& L : net.layers) {
+    std::vector<TropPoly> F2, G2;
+    for (std::size_t i = 0; i < L.out; ++i) {
+      // H = W+ F + W- G + b and G' = W- F + W+ G, in tropical notation products of powers.
+      TropPoly H = TropPoly::constant(d, L.b[i]), Gi = TropPoly::constant(d, Rational(0));
+      for (std::size_t j = 0; j < L.in; ++j) {
+        const Rational& w = L.W[i * L.in + j];
+        if (sgn(w) == 0) continue;
+        const Rational a = abs(w);
+        H = times(H, trop_power(sgn(w) > 0 ? F[j] : G[j], a));
+        Gi = times(Gi, trop_power(sgn(w) > 0 ? G[j] : F[j], a));
+      }
+      F2.push_back(L.relu ? tidy(trop_sum(H, Gi)) : std::move(H));
+      G2.push_back(std::move(Gi));
+    }
+    F.swap(F2);
+    G.swap(G2);
+  }
+  std::vector<TropRational> out;
+  for (std::size_t i = 0; i < F.size(); ++i) out.push_back({std::move(F[i]), std::move(G[i])});
+  return out;
+}
+
+}  // namespace tropgeom

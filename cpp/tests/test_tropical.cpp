@@ -1,0 +1,124 @@
+// Hand cases for tropgeom::TropPoly: canonical merge, product (Minkowski sum), power, prune, and
+// tropicalize against the exact forward pass.
+#include <cstdio>
+#include <vector>
+
+#include "tropgeom/tropical.hpp"
+
+using namespace tropgeom;
+
+static int failures = 0;
+#define CHECK(cond)                                                                  \
+  do {                                                                               \
+    if (!(cond)) {                                                                   \
+      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                                    \
+    }                                                                                \
+  } while (0)
+
+static Rational q(long n, long d = 1) {
+  Rational r(n, d);
+  r.canonicalize();
+  return r;
+}
+
+static TropPoly poly(std::size_t d, const std::vector<std::vector<Rational>>& E, const std::vector<Rational>& c) {
+  TropPoly p;
+  p.d = d;
+  p.E = Matrix(0, d);
+  for (const auto& e : E) p.E.append_row(e.data(), d);
+  p.c = c;
+  return canonical(p);
+}
+
+static void test_canonical_merges_by_max() {
+  TropPoly p = poly(1, {{q(1)}, {q(0)}, {q(1)}}, {q(-2), q(5), q(3)});
+  CHECK(p.size() == 2);
+  CHECK(p.E(0, 0) == 0 && p.c[0] == 5);
+  CHECK(p.E(1, 0) == 1 && p.c[1] == 3);
+}
+
+static void test_square_formal_vs_functional() {
+  TropPoly f = poly(1, {{q(1)}, {q(0)}}, {q(0), q(0)});  // x ⊕ 0
+  TropPoly f2 = trop_product(f, f);                      // x^2 ⊕ x ⊕ 0 formally
+  CHECK(f2.size() == 3);
+  CHECK(f2.E(0, 0) == 0 && f2.E(1, 0) == 1 && f2.E(2, 0) == 2);
+  TropPoly g = prune(f2);  // the x monomial is on the upper hull but not a vertex
+  CHECK(g.size() == 2 && g.E(0, 0) == 0 && g.E(1, 0) == 2);
+  CHECK(trop_power(f, q(2)).size() == 2);  // 2 * (x ⊕ 0) = 2x ⊕ 0
+  TropPoly one = trop_power(f, q(0));
+  CHECK(one.size() == 1 && one.c[0] == 0 && one.E(0, 0) == 0);
+  for (long n = -3; n <= 3; ++n) {
+    Rational x = q(n, 2);
+    CHECK(evaluate(f2, &x) == evaluate(g, &x));
+  }
+}
+
+static void test_unit_square_and_centre() {
+  TropPoly sq = poly(2, {{q(0), q(0)}, {q(1), q(0)}, {q(0), q(1)}, {q(1), q(1)}}, {0, 0, 0, 0});
+  CHECK(prune(sq).size() == 4);
+  TropPoly with_centre = trop_sum(sq, poly(2, {{q(1, 2), q(1, 2)}}, {q(0)}));
+  CHECK(with_centre.size() == 5);
+  CHECK(prune(with_centre).size() == 4);
+  // Lifting the centre by any positive amount makes it the strict maximum near the origin.
+  TropPoly lifted = trop_sum(sq, poly(2, {{q(1, 2), q(1, 2)}}, {q(1, 1000)}));
+  CHECK(prune(lifted).size() == 5);
+}
+
+static void test_product_is_minkowski_sum() {
+  // (x ⊕ y ⊕ 0) ⊙ (x ⊕ y ⊕ 0): the doubled triangle has 6 lattice points, 3 vertices; with
+  // coefficients it is the square of max(x, y, 0), i.e. max(2x, 2y, 0) as a function.
+  TropPoly t = poly(2, {{q(1), q(0)}, {q(0), q(1)}, {q(0), q(0)}}, {0, 0, 0});
+  TropPoly t2 = trop_product(t, t);
+  CHECK(t2.size() == 6);
+  CHECK(prune(t2).size() == 3);
+  TropPoly s = trop_shift(t, q(7, 3));
+  Rational x[2] = {q(-1), q(1, 5)};
+  CHECK(evaluate(s, x) == evaluate(t, x) + q(7, 3));
+}
+
+static void test_tropicalize_matches_forward() {
+  Network net;
+  Layer L1{3, 2, {q(1), q(-2), q(-1, 2), q(3, 4), q(2), q(1)}, {q(1, 3), q(-1), q(0)}, true};
+  Layer L2{1, 3, {q(2), q(-1), q(5, 7)}, {q(-1, 4)}, false};
+  net.layers = {L1, L2};
+  for (bool pr : {false, true}) {
+    auto maps = tropicalize(net, pr);
+    CHECK(maps.size() == 1);
+    for (long a = -4; a <= 4; ++a)
+      for (long b = -4; b <= 4; ++b) {
+        Vec x = {q(a, 3), q(b, 2)};
+        CHECK(evaluate(maps[0].numerator, x.data()) - evaluate(maps[0].denominator, x.data()) == net.forward(x)[0]);
+      }
+  }
+}
+
+static void test_subdivision_square_and_tripod() {
+  // equal coefficients on the unit square: one flat cell with all four points, four rays
+  Subdivision s = subdivision(poly(2, {{q(0), q(0)}, {q(1), q(0)}, {q(0), q(1)}, {q(1), q(1)}}, {q(0), q(0), q(0), q(0)}));
+  CHECK(s.rank == 2 && s.cells.size() == 1 && s.cells[0].monomials.size() == 4 && s.edges.size() == 4);
+  // max(x1, x2, 0): one cell at the origin, three rays
+  TropPoly tripod = poly(2, {{q(1), q(0)}, {q(0), q(1)}, {q(0), q(0)}}, {q(0), q(0), q(0)});
+  s = subdivision(tripod);
+  CHECK(s.cells.size() == 1 && s.cells[0].point == Vec({q(0), q(0)}) && s.edges.size() == 3);
+  for (const auto& e : s.edges) CHECK(e.other == -1 && e.monomials.size() == 2);
+  // max(x1, 0) in two variables: Newton polytope a segment, lineality x2
+  s = subdivision(poly(2, {{q(1), q(0)}, {q(0), q(0)}}, {q(0), q(0)}));
+  CHECK(s.rank == 1 && s.lineality.rows == 1 && s.cells.size() == 1);
+  // (x ⊕ 0)^2 ⊘ (x ⊕ 0) is relu(x): two regions; F ⊘ F is one
+  TropPoly relu = poly(1, {{q(1)}, {q(0)}}, {q(0), q(0)});
+  CHECK(linear_regions(trop_product(relu, relu), relu) == 2);
+  CHECK(linear_regions(relu, relu) == 1);
+  CHECK(linear_regions(tripod, TropPoly::constant(2, q(0))) == 3);
+}
+
+int main() {
+  test_subdivision_square_and_tripod();
+  test_canonical_merges_by_max();
+  test_square_formal_vs_functional();
+  test_unit_square_and_centre();
+  test_product_is_minkowski_sum();
+  test_tropicalize_matches_forward();
+  if (failures) std::fprintf(stderr, "%d check(s) failed\n", failures);
+  return failures ? 1 : 0;
+}

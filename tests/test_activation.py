@@ -1,0 +1,231 @@
+"""Activation polytopes against closed forms (Cover, d = 1, simplices), an exact brute-force Minkowski
+sum, Euler's relation, exact argmax checks of the witnesses, sampling, and the loss-landscape example."""
+import itertools
+from fractions import Fraction as F
+from math import comb, factorial
+
+import numpy as np
+import pytest
+
+from tropgeom import BudgetExceeded, InputError, Polyhedron
+from tropgeom.activation import ActivationPolytope, one_hidden_layer_patterns
+
+
+def general(N, d, seed=0):
+    return np.random.default_rng(seed).integers(-20, 21, size=(N, d)) / 7.0
+
+
+def cover(N, d):
+    return 2 * sum(comb(N - 1, k) for k in range(d + 1))
+
+
+def euler(f):
+    return sum((-1) ** j * v for j, v in enumerate(f)) == 1  # f_0..f_D with f_D = 1 (and f_-1 = 1)
+
+
+def argmax_patterns(theta, X):
+    """Exact argmax term per point for parameters theta (K, d+1) of Fractions; None on a tie."""
+    out = []
+    for x in X:
+        xh = [F(1)] + [F(v) for v in x]
+        vals = [sum(t * v for t, v in zip(row, xh)) for row in theta]
+        best = max(vals)
+        if vals.count(best) > 1:
+            return None
+        out.append(vals.index(best))
+    return tuple(out)
+
+
+# --- closed forms ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("N,d", [(6, 2), (7, 2), (6, 3)])
+def test_linear_case_is_cover(N, d):
+    P = ActivationPolytope(general(N, d), 1, 1)
+    assert P.dim == d + 1
+    assert P.num_vertices == cover(N, d)
+    assert P.num_labelings == cover(N, d)  # m = n = 1: pattern and labeling are the same thing
+
+
+def test_zonotope_f_vector_in_the_plane():
+    N = 4
+    P = ActivationPolytope(general(N, 2, seed=3), 1, 1)
+    f = P.f_vector()
+    assert f == (N * (N - 1) + 2, 2 * N * (N - 1), N * (N - 1), 1)
+    assert len(P.edges()) == f[1]
+
+
+@pytest.mark.parametrize("N,K", [(4, 2), (4, 3), (3, 4), (5, 3)])
+def test_line_formula(N, K):
+    X = np.array([0.0, 1.5, 2.0, 3.25, 7.0])[:N]
+    expected = sum(comb(N - 1, j - 1) * factorial(K) // factorial(K - j) for j in range(1, min(N, K) + 1))
+    assert ActivationPolytope(X, 1, K - 1).num_vertices == expected
+
+
+def test_affinely_independent_points_give_everything():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.25, 2.0]])
+    P = ActivationPolytope(X, 2, 1)
+    assert P.num_vertices == 3 ** 3 and P.num_labelings == 2 ** 3
+    assert P.dim == 2 * 3
+
+
+@pytest.mark.parametrize("d,K", [(1, 3), (2, 3), (2, 2)])
+def test_d_plus_two_points(d, K):
+    N = d + 2
+    P = ActivationPolytope(general(N, d, seed=1), 1, K - 1)
+    assert P.num_vertices == K ** N - K * (K - 1)
+
+
+# --- independent computations -------------------------------------------------------------------
+
+@pytest.mark.parametrize("X,m,n", [([[0.0], [1.0], [2.5], [3.0]], 2, 1), (general(4, 2, seed=2), 1, 1)])
+def test_vertices_equal_brute_force_minkowski_sum(X, m, n):
+    """Every sum of one simplex vertex per point, tested exactly for being a vertex of their hull (an
+    LP in coordinate space over all K^N sums, not the pattern cones)."""
+    P = ActivationPolytope(X, m, n)
+    sums = {tuple(r) for r in P.coordinates(list(itertools.product(range(P.K), repeat=P.N)))}
+    sums = [np.array(s, dtype=object) for s in sums]
+    D = len(sums[0])
+    found = set()
+    for p in sums:
+        # max t subject to c.(p - q) >= t for every other sum q, t <= 1: p is a vertex iff t* > 0.
+        A = [list(-(p - q)) + [F(1)] for q in sums if tuple(q) != tuple(p)] + [[F(0)] * D + [F(1)]]
+        b = [F(0)] * (len(A) - 1) + [F(1)]
+        r = Polyhedron(np.array(A, dtype=object), np.array(b, dtype=object)).maximize([0] * D + [1])
+        if r.value > 0:
+            found.add(tuple(p))
+    assert found == {tuple(r) for r in P.coordinates()}
+
+
+def test_witnesses_realise_their_patterns_exactly():
+    X = general(5, 2, seed=4)
+    P = ActivationPolytope(X, 2, 1)
+    theta = P.parameters()
+    assert all(argmax_patterns(theta[v], X) == tuple(P.patterns[v]) for v in range(P.num_vertices))
+
+
+def test_random_parameters_hit_vertices():
+    X = general(6, 2, seed=5)
+    P = ActivationPolytope(X, 2, 2)
+    pats = {tuple(p) for p in P.patterns}
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        sigma = argmax_patterns(rng.normal(size=(4, 3)), X)
+        assert sigma is None or sigma in pats
+
+
+def test_euler_and_edges_against_faces():
+    for X, m, n in [(general(3, 1, seed=6), 2, 1), (general(4, 2, seed=7), 2, 1)]:
+        P = ActivationPolytope(X, m, n)
+        f = P.f_vector()
+        assert len(f) == P.dim + 1 and euler(f)
+        assert f[0] == P.num_vertices and f[1] == len(P.edges())
+        E = P.edges()
+        assert all(np.flatnonzero(P.patterns[u] != P.patterns[v]).tolist() == [i] for u, v, i in E)
+
+
+def test_threads_and_repeated_points():
+    X = general(7, 2, seed=8)
+    assert np.array_equal(ActivationPolytope(X, 2, 1, threads=1).patterns,
+                          ActivationPolytope(X, 2, 1, threads=2).patterns)
+    Xd = np.vstack([X[:4], X[1:2], X[3:4]])  # points 1 and 3 repeated
+    P, Q = ActivationPolytope(Xd, 2, 1), ActivationPolytope(X[:4], 2, 1)
+    assert np.array_equal(P.patterns[:, :4], Q.patterns)
+    assert np.array_equal(P.patterns[:, 4], P.patterns[:, 1]) and np.array_equal(P.patterns[:, 5], P.patterns[:, 3])
+    assert len(P.edges()) == len(Q.edges())
+
+
+# --- classifications -----------------------------------------------------------------------------
+
+def test_loss_level_sets_can_be_disconnected():
+    P = ActivationPolytope([0, 1, 2, 3], 1, 1)
+    L = P.loss_levels([1, -1, 1, -1])
+    assert L.minimum == 1 and len(L.minimizers) == 2 and L.levels[1] == 2
+    u, v = L.minimizers
+    assert not any({a, b} == {u, v} for a, b, _ in P.edges())
+    assert L.sublevels[max(L.sublevels)] == 1  # everything is connected
+
+
+def test_labelings_group_patterns():
+    P = ActivationPolytope(general(5, 2, seed=9), 2, 1)
+    Y, members = P.labelings()
+    assert sum(len(m) for m in members) == P.num_vertices
+    for y, mem in zip(Y, members):
+        assert np.all(P.pattern_labels()[mem] == y)
+
+
+def test_bent_hyperplane():
+    P = ActivationPolytope(general(5, 2, seed=10), 2, 1)
+    bh = P.bent_hyperplane(2)
+    assert bh["pairs"] == [(0, 2), (1, 2)]
+    assert bh["normals"][0][0] == 1 and bh["normals"][0][6] == -1
+    E = P.edges()
+    lab = P.pattern_labels()
+    for w in bh["walls"]:
+        u, v, i = E[w]
+        assert i == 2 and lab[u, 2] != lab[v, 2]
+
+
+# --- one hidden layer --------------------------------------------------------------------------
+
+def test_one_neuron_with_positive_output_weight_is_linear():
+    X = general(6, 2, seed=11)
+    res = one_hidden_layer_patterns(X, 1, signs=[1])
+    lin = ActivationPolytope(X, 1, 1)
+    assert len(res.neuron_patterns) == cover(6, 2)
+    assert {tuple(y) for y in res.labelings} == {tuple(y) for y in lin.pattern_labels()}
+
+
+def test_two_neurons_against_sampling():
+    X = general(4, 2, seed=12)
+    res = one_hidden_layer_patterns(X, 2, signs=[1, -1])
+    T = res.neuron_patterns
+    assert res.num_patterns == len(T) ** 2 == len(res.patterns())
+    assert res.pattern_counts.sum() >= res.num_patterns
+    Y = {tuple(y) for y in res.labelings}
+    assert {tuple(y) for y in ActivationPolytope(X, 1, 1).pattern_labels()} <= Y
+    rng = np.random.default_rng(1)
+    Xh = np.hstack([np.ones((4, 1)), X])
+    for _ in range(300):
+        W, c = rng.normal(size=(2, 3)), rng.normal()
+        f = np.maximum(Xh @ W[0], 0) - np.maximum(Xh @ W[1], 0) + c
+        assert tuple(np.where(f > 0, 1, -1)) in Y
+
+
+# --- validation and budgets ----------------------------------------------------------------------
+
+def test_validation():
+    with pytest.raises(InputError) as e:
+        ActivationPolytope([[0.0, 1.0], [np.nan, 2.0]], 1, 1)
+    assert e.value.index == 1
+    for m, n in [(0, 1), (1, 0), (1.5, 1)]:
+        with pytest.raises(InputError):
+            ActivationPolytope([[0.0]], m, n)
+    with pytest.raises(InputError):
+        ActivationPolytope(np.zeros((2, 2, 2)), 1, 1)
+    with pytest.raises(InputError):
+        ActivationPolytope([0, 1], 1, 1).loss_levels([1, 1, 1])
+    with pytest.raises(InputError):
+        one_hidden_layer_patterns([0, 1], 2, signs=[1, 2])
+
+
+def test_budget_returns_partial():
+    with pytest.raises(BudgetExceeded) as e:
+        ActivationPolytope(general(6, 2), 2, 1, max_vertices=5).patterns
+    assert e.value.reason == "max_results" and e.value.partial.shape == (5, 6)
+
+
+def test_cli_dichotomies(tmp_path, capsys):
+    import argparse
+    import json
+
+    from tropgeom.activation import add_dichotomies_command
+    parser = argparse.ArgumentParser()
+    add_dichotomies_command(parser.add_subparsers(dest="command"))
+    (tmp_path / "X.csv").write_text("0\n1\n2\n3\n")
+    (tmp_path / "y.csv").write_text("1\n-1\n1\n-1\n")
+    args = parser.parse_args(["dichotomies", str(tmp_path / "X.csv"), "--terms", "1,1",
+                              "--labels", str(tmp_path / "y.csv"), "--f-vector", "--json"])
+    args.func(args)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["num_vertices"] == 8 and doc["f_vector"] == [8, 8, 1]
+    assert doc["loss"]["minimum"] == 1 and doc["loss"]["levels"]["1"] == 2

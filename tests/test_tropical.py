@@ -1,0 +1,442 @@
+"""Tropical polynomials and tropicalize(net) against exact oracles: the exact forward pass, brute-force
+upper hulls (Carathéodory: a non-vertex is dominated by at most d+1 other lifted points), exact
+evaluation on grids, the region engine, and closed forms (zonotope vertex counts)."""
+import itertools
+from math import comb
+import json
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+import tropgeom
+from tropgeom import InputError
+from tropgeom.tropical import TropicalPolynomial, TropicalRational, tropicalize
+
+import nets
+
+
+# --- oracles ---------------------------------------------------------------------------------------
+
+def rational_points(rng, n, d, den=7, span=5):
+    """n random points with small-denominator rational coordinates in [-span, span]^d."""
+    return np.array([[F(int(rng.integers(-span * den, span * den + 1)), den) for _ in range(d)] for _ in range(n)],
+                    dtype=object)
+
+
+def random_poly(rng, k, d, den=3, span=3):
+    E = [[F(int(rng.integers(0, span * den + 1)), den) for _ in range(d)] for _ in range(k)]
+    c = [F(int(rng.integers(-span * den, span * den + 1)), den) for _ in range(k)]
+    return TropicalPolynomial(E, c)
+
+
+def solve(M, r):
+    """Exact solution of the square system M y = r, or None if singular."""
+    n = len(M)
+    T = [list(M[i]) + [r[i]] for i in range(n)]
+    for col in range(n):
+        p = next((i for i in range(col, n) if T[i][col] != 0), None)
+        if p is None:
+            return None
+        T[col], T[p] = T[p], T[col]
+        for i in range(n):
+            if i != col and T[i][col] != 0:
+                f = T[i][col] / T[col][col]
+                T[i] = [a - f * b for a, b in zip(T[i], T[col])]
+    return [T[i][n] / T[i][i] for i in range(n)]
+
+
+def brute_upper_vertices(p):
+    """Indices of upper-hull vertices by brute force: i is not one iff some <= d+1 other lifted points
+    have alpha_i in their convex hull (affinely independent, barycentric weights >= 0) with
+    interpolated coefficient >= c_i."""
+    E, c = [list(r) for r in p.exponents], list(p.coefficients)
+    k, d = len(E), p.dim
+    keep = []
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        dominated = False
+        for m in range(2, d + 2):
+            for S in itertools.combinations(others, m):
+                # least squares would not be exact: pick m-1 independent coordinates + sum(lam) = 1
+                for rows in itertools.combinations(range(d), m - 1):
+                    M = [[E[j][r] for j in S] for r in rows] + [[F(1)] * m]
+                    lam = solve(M, [E[i][r] for r in rows] + [F(1)])
+                    if lam is None or min(lam) < 0:
+                        continue
+                    if all(sum(l * E[j][r] for l, j in zip(lam, S)) == E[i][r] for r in range(d)) \
+                            and sum(l * c[j] for l, j in zip(lam, S)) >= c[i]:
+                        dominated = True
+                    break
+                if dominated:
+                    break
+            if dominated:
+                break
+        if not dominated:
+            keep.append(i)
+    return keep
+
+
+def grid_argmax_monomials(p, n=41, span=6):
+    """Monomials that are the unique exact maximum at some point of a rational grid (a lower bound)."""
+    E, c = p.exponents, p.coefficients
+    ticks = [F(i * 2 * span, n - 1) - span for i in range(n)]
+    seen = set()
+    for x in itertools.product(ticks, repeat=p.dim):
+        vals = [ci + sum(a * xi for a, xi in zip(row, x)) for row, ci in zip(E, c)]
+        top = max(vals)
+        if vals.count(top) == 1:
+            seen.add(vals.index(top))
+    return seen
+
+
+def random_net(rng, d, widths, out=1):
+    return nets.deep_random(d, widths, seed=int(rng.integers(1 << 30)), out=out)
+
+
+# --- tropicalize: F - G is the forward pass, exactly -------------------------------------------------
+
+@pytest.mark.parametrize("d,widths", [(2, [3]), (3, [6]), (2, [5, 4]), (3, [4, 3]), (2, [3, 3, 3]), (3, [3, 2, 2])])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tropicalize_equals_forward_pass(d, widths, seed):
+    rng = np.random.default_rng(seed)
+    net = random_net(rng, d, widths, out=2)
+    X = rational_points(rng, 40, d)
+    want = net.forward(X, exact=True)
+    maps = tropicalize(net, prune=True)
+    assert len(maps) == 2 and all(isinstance(m, TropicalRational) for m in maps)
+    for o, m in enumerate(maps):
+        got = m.evaluate(X)
+        assert all(isinstance(v, F) for v in got)
+        assert list(got) == list(want[:, o])
+        assert (m.numerator.exponents >= 0).all() and (m.denominator.exponents >= 0).all()
+        np.testing.assert_allclose(m.evaluate(X.astype(float), exact=False), want[:, o].astype(float), atol=1e-9)
+
+
+@pytest.mark.parametrize("d,widths", [(2, [3]), (2, [2, 2]), (3, [2, 2]), (2, [2, 1, 2])])
+def test_unpruned_equals_pruned_and_forward_pass(d, widths):
+    rng = np.random.default_rng(7)
+    net = random_net(rng, d, widths)
+    X = rational_points(rng, 30, d)
+    want = list(net.forward(X, exact=True)[:, 0])
+    raw, pruned = tropicalize(net, prune=False)[0], tropicalize(net, prune=True)[0]
+    assert list(raw.evaluate(X)) == want == list(pruned.evaluate(X))
+    assert len(pruned.numerator) <= len(raw.numerator)
+    assert raw.numerator.prune() == pruned.numerator  # pruning commutes with the recursion
+
+
+def test_linear_hidden_layer_and_single_point():
+    rng = np.random.default_rng(3)
+    W1, W2, W3 = rng.normal(size=(3, 2)), rng.normal(size=(3, 3)), rng.normal(size=(1, 3))
+    net = tropgeom.Network([(W1, rng.normal(size=3)), (W2, rng.normal(size=3)), (W3, np.zeros(1))],
+                           relu=[True, False, False])
+    (m,) = tropicalize(net)
+    x = [F(1, 3), F(-5, 2)]
+    assert m.evaluate(x) == net.forward(x, exact=True)[0]
+
+
+def test_unpruned_budget():
+    net = nets.deep_random(3, [6, 6, 6], seed=0)
+    with pytest.raises(InputError, match="max_monomials"):
+        tropicalize(net, prune=False, max_monomials=1000)
+
+
+# --- pruning --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_prune_keeps_the_function_and_the_brute_force_vertices(seed):
+    rng = np.random.default_rng(seed)
+    d = 1 + seed % 2
+    p = random_poly(rng, 12, d)
+    q = p.prune()
+    X = rational_points(rng, 60, d)
+    assert list(p.evaluate(X)) == list(q.evaluate(X))
+    rows = {tuple(r) for r in p.exponents}
+    assert all(tuple(r) in rows for r in q.exponents)
+    assert [tuple(p.exponents[i]) for i in brute_upper_vertices(p)] == [tuple(r) for r in q.exponents]
+    assert grid_argmax_monomials(p) <= set(brute_upper_vertices(p))
+    assert q.count_regions() == len(q) == p.count_regions()
+    assert q.prune() == q
+
+
+def test_formal_vs_functional_square():
+    x_or_0 = TropicalPolynomial([[1], [0]], [0, 0])
+    sq = x_or_0 * x_or_0
+    assert sq == TropicalPolynomial([[2], [1], [0]], [0, 0, 0])  # formally x^2 ⊕ x ⊕ 0
+    assert str(sq) == "max(2x1, x1, 0)"
+    assert sq.prune() == TropicalPolynomial([[2], [0]], [0, 0])
+    assert x_or_0 ** 2 == sq.prune()  # the power scales: (x ⊕ 0)^2 = 2x ⊕ 0 as functions
+    assert x_or_0 ** 0 == TropicalPolynomial([[0]], [0])
+    xs = [F(k, 3) for k in range(-9, 10)]
+    assert [sq.evaluate([v]) for v in xs] == [sq.prune().evaluate([v]) for v in xs]
+
+
+def test_unit_square_cell_and_centre():
+    square = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0, 0, 0])
+    assert len(square.prune()) == 4 and square.count_regions() == 4
+    centre = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [0])
+    assert len(centre) == 5
+    assert centre.prune() == square  # on the upper hull (a coplanar face) but not a vertex
+    lifted = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [F(1, 10 ** 6)])
+    assert lifted.count_regions() == 5
+    assert [tuple(v) for v in centre.newton_polytope()] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def test_duplicates_merge_by_max_and_laurent_exponents():
+    p = TropicalPolynomial([[1, 0], [1, 0], [-1, 0]], [2, F(7, 2), 0])
+    assert len(p) == 2
+    assert list(p.coefficients) == [0, F(7, 2)]
+    assert p.count_regions() == 2  # max(-x1, 7/2 + x1): negative exponents are allowed
+    assert str(p) == "max(7/2 + x1, -x1)"
+
+
+# --- closed forms and the region engine ----------------------------------------------------------
+
+@pytest.mark.parametrize("d,n,seed", [(2, 5, 0), (2, 4, 1), (3, 5, 2), (1, 6, 3)])
+def test_one_layer_positive_outputs_zonotope_count(d, n, seed):
+    rng = np.random.default_rng(seed)
+    net = nets.one_layer(d, n, seed, out_weights=rng.uniform(0.5, 2.0, size=(1, n)))
+    (m,) = tropicalize(net)
+    assert len(m.denominator) == 1
+    expected = nets.zaslavsky(d, n)  # sum_{j<=d} C(n, j): 16 for d=2, n=5
+    assert len(m.numerator) == expected
+    # F - G with G one affine monomial has the linear regions of F: the region engine agrees
+    assert m.numerator.count_regions() == tropgeom.count_regions(net) == tropgeom.count_regions(net, kind="linear")
+
+
+def test_count_regions_matches_grid_and_brute_force_on_network_numerator():
+    net = nets.one_layer(2, 4, 5, out_weights=np.ones((1, 4)))
+    (m,) = tropicalize(net, prune=False)
+    F_ = m.numerator
+    assert len(F_) == 2 ** 4
+    assert F_.count_regions() == len(brute_upper_vertices(F_)) == nets.zaslavsky(2, 4)
+    assert len(grid_argmax_monomials(F_, n=61, span=8)) <= F_.count_regions()
+
+
+# --- algebra, text, validation --------------------------------------------------------------------
+
+def test_algebra_pointwise():
+    rng = np.random.default_rng(11)
+    p, q = random_poly(rng, 5, 2), random_poly(rng, 4, 2)
+    X = rational_points(rng, 25, 2)
+    P, Q = p.evaluate(X), q.evaluate(X)
+    assert list((p + q).evaluate(X)) == [max(a, b) for a, b in zip(P, Q)]
+    assert list((p * q).evaluate(X)) == list(P + Q)
+    assert list((p ** F(3, 2)).evaluate(X)) == [F(3, 2) * a for a in P]
+    assert list((p * F(-1, 3)).evaluate(X)) == [a - F(1, 3) for a in P]
+    assert list((p + 5).evaluate(X)) == [max(a, F(5)) for a in P]
+    assert len(p * q) <= len(p) * len(q)
+    np.testing.assert_allclose(p.evaluate(X.astype(float), exact=False), P.astype(float))
+
+
+def test_str_json_and_immutability():
+    p = TropicalPolynomial([[2, 0], [0, 1], [0, 0]], [1, 0, 0])
+    assert str(p) == "max(1 + 2x1, x2, 0)"
+    assert str(TropicalPolynomial([[F(1, 2), -1]], [F(-3, 4)])) == "-3/4 + (1/2)x1 - x2"
+    q = TropicalPolynomial.from_json(p.to_json())
+    assert q == p and json.loads(p.to_json())["coefficients"] == ["0", "0", "1"]
+    with pytest.raises(ValueError):
+        p.exponents[0, 0] = 5
+    r = TropicalRational(p, p)
+    assert r.evaluate([F(3), F(-1)]) == 0
+    assert json.loads(r.to_json())["type"] == "TropicalRational"
+
+
+@pytest.mark.parametrize("E,c,match", [
+    ([[1, 0], [0, 1]], [0], "one per exponent row"),
+    ([1, 2], [0, 0], "expected \\(k, d\\)"),
+    (np.zeros((0, 2)), [], "expected \\(k, d\\)"),
+    ([[1, 0], [0, float("nan")]], [0, 0], "row 1, column 1"),
+    ([[1, 0], [0, 1]], [0, float("inf")], "row 1"),
+    ([[1, "a"]], [0], "non-numeric"),
+])
+def test_validation(E, c, match):
+    with pytest.raises(InputError, match=match):
+        TropicalPolynomial(E, c)
+
+
+def test_validation_of_operations():
+    p = TropicalPolynomial([[1]], [0])
+    with pytest.raises(InputError, match="non-negative"):
+        p ** -1
+    with pytest.raises(InputError, match="variables"):
+        p + TropicalPolynomial([[1, 0]], [0])
+    with pytest.raises(InputError, match="shape"):
+        p.evaluate([1, 2])
+    with pytest.raises(InputError):
+        tropicalize("not a net")
+
+
+# --- upper hull, dual subdivision, hypersurface ------------------------------------------------------
+
+def brute_upper_facets(p):
+    """Upper facets by brute force: for every d+1 affinely independent monomials, the point x where
+    they tie; a facet iff they attain the exact maximum there; the facet holds every monomial that does."""
+    E, c, d = p.exponents, p.coefficients, p.dim
+    facets = set()
+    for S in itertools.combinations(range(len(p)), d + 1):
+        # c_s + E_s x = c_S0 + E_S0 x for s in S: d equations in x
+        x = solve([[E[s][l] - E[S[0]][l] for l in range(d)] for s in S[1:]], [c[S[0]] - c[s] for s in S[1:]])
+        if x is None:
+            continue
+        vals = [c[i] + sum(a * xl for a, xl in zip(E[i], x)) for i in range(len(p))]
+        if all(vals[s] == max(vals) for s in S):
+            facets.add(tuple(i for i, v in enumerate(vals) if v == max(vals)))
+    return sorted(facets)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_upper_hull_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    d = 1 + seed % 2
+    p = random_poly(rng, 10, d, den=2 if seed < 3 else 5)  # small denominators: many ties and flat cells
+    faces = p.upper_hull()
+    assert [f.monomials for f in faces] == brute_upper_facets(p)
+    assert p.dual_subdivision() == [list(f.monomials) for f in faces]
+    for f in faces:  # the normal (x, 1): exactly the face's monomials attain the max at x
+        x = list(f.normal[:-1])
+        vals = [ci + sum(a * xl for a, xl in zip(row, x)) for row, ci in zip(p.exponents, p.coefficients)]
+        assert tuple(i for i, v in enumerate(vals) if v == max(vals)) == f.monomials
+    # every upper-hull vertex is in some cell, and the lifted polytope holds the upper vertices
+    assert set(itertools.chain(*p.dual_subdivision())) >= set(p.upper_vertices())
+    lifted = {tuple(v) for v in p.lifted_polytope()}
+    assert {tuple(p.exponents[i]) + (p.coefficients[i],) for i in p.upper_vertices()} <= lifted
+
+
+def test_unit_square_subdivision_flat_and_split():
+    square = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0, 0, 0])
+    assert square.dual_subdivision() == [[0, 1, 2, 3]]  # coplanar lift: one cell, not two triangles
+    assert square.upper_hull()[0].normal == (0, 0, 1)
+    assert len(square.lifted_polytope()) == 4
+    centre = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [0])
+    assert centre.dual_subdivision() == [[0, 1, 2, 3, 4]]  # the centre lies on the flat face
+    raised = square * 0 + TropicalPolynomial([[1, 1]], [F(1, 2)]) + TropicalPolynomial([[0, 0]], [F(1, 2)])
+    assert raised.dual_subdivision() == [[0, 1, 2], [0, 2, 3]] or raised.dual_subdivision() == [[0, 1, 3], [0, 2, 3]]
+    assert len(raised.hypersurface()) == 5  # one bounded segment, four rays
+
+
+def test_hypersurface_closed_forms():
+    assert TropicalPolynomial([[1], [0]], [0, 0]).hypersurface() == [0]  # max(x, 0): the point 0
+    assert TropicalPolynomial([[2], [1], [0]], [0, 3, 0]).hypersurface() == [-3, 3]
+    assert TropicalPolynomial([[1]], [5]).hypersurface() == []
+    pieces = TropicalPolynomial([[1, 0], [0, 1], [0, 0]], [0, 0, 0]).hypersurface()  # max(x1, x2, 0)
+    assert all(p.kind == "ray" and p.point == (0, 0) for p in pieces)
+    assert sorted(p.direction for p in pieces) == [(-1, 0), (0, -1), (1, 1)]
+    assert sorted(p.pair for p in pieces) == [(0, 1), (0, 2), (1, 2)]
+    (line,) = TropicalPolynomial([[1, 0], [0, 0]], [0, 0]).hypersurface()  # max(x1, 0): the line x1 = 0
+    assert line.kind == "line" and line.point[0] == 0 and line.direction == (0, 1)
+    with pytest.raises(InputError, match="d = 1 and 2"):
+        TropicalPolynomial([[1, 0, 0]], [0]).hypersurface()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hypersurface_pieces_are_ties(seed):
+    rng = np.random.default_rng(seed)
+    p = random_poly(rng, 8, 2)
+    E, c = p.exponents, p.coefficients
+
+    def tied(x, pair):
+        vals = [ci + sum(a * xl for a, xl in zip(row, x)) for row, ci in zip(E, c)]
+        return all(vals[i] == max(vals) for i in pair) and vals.count(max(vals)) >= 2
+
+    pieces = p.hypersurface()
+    for pc in pieces:
+        assert len(pc.pair) == 2
+        mid = [(a + b) / 2 for a, b in zip(pc.point, pc.end)] if pc.kind == "segment" else \
+            [a + 7 * v for a, v in zip(pc.point, pc.direction)]
+        assert tied(pc.point, pc.pair) and tied(mid, pc.pair)
+    # Euler on the (connected) tropical curve closed by one vertex at infinity, where the rays end:
+    # faces = edges - vertices + 2, and the faces are the regions, one per upper-hull vertex.
+    V = len(p.upper_hull())
+    edges = sum(pc.kind in ("segment", "ray") for pc in pieces)
+    assert p.count_regions() == edges - (V + 1) + 2
+
+
+# --- zonotopes ------------------------------------------------------------------------------------
+
+def zonotope_count(m, D):
+    return 2 * sum(comb(m - 1, j) for j in range(D))
+
+
+@pytest.mark.parametrize("m,D", [(4, 2), (4, 3), (6, 3), (5, 4), (3, 3)])
+def test_zonotope_generic_vertex_count(m, D):
+    z = tropgeom.tropical.zonotope(np.random.default_rng(m * 10 + D).normal(size=(m, D)))
+    assert z.num_vertices == zonotope_count(m, D) == len(z.vertices())
+    assert z.generators.shape == (m, D)
+
+
+def test_permutohedron_and_square():
+    G = [np.eye(4)[i] - np.eye(4)[j] for i, j in itertools.combinations(range(4), 2)]
+    assert tropgeom.tropical.zonotope(G).num_vertices == 24
+    sq = tropgeom.tropical.zonotope([[1, 0], [0, 1], [1, 0]])  # parallel generators merge
+    assert [tuple(v) for v in sq.vertices()] == [(0, 0), (0, 1), (2, 0), (2, 1)]
+
+
+@pytest.mark.parametrize("d,n", [(1, 4), (2, 5), (3, 5)])
+def test_lifted_zonotope_upper_vertices(d, n):
+    z = tropgeom.tropical.zonotope(np.random.default_rng(n).normal(size=(n, d + 1)))
+    assert len(z.upper_vertices()) == nets.zaslavsky(d, n)
+
+
+@pytest.mark.parametrize("d,n,seed", [(2, 5, 0), (2, 6, 1), (3, 4, 2), (1, 5, 3)])
+def test_one_layer_zonotopes_are_the_newton_polytopes(d, n, seed):
+    net = nets.one_layer(d, n, seed, out=2)
+    for (PF, PG), m in zip(tropgeom.tropical.one_layer_zonotopes(net), tropicalize(net)):
+        for Z, poly in ((PF, m.numerator), (PG, m.denominator)):
+            lifted = np.hstack([poly.exponents, poly.coefficients[:, None]])
+            assert sorted(map(tuple, Z.upper_vertices())) == sorted(map(tuple, lifted))
+            flat = tropgeom.tropical.zonotope(Z.generators[:, :d], Z.offset[:d])
+            assert [tuple(v) for v in flat.vertices()] == [tuple(v) for v in poly.newton_polytope()]
+        assert len(PF.generators) + len(PG.generators) == n
+
+
+# --- linear regions: the tropical side against the region engine -----------------------------------
+
+@pytest.mark.parametrize("d,widths,seed", [(2, [4], 0), (2, [5], 1), (2, [3, 3], 2), (2, [4, 3], 3), (2, [5, 4], 4),
+                                           (1, [4, 3], 5), (3, [4], 6)])
+def test_linear_regions_match_region_engine(d, widths, seed):
+    net = nets.deep_random(d, widths, seed=seed)
+    (m,) = tropicalize(net)
+    assert tropgeom.tropical.linear_regions(m) == tropgeom.regions(net, kind="linear").count
+
+
+def test_linear_regions_closed_forms():
+    net = nets.one_layer(2, 5, 0, out_weights=[[1.0, -1.0, 0.5, 0.0, 2.0]])  # one dead output weight
+    (m,) = tropicalize(net)
+    assert tropgeom.tropical.linear_regions(m) == nets.zaslavsky(2, 4)
+    p = TropicalPolynomial([[1], [0]], [0, 0])
+    assert tropgeom.tropical.linear_regions(TropicalRational(p, p)) == 1  # F - F = 0
+    assert tropgeom.tropical.linear_regions(TropicalRational(p * p, p)) == 2  # relu(x)
+
+
+def test_depth4_forward_pass():
+    rng = np.random.default_rng(4)
+    net = random_net(rng, 2, [3, 3, 3, 3])
+    X = rational_points(rng, 20, 2)
+    (m,) = tropicalize(net)
+    assert list(m.evaluate(X)) == list(net.forward(X, exact=True)[:, 0])
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+def test_cli_tropical_counts_and_json(tmp_path, capsys):
+    from tropgeom.cli import main
+    path, out = str(tmp_path / "net.npz"), str(tmp_path / "trop.json")
+    nets.one_layer(2, 5, 0, out_weights=np.ones((1, 5))).save(path)
+    assert main(["tropical", path, "--json", out]) == 0
+    text = capsys.readouterr().out
+    # F: 2^5 products prune to sum_{j<=2} C(5, j) = 16; N(F) is a zonotope with 5 generators in R^2
+    assert "F has 16 monomials, G has 1 (unpruned 32 and 1); N(F) = 10 vertices, N(G) = 1 vertices" in text
+    row = json.loads(open(out).read())["outputs"][0]
+    assert (row["F_monomials"], row["F_monomials_unpruned"], row["N(F)"], row["N(G)"]) == (16, 32, 10, 1)
+    assert TropicalPolynomial.from_json(row["map"]["numerator"]).count_regions() == 16
+
+
+def test_cli_tropical_prints_small_polynomials(tmp_path, capsys):
+    from tropgeom.cli import main
+    path = str(tmp_path / "relu.npz")
+    tropgeom.Network([([[1.0], [1.0]], [0.0, -1.0]), ([[1.0, -2.0]], [0.0])]).save(path)  # relu(x) - 2 relu(x - 1)
+    assert main(["tropical", path, "--no-prune"]) == 0
+    text = capsys.readouterr().out
+    assert "(unpruned)" in text and "F has 2 monomials, G has 2; N(F) = 2 vertices, N(G) = 2 vertices" in text
+    assert "F = max(x1, 0)" in text and "G = max(-2 + 2x1, 0)" in text

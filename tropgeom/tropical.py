@@ -1,0 +1,475 @@
+"""Tropical (max-plus) polynomials and networks as tropical rational maps (DESIGN §5.2).
+
+``TropicalPolynomial(exponents, coefficients)`` is f(x) = max_i (c_i + <alpha_i, x>), stored exactly
+(rationals; float64 entries are taken as the dyadic rationals they are) and canonically: exponent rows
+distinct and sorted, duplicates merged by the max of their coefficients.  Exponents may be any
+rationals, negative ones included (a max-plus Laurent polynomial); those of :func:`tropicalize` are
+non-negative.  ``+`` is the tropical sum (max), ``*`` the tropical product (pointwise +, the Minkowski
+sum of lifted points), ``**`` a non-negative rational power.
+
+``prune()`` keeps exactly the monomials that are vertices of the upper hull of the lifted points
+(alpha_i, c_i), i.e. that are the strict maximum on a non-empty open set; the function is unchanged.
+``upper_hull()`` / ``dual_subdivision()`` give the upper facets (the cells of the regular subdivision
+of the exponents), ``hypersurface()`` the pieces of the tropical hypersurface in d = 1, 2.
+
+:func:`zonotope` and :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as
+P(F) and P(G); :func:`linear_regions` counts the linear regions of F ⊘ G from the tropical side.
+"""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from numbers import Rational as _RationalNumber
+from typing import List, NamedTuple, Optional, Tuple
+
+import numpy as np
+
+from .errors import InputError
+from .network import Network, _check_points
+
+__all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize", "UpperFace", "HypersurfacePiece", "Zonotope",
+           "zonotope", "one_layer_zonotopes", "linear_regions"]
+
+
+def _exact_entries(a, name: str) -> np.ndarray:
+    """An object array of Fractions, rejecting non-numbers and NaN/inf with the row at fault."""
+    arr = np.asarray(a, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        where = f"row {idx[0]}" + (f", column {idx[1]}" if len(idx) > 1 else "")
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (_RationalNumber, float, np.integer, np.floating)):
+            raise InputError(f"{name} has a non-numeric value {v!r} at {where}", index=idx[0])
+        if isinstance(v, (float, np.floating)) and not np.isfinite(v):
+            raise InputError(f"{name} has a non-finite value ({v}) at {where}", index=idx[0])
+        out[idx] = Fraction(v) if not isinstance(v, (float, np.floating)) else Fraction(float(v))
+    return out
+
+
+def _exact_scalar(v, name: str) -> Fraction:
+    return _exact_entries(np.array([v], dtype=object), name)[0]
+
+
+def _fmt(q: Fraction) -> str:
+    return str(q)
+
+
+def _zeros(n: int) -> np.ndarray:
+    return np.full(n, Fraction(0), dtype=object)
+
+
+class UpperFace(NamedTuple):
+    """An upper facet of the lifted polytope: the monomials on it, and an outer normal (x, 1) where x
+    is a point at which exactly these monomials attain the maximum (a vertex of the hypersurface)."""
+    monomials: Tuple[int, ...]
+    normal: Tuple[Fraction, ...]
+
+
+class HypersurfacePiece(NamedTuple):
+    """A piece of a tropical curve (d = 2): kind "segment" (point to end), "ray" (point + t direction,
+    t >= 0) or "line" (point + t direction, t real).  ``pair``: the two monomials (upper-hull
+    vertices) that tie on it; ``monomials``: every monomial attaining the maximum on its interior."""
+    kind: str
+    point: Tuple[Fraction, ...]
+    end: Optional[Tuple[Fraction, ...]]
+    direction: Optional[Tuple[Fraction, ...]]
+    pair: Tuple[int, int]
+    monomials: Tuple[int, ...]
+
+
+class TropicalPolynomial:
+    """max_i (c_i + <alpha_i, x>), exact and immutable.
+
+    ``exponents``: (k, d) numbers or Fractions; ``coefficients``: (k,).  ``len(p)`` is the number of
+    distinct monomials after merging duplicates.
+    """
+
+    __slots__ = ("_core", "_E", "_c", "_sub")
+
+    def __init__(self, exponents, coefficients):
+        E = np.asarray(exponents, dtype=object)
+        if E.ndim != 2 or E.shape[0] == 0 or E.shape[1] == 0:
+            raise InputError(f"exponents have shape {E.shape}; expected (k, d) with k, d >= 1")
+        c = np.asarray(coefficients, dtype=object)
+        if c.shape != (E.shape[0],):
+            raise InputError(f"coefficients have shape {c.shape}; expected ({E.shape[0]},), one per exponent row")
+        from . import _core
+        self._set(_core.TropPoly(E.shape[1], _exact_entries(E, "exponents"), _exact_entries(c, "coefficients")))
+
+    def _set(self, core) -> None:
+        self._core, self._E, self._c, self._sub = core, None, None, None
+
+    @classmethod
+    def _wrap(cls, core) -> "TropicalPolynomial":
+        p = cls.__new__(cls)
+        p._set(core)
+        return p
+
+    # --- data ---------------------------------------------------------------------------------------
+    @property
+    def dim(self) -> int:
+        """Number of variables d."""
+        return self._core.d
+
+    @property
+    def exponents(self) -> np.ndarray:
+        """(k, d) read-only object array of Fractions, rows sorted lexicographically."""
+        if self._E is None:
+            self._E = self._core.exponents
+            self._E.setflags(write=False)
+        return self._E
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """(k,) read-only object array of Fractions, matching the exponent rows."""
+        if self._c is None:
+            self._c = self._core.coefficients
+            self._c.setflags(write=False)
+        return self._c
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    # --- algebra ------------------------------------------------------------------------------------
+    def _other(self, q) -> "TropicalPolynomial":
+        if isinstance(q, TropicalPolynomial):
+            if q.dim != self.dim:
+                raise InputError(f"tropical polynomials in {self.dim} and {q.dim} variables")
+            return q
+        # A number is the constant monomial.
+        return TropicalPolynomial(np.zeros((1, self.dim), dtype=object), [_exact_scalar(q, "constant")])
+
+    def __add__(self, q) -> "TropicalPolynomial":
+        """Tropical sum p ⊕ q = max(p, q)."""
+        return TropicalPolynomial._wrap(self._core.sum(self._other(q)._core))
+
+    def __mul__(self, q) -> "TropicalPolynomial":
+        """Tropical product p ⊙ q = p + q (a number shifts every coefficient)."""
+        if not isinstance(q, TropicalPolynomial):
+            return TropicalPolynomial._wrap(self._core.shift(_exact_scalar(q, "constant")))
+        return TropicalPolynomial._wrap(self._core.product(self._other(q)._core))
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __pow__(self, r) -> "TropicalPolynomial":
+        """p^r = r p for a non-negative rational r (p^0 is the constant 0)."""
+        rq = _exact_scalar(r, "power")
+        if rq < 0:
+            raise InputError(f"tropical power must be a non-negative rational; got {r!r}")
+        return TropicalPolynomial._wrap(self._core.power(rq))
+
+    def __eq__(self, q) -> bool:
+        """Formal equality (same canonical monomials); use prune() first for functional equality."""
+        if not isinstance(q, TropicalPolynomial):
+            return NotImplemented
+        return (self.dim == q.dim and len(self) == len(q) and np.array_equal(self.exponents, q.exponents)
+                and np.array_equal(self.coefficients, q.coefficients))
+
+    __hash__ = None
+
+    # --- function -----------------------------------------------------------------------------------
+    def evaluate(self, x, *, exact: bool = True):
+        """f at one point (d,) or at the rows of (N, d).  exact: Fraction(s); else float64."""
+        P, single = _check_points(x, self.dim, "x")
+        out = self._core.evaluate(P, exact)
+        return out[0] if single else out
+
+    __call__ = evaluate
+
+    def prune(self) -> "TropicalPolynomial":
+        """The same function with only the upper-hull vertices of the lifted points (exact)."""
+        return TropicalPolynomial._wrap(self._core.prune())
+
+    def count_regions(self) -> int:
+        """Number of linear regions of max_i(c_i + <alpha_i, x>) with distinct monomials: the number of
+        upper-hull vertices (each is the maximum on one convex full-dimensional region)."""
+        return len(self.prune())
+
+    def newton_polytope(self) -> np.ndarray:
+        """Vertices of conv(alpha_i) as a (v, d) object array of Fractions, sorted.
+
+        alpha_i is a vertex iff <alpha_i, x> is the strict maximum on an open cone: prune() with all
+        coefficients zero decides exactly that."""
+        return _vertices(self.exponents)
+
+    def lifted_polytope(self) -> np.ndarray:
+        """Vertices of P(f) = conv{(alpha_i, c_i)} as a (v, d + 1) object array of Fractions, sorted."""
+        return _vertices(np.hstack([self.exponents, self.coefficients[:, None]]))
+
+    def upper_vertices(self) -> List[int]:
+        """Indices of the monomials that are upper-hull vertices (the ones prune() keeps)."""
+        kept = {tuple(r) for r in self.prune().exponents}
+        return [i for i, r in enumerate(self.exponents) if tuple(r) in kept]
+
+    def _subdivision(self) -> dict:
+        if self._sub is None:
+            from . import _core
+            self._sub = _core.subdivision(self._core)
+        return self._sub
+
+    def upper_hull(self) -> List[UpperFace]:
+        """The upper facets of P(f), exactly: each with every monomial on it (upper-hull vertices and
+        lifted points inside the face) and its outer normal (x, 1).  Facets are faces of dimension
+        dim(Newton polytope); when the lift is flat (all points coplanar) the one facet is P(f) itself.
+        Found by walking the tropical hypersurface from vertex to vertex (exact rational algebra)."""
+        return sorted(UpperFace(tuple(m), tuple(x) + (Fraction(1),)) for m, x in self._subdivision()["cells"])
+
+    def dual_subdivision(self) -> List[List[int]]:
+        """Cells of the regular subdivision of the exponents induced by the coefficients (the upper
+        facets projected down), each as the sorted list of monomial indices on it; one cell per linear
+        piece of the hypersurface's vertex set.  A flat lift (e.g. the unit square with equal
+        coefficients) gives one cell holding all its points."""
+        return [list(f.monomials) for f in self.upper_hull()]
+
+    def hypersurface(self):
+        """The tropical hypersurface {x : the maximum is attained at least twice}, exactly.
+
+        d = 1: the sorted breakpoints (Fractions).  d = 2: a list of :class:`HypersurfacePiece`
+        (segments between vertices, rays, or whole lines when the Newton polytope is a segment)."""
+        if self.dim > 2:
+            raise InputError(f"hypersurface() gives pieces for d = 1 and 2; this polynomial has d = {self.dim} "
+                             "(use dual_subdivision(): its cells are the hypersurface's vertices)")
+        sub = self._subdivision()
+        if sub["rank"] == 0:
+            return []
+        if self.dim == 1:
+            return sorted(x[0] for _, x in sub["cells"])
+        vertices = set(self.upper_vertices())
+
+        def pair(monomials):  # an edge's upper vertices are its two ends; other points lie between
+            return tuple(i for i in monomials if i in vertices)
+
+        if sub["rank"] == 1:  # the Newton polytope is a segment: each cell (a point mod lineality) is a line
+            line = tuple(sub["lineality"][0])
+            return [HypersurfacePiece("line", tuple(x), None, line, pair(m), tuple(m)) for m, x in sub["cells"]]
+        cells = sub["cells"]
+        pieces = []
+        for m, c, other, v in sub["edges"]:
+            x = tuple(cells[c][1])
+            if other < 0:
+                pieces.append(HypersurfacePiece("ray", x, None, tuple(v), pair(m), tuple(m)))
+            else:
+                pieces.append(HypersurfacePiece("segment", x, tuple(cells[other][1]), None, pair(m), tuple(m)))
+        return pieces
+
+    # --- text ---------------------------------------------------------------------------------------
+    def _monomial(self, i: int) -> str:
+        terms = []
+        for j, a in enumerate(self.exponents[i], start=1):
+            if a == 0:
+                continue
+            coef = "" if a == 1 else ("-" if a == -1 else (f"{a}" if a.denominator == 1 else f"({a})"))
+            terms.append(f"{coef}x{j}")
+        c = self.coefficients[i]
+        if not terms:
+            return _fmt(c)
+        body = " + ".join(terms).replace("+ -", "- ")
+        return body if c == 0 else f"{_fmt(c)} + {body}".replace("+ -", "- ")
+
+    def __str__(self) -> str:
+        # Highest exponents first, as usually written.
+        parts = [self._monomial(i) for i in reversed(range(len(self)))]
+        return parts[0] if len(parts) == 1 else "max(" + ", ".join(parts) + ")"
+
+    def __repr__(self) -> str:
+        return f"TropicalPolynomial({self}, d={self.dim})"
+
+    def to_dict(self) -> dict:
+        return {
+            "type": "TropicalPolynomial",
+            "dim": self.dim,
+            "exponents": [[str(a) for a in row] for row in self.exponents],
+            "coefficients": [str(c) for c in self.coefficients],
+        }
+
+    def to_json(self) -> str:
+        """Exact JSON: rationals as strings "p/q"."""
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text: str) -> "TropicalPolynomial":
+        data = json.loads(text) if isinstance(text, str) else text
+        try:
+            E = [[Fraction(a) for a in row] for row in data["exponents"]]
+            c = [Fraction(v) for v in data["coefficients"]]
+        except (KeyError, TypeError, ValueError) as e:
+            raise InputError(f"not a TropicalPolynomial JSON document ({e})") from None
+        return cls(np.array(E, dtype=object).reshape(len(E), int(data.get("dim", len(E[0]) if E else 0))), c)
+
+
+class TropicalRational:
+    """numerator ⊘ denominator: the function x -> numerator(x) - denominator(x)."""
+
+    __slots__ = ("numerator", "denominator")
+
+    def __init__(self, numerator: TropicalPolynomial, denominator: TropicalPolynomial):
+        if not isinstance(numerator, TropicalPolynomial) or not isinstance(denominator, TropicalPolynomial):
+            raise InputError("TropicalRational needs two TropicalPolynomial objects")
+        if numerator.dim != denominator.dim:
+            raise InputError(f"numerator has {numerator.dim} variables, denominator {denominator.dim}")
+        object.__setattr__(self, "numerator", numerator)
+        object.__setattr__(self, "denominator", denominator)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("TropicalRational is immutable")
+
+    @property
+    def dim(self) -> int:
+        return self.numerator.dim
+
+    def evaluate(self, x, *, exact: bool = True):
+        """F(x) - G(x) at one point or at the rows of X (exact Fractions, or float64)."""
+        return self.numerator.evaluate(x, exact=exact) - self.denominator.evaluate(x, exact=exact)
+
+    __call__ = evaluate
+
+    def prune(self) -> "TropicalRational":
+        return TropicalRational(self.numerator.prune(), self.denominator.prune())
+
+    def __str__(self) -> str:
+        return f"{self.numerator} - {self.denominator}"
+
+    def __repr__(self) -> str:
+        return f"TropicalRational({self}, d={self.dim})"
+
+    def to_dict(self) -> dict:
+        return {"type": "TropicalRational", "numerator": self.numerator.to_dict(),
+                "denominator": self.denominator.to_dict()}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+
+def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int] = None) -> List[TropicalRational]:
+    """The net as one tropical rational map F ⊘ G per output, exactly: F(x) - G(x) is the forward pass.
+
+    Layer recursion of Zhang–Naitzat–Lim (DESIGN §5.2).  ``prune=True`` prunes after every product and
+    every layer (the function is unchanged; sizes stay near the number of linear pieces).  Unpruned
+    sizes grow like products of powers of the widths: ``max_monomials`` (default 10^6 when unpruned)
+    stops such a run with InputError instead of exhausting memory.
+    """
+    if not isinstance(net, Network):
+        raise InputError(f"tropicalize needs a tropgeom.Network; got {type(net).__name__}")
+    if max_monomials is None:
+        max_monomials = 0 if prune else 10 ** 6
+    if not isinstance(max_monomials, (int, np.integer)) or max_monomials < 0:
+        raise InputError(f"max_monomials must be a non-negative integer; got {max_monomials!r}")
+    from . import _core
+    pairs = _core.tropicalize(net.core, bool(prune), int(max_monomials))
+    return [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
+
+
+def _vertices(points) -> np.ndarray:
+    """Exact vertices of conv(points), sorted: a point is a vertex iff it is the strict maximum of a
+    linear form on an open set of forms, which is what prune() decides for zero coefficients."""
+    P = np.asarray(points, dtype=object)
+    return TropicalPolynomial(P, _zeros(len(P))).prune().exponents
+
+
+def linear_regions(trop: TropicalRational) -> int:
+    """Number of linear regions of x -> F(x) - G(x) over R^d, from the tropical side.
+
+    The regions of F and of G are those of their upper-hull vertices; every full-dimensional
+    intersection of one of each (decided by exact LP) carries one affine map, and intersections with
+    equal maps that share a facet are glued.  Equals ``regions(net, kind="linear").count`` for the
+    map of a net."""
+    if not isinstance(trop, TropicalRational):
+        raise InputError(f"linear_regions needs a TropicalRational; got {type(trop).__name__}")
+    from . import _core
+    return _core.linear_regions(trop.numerator._core, trop.denominator._core)
+
+
+class Zonotope:
+    """Z = offset + [0, g_1] + ... + [0, g_m] in R^D (the Minkowski sum of segments), exactly.
+
+    Built as the tropical product of the binomials (x^{g_i} ⊕ 0), pruned after every factor: the
+    vertices of a Minkowski sum are sums of vertices, so each step is one exact prune()."""
+
+    __slots__ = ("_G", "_offset", "_V", "_U")
+
+    def __init__(self, generators, offset=None):
+        G = np.asarray(generators, dtype=object)
+        if G.ndim != 2 or G.shape[1] == 0:
+            raise InputError(f"generators have shape {G.shape}; expected (m, D) with D >= 1")
+        G = _exact_entries(G, "generators") if G.size else G
+        o = _zeros(G.shape[1]) if offset is None else _exact_entries(np.asarray(offset, dtype=object), "offset")
+        if o.shape != (G.shape[1],):
+            raise InputError(f"offset has shape {o.shape}; expected ({G.shape[1]},)")
+        for a in (G, o):
+            a.setflags(write=False)
+        self._G, self._offset, self._V, self._U = G, o, None, None
+
+    @property
+    def generators(self) -> np.ndarray:
+        """(m, D) read-only object array of Fractions."""
+        return self._G
+
+    @property
+    def offset(self) -> np.ndarray:
+        return self._offset
+
+    @property
+    def dim(self) -> int:
+        return self._G.shape[1]
+
+    def _sum(self, D: int) -> TropicalPolynomial:
+        """The product over generators of (x^{g[:D]} c ⊕ 0) with c = g[D] (0 when D is the full
+        dimension), times the offset monomial, pruned as it grows."""
+        def monomial(v):
+            return TropicalPolynomial([v[:D]], [v[D] if D < self.dim else Fraction(0)])
+        acc = monomial(self._offset)
+        for g in self._G:
+            acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune()
+        return acc
+
+    def vertices(self) -> np.ndarray:
+        """Exact vertices, a (v, D) object array of Fractions, sorted."""
+        if self._V is None:
+            self._V = self._sum(self.dim).exponents
+        return self._V
+
+    @property
+    def num_vertices(self) -> int:
+        return len(self.vertices())
+
+    def upper_vertices(self) -> np.ndarray:
+        """Reading the last coordinate as a height (lifted generators (w_i, b_i)): the vertices of the
+        upper hull, a (u, D) array.  m generic segments in R^{d+1} give sum_{j<=d} C(m, j)."""
+        if self._U is None:
+            p = self._sum(self.dim - 1)
+            self._U = np.hstack([p.exponents, p.coefficients[:, None]])
+            self._U.setflags(write=False)
+        return self._U
+
+    def __repr__(self) -> str:
+        return f"Zonotope({len(self._G)} generators in R^{self.dim})"
+
+
+def zonotope(generators, offset=None) -> Zonotope:
+    """The zonotope offset + sum_i [0, g_i] (rows of ``generators``), exact."""
+    return Zonotope(generators, offset)
+
+
+def one_layer_zonotopes(net: Network) -> List[Tuple[Zonotope, Zonotope]]:
+    """(P(F), P(G)) per output of a one-hidden-layer ReLU net, as lifted zonotopes in R^{d+1}.
+
+    From the recursion (DESIGN §5.2): hidden neuron i has F_i = G_i ⊙ ((w_i, b_i) ⊕ 0) with G_i the
+    monomial W-_i x, so with output weights a and bias b_out
+        F = b_out ⊙ prod_i G_i^{|a_i|} ⊙ prod_{a_i > 0} (a_i (w_i, b_i) ⊕ 0),
+        G =         prod_i G_i^{|a_i|} ⊙ prod_{a_i < 0} (|a_i| (w_i, b_i) ⊕ 0):
+    P(F) and P(G) are zonotopes generated by |a_i| (w_i, b_i) for the positive / negative output
+    weights, translated by (sum_i |a_i| W-_i, b_out) and (sum_i |a_i| W-_i, 0)."""
+    if not isinstance(net, Network):
+        raise InputError(f"one_layer_zonotopes needs a tropgeom.Network; got {type(net).__name__}")
+    if len(net.layers) != 2 or net.relu != (True, False):
+        raise InputError(f"one_layer_zonotopes needs one ReLU hidden layer and a linear output; got {net!r}")
+    (W1, b1), (W2, b2) = net.exact_layers
+    lifted = np.hstack([W1, b1[:, None]])
+    Wneg = np.where(W1 < 0, -W1, 0)
+    out = []
+    for a, c in zip(W2, b2):
+        base = np.concatenate([(abs(a)[:, None] * Wneg).sum(axis=0), [Fraction(0)]])
+        pos = np.array([ai * row for ai, row in zip(a, lifted) if ai > 0], dtype=object).reshape(-1, lifted.shape[1])
+        neg = np.array([-ai * row for ai, row in zip(a, lifted) if ai < 0], dtype=object).reshape(-1, lifted.shape[1])
+        out.append((Zonotope(pos, base + np.array([0] * (len(base) - 1) + [c], dtype=object)), Zonotope(neg, base)))
+    return out

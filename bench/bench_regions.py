@@ -274,8 +274,8 @@ def main():
     print(f"tropgeom {REPO} @ {commit}; {os.cpu_count()} cores, load {load:.2f}; limit {args.time_limit:g} s; "
           f"tropgeom threads {T}; relucent workers {T}; affinitree 1 thread")
     head = f"{'d':>2} {'arch':<18} {'dom':<3} {'tropgeom':>10} {'1t r/s':>9} {f'{T}t r/s':>9}"
-    print(head + "".join(f" | {p:>10} {'time':>8} {'agree':<5} {'x1t':>7} {f'x{T}t':>7}" for p in peers))
     print("(r/s: regions per second; xNt: tropgeom on N threads / peer; *: complete, but over the time limit)")
+    print(head + "".join(f" | {p:>10} {'time':>8} {'agree':<5} {'x1t':>7} {f'x{T}t':>7}" for p in peers))
     stopped, unavailable, rows = {}, set(), []
     for d, depth, width, dom in configurations(args):
         res, box = {}, dom == "box"

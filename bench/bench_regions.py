@@ -6,25 +6,28 @@ seed = 10000 d + 100 depth + width. Each tool counts its activation regions on t
 on R^d:
 
   tropgeom    count_regions(net, domain, threads=T) and again with threads=1 (exact)
-  affinitree  builder.from_layers(...).num_terminals() (float LPs, single-threaded); its terminals
-              are the activation regions: checked against tropgeom on every row (column "agree")
+  affinitree  builder.from_layers(...).num_terminals() (float LPs, single-threaded). from_layers
+              already drops infeasible paths (infeasible_elimination() afterwards changes nothing), so
+              its terminals are the activation regions: checked against tropgeom on every row
   relucent    len(Complex(net)) after Complex.bfs(nworkers=T) (Gurobi LPs, certified), box via
               cube_mode="intersect"; Gurobi's size-limited pip licence shows up as "licence limit"
 
 Each run is a child process in its own session with a wall-clock limit; only the counting call is
 timed (imports and set-up are not). A run over the limit is a "timeout" (tropgeom's own max_seconds
-stops it first and reports the partial count); a crash is an "error" row, not a dead benchmark.
+stops it first and reports the partial count, ">=N"); one that completes just after the limit keeps
+its count for the agreement check (time marked "*"); a crash is an "error" row.
 Ratios are tropgeom's regions/s over the peer's, with tropgeom on 1 thread (x1t) and on T (xTt),
 computed only where both finished with identical counts. The summary gives per d band the
 geometric-mean ratio against each peer (targets vs affinitree: 10x for d <= 4, 3x for d = 6..8 with
 T threads) and, per tool, domain and d, the largest net finished in time (= most regions).
 
     python bench/bench_regions.py --quick                    # 7 configurations, about 2 minutes
-    python bench/bench_regions.py --time-limit 20 --dims 2,3,4
-    python bench/bench_regions.py                            # full grid, 60 s limit: hours
+    python bench/bench_regions.py --time-limit 20 --dims 2,3,4   # about 40 minutes
+    python bench/bench_regions.py                            # full grid, 60 s limit: about 3 hours
 
 The full grid sweeps, per (tool, d, domain), depth 1..4 and width 8..64 upward and skips a net once
-a smaller-or-equal one (depth and width) timed out for that tool. Results: bench/results/bench_regions.json.
+a smaller-or-equal one (depth and width) timed out for that tool. Timings need an idle machine (the header prints the load average).
+Results: bench/results/bench_regions.json (every run, plus the load at start and end).
 """
 from __future__ import annotations
 

@@ -49,6 +49,42 @@ bool solve_dense(std::vector<double> M, std::vector<double> r, std::size_t k, st
   return true;
 }
 
+// The Neumaier-Shcherbina bound: for any mu >= 0 (here a float least-squares fit on the active rows)
+// and x in the cell inside the box |x_t| <= radius_t, c.x = r.x - mu.A_W x >= -|r|.radius - mu.b_W
+// with r = c + A_W^T mu enclosed in intervals.  Proves faces (fewer than d active rows) too.
+bool residual_bound(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                    const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0, bool strict,
+                    const double* radius, std::size_t d) {
+  using iv::Interval;
+  const std::size_t k = active.size();
+  std::vector<double> M(k * k), rhs(k), mu;
+  for (std::size_t i = 0; i < k; ++i) {
+    const Interval* ai = &A[active[i] * d];
+    for (std::size_t j = 0; j < k; ++j) {
+      const Interval* aj = &A[active[j] * d];
+      double s = 0;
+      for (std::size_t t = 0; t < d; ++t) s += ai[t].mid() * aj[t].mid();
+      M[i * k + j] = s;
+    }
+    double s = 0;
+    for (std::size_t t = 0; t < d; ++t) s -= ai[t].mid() * c[t].mid();
+    rhs[i] = s;
+  }
+  if (!solve_dense(M, rhs, k, mu)) return false;
+  Interval value = c0;
+  for (std::size_t i = 0; i < k; ++i) {
+    mu[i] = std::max(0.0, mu[i]);
+    value = value - b[active[i]] * mu[i];
+  }
+  for (std::size_t t = 0; t < d; ++t) {
+    Interval r = c[t];
+    for (std::size_t i = 0; i < k; ++i) r = r + A[active[i] * d + t] * mu[i];
+    const double mag = std::max(std::fabs(r.lo), std::fabs(r.hi));
+    value = value - iv::Interval{mag, mag} * radius[t];
+  }
+  return strict ? value.lo > 0 : value.lo >= 0;
+}
+
 }  // namespace
 
 Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start) {
@@ -127,12 +163,11 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
   return res;
 }
 
-bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+// The vertex case: mu solved from the d x d system in interval arithmetic.
+static bool vertex_bound(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
                          const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
-                         bool strict) {
+                         bool strict, std::size_t d) {
   using iv::Interval;
-  const std::size_t d = active.size();
-  if (d == 0 || A.size() != d * b.size()) return false;  // a vertex needs d active rows
   // M mu = -c with M = A_W^T, by Gaussian elimination pivoting on the largest midpoint.
   std::vector<Interval> M(d * d), r(d);
   for (std::size_t t = 0; t < d; ++t) {
@@ -166,6 +201,49 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
     value = value - mu[col] * b[active[col]];
   }
   return strict ? value.lo > 0 : value.lo >= 0;
+}
+
+bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                         const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
+                         bool strict, const double* radius) {
+  const std::size_t d = b.empty() ? 0 : A.size() / b.size();
+  if (active.empty() || d == 0) return false;
+  return (active.size() == d && vertex_bound(A, b, active, c, c0, strict, d)) ||
+         (radius && residual_bound(A, b, active, c, c0, strict, radius, d));
+}
+
+bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
+                         const Rational& bound) {
+  const std::size_t d = A.cols, k = active.size();
+  // Augmented d x (k+1) system A_W^T mu = -c, eliminated exactly.
+  Matrix S(d, k + 1);
+  for (std::size_t t = 0; t < d; ++t) {
+    for (std::size_t i = 0; i < k; ++i) S(t, i) = A(active[i], t);
+    S(t, k) = -c[t];
+  }
+  std::vector<std::size_t> pivot_row(k);
+  std::size_t r = 0;
+  for (std::size_t col = 0; col < k; ++col) {
+    std::size_t p = r;
+    while (p < d && sgn(S(p, col)) == 0) ++p;
+    if (p == d) return false;  // dependent rows: no unique multipliers
+    for (std::size_t j = 0; j <= k; ++j) std::swap(S(r, j), S(p, j));
+    for (std::size_t i = 0; i < d; ++i) {
+      if (i == r || sgn(S(i, col)) == 0) continue;
+      Rational f = S(i, col) / S(r, col);
+      for (std::size_t j = col; j <= k; ++j) S(i, j) -= f * S(r, j);
+    }
+    pivot_row[col] = r++;
+  }
+  for (std::size_t i = r; i < d; ++i)
+    if (sgn(S(i, k)) != 0) return false;  // -c is not in the span of the active rows
+  Rational value = 0;
+  for (std::size_t col = 0; col < k; ++col) {
+    Rational mu = S(pivot_row[col], k) / S(pivot_row[col], col);
+    if (sgn(mu) < 0) return false;
+    value -= mu * b[active[col]];
+  }
+  return value >= bound;
 }
 
 }  // namespace tropgeom::flp

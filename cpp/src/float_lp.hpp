@@ -30,11 +30,18 @@ struct Result {
 
 Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start);
 
-// Rigorous: min over {A x <= b} of c.x + c0 >= 0 (> 0 if strict), proven by multipliers mu >= 0 on the d `active`
-// rows with A_W^T mu = -c, solved in interval arithmetic (A, b, c, c0 are enclosures of the exact
-// data; A is row-major with d columns).  False when the proof fails (the caller decides exactly).
+// Rigorous: min over {A x <= b} of c.x + c0 >= 0 (> 0 if strict), proven by multipliers mu >= 0 on the
+// `active` rows with A_W^T mu = -c: for d active rows solved in interval arithmetic (A, b, c, c0
+// enclose the exact data; A is row-major with d columns); otherwise, if the cell lies in the box
+// |x_t| <= radius[t], by a residual bound.  False when the proof fails (the caller decides exactly).
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
                          const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
-                         bool strict = false);
+                         bool strict = false, const double* radius = nullptr);
+
+// Exact: min over {A x <= b} of c.x >= bound, proven by multipliers mu >= 0 on `active` rows with
+// A_W^T mu = -c and -mu.b_W >= bound (any number of rows: c may lie in the span of fewer than d).
+// False when no such proof exists on these rows.
+bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
+                         const Rational& bound);
 
 }  // namespace tropgeom::flp

@@ -58,36 +58,39 @@ LayerMap compose(const Layer& L, const Matrix& M, const Vec& c) {
   return z;
 }
 
-// The exact pre-activation maps of layers 0..nlayers-1 on a cell whose pattern starts with `pattern`;
-// with `output`, also the network's output map (the pattern must then be complete).
-std::vector<LayerMap> exact_maps(const Network& net, const NeuronIndex& ix, const std::vector<std::uint8_t>& pattern,
-                                 std::size_t nlayers, LayerMap* output = nullptr) {
+// Exact pre-activation maps, one per layer, shared between cells (a split's two sides share them).
+using Maps = std::vector<std::shared_ptr<const LayerMap>>;
+
+// The layer-l input h = M x + c on a cell: layer l-1's map with the cell's inactive neurons zeroed.
+LayerMap input_of(const Network& net, const NeuronIndex& ix, const std::vector<std::uint8_t>& pattern,
+                  const Maps& maps, std::size_t l) {
   const std::size_t d = net.input_dim();
-  std::vector<LayerMap> maps;
-  Matrix M(d, d);
-  for (std::size_t j = 0; j < d; ++j) M(j, j) = 1;
-  Vec c(d);
-  const std::size_t last = output ? net.layers.size() : nlayers;
-  for (std::size_t l = 0; l < last; ++l) {
-    const Layer& L = net.layers[l];
-    LayerMap z = compose(L, M, c);
-    if (l < nlayers) maps.push_back(z);  // before the ReLU: the cell's rows come from these
-    if (l + 1 == last && !output) break;  // this layer's pattern may still be partial
-    if (L.relu)
-      for (std::size_t i = 0; i < L.out; ++i)
-        if (!pattern[ix.first[l] + i]) {
-          for (std::size_t j = 0; j < d; ++j) z.G(i, j) = 0;
-          z.e[i] = 0;
-        }
-    M = std::move(z.G);
-    c = std::move(z.e);
+  if (l == 0) {
+    LayerMap id{Matrix(d, d), Vec(d)};
+    for (std::size_t j = 0; j < d; ++j) id.G(j, j) = 1;
+    return id;
   }
-  if (output) *output = LayerMap{std::move(M), std::move(c)};
-  return maps;
+  LayerMap h = *maps[l - 1];
+  if (net.layers[l - 1].relu)
+    for (std::size_t i = 0; i < h.e.size(); ++i)
+      if (!pattern[ix.first[l - 1] + i]) {
+        for (std::size_t j = 0; j < d; ++j) h.G(i, j) = 0;
+        h.e[i] = 0;
+      }
+  return h;
+}
+
+// Extends maps to the first nlayers layers of a cell whose pattern starts with `pattern`.
+void extend(const Network& net, const NeuronIndex& ix, const std::vector<std::uint8_t>& pattern, Maps& maps,
+            std::size_t nlayers) {
+  for (std::size_t l = maps.size(); l < nlayers; ++l) {
+    LayerMap h = input_of(net, ix, pattern, maps, l);
+    maps.push_back(std::make_shared<const LayerMap>(compose(net.layers[l], h.G, h.e)));
+  }
 }
 
 // The exact cell {x : A x <= b}: the domain's rows, then one row per cut, on the side of its bit.
-Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, const std::vector<LayerMap>& maps,
+Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, const Maps& maps,
                            const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
                            std::vector<int>* row_neuron = nullptr) {
   Polyhedron P = domain;
@@ -95,10 +98,10 @@ Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, cons
   Vec row(domain.dim);
   for (int n : cuts) {
     const std::size_t l = ix.layer_of(n), i = n - ix.first[l];
-    const Rational* g = maps[l].G.row(i);
+    const Rational* g = maps[l]->G.row(i);
     const bool on = pattern[n];  // active: -g x <= e; inactive: g x <= -e
     for (std::size_t j = 0; j < domain.dim; ++j) row[j] = on ? Rational(-g[j]) : g[j];
-    P.add_inequality(row.data(), on ? maps[l].e[i] : Rational(-maps[l].e[i]));
+    P.add_inequality(row.data(), on ? maps[l]->e[i] : Rational(-maps[l]->e[i]));
     if (row_neuron) row_neuron->push_back(n);
   }
   return P;
@@ -151,6 +154,7 @@ struct Task {
   std::vector<double> point;              // strictly inside: an exact dyadic point...
   std::shared_ptr<const Vec> exact_point; // ...or, when no double point was found, this one
   std::shared_ptr<const IMap> z;          // this layer's pre-activations on the cell
+  std::shared_ptr<const Maps> exact;      // exact maps of layers 0..layer, made when first needed
   std::vector<std::uint8_t> pattern;      // decided hidden neurons so far
 
   void add_row(const Interval* a, const Interval& rhs, std::size_t d) {
@@ -187,6 +191,7 @@ class Enumerator {
                                                                   std::to_string(domain.dim) + ")");
     domain_ = domain;
     const std::size_t d = domain.dim;
+    box_radius(domain);
     Task root;
     root.rows.d = d;
     std::vector<Interval> a(d);
@@ -282,7 +287,12 @@ class Enumerator {
     if (r.status == flp::Status::optimal) {
       double val = ce.mid();
       for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
-      if (val >= 0) return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce) ? same : Decision::unknown;
+      if (val >= 0)
+        return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
+                                        radius_.empty() ? nullptr : radius_.data()) ||
+                       certify_exact(cur, r.active, sp)
+                   ? same
+                   : Decision::unknown;
       // Beyond the hyperplane: points of the segment from the stored point to the float optimum.
       double zpf = ce.mid();
       for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.point[j];
@@ -319,13 +329,73 @@ class Enumerator {
     return true;
   }
 
+  // radius_[t] >= |x_t| on a bounded domain (2d exact LPs, rounded up); empty when unbounded.
+  void box_radius(const Polyhedron& domain) {
+    const std::size_t d = domain.dim;
+    for (std::size_t t = 0; t < d && domain.A.rows > 0; ++t) {
+      Vec e(d);
+      e[t] = 1;
+      double r = 0;
+      for (bool maximize : {true, false}) {
+        LPResult lp = optimize(domain, e, maximize);
+        if (lp.status != LPStatus::optimal) {
+          radius_.clear();
+          return;
+        }
+        r = std::max(r, iv::of(abs(lp.value)).hi);
+      }
+      radius_.push_back(r);
+    }
+  }
+
+  // The float LP's dual proof redone exactly on its active rows alone.  Needed where the optimum is a
+  // face, not a vertex (fewer than d active rows: few active neurons leave flat directions), which
+  // intervals cannot prove; far cheaper than the exact LP.
+  bool certify_exact(Task& cur, const std::vector<int>& active, int sp) {
+    const std::size_t d = domain_.dim, m0 = domain_.A.rows;
+    const Maps& maps = exact_maps(cur);
+    Matrix A(0, d);
+    Vec b, row(d);
+    std::vector<int> all;
+    for (int i : active) {
+      if (static_cast<std::size_t>(i) < m0) {
+        A.append_row(domain_.A.row(i), d);
+        b.push_back(domain_.b[i]);
+      } else {
+        const int n = cur.cuts[i - m0];
+        const std::size_t l = ix_.layer_of(n), k = n - ix_.first[l];
+        const bool on = cur.pattern[n];  // as in cell_polyhedron
+        for (std::size_t j = 0; j < d; ++j) row[j] = on ? Rational(-maps[l]->G(k, j)) : maps[l]->G(k, j);
+        A.append_row(row.data(), d);
+        b.push_back(on ? maps[l]->e[k] : Rational(-maps[l]->e[k]));
+      }
+      all.push_back(static_cast<int>(all.size()));
+    }
+    const Rational* g = maps[cur.layer]->G.row(cur.neuron);
+    Vec c(g, g + d);
+    if (sp < 0)
+      for (auto& v : c) v = -v;
+    const Rational& e = maps[cur.layer]->e[cur.neuron];
+    return flp::certify_lower_bound(A, b, all, c, sp > 0 ? Rational(-e) : e);
+  }
+
+  // The exact maps of layers 0..cur.layer, composed once per cell and layer and shared by its splits.
+  const Maps& exact_maps(Task& cur) const {
+    if (!cur.exact || cur.exact->size() <= cur.layer) {
+      auto maps = std::make_shared<Maps>(cur.exact ? *cur.exact : Maps{});
+      extend(net_, ix_, cur.pattern, *maps, cur.layer + 1);
+      cur.exact = std::move(maps);
+    }
+    return *cur.exact;
+  }
+
   // The decision in exact arithmetic: the exact cell, the neuron's exact map, one exact LP.
   Decision exact(Task& cur, std::unique_ptr<Task>& child) {
     const std::size_t d = domain_.dim;
-    std::vector<LayerMap> maps = exact_maps(net_, ix_, cur.pattern, cur.layer + 1);
+    const Maps& maps = exact_maps(cur);
     const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);
-    const Rational* g = maps[cur.layer].G.row(cur.neuron);
-    const Rational& e = maps[cur.layer].e[cur.neuron];
+    const Rational* g = maps[cur.layer]->G.row(cur.neuron);
+    const Rational& e = maps[cur.layer]->e[cur.neuron];
     if (std::all_of(g, g + d, [](const Rational& v) { return sgn(v) == 0; }))
       return sgn(e) > 0 ? Decision::active : Decision::inactive;  // constant: a dead or frozen neuron
     Vec p = cur.exact_point ? *cur.exact_point : Vec(cur.point.begin(), cur.point.end());
@@ -413,6 +483,7 @@ class Enumerator {
     other->b = cur.b;
     other->rows = cur.rows;
     other->z = cur.z;
+    other->exact = cur.exact;
     other->pattern = cur.pattern;
     other->point = std::move(q);
     const Interval* g = &cur.z->G[cur.neuron * d];
@@ -489,6 +560,7 @@ class Enumerator {
   const NeuronIndex ix_;
   std::vector<std::vector<Interval>> Wi_, bi_;  // the weights, enclosed
   Polyhedron domain_;
+  std::vector<double> radius_;
   ParallelSearch<Task>* search_ = nullptr;
   std::mutex result_mu_;
   RegionResult result_;
@@ -507,8 +579,9 @@ RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, con
 void materialize(const Network& net, const Polyhedron& domain, Region& r) {
   if (r.has_geometry) return;
   const NeuronIndex ix(net);
-  LayerMap out;
-  std::vector<LayerMap> maps = exact_maps(net, ix, r.pattern, net.layers.size(), &out);
+  Maps maps;
+  extend(net, ix, r.pattern, maps, net.layers.size());
+  LayerMap out = input_of(net, ix, r.pattern, maps, net.layers.size());  // the output map
   Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron);
   r.A = std::move(P.A);
   r.b = std::move(P.b);

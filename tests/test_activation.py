@@ -214,6 +214,16 @@ def test_budget_returns_partial():
     assert e.value.reason == "max_results" and e.value.partial.shape == (5, 6)
 
 
+def test_edges_budget_returns_a_subset():
+    ap = ActivationPolytope(general(8, 2), 2, 1)
+    with pytest.raises(BudgetExceeded) as e:
+        ap.edges(max_seconds=1e-6)  # the budget is polled every 20 ms; the full run takes longer
+    assert e.value.reason == "max_seconds"
+    full = {tuple(r) for r in ActivationPolytope(general(8, 2), 2, 1).edges()}
+    part = {tuple(r) for r in e.value.partial}
+    assert part < full
+
+
 def test_cli_dichotomies(tmp_path, capsys):
     import argparse
     import json

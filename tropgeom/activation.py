@@ -194,13 +194,19 @@ class ActivationPolytope:
     def num_vertices(self) -> int:
         return len(self.patterns)
 
-    def edges(self) -> np.ndarray:
+    def edges(self, *, max_seconds: Optional[float] = None) -> np.ndarray:
         """(E, 3) int rows (u, v, i): vertices u < v span an edge of P_X and differ exactly at data
-        point i (and its repeats).  Each edge is verified by an exact LP on its normal cone."""
+        point i (and its repeats).  Each edge is verified exactly (two witnesses, or an LP on its
+        normal cone).  The budget or Ctrl-C raise BudgetExceeded with the edges found so far."""
         if self._edges is None:
             from . import _core
             self.patterns
-            self._edges = _core.activation_edges(self.X, self.d, self.K, self._res, threads=self._budget["threads"])
+            budget = _search_args(None, max_seconds, self._budget["threads"])
+            E, why = _search(_core.activation_edges, self.X, self.d, self.K, self._res, progress=self._progress,
+                             unit=" vertices", max_seconds=budget["max_seconds"], threads=budget["threads"])
+            if why:
+                raise BudgetExceeded(f"stopped by {why} after {len(E)} edges", partial=E, reason=why)
+            self._edges = E
         return self._edges
 
     # --- classifications ---

@@ -85,18 +85,23 @@ void bind_activation(py::module_& m) {
                   max_results, max_seconds, threads, progress);
   }, py::arg("X"), py::arg("d"), py::arg("signs"), py::arg("with_labels"), SEARCH_ARGS);
 
-  m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices, int threads) {
+  m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices,
+                               double max_seconds, int threads, const Progress& progress) {
     Matrix M = to_matrix(X, d);
     std::vector<std::array<std::size_t, 3>> e;
+    RunLimits lim;
+    py_hooks::set_limits(lim, max_seconds, threads, progress);
+    std::string stop_reason;
     {
       py::gil_scoped_release nogil;
-      e = activation_edges(M, K, vertices, threads);
+      e = activation_edges(M, K, vertices, lim, &stop_reason);
     }
     py::array_t<std::int64_t> a({static_cast<py::ssize_t>(e.size()), py::ssize_t(3)});
     auto* p = a.mutable_data();
     for (std::size_t k = 0; k < e.size(); ++k)
       for (int j = 0; j < 3; ++j) p[3 * k + j] = static_cast<std::int64_t>(e[k][j]);
-    return a;
-  }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("vertices"), py::arg("threads") = 1,
-  "(E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i.");
+    return py::make_tuple(a, stop_reason);
+  }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("vertices"), py::arg("max_seconds") = 0.0,
+  py::arg("threads") = 1, py::arg("progress") = py::none(),
+  "((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '').");
 }

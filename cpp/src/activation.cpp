@@ -1,6 +1,7 @@
 #include "tropgeom/activation.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -352,7 +353,8 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
 }
 
 std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const ActivationResult& vertices,
-                                                         int threads) {
+                                                         const RunLimits& lim, std::string* stop_reason) {
+  const int threads = std::max(1, lim.threads);
   const std::size_t N = X.rows;
   const std::vector<Code>& patterns = vertices.codes;
   Problem p = term_problem(X, K, {}, false);
@@ -370,7 +372,8 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
   }
 
   std::atomic<std::size_t> next{0};
-  std::vector<std::vector<std::array<std::size_t, 3>>> found(std::max(1, threads));
+  std::atomic<int> running{threads};
+  std::vector<std::vector<std::array<std::size_t, 3>>> found(threads);
   std::exception_ptr error;
   std::mutex error_mu;
   auto worker = [&](int t) {
@@ -407,9 +410,25 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
       if (!error) error = std::current_exception();
       next = V;
     }
+    --running;
   };
   std::vector<std::thread> pool;
-  for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(worker, t);
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+  // The calling thread polls the budget, Ctrl-C and progress; a stop lets workers finish their vertex.
+  const auto start = std::chrono::steady_clock::now();
+  while (running.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string why;
+    if (lim.max_seconds > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > lim.max_seconds)
+      why = "max_seconds";
+    if (lim.cancel && lim.cancel()) why = "interrupted";
+    if (lim.progress) lim.progress(std::min<std::size_t>(next.load(), V));
+    if (!why.empty() && next.load() < V) {
+      next = V;
+      if (stop_reason) *stop_reason = why;
+    }
+  }
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
   std::vector<std::array<std::size_t, 3>> edges;

@@ -33,7 +33,7 @@ int main() {
   for (int dim : faces.dims) ++f[dim];
   CHECK(f == std::vector<int>({4, 4, 1}));
   ActivationResult verts = activation_vertices(two, 2, opt);
-  CHECK(activation_edges(two, 2, verts).size() == 4);
+  CHECK(activation_edges(two, 2, verts, RunLimits{}, nullptr).size() == 4);
   // Budget: stop after 3 of the 8 patterns.
   opt.max_results = 3;
   ActivationResult part = activation_vertices(points(1, {0, 1, 2, 3}), 2, opt);

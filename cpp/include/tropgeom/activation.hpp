@@ -57,9 +57,10 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
 // Among the vertices (a result of activation_vertices), the pairs (u, v), u < v, that differ on the
 // points equal to one data point and span an edge of P_X (the face with both terms tied there is
 // realisable: proven from the two witnesses when possible, else by an exact LP).
-// Returns (u, v, first differing point).
+// Returns (u, v, first differing point).  The time budget / Ctrl-C of `lim` stop early: then
+// *stop_reason is set and the edges found so far are returned.
 std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const ActivationResult& vertices,
-                                                         int threads = 1);
+                                                         const RunLimits& lim, std::string* stop_reason);
 
 // One hidden layer of k = signs.size() ReLU neurons on X and output f = sum_j signs[j] relu(<w_j, (1, x)>)
 // + c (|output weights| absorbed into w_j).  codes = neuron bits (bit j: neuron j active) | label << k

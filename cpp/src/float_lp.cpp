@@ -5,12 +5,6 @@
 
 namespace tropgeom::flp {
 
-void Rows::add(const Rational* a, const Rational& rhs) {
-  std::vector<double> f(d);
-  for (std::size_t j = 0; j < d; ++j) f[j] = a[j].get_d();
-  add(f.data(), rhs.get_d());
-}
-
 void Rows::add(const double* a, double rhs) {
   double n = 0;
   for (std::size_t j = 0; j < d; ++j) n += a[j] * a[j];

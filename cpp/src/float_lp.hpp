@@ -1,6 +1,7 @@
 // Internal: a float64 LP filter.  A small dense primal active-set method for min c.x over
-// {A x <= b} started from a strictly feasible point.  Its answers are hints only: callers certify them
-// exactly (certify_lower_bound, or an exact point check) and fall back to the exact LP otherwise.
+// {A x <= b} started from a strictly feasible point.  Its answers are hints only: callers prove them
+// (certify_nonnegative in intervals, certify_lower_bound exactly, or an exact point check) and fall
+// back to the exact LP otherwise.
 #pragma once
 
 #include <vector>
@@ -14,7 +15,6 @@ namespace tropgeom::flp {
 struct Rows {
   std::size_t d = 0;
   std::vector<double> A, b;
-  void add(const Rational* a, const Rational& rhs);
   void add(const double* a, double rhs);
   std::size_t size() const { return b.size(); }
 };

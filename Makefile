@@ -36,9 +36,10 @@ $(STAMP): $(SOURCES) | sysdeps
 	TROPGEOM_BUILD_DIR=$(BUILD_DIR) TROPGEOM_BUILD_TESTS=1 $(PIP) install -q --no-build-isolation -e ".[test]"
 	@mkdir -p build && touch $@
 
+# Peers side by side (quick grids; each script's --help has the full ones).
 bench: $(STAMP)
-	$(PIP) install -q ".[bench]" --no-build-isolation
-	$(PYTHON) bench/bench_lp.py
+	TROPGEOM_BUILD_DIR=$(BUILD_DIR) TROPGEOM_BUILD_TESTS=1 $(PIP) install -q --no-build-isolation -e ".[test,bench]"
+	for b in bench/bench_*.py; do $(PYTHON) $$b --quick || exit 1; done
 
 # The checked-in type stub of the compiled core (tests/test_stub.py checks it is current).
 stubs: $(STAMP)

@@ -620,8 +620,12 @@ BRUTE_NETS = [
     # float LP's optimum is a face, not a vertex (the residual-bound and exact-certificate paths)
     ("deep_4_2x3_s10", lambda: nets.deep_random(4, [2, 3], 10)),
     ("deep_5_3x3_s11", lambda: nets.deep_random(5, [3, 3], 11)),
+    ("narrow_rationalized_q3", lambda: tropgeom.Network(nets.deep_random(4, [2, 3], 12).layers, rationalize=3)),
+    # a linear bottleneck: every neuron is flat along a 2-dimensional kernel, every optimum is a face
+    ("linear_bottleneck", lambda: tropgeom.Network(nets.deep_random(4, [2, 3, 2], 13).layers,
+                                                   relu=[False, True, True, False])),
 ]
-BOX_NETS = BRUTE_NETS[:5] + BRUTE_NETS[7:9] + BRUTE_NETS[-2:]
+BOX_NETS = BRUTE_NETS[:5] + BRUTE_NETS[7:9] + BRUTE_NETS[-4:]
 
 
 @pytest.mark.parametrize("name,make", BRUTE_NETS, ids=[n for n, _ in BRUTE_NETS])

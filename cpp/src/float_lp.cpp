@@ -206,38 +206,53 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
          (radius && residual_bound(A, b, active, c, c0, strict, radius, d));
 }
 
-bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
-                         const Rational& bound) {
-  const std::size_t d = A.cols, k = active.size();
-  // Augmented d x (k+1) system A_W^T mu = -c, eliminated exactly.
-  Matrix S(d, k + 1);
+bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
+                         const Integer& bound) {
+  const std::size_t d = c.size(), k = b.size(), w = k + 1;
+  // Augmented d x (k+1) system A_W^T mu = -c by fraction-free Gauss-Jordan: every entry stays a minor
+  // of S, so each division is exact, and at the end every pivot equals D, the last one.
+  std::vector<Integer> S(d * w);
   for (std::size_t t = 0; t < d; ++t) {
-    for (std::size_t i = 0; i < k; ++i) S(t, i) = A(active[i], t);
-    S(t, k) = -c[t];
+    for (std::size_t i = 0; i < k; ++i) S[t * w + i] = A[i * d + t];
+    S[t * w + k] = -c[t];
   }
   std::vector<std::size_t> pivot_row(k);
+  Integer prev = 1, x;
   std::size_t r = 0;
   for (std::size_t col = 0; col < k; ++col) {
     std::size_t p = r;
-    while (p < d && sgn(S(p, col)) == 0) ++p;
+    while (p < d && sgn(S[p * w + col]) == 0) ++p;
     if (p == d) return false;  // dependent rows: no unique multipliers
-    for (std::size_t j = 0; j <= k; ++j) std::swap(S(r, j), S(p, j));
+    if (p != r)
+      for (std::size_t j = 0; j < w; ++j) mpz_swap(S[r * w + j].get_mpz_t(), S[p * w + j].get_mpz_t());
+    const Integer& piv = S[r * w + col];
     for (std::size_t i = 0; i < d; ++i) {
-      if (i == r || sgn(S(i, col)) == 0) continue;
-      Rational f = S(i, col) / S(r, col);
-      for (std::size_t j = col; j <= k; ++j) S(i, j) -= f * S(r, j);
+      if (i == r) continue;
+      Integer& f = S[i * w + col];
+      for (std::size_t j = 0; j < w; ++j) {
+        if (j == col) continue;
+        Integer& v = S[i * w + j];
+        mpz_mul(x.get_mpz_t(), piv.get_mpz_t(), v.get_mpz_t());
+        mpz_submul(x.get_mpz_t(), f.get_mpz_t(), S[r * w + j].get_mpz_t());
+        mpz_divexact(v.get_mpz_t(), x.get_mpz_t(), prev.get_mpz_t());
+      }
+      f = 0;
     }
+    prev = piv;
     pivot_row[col] = r++;
   }
   for (std::size_t i = r; i < d; ++i)
-    if (sgn(S(i, k)) != 0) return false;  // -c is not in the span of the active rows
-  Rational value = 0;
+    if (sgn(S[i * w + k]) != 0) return false;  // -c is not in the span of the active rows
+  // mu_col = S[pivot_row[col], k] / D; the bound holds when -mu.b >= bound.
+  const int sd = sgn(prev);
+  Integer value = 0;
   for (std::size_t col = 0; col < k; ++col) {
-    Rational mu = S(pivot_row[col], k) / S(pivot_row[col], col);
-    if (sgn(mu) < 0) return false;
-    value -= mu * b[active[col]];
+    const Integer& m = S[pivot_row[col] * w + k];
+    if (sgn(m) * sd < 0) return false;
+    mpz_submul(value.get_mpz_t(), m.get_mpz_t(), b[col].get_mpz_t());
   }
-  return value >= bound;
+  const Integer scaled = bound * prev;
+  return sd > 0 ? value >= scaled : value <= scaled;
 }
 
 }  // namespace tropgeom::flp

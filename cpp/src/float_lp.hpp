@@ -38,10 +38,11 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
                          const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
                          bool strict = false, const double* radius = nullptr);
 
-// Exact: min over {A x <= b} of c.x >= bound, proven by multipliers mu >= 0 on `active` rows with
-// A_W^T mu = -c and -mu.b_W >= bound (any number of rows: c may lie in the span of fewer than d).
-// False when no such proof exists on these rows.
-bool certify_lower_bound(const Matrix& A, const Vec& b, const std::vector<int>& active, const Vec& c,
-                         const Rational& bound);
+// Exact: min over {A x <= b} of c.x >= bound, proven by multipliers mu >= 0 on the given rows (A
+// row-major, b.size() rows of c.size() columns, linearly independent) with A^T mu = -c and
+// -mu.b >= bound; any number of rows: c may lie in the span of fewer than d.  Integer data: rows may
+// be scaled by any positive factor.  False when no such proof exists on these rows.
+bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
+                         const Integer& bound);
 
 }  // namespace tropgeom::flp

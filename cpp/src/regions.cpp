@@ -58,6 +58,31 @@ LayerMap compose(const Layer& L, const Matrix& M, const Vec& c) {
   return z;
 }
 
+// The same maps in integers: z = (G x + e) / q with one q > 0 per layer.  Composing takes integer
+// products only (mpq pays a gcd on every operation), and the signs and cones of rows ignore q.
+struct IntMap {
+  std::vector<Integer> G, e;  // G row-major, out x d
+  Integer q;
+};
+using IntMaps = std::vector<std::shared_ptr<const IntMap>>;
+
+// The least common denominator of v.
+Integer denominator(const Vec& v) {
+  Integer L = 1;
+  for (const Rational& q : v) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), q.get_den_mpz_t());
+  return L;
+}
+
+// v * L in integers (L a common multiple of the denominators).
+std::vector<Integer> scaled(const Vec& v, const Integer& L) {
+  std::vector<Integer> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    mpz_divexact(out[i].get_mpz_t(), L.get_mpz_t(), v[i].get_den_mpz_t());
+    out[i] *= v[i].get_num();
+  }
+  return out;
+}
+
 // Exact pre-activation maps, one per layer, shared between cells (a split's two sides share them).
 using Maps = std::vector<std::shared_ptr<const LayerMap>>;
 
@@ -155,6 +180,7 @@ struct Task {
   std::shared_ptr<const Vec> exact_point; // ...or, when no double point was found, this one
   std::shared_ptr<const IMap> z;          // this layer's pre-activations on the cell
   std::shared_ptr<const Maps> exact;      // exact maps of layers 0..layer, made when first needed
+  std::shared_ptr<const IntMaps> zint;    // the same in integers, for certificates
   std::vector<std::uint8_t> pattern;      // decided hidden neurons so far
 
   void add_row(const Interval* a, const Interval& rhs, std::size_t d) {
@@ -180,6 +206,12 @@ class Enumerator {
       std::transform(L.b.begin(), L.b.end(), b.begin(), [](const Rational& q) { return iv::of(q); });
       Wi_.push_back(std::move(W));
       bi_.push_back(std::move(b));
+      Vec all = L.W;
+      all.insert(all.end(), L.b.begin(), L.b.end());
+      const Integer P = denominator(all);
+      Pz_.push_back(P);
+      Wz_.push_back(scaled(L.W, P));
+      bz_.push_back(scaled(L.b, P));
     }
   }
 
@@ -190,6 +222,13 @@ class Enumerator {
                                                                   std::to_string(in.dimension) + " in R^" +
                                                                   std::to_string(domain.dim) + ")");
     domain_ = domain;
+    for (std::size_t i = 0; i < domain.A.rows; ++i) {
+      Vec row(domain.A.row(i), domain.A.row(i) + domain.dim);
+      row.push_back(domain.b[i]);
+      std::vector<Integer> z = scaled(row, denominator(row));
+      dom_b_.push_back(z.back());
+      dom_A_.insert(dom_A_.end(), z.begin(), z.end() - 1);
+    }
     const std::size_t d = domain.dim;
     box_radius(domain);
     Task root;
@@ -353,30 +392,70 @@ class Enumerator {
   // intervals cannot prove; far cheaper than the exact LP.
   bool certify_exact(Task& cur, const std::vector<int>& active, int sp) {
     const std::size_t d = domain_.dim, m0 = domain_.A.rows;
-    const Maps& maps = exact_maps(cur);
-    Matrix A(0, d);
-    Vec b, row(d);
-    std::vector<int> all;
+    const IntMaps& maps = int_maps(cur);
+    std::vector<Integer> A, b;
+    A.reserve(active.size() * d);
     for (int i : active) {
       if (static_cast<std::size_t>(i) < m0) {
-        A.append_row(domain_.A.row(i), d);
-        b.push_back(domain_.b[i]);
+        A.insert(A.end(), dom_A_.begin() + i * d, dom_A_.begin() + (i + 1) * d);
+        b.push_back(dom_b_[i]);
       } else {
         const int n = cur.cuts[i - m0];
         const std::size_t l = ix_.layer_of(n), k = n - ix_.first[l];
         const bool on = cur.pattern[n];  // as in cell_polyhedron
-        for (std::size_t j = 0; j < d; ++j) row[j] = on ? Rational(-maps[l]->G(k, j)) : maps[l]->G(k, j);
-        A.append_row(row.data(), d);
-        b.push_back(on ? maps[l]->e[k] : Rational(-maps[l]->e[k]));
+        const Integer* g = &maps[l]->G[k * d];
+        for (std::size_t j = 0; j < d; ++j) A.push_back(on ? Integer(-g[j]) : g[j]);
+        b.push_back(on ? maps[l]->e[k] : Integer(-maps[l]->e[k]));
       }
-      all.push_back(static_cast<int>(all.size()));
     }
-    const Rational* g = maps[cur.layer]->G.row(cur.neuron);
-    Vec c(g, g + d);
+    const IntMap& z = *maps[cur.layer];
+    std::vector<Integer> c(z.G.begin() + cur.neuron * d, z.G.begin() + (cur.neuron + 1) * d);
     if (sp < 0)
       for (auto& v : c) v = -v;
-    const Rational& e = maps[cur.layer]->e[cur.neuron];
-    return flp::certify_lower_bound(A, b, all, c, sp > 0 ? Rational(-e) : e);
+    const Integer& e = z.e[cur.neuron];
+    return flp::certify_lower_bound(A, b, c, sp > 0 ? Integer(-e) : e);
+  }
+
+  // The integer maps of layers 0..cur.layer, composed once per cell and layer and shared by its splits.
+  const IntMaps& int_maps(Task& cur) const {
+    if (!cur.zint || cur.zint->size() <= cur.layer) {
+      auto maps = std::make_shared<IntMaps>(cur.zint ? *cur.zint : IntMaps{});
+      for (std::size_t l = maps->size(); l <= cur.layer; ++l) maps->push_back(compose_int(l, cur.pattern, *maps));
+      cur.zint = std::move(maps);
+    }
+    return *cur.zint;
+  }
+
+  // Layer l on a cell: z = (W_P h + b_P q') / (P q') for the integer layer W = W_P / P, b = b_P / P and
+  // the input h = (G' x + e') / q' (layer l-1 with the cell's inactive neurons zeroed; x for l = 0).
+  std::shared_ptr<const IntMap> compose_int(std::size_t l, const std::vector<std::uint8_t>& pattern,
+                                            const IntMaps& maps) const {
+    const Layer& L = net_.layers[l];
+    const std::size_t d = domain_.dim;
+    const IntMap* in = l ? maps[l - 1].get() : nullptr;
+    auto z = std::make_shared<IntMap>();
+    z->G.assign(L.out * d, Integer(0));
+    z->e.assign(L.out, Integer(0));
+    for (std::size_t i = 0; i < L.out; ++i) {
+      Integer* g = &z->G[i * d];
+      for (std::size_t k = 0; k < L.in; ++k) {
+        const Integer& w = Wz_[l][i * L.in + k];
+        if (sgn(w) == 0) continue;
+        if (!in) {
+          g[k] += w;
+          continue;
+        }
+        if (net_.layers[l - 1].relu && !pattern[ix_.first[l - 1] + k]) continue;
+        for (std::size_t j = 0; j < d; ++j) mpz_addmul(g[j].get_mpz_t(), w.get_mpz_t(), in->G[k * d + j].get_mpz_t());
+        mpz_addmul(z->e[i].get_mpz_t(), w.get_mpz_t(), in->e[k].get_mpz_t());
+      }
+      if (in)
+        mpz_addmul(z->e[i].get_mpz_t(), bz_[l][i].get_mpz_t(), in->q.get_mpz_t());
+      else
+        z->e[i] += bz_[l][i];
+    }
+    z->q = in ? Integer(Pz_[l] * in->q) : Pz_[l];
+    return z;
   }
 
   // The exact maps of layers 0..cur.layer, composed once per cell and layer and shared by its splits.
@@ -484,6 +563,7 @@ class Enumerator {
     other->rows = cur.rows;
     other->z = cur.z;
     other->exact = cur.exact;
+    other->zint = cur.zint;
     other->pattern = cur.pattern;
     other->point = std::move(q);
     const Interval* g = &cur.z->G[cur.neuron * d];
@@ -559,7 +639,10 @@ class Enumerator {
   const RegionOptions& opt_;
   const NeuronIndex ix_;
   std::vector<std::vector<Interval>> Wi_, bi_;  // the weights, enclosed
+  std::vector<std::vector<Integer>> Wz_, bz_;    // the weights times their layer's denominator Pz_
+  std::vector<Integer> Pz_;
   Polyhedron domain_;
+  std::vector<Integer> dom_A_, dom_b_;           // the domain's rows, each scaled to integers
   std::vector<double> radius_;
   ParallelSearch<Task>* search_ = nullptr;
   std::mutex result_mu_;

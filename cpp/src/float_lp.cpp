@@ -90,7 +90,10 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
   double cn = 0;
   for (double v : c) cn += v * v;
   cn = std::sqrt(cn);
-  if (cn == 0) return res;
+  if (cn == 0) {
+    res.x = start;
+    return res;
+  }
   const std::size_t max_iter = 4 * (m + d) + 20;
   for (std::size_t it = 0; it < max_iter; ++it) {
     const std::size_t k = W.size();
@@ -110,16 +113,18 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
         for (std::size_t t = 0; t < d; ++t) s -= ai[t] * c[t];
         r[i] = s;
       }
-      if (!solve_dense(M, r, k, mu)) return res;
+      if (!solve_dense(M, r, k, mu)) break;
     }
-    double dn = 0;
+    double dn = 0, slope = 0;
     for (std::size_t t = 0; t < d; ++t) {
       double s = -c[t];
       for (std::size_t i = 0; i < k; ++i) s -= mu[i] * R.A[W[i] * d + t];
       dir[t] = s;
       dn += s * s;
+      slope += c[t] * s;
     }
-    if (std::sqrt(dn) > 1e-9 * cn) {
+    // A descent direction, not round-off: in exact arithmetic c.dir = -|dir|^2.
+    if (std::sqrt(dn) > 1e-9 * cn && slope < -0.5 * dn) {
       double best = INFINITY;
       int bi = -1;
       for (std::size_t i = 0; i < m; ++i) {
@@ -134,26 +139,26 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
       if (bi < 0) {
         res.status = Status::unbounded;
         res.ray = dir;
-        return res;
+        break;
       }
       for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t];
       W.push_back(bi);
       in_W[bi] = 1;
-      if (W.size() > d) return res;
+      if (W.size() > d) break;
     } else {
       std::size_t j = 0;
       for (std::size_t i = 1; i < k; ++i)
         if (mu[i] < mu[j]) j = i;
       if (k == 0 || mu[j] >= -1e-12) {
         res.status = Status::optimal;
-        res.x = x;
         res.active = W;
-        return res;
+        break;
       }
       in_W[W[j]] = 0;
       W.erase(W.begin() + j);
     }
   }
+  res.x = std::move(x);
   return res;
 }
 

@@ -23,7 +23,7 @@ enum class Status { optimal, unbounded, failed };
 
 struct Result {
   Status status = Status::failed;
-  std::vector<double> x;    // optimal point
+  std::vector<double> x;    // the optimum, else the last point reached (a point of the cell)
   std::vector<int> active;  // rows of the optimal active set (linearly independent)
   std::vector<double> ray;  // a direction of unboundedness
 };

@@ -323,36 +323,37 @@ class Enumerator {
     if (sp < 0)
       for (auto& v : cs) v = -v;
     const Interval ce = sp > 0 ? e : -e;
-    if (r.status == flp::Status::optimal) {
-      double val = ce.mid();
-      for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
-      if (val >= 0)
-        return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
-                                        radius_.empty() ? nullptr : radius_.data()) ||
-                       certify_exact(cur, r.active, sp)
-                   ? same
-                   : Decision::unknown;
-      // Beyond the hyperplane: points of the segment from the stored point to the float optimum.
-      double zpf = ce.mid();
-      for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.point[j];
-      const double lam0 = zpf / (zpf - val);
-      for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4, lam0 + (1 - lam0) / 64}) {
-        std::vector<double> q(d);
-        for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + lam * (r.x[j] - cur.point[j]);
-        if (beyond(cur, cs.data(), ce, q)) {
-          child = make_split(cur, sp, std::move(q));
-          return Decision::split;
-        }
+    double val = ce.mid();
+    for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
+    if (r.status == flp::Status::optimal && val >= 0)
+      return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
+                                      radius_.empty() ? nullptr : radius_.data()) ||
+                     certify_exact(cur, r.active, sp)
+                 ? same
+                 : Decision::unknown;
+    // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
+    // (its optimum, or where it stopped), or, when unbounded, y moved along the ray until
+    // sp * z(y) = -sp * z(point).  The ray alone is no witness: it is only nearly in the cell's cone.
+    double zpf = ce.mid();
+    for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.point[j];
+    std::vector<double>& y = r.x;
+    if (r.status == flp::Status::unbounded) {
+      double slope = 0;
+      for (std::size_t j = 0; j < d; ++j) slope += c[j] * r.ray[j];
+      const double s = slope < 0 ? (val + zpf) / -slope : 0;
+      if (s > 0) {
+        for (std::size_t j = 0; j < d; ++j) y[j] += s * r.ray[j];
+        val = -zpf;
       }
-    } else if (r.status == flp::Status::unbounded) {
-      // Along a ray of the cell on which sp * z decreases: p + s * ray for growing s.
-      for (double s = 1; s < 1e12; s *= 16) {
-        std::vector<double> q(d);
-        for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + s * r.ray[j];
-        if (beyond(cur, cs.data(), ce, q)) {
-          child = make_split(cur, sp, std::move(q));
-          return Decision::split;
-        }
+    }
+    if (!(val < 0 && zpf > 0)) return Decision::unknown;
+    const double lam0 = zpf / (zpf - val);
+    for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4, lam0 + (1 - lam0) / 64}) {
+      std::vector<double> q(d);
+      for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + lam * (y[j] - cur.point[j]);
+      if (beyond(cur, cs.data(), ce, q)) {
+        child = make_split(cur, sp, std::move(q));
+        return Decision::split;
       }
     }
     return Decision::unknown;

@@ -16,27 +16,6 @@ namespace {
 
 using Index = std::vector<std::size_t>;
 
-// Reduced row echelon form in place; returns the pivot columns.
-Index rref(Matrix& R) {
-  Index pivots;
-  std::size_t r = 0;
-  for (std::size_t c = 0; c < R.cols && r < R.rows; ++c) {
-    std::size_t p = r;
-    while (p < R.rows && sgn(R(p, c)) == 0) ++p;
-    if (p == R.rows) continue;
-    for (std::size_t j = 0; j < R.cols; ++j) std::swap(R(r, j), R(p, j));
-    const Rational inv = 1 / R(r, c);
-    for (std::size_t j = c; j < R.cols; ++j) R(r, j) *= inv;
-    for (std::size_t i = 0; i < R.rows; ++i) {
-      if (i == r || sgn(R(i, c)) == 0) continue;
-      const Rational f = R(i, c);
-      for (std::size_t j = c; j < R.cols; ++j) R(i, j) -= f * R(r, j);
-    }
-    pivots.push_back(c);
-    ++r;
-  }
-  return pivots;
-}
 
 // A basis of {v : M v = 0}, one row per free column.
 Matrix null_space(Matrix M) {

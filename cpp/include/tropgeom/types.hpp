@@ -32,7 +32,9 @@ struct Matrix {
   void append_row(const Rational* r, std::size_t n);
 };
 
-// Exact rank by Gaussian elimination over Q.
+// Reduced row echelon form over Q, in place; returns the pivot columns.
+std::vector<std::size_t> rref(Matrix& R);
+// Exact rank over Q.
 std::size_t rank(const Matrix& M);
 
 // Errors the bindings translate to tropgeom.errors (see cpp/bindings/errors.cpp).

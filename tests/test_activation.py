@@ -217,7 +217,7 @@ def test_budget_returns_partial():
 def test_edges_budget_returns_a_subset():
     ap = ActivationPolytope(general(8, 2), 2, 1)
     with pytest.raises(BudgetExceeded) as e:
-        ap.edges(max_seconds=1e-6)  # the budget is polled every 20 ms; the full run takes longer
+        ap.edges(max_seconds=1e-6)  # polled as soon as the workers start, then every 20 ms
     assert e.value.reason == "max_seconds"
     full = {tuple(r) for r in ActivationPolytope(general(8, 2), 2, 1).edges()}
     part = {tuple(r) for r in e.value.partial}

@@ -412,12 +412,13 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
     }
     --running;
   };
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
-  // The calling thread polls the budget, Ctrl-C and progress; a stop lets workers finish their vertex.
-  const auto start = std::chrono::steady_clock::now();
-  while (running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // The calling thread polls the budget, Ctrl-C and progress (first once the workers are started, then
+  // every 20 ms); a stop lets workers finish their vertex.
+  for (bool first = true; running.load() > 0; first = false) {
+    if (!first) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::string why;
     if (lim.max_seconds > 0 &&
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > lim.max_seconds)

@@ -132,8 +132,8 @@ def worker(spec: dict) -> None:
     while spec["tool"] != "relucent" and status == "ok" and spent < 0.2:
         t = time.perf_counter()
         run()
-        seconds = min(seconds, time.perf_counter() - t)
-        spent += time.perf_counter() - t
+        dt = time.perf_counter() - t
+        seconds, spent = min(seconds, dt), spent + dt
     out.write_text(json.dumps({"count": count, "status": status, "seconds": seconds}))
 
 

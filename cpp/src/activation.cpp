@@ -417,8 +417,7 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
   // The calling thread polls the budget, Ctrl-C and progress (first once the workers are started, then
   // every 20 ms); a stop lets workers finish their vertex.
-  for (bool first = true; running.load() > 0; first = false) {
-    if (!first) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (running.load() > 0) {
     std::string why;
     if (lim.max_seconds > 0 &&
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > lim.max_seconds)
@@ -429,6 +428,7 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
       next = V;
       if (stop_reason) *stop_reason = why;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);

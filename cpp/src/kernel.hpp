@@ -30,12 +30,4 @@ inline Rational to_rational(const CGAL::Quotient<LPExact>& q) {
   return to_rational(q.numerator()) / to_rational(q.denominator());
 }
 
-// The positive integer multiplier that clears the denominators of r[0..n) (and of rhs, if given).
-inline Integer clearing_factor(const Rational* r, std::size_t n, const Rational* rhs = nullptr) {
-  Integer l = 1;
-  for (std::size_t j = 0; j < n; ++j) mpz_lcm(l.get_mpz_t(), l.get_mpz_t(), r[j].get_den_mpz_t());
-  if (rhs) mpz_lcm(l.get_mpz_t(), l.get_mpz_t(), rhs->get_den_mpz_t());
-  return l;
-}
-
 }  // namespace tropgeom::kernel

@@ -67,8 +67,7 @@ Integer dot(const IntVec& h, const IntVec& y) {
 
 // a x <= rhs as the integer row h = L (a, -rhs) of the cone {(x, t) : h.(x, t) <= 0}.
 IntVec homogenise(const Rational* a, const Rational& rhs, std::size_t n, int sign) {
-  Integer L = rhs.get_den();
-  for (std::size_t j = 0; j < n; ++j) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), a[j].get_den_mpz_t());
+  const Integer L = clearing_factor(a, n, &rhs);
   IntVec h(n + 1);
   for (std::size_t j = 0; j < n; ++j) h[j] = sign * Integer(a[j] * L);
   h[n] = -sign * Integer(rhs * L);

@@ -66,20 +66,10 @@ struct IntMap {
 };
 using IntMaps = std::vector<std::shared_ptr<const IntMap>>;
 
-// The least common denominator of v.
-Integer denominator(const Vec& v) {
-  Integer L = 1;
-  for (const Rational& q : v) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), q.get_den_mpz_t());
-  return L;
-}
-
-// v * L in integers (L a common multiple of the denominators).
-std::vector<Integer> scaled(const Vec& v, const Integer& L) {
-  std::vector<Integer> out(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    mpz_divexact(out[i].get_mpz_t(), L.get_mpz_t(), v[i].get_den_mpz_t());
-    out[i] *= v[i].get_num();
-  }
+// v[0..n) * L in integers (L a common multiple of the denominators).
+std::vector<Integer> scaled(const Rational* v, std::size_t n, const Integer& L) {
+  std::vector<Integer> out;
+  for (std::size_t i = 0; i < n; ++i) out.emplace_back(v[i] * L);
   return out;
 }
 
@@ -206,12 +196,11 @@ class Enumerator {
       std::transform(L.b.begin(), L.b.end(), b.begin(), [](const Rational& q) { return iv::of(q); });
       Wi_.push_back(std::move(W));
       bi_.push_back(std::move(b));
-      Vec all = L.W;
-      all.insert(all.end(), L.b.begin(), L.b.end());
-      const Integer P = denominator(all);
+      Integer P = clearing_factor(L.W.data(), L.W.size());  // the layer's common denominator
+      mpz_lcm(P.get_mpz_t(), P.get_mpz_t(), clearing_factor(L.b.data(), L.b.size()).get_mpz_t());
       Pz_.push_back(P);
-      Wz_.push_back(scaled(L.W, P));
-      bz_.push_back(scaled(L.b, P));
+      Wz_.push_back(scaled(L.W.data(), L.W.size(), P));
+      bz_.push_back(scaled(L.b.data(), L.b.size(), P));
     }
   }
 
@@ -223,11 +212,10 @@ class Enumerator {
                                                                   std::to_string(domain.dim) + ")");
     domain_ = domain;
     for (std::size_t i = 0; i < domain.A.rows; ++i) {
-      Vec row(domain.A.row(i), domain.A.row(i) + domain.dim);
-      row.push_back(domain.b[i]);
-      std::vector<Integer> z = scaled(row, denominator(row));
-      dom_b_.push_back(z.back());
-      dom_A_.insert(dom_A_.end(), z.begin(), z.end() - 1);
+      const Integer L = clearing_factor(domain.A.row(i), domain.dim, &domain.b[i]);
+      const std::vector<Integer> row = scaled(domain.A.row(i), domain.dim, L);
+      dom_A_.insert(dom_A_.end(), row.begin(), row.end());
+      dom_b_.emplace_back(domain.b[i] * L);
     }
     const std::size_t d = domain.dim;
     box_radius(domain);

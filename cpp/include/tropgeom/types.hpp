@@ -32,6 +32,14 @@ struct Matrix {
   void append_row(const Rational* r, std::size_t n);
 };
 
+// The positive integer multiplier that clears the denominators of r[0..n) (and of rhs, if given).
+inline Integer clearing_factor(const Rational* r, std::size_t n, const Rational* rhs = nullptr) {
+  Integer l = 1;
+  for (std::size_t j = 0; j < n; ++j) mpz_lcm(l.get_mpz_t(), l.get_mpz_t(), r[j].get_den_mpz_t());
+  if (rhs) mpz_lcm(l.get_mpz_t(), l.get_mpz_t(), rhs->get_den_mpz_t());
+  return l;
+}
+
 // Reduced row echelon form over Q, in place; returns the pivot columns.
 std::vector<std::size_t> rref(Matrix& R);
 // Exact rank over Q.

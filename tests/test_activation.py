@@ -211,7 +211,7 @@ def test_validation():
 def test_budget_returns_partial():
     with pytest.raises(BudgetExceeded) as e:
         ActivationPolytope(general(6, 2), 2, 1, max_vertices=5).patterns
-    assert e.value.reason == "max_results" and e.value.partial.shape == (5, 6)
+    assert e.value.reason == "max_vertices" and e.value.partial.shape == (5, 6)
 
 
 def test_edges_budget_returns_a_subset():

@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import _run
 from .errors import BudgetExceeded, InputError
 
 __all__ = ["ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns"]
@@ -158,9 +159,8 @@ class ActivationPolytope:
             from . import _core
             res = _search(_core.activation_vertices, self.X, self.d, self.K, progress=self._progress,
                           unit=" patterns", **self._budget)
-            if not res.complete:
-                raise BudgetExceeded(f"stopped by {res.stop_reason} after {res.count} vertices",
-                                     partial=res.codes.astype(np.int64), reason=res.stop_reason)
+            _run.stopped(res.complete, res.stop_reason, partial=res.codes.astype(np.int64),
+                         count_name="max_vertices", what=f"{res.count} vertices found")
             self._res, self._patterns = res, res.codes.astype(np.int64)
         return self._patterns
 
@@ -276,9 +276,8 @@ class ActivationPolytope:
         res = _search(_core.activation_faces, self.X, self.d, self.K, progress=self._progress,
                       unit=" faces", **budget)
         f = tuple(int(v) for v in np.bincount(res.dims, minlength=self.dim + 1))
-        if not res.complete:
-            raise BudgetExceeded(f"stopped by {res.stop_reason} after {res.count} faces", partial=f,
-                                 reason=res.stop_reason)
+        _run.stopped(res.complete, res.stop_reason, partial=f, count_name="max_faces",
+                     what=f"{res.count} faces found")
         return f
 
     def to_dict(self, labels=None, f_vector: bool = False) -> dict:
@@ -349,9 +348,8 @@ def one_hidden_layer_patterns(X, k: int, signs: Optional[Sequence[int]] = None, 
     res = _search(_core.one_hidden_layer, X, X.shape[1], list(signs), True, progress=progress,
                   unit=" pairs", **budget)
     labels = np.where(res.codes >> k & 1, 1, -1).astype(np.int8)
-    if not res.complete:
-        raise BudgetExceeded(f"stopped by {res.stop_reason} after {res.count} (pattern, labeling) pairs",
-                             partial=np.unique(labels, axis=0), reason=res.stop_reason)
+    _run.stopped(res.complete, res.stop_reason, partial=np.unique(labels, axis=0), count_name="max_results",
+                 what=f"{res.count} (pattern, labeling) pairs found")
     Y, counts = np.unique(labels, axis=0, return_counts=True)
     return OneHiddenLayerPatterns(k, T, signs, Y, counts, dict(res.stats))
 

@@ -15,6 +15,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
+from . import _run
 from .errors import BudgetExceeded, InputError
 from .network import Network
 
@@ -225,7 +226,7 @@ class RegionSet:
         """Pairs (i, j, neurons), i < j, of activation regions sharing a facet, with the hidden
         neurons whose state differs between them."""
         if self._adjacency is None:
-            pairs = self._res.adjacency(self._threads)
+            pairs, _, _ = self._res.adjacency(threads=self._threads)
             bits = self.pattern_bits
             self._adjacency = [(i, j, tuple(int(k) for k in np.flatnonzero(bits[i] != bits[j]))) for i, j in pairs]
         return list(self._adjacency)
@@ -347,9 +348,8 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=max_seconds,
                      threads=threads, progress=progress)
     rs = RegionSet(net, domain, res, kind, threads)
-    if not res.complete:
-        raise BudgetExceeded(f"stopped by {res.stop_reason} after {res.count} activation regions",
-                             partial=rs, reason=res.stop_reason)
+    _run.stopped(res.complete, res.stop_reason, partial=rs, count_name="max_regions",
+                 what=f"{res.count} activation regions found")
     return rs
 
 
@@ -361,7 +361,6 @@ def count_regions(net, domain=None, *, kind: str = "activation", threads: Option
     net, threads = _validate(net, kind, None, max_seconds, threads)
     res = _enumerate(net, domain, keep_geometry=False, max_regions=None, max_seconds=max_seconds,
                      threads=threads, progress=progress)
-    if not res.complete:
-        raise BudgetExceeded(f"stopped by {res.stop_reason} after {res.count} activation regions",
-                             partial=res.count, reason=res.stop_reason)
+    _run.stopped(res.complete, res.stop_reason, partial=res.count, count_name="max_regions",
+                 what=f"{res.count} activation regions found")
     return res.count

@@ -36,10 +36,9 @@ ActivationResult search(F&& f, std::size_t max_results, double max_seconds, int 
 }  // namespace
 
 void bind_activation(py::module_& m) {
-  py::class_<ActivationResult>(m, "ActivationResult", "Leaves of an activation search (use tropgeom.activation).")
-      .def_readonly("count", &ActivationResult::count)
-      .def_readonly("complete", &ActivationResult::complete)
-      .def_readonly("stop_reason", &ActivationResult::stop_reason)
+  py::class_<ActivationResult> cls(m, "ActivationResult", "Leaves of an activation search (use tropgeom.activation).");
+  py_hooks::def_status(cls, &ActivationResult::status);
+  cls.def_readonly("count", &ActivationResult::count)
       .def_property_readonly("codes", [](const ActivationResult& r) {
         py::array_t<std::int32_t> a({static_cast<py::ssize_t>(r.count), static_cast<py::ssize_t>(r.points)});
         std::copy(r.codes.begin(), r.codes.end(), a.mutable_data());
@@ -88,19 +87,19 @@ void bind_activation(py::module_& m) {
   m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices,
                                double max_seconds, int threads, const Progress& progress) {
     Matrix M = to_matrix(X, d);
-    std::vector<std::array<std::size_t, 3>> e;
     RunLimits lim;
     py_hooks::set_limits(lim, max_seconds, threads, progress);
-    std::string stop_reason;
+    ActivationEdges res;
     {
       py::gil_scoped_release nogil;
-      e = activation_edges(M, K, vertices, lim, &stop_reason);
+      res = activation_edges(M, K, vertices, lim);
     }
+    const auto& e = res.edges;
     py::array_t<std::int64_t> a({static_cast<py::ssize_t>(e.size()), py::ssize_t(3)});
     auto* p = a.mutable_data();
     for (std::size_t k = 0; k < e.size(); ++k)
       for (int j = 0; j < 3; ++j) p[3 * k + j] = static_cast<std::int64_t>(e[k][j]);
-    return py::make_tuple(a, stop_reason);
+    return py::make_tuple(a, stop_reason_name(res.status.reason));
   }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("vertices"), py::arg("max_seconds") = 0.0,
   py::arg("threads") = 1, py::arg("progress") = py::none(),
   "((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '').");

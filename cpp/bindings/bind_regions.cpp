@@ -26,10 +26,9 @@ py::ssize_t S(std::size_t n) { return static_cast<py::ssize_t>(n); }
 }  // namespace
 
 void bind_regions(py::module_& m) {
-  py::class_<RegionResult>(m, "RegionResult", "Exact regions held by the core (use tropgeom.RegionSet).")
-      .def_readonly("count", &RegionResult::count)
-      .def_readonly("complete", &RegionResult::complete)
-      .def_readonly("stop_reason", &RegionResult::stop_reason)
+  py::class_<RegionResult> cls(m, "RegionResult", "Exact regions held by the core (use tropgeom.RegionSet).");
+  py_hooks::def_status(cls, &RegionResult::status);
+  cls.def_readonly("count", &RegionResult::count)
       .def_property_readonly("stored", [](const RegionResult& r) { return r.regions.size(); })
       .def_property_readonly("stats", [](const RegionResult& r) {
         py::dict s;
@@ -90,10 +89,17 @@ void bind_regions(py::module_& m) {
             }
             return out;
           })
-      .def("adjacency", [](RegionResult& r, int threads) {
-            py::gil_scoped_release nogil;
-            return adjacency(r, threads);
-          }, py::arg("threads") = 1, "Sorted pairs (i, j), i < j, of regions sharing a facet.");
+      .def("adjacency", [](RegionResult& r, double max_seconds, int threads, const py_hooks::Progress& progress) {
+            RunLimits lim;
+            py_hooks::set_limits(lim, max_seconds, threads, progress);
+            Adjacency a;
+            {
+              py::gil_scoped_release nogil;
+              a = adjacency(r, lim);
+            }
+            return py::make_tuple(a.pairs, a.status.complete, stop_reason_name(a.status.reason));
+          }, py::arg("max_seconds") = 0.0, py::arg("threads") = 1, py::arg("progress") = py::none(),
+          "(sorted pairs (i, j), i < j, of regions sharing a facet; complete; stop reason).");
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,

@@ -18,8 +18,10 @@ void register_errors(py::module_& /*m*/) {
       if (p) std::rethrow_exception(p);
     } catch (const tropgeom::InputError& e) {
       raise("InputError", e.what());
-    } catch (const tropgeom::Cancelled& e) {
-      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    } catch (const tropgeom::Stopped& e) {
+      // A stop with nothing to return from the core: the Python layer attaches its partial result.
+      py::object type = py::module_::import("tropgeom.errors").attr("BudgetExceeded");
+      PyErr_SetObject(type.ptr(), type(e.what(), py::none(), tropgeom::stop_reason_name(e.reason)).ptr());
     } catch (const tropgeom::InternalError& e) {
       raise("InternalError", e.what());
     } catch (const py::error_already_set&) {

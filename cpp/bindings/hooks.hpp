@@ -32,6 +32,13 @@ inline std::function<void(std::size_t)> progress(const Progress& cb) {
   };
 }
 
+// A stopped run's status as Python sees it: (complete, reason), reason "" when complete.
+template <class Class, class Result>
+void def_status(Class& cls, RunStatus Result::*status) {
+  cls.def_property_readonly("complete", [status](const Result& r) { return (r.*status).complete; })
+      .def_property_readonly("stop_reason", [status](const Result& r) { return stop_reason_name((r.*status).reason); });
+}
+
 // A run's limits as the bindings set them: Ctrl-C always, progress if given.
 inline void set_limits(RunLimits& lim, double max_seconds, int threads, const Progress& cb) {
   lim.max_seconds = max_seconds;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "float_lp.hpp"
+#include "run.hpp"
 #include "search.hpp"
 #include "tropgeom/lp.hpp"
 
@@ -157,8 +158,7 @@ class Search {
     search.run(Node{{}, Vec(p_.nvars, Rational(0))},
                [this](Node&& cur, const ParallelSearch<Node>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });
-    res_.complete = search.complete();
-    res_.stop_reason = search.stop_reason();
+    res_.status = search.status();
     sort_leaves();
     return std::move(res_);
   }
@@ -227,7 +227,7 @@ class Search {
     }
     std::lock_guard<std::mutex> g(res_mu_);
     if (opt_.max_results && res_.count >= opt_.max_results) {
-      search_->stop("max_results", /*lost=*/true);
+      search_->stop(StopReason::max_count, /*lost=*/true);
       return;
     }
     res_.codes.insert(res_.codes.end(), n.codes.begin(), n.codes.end());
@@ -352,8 +352,7 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
   return Search(term_problem(X, K, choices, true), opt).run();
 }
 
-std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const ActivationResult& vertices,
-                                                         const RunLimits& lim, std::string* stop_reason) {
+ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult& vertices, const RunLimits& lim) {
   const int threads = std::max(1, lim.threads);
   const std::size_t N = X.rows;
   const std::vector<Code>& patterns = vertices.codes;
@@ -371,71 +370,39 @@ std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K,
     if (p.dup[i] < 0) r += K - 1;
   }
 
-  std::atomic<std::size_t> next{0};
-  std::atomic<int> running{threads};
   std::vector<std::vector<std::array<std::size_t, 3>>> found(threads);
-  std::exception_ptr error;
-  std::mutex error_mu;
-  auto worker = [&](int t) {
-    try {
-      for (std::size_t u; (u = next++) < V;) {
-        const std::vector<Code> su = pattern(u);
-        for (std::size_t i = 0; i < N; ++i) {
-          if (p.dup[i] >= 0) continue;
-          for (Code l = su[i] + 1; l < K; ++l) {
-            std::vector<Code> sv = su;
-            for (std::size_t j = 0; j < N; ++j)
-              if (j == i || p.dup[j] == static_cast<long>(i)) sv[j] = l;
-            auto it = index.find(sv);
-            if (it == index.end()) continue;
-            if (segment_crosses_wall(L, i, K, su[i], l, witness(u), witness(it->second))) {
-              found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
-              continue;
-            }
-            // Else: the row "k beats l at x_i" defines a facet of u's cone iff reversing it leaves a
-            // non-empty strict system (float filter, exact certificate); across that facet lies v.
-            std::vector<Code> masks(N);
-            for (std::size_t j = 0; j < N; ++j) masks[j] = Code(1) << su[j];
-            Matrix S, E;
-            assignment_rows(p, masks, S, E);
-            const std::size_t row = first_row[i] + (l < su[i] ? l : l - 1);
-            for (std::size_t j = 0; j < p.nvars; ++j) S(row, j) = -S(row, j);
-            Vec hint(witness(it->second), witness(it->second) + p.nvars);
-            if (decide(p.nvars, S, E, hint)) found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
-          }
+  const ForResult run = parallel_for(V, lim, [&](std::size_t u, int t) {
+    const std::vector<Code> su = pattern(u);
+    for (std::size_t i = 0; i < N; ++i) {
+      if (p.dup[i] >= 0) continue;
+      for (Code l = su[i] + 1; l < K; ++l) {
+        std::vector<Code> sv = su;
+        for (std::size_t j = 0; j < N; ++j)
+          if (j == i || p.dup[j] == static_cast<long>(i)) sv[j] = l;
+        auto it = index.find(sv);
+        if (it == index.end()) continue;
+        if (segment_crosses_wall(L, i, K, su[i], l, witness(u), witness(it->second))) {
+          found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
+          continue;
         }
+        // Else: the row "k beats l at x_i" defines a facet of u's cone iff reversing it leaves a
+        // non-empty strict system (float filter, exact certificate); across that facet lies v.
+        std::vector<Code> masks(N);
+        for (std::size_t j = 0; j < N; ++j) masks[j] = Code(1) << su[j];
+        Matrix S, E;
+        assignment_rows(p, masks, S, E);
+        const std::size_t row = first_row[i] + (l < su[i] ? l : l - 1);
+        for (std::size_t j = 0; j < p.nvars; ++j) S(row, j) = -S(row, j);
+        Vec hint(witness(it->second), witness(it->second) + p.nvars);
+        if (decide(p.nvars, S, E, hint)) found[t].push_back({std::min(u, it->second), std::max(u, it->second), i});
       }
-    } catch (...) {
-      std::lock_guard<std::mutex> g(error_mu);
-      if (!error) error = std::current_exception();
-      next = V;
     }
-    --running;
-  };
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
-  // The calling thread polls the budget, Ctrl-C and progress (first once the workers are started, then
-  // every 20 ms); a stop lets workers finish their vertex.
-  while (running.load() > 0) {
-    std::string why;
-    if (lim.max_seconds > 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > lim.max_seconds)
-      why = "max_seconds";
-    if (lim.cancel && lim.cancel()) why = "interrupted";
-    if (lim.progress) lim.progress(std::min<std::size_t>(next.load(), V));
-    if (!why.empty() && next.load() < V) {
-      next = V;
-      if (stop_reason) *stop_reason = why;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-  std::vector<std::array<std::size_t, 3>> edges;
-  for (auto& f : found) edges.insert(edges.end(), f.begin(), f.end());
-  std::sort(edges.begin(), edges.end());
-  return edges;
+  });
+  ActivationEdges out;
+  out.status = run.status;
+  for (auto& f : found) out.edges.insert(out.edges.end(), f.begin(), f.end());
+  std::sort(out.edges.begin(), out.edges.end());
+  return out;
 }
 
 ActivationResult one_hidden_layer(const Matrix& X, const std::vector<int>& signs, bool with_labels,

@@ -9,6 +9,7 @@
 
 #include "float_lp.hpp"
 #include "interval.hpp"
+#include "run.hpp"
 #include "search.hpp"
 
 namespace tropgeom {
@@ -241,8 +242,7 @@ class Enumerator {
       result_.count = opt_.max_regions;
       if (result_.regions.size() > opt_.max_regions) result_.regions.resize(opt_.max_regions);
     }
-    result_.complete = search.complete();
-    result_.stop_reason = search.stop_reason();
+    result_.status = search.status();
     result_.net = std::make_shared<Network>(net_);
     result_.domain = domain;
     return std::move(result_);
@@ -611,7 +611,7 @@ class Enumerator {
   void emit(Task&& t) {
     std::size_t n = ++search_->found;
     if (opt_.max_regions && n > opt_.max_regions) {
-      search_->stop("max_regions", /*lost=*/true);
+      search_->stop(StopReason::max_count, /*lost=*/true);
       return;
     }
     if (opt_.keep_geometry) {
@@ -815,7 +815,7 @@ std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, con
 
 }  // namespace
 
-std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, int threads) {
+Adjacency adjacency(RegionResult& res, const RunLimits& lim) {
   const Network& net = *res.net;
   IWeights Wi;
   for (const Layer& L : net.layers) {
@@ -828,38 +828,24 @@ std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, in
   for (std::size_t i = 0; i < regions.size(); ++i)
     index.emplace(std::string(regions[i].pattern.begin(), regions[i].pattern.end()), i);
 
-  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(std::max(1, threads));
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mu;
-  auto worker = [&](int t) {
-    try {
-      for (std::size_t i; (i = next++) < regions.size();) {
-        Region& r = regions[i];
-        materialize(net, res.domain, r);
-        for (const auto& p : region_neighbours(net, Wi, r)) {
-          auto it = index.find(std::string(p.begin(), p.end()));
-          if (it == index.end()) {
-            if (!res.complete) continue;  // a partial set need not hold the neighbour
-            throw InternalError("adjacency: no region beyond a facet of region " + std::to_string(i));
-          }
-          if (i < it->second) found[t].emplace_back(i, it->second);
-        }
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(std::max(1, lim.threads));
+  const ForResult run = parallel_for(regions.size(), lim, [&](std::size_t i, int t) {
+    Region& r = regions[i];
+    materialize(net, res.domain, r);
+    for (const auto& p : region_neighbours(net, Wi, r)) {
+      auto it = index.find(std::string(p.begin(), p.end()));
+      if (it == index.end()) {
+        if (!res.status.complete) continue;  // a partial set need not hold the neighbour
+        throw InternalError("adjacency: no region beyond a facet of region " + std::to_string(i));
       }
-    } catch (...) {
-      std::lock_guard<std::mutex> g(error_mu);
-      if (!error) error = std::current_exception();
-      next = regions.size();
+      if (i < it->second) found[t].emplace_back(i, it->second);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < std::max(1, threads); ++t) pool.emplace_back(worker, t);
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-  std::vector<std::pair<std::size_t, std::size_t>> out;
-  for (auto& f : found) out.insert(out.end(), f.begin(), f.end());
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  });
+  Adjacency out;
+  out.status = run.status;
+  for (auto& f : found) out.pairs.insert(out.pairs.end(), f.begin(), f.end());
+  std::sort(out.pairs.begin(), out.pairs.end());
+  out.pairs.erase(std::unique(out.pairs.begin(), out.pairs.end()), out.pairs.end());
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Internal: a depth-first search over a tree whose subtrees are independent, on several threads.
 // A worker runs a subtree on its own stack and hands children to the shared stack while it is short
-// (so idle workers find work); the calling thread polls Ctrl-C, the time budget and the progress
-// callback.  Shared by the region engine and the activation-pattern search.
+// (so idle workers find work); the calling thread polls the Budget (run.hpp).  Shared by the region
+// engine and the activation-pattern search.
 #pragma once
 
 #include <atomic>
@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "run.hpp"
 #include "tropgeom/types.hpp"
 
 namespace tropgeom {
@@ -31,16 +32,20 @@ class ParallelSearch {
   void run(Node root, Step step, After after_subtree) {
     stack_.push_back(std::move(root));
     shared_ = 1;
-    start_ = std::chrono::steady_clock::now();
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads_; ++t) workers.emplace_back([&] { work(step, after_subtree); });
-    supervise();
+    std::vector<std::thread> workers = start_workers(threads_, [&](int) { work(step, after_subtree); });
+    try {
+      supervise();
+    } catch (...) {  // a callback raised: stop the workers, then let it through
+      stop(StopReason::interrupted);
+      for (auto& w : workers) w.join();
+      throw;
+    }
     for (auto& w : workers) w.join();
     if (error_) std::rethrow_exception(error_);
   }
 
   // Stops the run; `lost` says work was dropped (a budget hit before the end).
-  void stop(const std::string& why, bool lost = false) {
+  void stop(StopReason why, bool lost = false) {
     if (lost) dropped_ = true;
     std::lock_guard<std::mutex> g(mu_);
     if (!stop_.exchange(true)) stop_reason_ = why;
@@ -50,22 +55,22 @@ class ParallelSearch {
 
   bool stopped() const { return stop_.load(); }
   // Nothing was lost: a stop that came after the last node was done does not count.
-  bool complete() const { return !dropped_.load(); }
-  std::string stop_reason() const { return complete() ? "" : stop_reason_; }
+  RunStatus status() const {
+    if (!dropped_.load()) return {};
+    return {false, stop_reason_};
+  }
 
   std::atomic<std::size_t> found{0};  // what the progress callback reports
 
  private:
   void supervise() {
+    const Budget budget(lim_);
     std::unique_lock<std::mutex> lk(mu_);
     while (!(finished_ || stop_.load())) {
-      cv_done_.wait_for(lk, std::chrono::milliseconds(50));
+      cv_done_.wait_for(lk, kPollInterval);
       lk.unlock();
-      if (lim_.max_seconds > 0 &&
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > lim_.max_seconds)
-        stop("max_seconds");
-      if (lim_.cancel && lim_.cancel()) stop("interrupted");
-      if (lim_.progress) lim_.progress(found.load());
+      const StopReason r = budget.poll(found.load());
+      if (r != StopReason::none) stop(r);
       lk.lock();
     }
     lk.unlock();
@@ -143,9 +148,8 @@ class ParallelSearch {
   int busy_ = 0;
   bool finished_ = false;
   std::atomic<bool> stop_{false}, dropped_{false};
-  std::string stop_reason_;
+  StopReason stop_reason_ = StopReason::none;
   std::exception_ptr error_;
-  std::chrono::steady_clock::time_point start_;
 };
 
 }  // namespace tropgeom

@@ -82,7 +82,7 @@ class Pruner {
     if (k_ <= 1) return std::vector<std::size_t>(k_, 0);
     sample();
     for (std::size_t i = 0; i < k_; ++i) {
-      if ((i & 63) == 0 && cancel_ && cancel_()) throw Cancelled("pruning interrupted");
+      if ((i & 63) == 0 && cancel_ && cancel_()) throw Stopped(StopReason::interrupted);
       if (state_[i] == unknown) decide(i);
     }
     std::vector<std::size_t> keep;

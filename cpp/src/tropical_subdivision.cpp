@@ -77,7 +77,7 @@ class Walker {
     }
     add_cell(S, x);
     for (std::size_t c = 0; c < out_.cells.size(); ++c) {
-      if (cancel_ && cancel_()) throw Cancelled("subdivision interrupted");
+      if (cancel_ && cancel_()) throw Stopped(StopReason::interrupted);
       for (Index& R : ridges(out_.cells[c].monomials)) walk(c, std::move(R));
     }
     return std::move(out_);
@@ -258,7 +258,7 @@ std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const CancelH
   std::vector<std::size_t> cells;
   std::map<Vec, std::vector<std::size_t>> by_map;  // affine map (E_i - E_j, c_i - c_j) -> cells
   for (std::size_t a = 0; a < nF * nG; ++a) {
-    if (cancel && (a & 63) == 0 && cancel()) throw Cancelled("linear_regions interrupted");
+    if (cancel && (a & 63) == 0 && cancel()) throw Stopped(StopReason::interrupted);
     const std::size_t i = a / nG, j = a % nG;
     if (!decided[a]) live[a] = is_full_dimensional(cell(i, j));
     if (!live[a]) continue;

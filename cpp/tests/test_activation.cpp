@@ -33,11 +33,11 @@ int main() {
   for (int dim : faces.dims) ++f[dim];
   CHECK(f == std::vector<int>({4, 4, 1}));
   ActivationResult verts = activation_vertices(two, 2, opt);
-  CHECK(activation_edges(two, 2, verts, RunLimits{}, nullptr).size() == 4);
+  CHECK(activation_edges(two, 2, verts, RunLimits{}).edges.size() == 4);
   // Budget: stop after 3 of the 8 patterns.
   opt.max_results = 3;
   ActivationResult part = activation_vertices(points(1, {0, 1, 2, 3}), 2, opt);
-  CHECK(!part.complete && part.count == 3 && part.stop_reason == "max_results");
+  CHECK(!part.status.complete && part.count == 3 && part.status.reason == StopReason::max_count);
   // One neuron with a positive output weight realises the linear dichotomies of 3 points on a line:
   // 2 (1 + 2) = 6 labelings, over the 6 neuron patterns.
   opt.max_results = 0;

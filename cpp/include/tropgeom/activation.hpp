@@ -38,8 +38,7 @@ struct ActivationResult {
   std::size_t nvars = 0;
   Vec witnesses;                    // count x nvars: exact parameters realising each leaf
   std::size_t count = 0;
-  bool complete = true;
-  std::string stop_reason;  // "", "max_results", "max_seconds", "interrupted"
+  RunStatus status;  // max_count: max_results
   ActivationStats stats;
 };
 
@@ -57,10 +56,13 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
 // Among the vertices (a result of activation_vertices), the pairs (u, v), u < v, that differ on the
 // points equal to one data point and span an edge of P_X (the face with both terms tied there is
 // realisable: proven from the two witnesses when possible, else by an exact LP).
-// Returns (u, v, first differing point).  The time budget / Ctrl-C of `lim` stop early: then
-// *stop_reason is set and the edges found so far are returned.
-std::vector<std::array<std::size_t, 3>> activation_edges(const Matrix& X, int K, const ActivationResult& vertices,
-                                                         const RunLimits& lim, std::string* stop_reason);
+// Edges (u, v, first differing point), sorted.  A stop (time, Ctrl-C) returns the edges found from
+// the vertices done so far.
+struct ActivationEdges {
+  std::vector<std::array<std::size_t, 3>> edges;
+  RunStatus status;
+};
+ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult& vertices, const RunLimits& lim);
 
 // One hidden layer of k = signs.size() ReLU neurons on X and output f = sum_j signs[j] relu(<w_j, (1, x)>)
 // + c (|output weights| absorbed into w_j).  codes = neuron bits (bit j: neuron j active) | label << k

@@ -49,8 +49,7 @@ struct RegionResult {
   std::shared_ptr<const Network> net;  // what the regions belong to, for materialize()
   Polyhedron domain;
   std::size_t count = 0;
-  bool complete = true;
-  std::string stop_reason;  // "", "max_regions", "max_seconds", "interrupted"
+  RunStatus status;  // max_count: max_regions
   RegionStats stats;
 };
 
@@ -71,6 +70,10 @@ bool is_bounded(const Region& r);
 // Pairs i < j of regions sharing a facet: from the relative interior of each irredundant facet of
 // region i made by a neuron, step outwards (pattern_towards) and look the pattern up.  Of a partial
 // result (a budget stopped the run) neighbours that were never stored are skipped.  Materializes.
-std::vector<std::pair<std::size_t, std::size_t>> adjacency(RegionResult& res, int threads = 1);
+struct Adjacency {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;  // sorted
+  RunStatus status;                                         // a stop keeps the pairs found so far
+};
+Adjacency adjacency(RegionResult& res, const RunLimits& lim);
 
 }  // namespace tropgeom

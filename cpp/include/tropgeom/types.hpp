@@ -52,15 +52,35 @@ struct InputError : std::invalid_argument {
 struct InternalError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-// Thrown by long loops when the caller's cancel hook says stop (Ctrl-C, budget).
-struct Cancelled : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// The run contract (docs/architecture.md): every long call takes RunLimits and reports a RunStatus.
+// A stop is never an error: the call returns what it found, with the reason.
+enum class StopReason { none, max_count, max_seconds, interrupted };  // max_count: max_regions & co.
+
+inline const char* stop_reason_name(StopReason r) {
+  switch (r) {
+    case StopReason::max_count: return "max_count";
+    case StopReason::max_seconds: return "max_seconds";
+    case StopReason::interrupted: return "interrupted";
+    default: return "";
+  }
+}
+
+struct RunStatus {
+  bool complete = true;                  // false: the run stopped before the end (work was dropped)
+  StopReason reason = StopReason::none;  // why, when not complete
+};
+
+// Thrown by a long loop with nothing useful to return at a stop (the bindings raise BudgetExceeded;
+// the Python layer attaches the partial result it has).
+struct Stopped : std::runtime_error {
+  StopReason reason;
+  explicit Stopped(StopReason r) : std::runtime_error(std::string("stopped by ") + stop_reason_name(r)), reason(r) {}
 };
 
 // Polled by long loops; returns true to stop.  Set by the bindings (Ctrl-C) or by budgets.
 using CancelHook = std::function<bool()>;
 
-// What every long, threaded run takes: a time budget, threads, Ctrl-C and progress.
+// What every long run takes: a time budget, threads, Ctrl-C and progress.
 struct RunLimits {
   double max_seconds = 0;                     // 0: no limit (wall clock)
   int threads = 1;

@@ -1,0 +1,91 @@
+"""The run contract, in one place (docs/architecture.md).
+
+Every long call takes ``max_seconds``, ``threads`` and ``progress``, honours Ctrl-C, and on a stop
+raises :class:`BudgetExceeded` with ``.partial`` (a valid result of what was found) and ``.reason``
+(``"max_seconds"``, ``"interrupted"`` or the name of the count budget the caller set, e.g.
+``"max_regions"``).  The core reports a stop as a status (``complete``, ``stop_reason``) or, where it
+has nothing to return, raises BudgetExceeded itself; :func:`stopped` and :func:`run` turn both into
+the one exception.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from typing import Any, Callable, Optional
+
+from ._seam import positive_int, positive_seconds
+from .errors import BudgetExceeded
+
+__all__ = ["threads", "usable_cores", "progress", "stopped", "run", "reason", "seconds"]
+
+
+def usable_cores() -> int:
+    """Cores this process may use: its CPU affinity, capped by a cgroup CPU quota (containers)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    try:  # cgroup v2: "max 100000" or "<quota> <period>"
+        with open("/sys/fs/cgroup/cpu.max") as f:
+            quota, period = f.read().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, n)
+
+
+def threads(value) -> int:
+    """``threads=None`` means every usable core; otherwise a positive integer."""
+    return usable_cores() if value is None else positive_int(value, "threads")
+
+
+def seconds(value) -> float:
+    """``max_seconds`` as the core takes it: 0 for no limit."""
+    return float(positive_seconds(value) or 0.0)
+
+
+def reason(core_reason: str, count_name: str = "max_count") -> str:
+    """The core's stop reason in the caller's words (its count budget is ``count_name``)."""
+    return count_name if core_reason == "max_count" else core_reason
+
+
+@contextmanager
+def progress(spec, unit: str):
+    """The progress callback for the core: None (a tqdm bar on a TTY, shown after a second), False,
+    True (a bar always), or a callable receiving the count so far.  Yields the callable or None."""
+    if spec is False or (spec is None and not sys.stderr.isatty()):
+        yield None
+        return
+    if callable(spec) and spec is not True:
+        yield spec
+        return
+    from tqdm.auto import tqdm  # a widget in Jupyter, text on a terminal
+    bar = tqdm(total=None, unit=" " + unit, delay=0 if spec is True else 1.0, file=sys.stderr, leave=False)
+    try:
+        yield lambda n: bar.update(n - bar.n)
+    finally:
+        bar.close()
+
+
+def stopped(complete: bool, core_reason: str, *, partial: Any, what: str,
+            count_name: str = "max_count") -> None:
+    """Raises BudgetExceeded for a result whose status says it stopped early; returns otherwise."""
+    if complete:
+        return
+    why = reason(core_reason, count_name)
+    raise BudgetExceeded(f"stopped by {why}: {what}", partial=partial, reason=why)
+
+
+def run(fn: Callable, *args, partial: Optional[Callable[[], Any]] = None, what: str = "",
+        count_name: str = "max_count", **kwargs):
+    """Calls the core; a BudgetExceeded it raises gets the caller's partial result and words."""
+    try:
+        return fn(*args, **kwargs)
+    except BudgetExceeded as e:
+        if e.partial is not None:
+            raise
+        why = reason(e.reason, count_name)
+        raise BudgetExceeded(f"stopped by {why}" + (f": {what}" if what else ""),
+                             partial=partial() if partial else None, reason=why) from None

@@ -4,20 +4,20 @@ Every long call takes ``max_seconds``, ``threads`` and ``progress``, honours Ctr
 raises :class:`BudgetExceeded` with ``.partial`` (a valid result of what was found) and ``.reason``
 (``"max_seconds"``, ``"interrupted"`` or the name of the count budget the caller set, e.g.
 ``"max_regions"``).  The core reports a stop as a status (``complete``, ``stop_reason``) or, where it
-has nothing to return, raises BudgetExceeded itself; :func:`stopped` and :func:`run` turn both into
-the one exception.
+has nothing to return, raises BudgetExceeded itself; :func:`stopped` turns a status into that
+exception.
 """
 from __future__ import annotations
 
 import os
 import sys
 from contextlib import contextmanager
-from typing import Any, Callable, Optional
+from typing import Any
 
 from ._seam import positive_int, positive_seconds
 from .errors import BudgetExceeded
 
-__all__ = ["threads", "usable_cores", "progress", "stopped", "run", "reason", "seconds"]
+__all__ = ["threads", "usable_cores", "progress", "stopped", "reason", "seconds"]
 
 
 def usable_cores() -> int:
@@ -54,7 +54,7 @@ def reason(core_reason: str, count_name: str = "max_count") -> str:
 @contextmanager
 def progress(spec, unit: str):
     """The progress callback for the core: None (a tqdm bar on a TTY, shown after a second), False,
-    True (a bar always), or a callable receiving the count so far.  Yields the callable or None."""
+    True (a bar even off a TTY), or a callable receiving the count so far.  Yields the callable or None."""
     if spec is False or (spec is None and not sys.stderr.isatty()):
         yield None
         return
@@ -62,7 +62,7 @@ def progress(spec, unit: str):
         yield spec
         return
     from tqdm.auto import tqdm  # a widget in Jupyter, text on a terminal
-    bar = tqdm(total=None, unit=" " + unit, delay=0 if spec is True else 1.0, file=sys.stderr, leave=False)
+    bar = tqdm(total=None, unit=" " + unit, delay=1.0, file=sys.stderr, leave=False)
     try:
         yield lambda n: bar.update(n - bar.n)
     finally:
@@ -76,16 +76,3 @@ def stopped(complete: bool, core_reason: str, *, partial: Any, what: str,
         return
     why = reason(core_reason, count_name)
     raise BudgetExceeded(f"stopped by {why}: {what}", partial=partial, reason=why)
-
-
-def run(fn: Callable, *args, partial: Optional[Callable[[], Any]] = None, what: str = "",
-        count_name: str = "max_count", **kwargs):
-    """Calls the core; a BudgetExceeded it raises gets the caller's partial result and words."""
-    try:
-        return fn(*args, **kwargs)
-    except BudgetExceeded as e:
-        if e.partial is not None:
-            raise
-        why = reason(e.reason, count_name)
-        raise BudgetExceeded(f"stopped by {why}" + (f": {what}" if what else ""),
-                             partial=partial() if partial else None, reason=why) from None

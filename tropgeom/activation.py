@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -19,6 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _run
+from ._seam import positive_int
 from .errors import BudgetExceeded, InputError
 
 __all__ = ["ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns"]
@@ -43,36 +43,18 @@ def _data(X) -> np.ndarray:
 
 
 def _positive(name: str, v, allow_none: bool = True):
-    if v is None and allow_none:
-        return None
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-        raise InputError(f"{name} must be a positive integer; got {v!r}")
-    return int(v)
+    return positive_int(v, name, allow_none=allow_none)
 
 
 def _search_args(max_results, max_seconds, threads) -> dict:
-    _positive("max_results", max_results)
-    if max_seconds is not None and not (float(max_seconds) > 0):
-        raise InputError(f"max_seconds must be positive; got {max_seconds!r}")
-    threads = _positive("threads", os.cpu_count() or 1 if threads is None else threads)
-    return {"max_results": int(max_results or 0), "max_seconds": float(max_seconds or 0), "threads": threads}
+    return {"max_results": _positive("max_results", max_results) or 0, "max_seconds": _run.seconds(max_seconds),
+            "threads": _run.threads(threads)}
 
 
 def _search(fn, *args, progress=None, unit: str, **budget):
-    """Run a core search with a tqdm bar (TTY only, after a second) or a user callback."""
-    from .regions import _progress_bar
-    bar = _progress_bar(progress)
-    tick = progress if callable(progress) else None
-    if bar is not None:
-        bar.unit = unit
-
-        def tick(k):
-            bar.update(k - bar.n)
-    try:
+    """Run a core search under the run contract's progress bar or a user callback."""
+    with _run.progress(progress, unit.strip()) as tick:
         return fn(*args, progress=tick, **budget)
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def _lifted(X: np.ndarray, exact: bool) -> np.ndarray:

@@ -8,15 +8,14 @@ regions.  Counts, patterns, H-representations, interior points and affine maps a
 from __future__ import annotations
 
 import json
-import os
-import sys
 from fractions import Fraction
 from typing import List, Optional, Tuple
 
 import numpy as np
 
 from . import _run
-from .errors import BudgetExceeded, InputError
+from ._seam import positive_int
+from .errors import InputError
 from .network import Network
 
 __all__ = ["Box", "Polytope", "RegionSet", "regions", "count_regions"]
@@ -226,7 +225,8 @@ class RegionSet:
         """Pairs (i, j, neurons), i < j, of activation regions sharing a facet, with the hidden
         neurons whose state differs between them."""
         if self._adjacency is None:
-            pairs, _, _ = self._res.adjacency(threads=self._threads)
+            pairs, complete, why = self._res.adjacency(threads=self._threads)
+            _run.stopped(complete, why, partial=list(pairs), what=f"{len(pairs)} adjacent pairs found")
             bits = self.pattern_bits
             self._adjacency = [(i, j, tuple(int(k) for k in np.flatnonzero(bits[i] != bits[j]))) for i, j in pairs]
         return list(self._adjacency)
@@ -301,39 +301,18 @@ def _validate(net, kind, max_regions, max_seconds, threads):
             raise InputError(f"expected a tropgeom.Network or a list of (W, b) pairs; got {type(net).__name__}") from None
     if kind not in ("activation", "linear"):
         raise InputError(f"kind must be 'activation' or 'linear'; got {kind!r}")
-    if max_regions is not None and (not isinstance(max_regions, (int, np.integer)) or max_regions < 1):
-        raise InputError(f"max_regions must be a positive integer; got {max_regions!r}")
-    if max_seconds is not None and not (float(max_seconds) > 0):
-        raise InputError(f"max_seconds must be positive; got {max_seconds!r}")
-    threads = os.cpu_count() or 1 if threads is None else threads
-    if not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise InputError(f"threads must be a positive integer; got {threads!r}")
-    return net, int(threads)
-
-
-def _progress_bar(progress):
-    """A tqdm bar on stderr that shows itself after a second; off when not a TTY or progress=False."""
-    if progress is False or callable(progress) or (progress is None and not sys.stderr.isatty()):
-        return None
-    from tqdm import tqdm
-    return tqdm(total=None, unit=" regions", delay=1.0, file=sys.stderr, leave=False)
+    positive_int(max_regions, "max_regions", allow_none=True)
+    _run.seconds(max_seconds)
+    return net, _run.threads(threads)
 
 
 def _enumerate(net, domain, *, keep_geometry, max_regions, max_seconds, threads, progress):
     from . import _core
     A, b, _ = _domain(domain, net.input_dim)
-    bar = _progress_bar(progress)
-    tick = progress if callable(progress) else None  # a user callback gets the count so far
-    if bar is not None:
-        def tick(n):
-            bar.update(n - bar.n)
-    try:
+    with _run.progress(progress, "regions") as tick:
         return _core.enumerate_regions(net.core, A, b, max_regions=max_regions or 0,
-                                       max_seconds=float(max_seconds or 0), threads=threads,
+                                       max_seconds=_run.seconds(max_seconds), threads=threads,
                                        keep_geometry=keep_geometry, progress=tick)
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional[int] = None,

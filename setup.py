@@ -35,7 +35,13 @@ class CMakeBuild(build_ext):
             f"-DCMAKE_LIBRARY_OUTPUT_DIRECTORY={out_dir}",
             f"-DTROPGEOM_BUILD_TESTS={tests}",
         ]
-        subprocess.check_call(configure)
+        done = subprocess.run(configure, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        sys.stdout.write(done.stdout)
+        if done.returncode:
+            for line in done.stdout.replace("\n  ", " ").splitlines():
+                if "TROPGEOM_MISSING_LIBRARIES:" in line:  # one clear line, not CMake's log
+                    sys.exit("error: " + " ".join(line.split("TROPGEOM_MISSING_LIBRARIES:", 1)[1].split()))
+            raise subprocess.CalledProcessError(done.returncode, configure)
         jobs = os.environ.get("TROPGEOM_JOBS") or str(os.cpu_count() or 1)
         subprocess.check_call(["cmake", "--build", str(build_dir), "-j", jobs])
 

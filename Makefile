@@ -45,7 +45,7 @@ sysdeps:
 # One CMake tree (build/cmake) serves the editable install and ctest; rebuilt only when sources change.
 $(STAMP): $(SOURCES) | sysdeps $(if $(filter 1,$(MANAGED)),$(PY))
 	@echo "installing the build tools and the package; building the C++ core takes about two minutes on 2 cores"
-	$(PIP) install -q "setuptools>=68" wheel "cmake>=3.18" "pybind11>=2.11" "Cython>=3.0"
+	$(PIP) install -q "setuptools>=77" wheel "cmake>=3.18" "pybind11>=2.11" "Cython>=3.0"
 	TROPGEOM_BUILD_DIR=$(BUILD_DIR) TROPGEOM_BUILD_TESTS=1 $(PIP) install -q --no-build-isolation -e .
 	@mkdir -p build && touch $@
 

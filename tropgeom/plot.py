@@ -359,15 +359,9 @@ def plot_slice(sl, ax=None, *, color_by: str = "pattern", boundary: bool = True,
         layer = np.where(neuron < 0, -1, np.searchsorted(offsets, neuron, side="right") - 1)
         cols = [("k" if l < 0 else f"C{l % 10}") for l in layer]
         ax.add_collection(LineCollection(uv[pairs], colors=cols, linewidths=0.6))
-    if boundary and sl.net.output_dim == 1:
+    if boundary:  # the exact boundary (f = t, or where the argmax changes), drawn in float
         for line in sl.decision_boundary()["polylines"]:
             ax.plot(line[:, 0], line[:, 1], color="k", lw=2.0)
-    elif boundary:
-        segs = []
-        for p, m in zip(polys, maps):
-            segs += _decision(p, m[:, :2], m[:, 2])[1]
-        if segs:
-            ax.add_collection(LineCollection(segs, colors="k", linewidths=2.0))
     if points is not None:
         X = np.asarray(points, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != sl.net.input_dim:

@@ -150,6 +150,64 @@ def _whole_plane(net: Network, frame):
     return Box2D([-R, -R], [R, R])
 
 
+def _clip_exact(poly, h):
+    """The part of a convex polygon (exact points) where h . (u, v, 1) <= 0."""
+    out = []
+    n = len(poly)
+    vals = [h[0] * p[0] + h[1] * p[1] + h[2] for p in poly]
+    for i in range(n):
+        p, q, sp, sq = poly[i], poly[(i + 1) % n], vals[i], vals[(i + 1) % n]
+        if sp <= 0:
+            out.append(p)
+        if (sp < 0 < sq) or (sq < 0 < sp):
+            t = sp / (sp - sq)
+            out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return out
+
+
+def _line_through(poly, d):
+    """The segment where d . (u, v, 1) = 0 crosses the convex polygon (exact), or None."""
+    n = len(poly)
+    vals = [d[0] * p[0] + d[1] * p[1] + d[2] for p in poly]
+    pts = []
+    for i in range(n):
+        p, q, sp, sq = poly[i], poly[(i + 1) % n], vals[i], vals[(i + 1) % n]
+        if sp == 0:
+            pts.append(p)
+        elif (sp < 0 < sq) or (sq < 0 < sp):
+            t = sp / (sp - sq)
+            pts.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    pts = sorted(set(pts))
+    return (pts[0], pts[-1]) if len(pts) >= 2 and pts[0] != pts[-1] else None
+
+
+def _chain(pieces):
+    """Segments (pairs of exact points) chained into polylines through the points they share."""
+    at = {}
+    for n, (p, q) in enumerate(pieces):
+        at.setdefault(p, []).append(n)
+        at.setdefault(q, []).append(n)
+    used = [False] * len(pieces)
+    lines = []
+    for n in range(len(pieces)):
+        if used[n]:
+            continue
+        used[n] = True
+        line = list(pieces[n])
+        for end in (0, 1):  # extend the front, then the back, while the chain does not branch
+            while True:
+                tip = line[0] if end == 0 else line[-1]
+                nxt = [m for m in at[tip] if not used[m]]
+                if len(nxt) != 1 or len(at[tip]) != 2:
+                    break
+                used[nxt[0]] = True
+                p, q = pieces[nxt[0]]
+                new = q if p == tip else p
+                line.insert(0, new) if end == 0 else line.append(new)
+        lines.append(line)
+    return lines
+
+
 class Slice:
     """An exact 2-D slice: faces (activation regions of the plane), edges and vertices.
 
@@ -300,14 +358,14 @@ class Slice:
         return s
 
     def decision_boundary(self, *, exact: bool = False, threshold=None) -> dict:
-        """The decision boundary in the slice, for one output: {f = t} (t = ``threshold``, default the
-        slice's).  Returns {"polylines": list of (k, 2) arrays (plane coordinates; exact=True:
+        """The decision boundary in the slice.  One output: {f = t} (t = ``threshold``, default the
+        slice's); several outputs: where the argmax changes (pieces where two outputs tie above all the
+        others; "faces" then lists faces on which two maximal outputs are identically equal).  Returns {"polylines": list of (k, 2) arrays (plane coordinates; exact=True:
         Fractions), chained across faces, "faces": faces on which f = t identically, "chords": the
         number of face chords}.  Every endpoint has f = t exactly (decided exactly, located exactly
         with exact=True)."""
         if self.net.output_dim != 1:
-            raise InputError(f"decision_boundary is for one output (f = t); this net has {self.net.output_dim}: "
-                             "compare outputs with maps() or slice the difference of two logits")
+            return self._argmax_boundary(exact)
         t = self.threshold if threshold is None else _exact(threshold, "threshold")
         segs, flat, on_edges = [], [], set()
         for f in range(self.num_faces):
@@ -376,6 +434,50 @@ class Slice:
                 prev = key(q)
             out.append(np.array(pts, dtype=object if exact else np.float64))
         return {"polylines": out, "faces": flat, "chords": chords}
+
+    def _argmax_boundary(self, exact: bool) -> dict:
+        """Several outputs: where the argmax changes.  In each face the pieces are {y_c = y_d} where
+        both beat every other output; faces whose vertices share one strict winner (decided with
+        error bounds) are skipped, the rest are clipped in exact rationals."""
+        k = self.net.output_dim
+        uv, r = self._uv, self._radius
+        g = 8 * 2.0 ** -53
+        pieces, ties = [], []
+        for f in range(self.num_faces):
+            vs = self.face(f)
+            M, E = self._maps[f], self._map_err[f]
+            P = uv[vs]
+            Y = P @ M[:, :2].T + M[:, 2]
+            err = (np.abs(P) + r[vs, None]) @ E[:, :2].T + E[:, 2] + (np.abs(M[:, :2]).sum(axis=1) * r[vs, None]) \
+                + g * (np.abs(P) @ np.abs(M[:, :2]).T + np.abs(M[:, 2]))
+            c = np.argmax(Y, axis=1)
+            if np.all(c == c[0]):
+                lo = Y[np.arange(len(vs)), c] - err[np.arange(len(vs)), c]
+                others = np.delete(Y + err, c[0], axis=1)
+                if np.all(lo > others.max(axis=1)):
+                    continue  # one strict winner at every vertex: on the whole (convex) face
+            Mx = self._exact_map(f)
+            Px = [tuple(p) for p in self._core.exact_vertices([int(v) for v in vs])]
+            for a in range(k):
+                for b in range(a + 1, k):
+                    poly = Px
+                    for j in range(k):
+                        if j not in (a, b):
+                            poly = _clip_exact(poly, Mx[j] - Mx[a])
+                            poly = _clip_exact(poly, Mx[j] - Mx[b])
+                    if len(poly) < 2:
+                        continue
+                    d = Mx[a] - Mx[b]
+                    if d[0] == 0 and d[1] == 0:
+                        if d[2] == 0 and len(poly) >= 3:
+                            ties.append(f)  # y_a = y_b on a 2-D part of the face, both maximal
+                        continue
+                    seg = _line_through(poly, d)
+                    if seg is not None:
+                        pieces.append(seg)
+        lines = _chain(pieces)
+        conv = (lambda pts: np.array(pts, dtype=object)) if exact else (lambda pts: np.array(pts, dtype=np.float64))
+        return {"polylines": [conv(l) for l in lines], "faces": sorted(set(ties)), "chords": len(pieces)}
 
     def _endpoint(self, e, t, exact):
         if e[0] == "v":

@@ -133,9 +133,12 @@ bool strictly_inside(const Polyhedron& P, const Vec& q) {
 bool double_point(const Polyhedron& P, const Vec& q, std::vector<double>& out) {
   Vec r(q.size());
   for (int bits : {0, 4, 12, 24, 40}) {
-    for (std::size_t j = 0; j < q.size(); ++j) {
+    bool finite = true;
+    for (std::size_t j = 0; j < q.size() && finite; ++j) {
       if (bits == 0) {
-        r[j] = Rational(q[j].get_d());
+        const double v = q[j].get_d();
+        finite = std::isfinite(v);  // beyond the double range there is no double point
+        if (finite) r[j] = Rational(v);
       } else {
         Rational scaled = q[j] * (Integer(1) << bits);
         Integer k;
@@ -144,14 +147,12 @@ bool double_point(const Polyhedron& P, const Vec& q, std::vector<double>& out) {
         r[j].canonicalize();
       }
     }
+    if (!finite) return false;
     if (!strictly_inside(P, r)) continue;
     out.resize(q.size());
-    for (std::size_t j = 0; j < q.size(); ++j) out[j] = r[j].get_d();
-    if (std::all_of(out.begin(), out.end(), [](double v) { return std::isfinite(v); })) {
-      bool same = true;  // the doubles must be exactly the checked point
-      for (std::size_t j = 0; j < q.size() && same; ++j) same = Rational(out[j]) == r[j];
-      if (same) return true;
-    }
+    bool same = true;  // the doubles must be exactly the checked point
+    for (std::size_t j = 0; j < q.size() && same; ++j) same = iv::exact_double(r[j], out[j]);
+    if (same) return true;
   }
   return false;
 }
@@ -242,6 +243,9 @@ class Enumerator {
       result_.count = opt_.max_regions;
       if (result_.regions.size() > opt_.max_regions) result_.regions.resize(opt_.max_regions);
     }
+    // One canonical order whatever the threads did: by activation pattern (patterns are distinct).
+    std::sort(result_.regions.begin(), result_.regions.end(),
+              [](const Region& a, const Region& b) { return a.pattern < b.pattern; });
     result_.status = search.status();
     result_.net = std::make_shared<Network>(net_);
     result_.domain = domain;
@@ -724,7 +728,7 @@ std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, con
   std::vector<std::vector<std::uint8_t>> out;
   std::vector<double> p(d);
   bool fast = true;
-  for (std::size_t j = 0; j < d; ++j) p[j] = r.point[j].get_d(), fast = fast && Rational(p[j]) == r.point[j];
+  for (std::size_t j = 0; j < d; ++j) fast = iv::exact_double(r.point[j], p[j]) && fast;
   std::vector<Interval> A(m * d), b(m);
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < d; ++j) A[i * d + j] = iv::of(r.A(i, j));

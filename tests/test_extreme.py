@@ -36,7 +36,12 @@ for case in json.loads(sys.stdin.read()):
         else np.array([float.fromhex(v) for v in a])
     net = tropgeom.Network([(h(W), h(b)) for W, b in case["layers"]])
     dom = None if case["box"] is None else tropgeom.Box(float.fromhex(case["box"][0]), float.fromhex(case["box"][1]))
-    print(json.dumps(tropgeom.count_regions(net, dom, threads=case.get("threads", 1))), flush=True)
+    n = tropgeom.count_regions(net, dom, threads=case["threads"])
+    if case["adjacency"]:  # also the regions, their adjacency and the exact points (two threads)
+        rs = tropgeom.regions(net, dom, threads=2)
+        rs.interior_points(exact=True), rs.interior_points(exact=False)
+        n = [n, rs.count, len(rs.adjacency())]
+    print(json.dumps(n), flush=True)
 """
 
 
@@ -48,7 +53,7 @@ def _hex(a):
 def _counts(cases, timeout=120):
     """count_regions of each case, in one child process; a crash or hang fails the test."""
     payload = json.dumps([{"layers": [[_hex(W), _hex(b)] for W, b in c["layers"]], "box": c.get("box"),
-                           "threads": c.get("threads", 1)} for c in cases])
+                           "threads": c.get("threads", 1), "adjacency": c.get("adjacency", False)} for c in cases])
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     p = subprocess.run([sys.executable, "-c", CHILD], input=payload, capture_output=True, text=True,
                        timeout=timeout, cwd=ROOT, env=env)
@@ -96,6 +101,20 @@ def _arrangement_2d(W, b):
         p = ((-c1 * b2 + c2 * a2) / det, (-a1 * c2 + b1 * c1) / det)
         points.setdefault(p, set()).update({(a1, a2, c1), (b1, b2, c2)})
     return 1 + len(lines) + sum(len(s) - 1 for s in points.values())
+
+
+def _edges_2d(W, b):
+    """Pairs of adjacent faces of the same arrangement: its edges, 1 + (distinct crossings) per line."""
+    lines = sorted({k for k in (_line_key(w, c) for w, c in zip(W, b)) if k is not None})
+    edges = 0
+    for a1, a2, c1 in lines:
+        points = set()
+        for b1, b2, c2 in lines:
+            det = a1 * b2 - a2 * b1
+            if det != 0:
+                points.add(((-c1 * b2 + c2 * a2) / det, (-a1 * c2 + b1 * c1) / det))
+        edges += 1 + len(points)
+    return edges
 
 
 def _brute_force_1d(layers, box=None):
@@ -205,6 +224,9 @@ def test_cases_that_crashed():
     expected = [2, 2, _arrangement_2d(*[(np.asarray(W), np.asarray(b)) for W, b in [cases[2][0]]][0])]
     assert expected[2] == 4
     assert _counts([{"layers": c} for c in cases]) == expected
+    # The same nets' regions, adjacency (here: pairs of faces sharing an edge) and exact points.
+    adjacent = [1, 1, _edges_2d(*cases[2][0])]
+    assert _counts([{"layers": c, "adjacency": True} for c in cases]) == [[n, n, a] for n, a in zip(expected, adjacent)]
 
 
 def test_extreme_magnitudes():
@@ -277,10 +299,9 @@ def test_random_extreme_sweep():
 
 
 def test_extreme_with_two_threads():
-    cases = [{"layers": _net([[1e300, 1e-300], [1e-300, 1e300], [1.0, -1.0], [5e-324, 1.0]], [1.0, 1.0, 0.0, -1.0]),
-              "threads": 2}]
-    assert _counts(cases) == [_arrangement_2d([[1e300, 1e-300], [1e-300, 1e300], [1.0, -1.0], [5e-324, 1.0]],
-                                              [1.0, 1.0, 0.0, -1.0])]
+    W, b = [[1e300, 1e-300], [1e-300, 1e300], [1.0, -1.0], [5e-324, 1.0]], [1.0, 1.0, 0.0, -1.0]
+    n = _arrangement_2d(W, b)
+    assert _counts([{"layers": _net(W, b), "threads": 2, "adjacency": True}]) == [[n, n, _edges_2d(W, b)]]
 
 
 # --- deterministic order ----------------------------------------------------------------------------

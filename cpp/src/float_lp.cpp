@@ -133,6 +133,9 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
       W.erase(W.begin() + j);
     }
   }
+  // Beyond the double range (inf, NaN) there is no hint: callers convert x to rationals.
+  auto finite = [](const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [](double t) { return std::isfinite(t); }); };
+  if (!finite(x) || !finite(res.ray)) res.status = Status::failed;
   res.x = std::move(x);
   return res;
 }

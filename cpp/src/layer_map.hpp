@@ -80,9 +80,12 @@ std::vector<LayerWeights<T>> weights_as(const Network& net) {
     } else if constexpr (std::is_same_v<T, iv::Interval>) {
       for (const Rational& v : L.W) w.W.push_back(iv::of(v));
       for (const Rational& v : L.b) w.b.push_back(iv::of(v));
+    } else if constexpr (std::is_same_v<T, double>) {  // a float view: nearest doubles
+      for (const Rational& v : L.W) w.W.push_back(v.get_d());
+      for (const Rational& v : L.b) w.b.push_back(v.get_d());
     } else {
-      for (const Rational& v : L.W) w.W.push_back(T(v));
-      for (const Rational& v : L.b) w.b.push_back(T(v));
+      w.W = L.W;
+      w.b = L.b;
     }
     out.push_back(std::move(w));
   }

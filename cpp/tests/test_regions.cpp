@@ -77,6 +77,20 @@ static void test_layer_map_agrees() {
   Rational z0 = net.layers[0].b[0];
   for (std::size_t k = 0; k < 3; ++k) z0 += net.layers[0].W[k] * x[k];
   CHECK(h.e[0] == z0 && h.cols == 0);
+  // In doubles, on a net whose every number is a small dyadic (all sums exact): the same values.
+  Network dy;
+  dy.layers.push_back(layer(2, 2, {q(1, 2), q(-3), q(5, 4), q(1)}, {q(1, 8), q(-2)}, true));
+  dy.layers.push_back(layer(1, 2, {q(2), q(-1, 4)}, {q(3)}, false));
+  const auto Wd = weights_as<double>(dy);
+  for (const Vec& p : {Vec{q(1), q(-1, 2)}, Vec{q(-3, 4), q(2)}}) {
+    AffineMap<double> f = point_map(std::vector<double>{p[0].get_d(), p[1].get_d()});
+    for (std::size_t l = 0; l < 2; ++l) {
+      f = push(Wd[l], f);
+      if (dy.layers[l].relu)
+        for (double& v : f.e) v = v > 0 ? v : 0;
+    }
+    CHECK(Rational(f.e[0]) == dy.forward(p)[0]);
+  }
 }
 
 static void test_cut_row_convention() {

@@ -144,6 +144,17 @@ static void test_counts_and_geometry() {
   tiny.layers.push_back(layer(1, 1, {Rational(5e-324)}, {q(1)}, true));
   tiny.layers.push_back(layer(1, 1, {q(1)}, {q(0)}, false));
   CHECK(run(tiny, 1, Polyhedron(1)).count == 2);
+  // Beyond any double: weights 2^-1200 and 2^1200 (zeros at -2^1200 and at -2^-1200, 2^-1200): 4.
+  const Rational t(Integer(1), Integer(1) << 1200), T(Integer(1) << 1200);
+  Network huge;
+  huge.layers.push_back(layer(3, 1, {t, T, T}, {q(1), q(1), q(-1)}, true));
+  huge.layers.push_back(layer(1, 3, {q(1), q(1), q(1)}, {q(0)}, false));
+  RegionResult rh = run(huge, 2, Polyhedron(1));
+  CHECK(rh.count == 4);
+  for (const Region& r : rh.regions) {
+    const std::vector<int> s = huge.pre_activation_signs(r.point);
+    for (std::size_t n = 0; n < s.size(); ++n) CHECK(s[n] != 0 && is_active(s[n]) == (r.pattern[n] != 0));
+  }
   Network far;
   far.layers.push_back(layer(2, 2, {Rational(1e-300), q(1), q(0), q(1)}, {Rational(-1e10), q(0)}, true));
   far.layers.push_back(layer(1, 2, {q(1), q(1)}, {q(0)}, false));

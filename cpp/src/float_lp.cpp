@@ -1,5 +1,7 @@
 #include "float_lp.hpp"
 
+#include "linalg.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,33 +17,6 @@ void Rows::add(const double* a, double rhs) {
 }
 
 namespace {
-
-// Solves the k x k system M y = r (row-major) by Gaussian elimination with partial pivoting.
-bool solve_dense(std::vector<double> M, std::vector<double> r, std::size_t k, std::vector<double>& y) {
-  for (std::size_t c = 0; c < k; ++c) {
-    std::size_t p = c;
-    for (std::size_t i = c + 1; i < k; ++i)
-      if (std::fabs(M[i * k + c]) > std::fabs(M[p * k + c])) p = i;
-    if (std::fabs(M[p * k + c]) < 1e-13) return false;
-    if (p != c) {
-      for (std::size_t j = 0; j < k; ++j) std::swap(M[c * k + j], M[p * k + j]);
-      std::swap(r[c], r[p]);
-    }
-    for (std::size_t i = c + 1; i < k; ++i) {
-      double f = M[i * k + c] / M[c * k + c];
-      if (f == 0) continue;
-      for (std::size_t j = c; j < k; ++j) M[i * k + j] -= f * M[c * k + j];
-      r[i] -= f * r[c];
-    }
-  }
-  y.assign(k, 0);
-  for (std::size_t c = k; c-- > 0;) {
-    double s = r[c];
-    for (std::size_t j = c + 1; j < k; ++j) s -= M[c * k + j] * y[j];
-    y[c] = s / M[c * k + c];
-  }
-  return true;
-}
 
 // The Neumaier-Shcherbina bound: for any mu >= 0 (here a float least-squares fit on the active rows)
 // and x in the cell inside the box |x_t| <= radius_t, c.x = r.x - mu.A_W x >= -|r|.radius - mu.b_W
@@ -64,7 +39,7 @@ bool residual_bound(const std::vector<iv::Interval>& A, const std::vector<iv::In
     for (std::size_t t = 0; t < d; ++t) s -= ai[t].mid() * c[t].mid();
     rhs[i] = s;
   }
-  if (!solve_dense(M, rhs, k, mu)) return false;
+  if (!la::solve(M, rhs, k, mu)) return false;
   Interval value = c0;
   for (std::size_t i = 0; i < k; ++i) {
     mu[i] = std::max(0.0, mu[i]);
@@ -113,7 +88,7 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
         for (std::size_t t = 0; t < d; ++t) s -= ai[t] * c[t];
         r[i] = s;
       }
-      if (!solve_dense(M, r, k, mu)) break;
+      if (!la::solve(M, r, k, mu)) break;
     }
     double dn = 0, slope = 0;
     for (std::size_t t = 0; t < d; ++t) {
@@ -158,6 +133,9 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
       W.erase(W.begin() + j);
     }
   }
+  // Beyond the double range (inf, NaN) there is no hint: callers convert x to rationals.
+  auto finite = [](const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [](double t) { return std::isfinite(t); }); };
+  if (!finite(x) || !finite(res.ray)) res.status = Status::failed;
   res.x = std::move(x);
   return res;
 }
@@ -167,35 +145,15 @@ static bool vertex_bound(const std::vector<iv::Interval>& A, const std::vector<i
                          const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
                          bool strict, std::size_t d) {
   using iv::Interval;
-  // M mu = -c with M = A_W^T, by Gaussian elimination pivoting on the largest midpoint.
-  std::vector<Interval> M(d * d), r(d);
+  // M mu = -c with M = A_W^T, pivoting on the largest midpoint.
+  std::vector<Interval> M(d * d), r(d), mu;
   for (std::size_t t = 0; t < d; ++t) {
     for (std::size_t i = 0; i < d; ++i) M[t * d + i] = A[active[i] * d + t];
     r[t] = -c[t];
   }
-  for (std::size_t col = 0; col < d; ++col) {
-    std::size_t p = col;
-    for (std::size_t i = col + 1; i < d; ++i)
-      if (std::fabs(M[i * d + col].mid()) > std::fabs(M[p * d + col].mid())) p = i;
-    const Interval piv = M[p * d + col];
-    if (!(piv.positive() || piv.negative())) return false;
-    if (p != col) {
-      for (std::size_t j = 0; j < d; ++j) std::swap(M[col * d + j], M[p * d + j]);
-      std::swap(r[col], r[p]);
-    }
-    for (std::size_t i = col + 1; i < d; ++i) {
-      if (M[i * d + col].is_zero()) continue;
-      const Interval f = M[i * d + col] / piv;
-      for (std::size_t j = col + 1; j < d; ++j) M[i * d + j] = M[i * d + j] - f * M[col * d + j];
-      r[i] = r[i] - f * r[col];
-    }
-  }
-  std::vector<Interval> mu(d);
+  if (!la::solve(std::move(M), std::move(r), d, mu)) return false;
   Interval value = c0;
   for (std::size_t col = d; col-- > 0;) {
-    Interval s = r[col];
-    for (std::size_t j = col + 1; j < d; ++j) s = s - M[col * d + j] * mu[j];
-    mu[col] = s / M[col * d + col];
     if (mu[col].lo < 0) return false;
     value = value - mu[col] * b[active[col]];
   }
@@ -214,38 +172,17 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
 bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
                          const Integer& bound) {
   const std::size_t d = c.size(), k = b.size(), w = k + 1;
-  // Augmented d x (k+1) system A_W^T mu = -c by fraction-free Gauss-Jordan: every entry stays a minor
-  // of S, so each division is exact, and at the end every pivot equals D, the last one.
+  // Augmented d x (k+1) system A_W^T mu = -c by fraction-free Gauss-Jordan: at the end every pivot
+  // equals D = prev.
   std::vector<Integer> S(d * w);
   for (std::size_t t = 0; t < d; ++t) {
     for (std::size_t i = 0; i < k; ++i) S[t * w + i] = A[i * d + t];
     S[t * w + k] = -c[t];
   }
-  std::vector<std::size_t> pivot_row(k);
-  Integer prev = 1, x;
-  std::size_t r = 0;
-  for (std::size_t col = 0; col < k; ++col) {
-    std::size_t p = r;
-    while (p < d && sgn(S[p * w + col]) == 0) ++p;
-    if (p == d) return false;  // dependent rows: no unique multipliers
-    if (p != r)
-      for (std::size_t j = 0; j < w; ++j) mpz_swap(S[r * w + j].get_mpz_t(), S[p * w + j].get_mpz_t());
-    const Integer& piv = S[r * w + col];
-    for (std::size_t i = 0; i < d; ++i) {
-      if (i == r) continue;
-      Integer& f = S[i * w + col];
-      for (std::size_t j = 0; j < w; ++j) {
-        if (j == col) continue;
-        Integer& v = S[i * w + j];
-        mpz_mul(x.get_mpz_t(), piv.get_mpz_t(), v.get_mpz_t());
-        mpz_submul(x.get_mpz_t(), f.get_mpz_t(), S[r * w + j].get_mpz_t());
-        mpz_divexact(v.get_mpz_t(), x.get_mpz_t(), prev.get_mpz_t());
-      }
-      f = 0;
-    }
-    prev = piv;
-    pivot_row[col] = r++;
-  }
+  std::vector<std::size_t> pivot_row;
+  Integer prev;
+  if (!la::gauss_jordan(S, d, w, k, pivot_row, prev)) return false;  // dependent rows: no unique multipliers
+  const std::size_t r = k;
   for (std::size_t i = r; i < d; ++i)
     if (sgn(S[i * w + k]) != 0) return false;  // -c is not in the span of the active rows
   // mu_col = S[pivot_row[col], k] / D; the bound holds when -mu.b >= bound.

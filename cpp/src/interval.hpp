@@ -1,7 +1,8 @@
 // Internal: a minimal interval type for float filters.  Each operation rounds to nearest and then
 // widens by one ulp each way, so the exact result is always enclosed without touching the FPU's
 // rounding mode (which is shared with Python and GMP).  Exact zeros stay exact so dead neurons are
-// recognised as constant.
+// recognised as constant.  Overflow widens to infinity and an undefined result (inf - inf, 0 * inf) to
+// the whole line, so an enclosure stays valid and merely decides nothing: the caller decides exactly.
 #pragma once
 
 #include <algorithm>
@@ -36,17 +37,31 @@ inline double down(double x) { return -up(-x); }
 
 inline Interval exact(double x) { return {x, x}; }
 
-// An enclosure of a rational; exact when it is a double.
+inline constexpr Interval whole{-INFINITY, INFINITY};
+
+// {lo, hi} unless a NaN arose (inf - inf, 0 * inf): then the whole line.
+inline Interval checked(double lo, double hi) { return lo == lo && hi == hi ? Interval{lo, hi} : whole; }
+
+// The one place a double meets a Rational: q as a double when it is one exactly (finite), else false.
+// (Rational(double) of an infinity or NaN kills the process with SIGFPE inside GMP.)
+inline bool exact_double(const Rational& q, double& out) {
+  out = q.get_d();  // truncates towards zero; may be +-inf beyond the double range
+  return std::isfinite(out) && Rational(out) == q;
+}
+
+// An enclosure of a rational; exact when it is a double.  Beyond the double range: out to infinity.
 inline Interval of(const Rational& q) {
-  const double d = q.get_d();  // truncates towards zero
-  if (Rational(d) == q) return {d, d};
+  double d;
+  if (exact_double(q, d)) return {d, d};
+  if (!std::isfinite(d)) return sgn(q) > 0 ? Interval{std::numeric_limits<double>::max(), INFINITY}
+                                           : Interval{-INFINITY, -std::numeric_limits<double>::max()};
   return {down(d), up(d)};
 }
 
 inline Interval operator+(const Interval& a, const Interval& b) {
   if (a.is_zero()) return b;
   if (b.is_zero()) return a;
-  return {down(a.lo + b.lo), up(a.hi + b.hi)};
+  return checked(down(a.lo + b.lo), up(a.hi + b.hi));
 }
 
 inline Interval operator-(const Interval& a) { return {-a.hi, -a.lo}; }
@@ -55,6 +70,7 @@ inline Interval operator-(const Interval& a, const Interval& b) { return a + (-b
 inline Interval operator*(const Interval& a, const Interval& b) {
   if (a.is_zero() || b.is_zero()) return {0, 0};
   const double p[4] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+  if (std::any_of(p, p + 4, [](double v) { return v != v; })) return whole;
   return {down(*std::min_element(p, p + 4)), up(*std::max_element(p, p + 4))};
 }
 
@@ -63,6 +79,7 @@ inline Interval operator*(const Interval& a, double s) { return a * exact(s); }
 // a / b for b not containing 0 (callers check).
 inline Interval operator/(const Interval& a, const Interval& b) {
   const double p[4] = {a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi};
+  if (std::any_of(p, p + 4, [](double v) { return v != v; })) return whole;
   return {down(*std::min_element(p, p + 4)), up(*std::max_element(p, p + 4))};
 }
 

@@ -1,5 +1,7 @@
 #include "tropgeom/network.hpp"
 
+#include "layer_map.hpp"
+
 namespace tropgeom {
 
 std::size_t Network::num_hidden_neurons() const {
@@ -23,38 +25,28 @@ void Network::validate() const {
   }
 }
 
-namespace {
-// Pre-activations of one layer at x.
-Vec affine(const Layer& L, const Vec& x) {
-  Vec z(L.b);
-  for (std::size_t i = 0; i < L.out; ++i)
-    for (std::size_t j = 0; j < L.in; ++j) z[i] += L.W[i * L.in + j] * x[j];
-  return z;
-}
-}  // namespace
-
 Vec Network::forward(const Vec& x) const {
   if (x.size() != input_dim()) throw InputError("point has dimension " + std::to_string(x.size()) + "; expected " + std::to_string(input_dim()));
-  Vec h = x;
+  AffineMap<Rational> h = point_map(x);
   for (const auto& L : layers) {
-    h = affine(L, h);
+    h = push(L, h);
     if (L.relu)
-      for (auto& v : h)
-        if (sgn(v) < 0) v = 0;
+      for (auto& v : h.e)
+        if (!is_active(v)) v = 0;
   }
-  return h;
+  return std::move(h.e);
 }
 
 std::vector<int> Network::pre_activation_signs(const Vec& x) const {
   if (x.size() != input_dim()) throw InputError("point has dimension " + std::to_string(x.size()) + "; expected " + std::to_string(input_dim()));
   std::vector<int> s;
-  Vec h = x;
+  AffineMap<Rational> h = point_map(x);
   for (const auto& L : layers) {
-    h = affine(L, h);
+    h = push(L, h);
     if (!L.relu) continue;  // a linear layer composes on, with no signs of its own
-    for (auto& v : h) {
+    for (auto& v : h.e) {
       s.push_back(sgn(v));
-      if (sgn(v) < 0) v = 0;
+      if (!is_active(v)) v = 0;
     }
   }
   return s;

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <map>
 
+#include "linalg.hpp"
+
 namespace tropgeom {
 namespace {
 
@@ -82,25 +84,12 @@ struct VRep {
   std::vector<char> zero_normal;  // per cone row: its a is 0 (then it cuts nothing)
 };
 
-// Up to D linearly independent rows among H (in order), by elimination over Q.
+// Up to D linearly independent rows among H (in order): the first D a row echelon form accepts.
 std::vector<std::size_t> independent_rows(const std::vector<IntVec>& H, std::size_t D) {
   std::vector<std::size_t> picked;
-  std::vector<Vec> echelon;
-  std::vector<std::size_t> pivot;
-  for (std::size_t i = 0; i < H.size() && picked.size() < D; ++i) {
-    Vec v(H[i].begin(), H[i].end());
-    for (std::size_t r = 0; r < echelon.size(); ++r) {
-      if (sgn(v[pivot[r]]) == 0) continue;
-      Rational f = v[pivot[r]] / echelon[r][pivot[r]];
-      for (std::size_t j = 0; j < D; ++j) v[j] -= f * echelon[r][j];
-    }
-    std::size_t p = 0;
-    while (p < D && sgn(v[p]) == 0) ++p;
-    if (p == D) continue;
-    picked.push_back(i);
-    pivot.push_back(p);
-    echelon.push_back(std::move(v));
-  }
+  la::IntEchelon E;
+  for (std::size_t i = 0; i < H.size() && picked.size() < D; ++i)
+    if (E.add(H[i])) picked.push_back(i);
   return picked;
 }
 
@@ -108,28 +97,17 @@ std::vector<std::size_t> independent_rows(const std::vector<IntVec>& H, std::siz
 // H listed in `rows`): the columns of -B^{-1}, as primitive integer vectors.
 std::vector<IntVec> simplicial_rays(const std::vector<IntVec>& H, const std::vector<std::size_t>& rows) {
   const std::size_t D = rows.size();
-  std::vector<Vec> T(D, Vec(2 * D));  // [B | -I] -> [I | -B^{-1}]
+  Matrix T(D, 2 * D);  // [B | -I] -> [I | -B^{-1}]
   for (std::size_t i = 0; i < D; ++i) {
-    for (std::size_t j = 0; j < D; ++j) T[i][j] = H[rows[i]][j];
-    T[i][D + i] = -1;
+    for (std::size_t j = 0; j < D; ++j) T(i, j) = H[rows[i]][j];
+    T(i, D + i) = -1;
   }
-  for (std::size_t c = 0; c < D; ++c) {
-    std::size_t p = c;
-    while (sgn(T[p][c]) == 0) ++p;  // B is invertible
-    std::swap(T[c], T[p]);
-    Rational inv = 1 / T[c][c];
-    for (Rational& v : T[c]) v *= inv;
-    for (std::size_t i = 0; i < D; ++i) {
-      if (i == c || sgn(T[i][c]) == 0) continue;
-      Rational f = T[i][c];
-      for (std::size_t j = c; j < 2 * D; ++j) T[i][j] -= f * T[c][j];
-    }
-  }
+  rref(T);  // B is invertible
   std::vector<IntVec> rays(D, IntVec(D));
   for (std::size_t k = 0; k < D; ++k) {
     Integer L = 1;
-    for (std::size_t i = 0; i < D; ++i) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), T[i][D + k].get_den_mpz_t());
-    for (std::size_t i = 0; i < D; ++i) rays[k][i] = Integer(T[i][D + k] * L);
+    for (std::size_t i = 0; i < D; ++i) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), T(i, D + k).get_den_mpz_t());
+    for (std::size_t i = 0; i < D; ++i) rays[k][i] = Integer(T(i, D + k) * L);
     make_primitive(rays[k]);
   }
   return rays;
@@ -240,27 +218,14 @@ Integer product(const std::vector<const Integer*>& f, std::size_t lo, std::size_
   return product(f, lo, mid) * product(f, mid, hi);
 }
 
-// Bareiss' fraction-free elimination, one row at a time: step s turns row x into
-// (x * p[c] - x[c] * p) / (the previous pivot) for the reduced row p above it and its pivot column c,
-// so every entry stays an integer minor.  Returns |det of M on the pivot columns| (0 if the rows are
-// dependent) and the pivot columns.
+// |det of M on its pivot columns| by Bareiss' fraction-free elimination (0 if the rows are
+// dependent), and the pivot columns.
 Integer eliminate(std::vector<IntVec> M, std::vector<std::size_t>& cols) {
-  cols.clear();
-  for (std::size_t r = 0; r < M.size(); ++r) {
-    IntVec& x = M[r];
-    for (std::size_t s = 0; s < r; ++s) {
-      const Integer xc = x[cols[s]];
-      for (std::size_t j = 0; j < x.size(); ++j) {
-        x[j] = x[j] * M[s][cols[s]] - xc * M[s][j];
-        if (s > 0) mpz_divexact(x[j].get_mpz_t(), x[j].get_mpz_t(), M[s - 1][cols[s - 1]].get_mpz_t());
-      }
-    }
-    std::size_t c = 0;
-    while (c < x.size() && sgn(x[c]) == 0) ++c;
-    if (c == x.size()) return 0;
-    cols.push_back(c);
-  }
-  return M.empty() ? Integer(1) : Integer(abs(M.back()[cols.back()]));
+  la::IntEchelon E;
+  bool independent = true;
+  for (std::size_t r = 0; r < M.size() && independent; ++r) independent = E.add(std::move(M[r]));
+  cols = E.pivots();
+  return independent ? E.det() : Integer(0);
 }
 
 // d! vol(P) by a pulling triangulation computed face by face, each face once.  A k-face G is the

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "linalg.hpp"
 #include "tropgeom/lp.hpp"
 #include "tropgeom/tropical.hpp"
 
@@ -17,20 +18,7 @@ namespace {
 using Index = std::vector<std::size_t>;
 
 
-// A basis of {v : M v = 0}, one row per free column.
-Matrix null_space(Matrix M) {
-  const Index piv = rref(M);
-  Matrix N(0, M.cols);
-  Vec v(M.cols);
-  for (std::size_t f = 0; f < M.cols; ++f) {
-    if (std::find(piv.begin(), piv.end(), f) != piv.end()) continue;
-    std::fill(v.begin(), v.end(), Rational(0));
-    v[f] = 1;
-    for (std::size_t i = 0; i < piv.size(); ++i) v[piv[i]] = -M(i, f);
-    N.append_row(v.data(), M.cols);
-  }
-  return N;
-}
+using la::null_space;
 
 // The rows E_i - E_{S[0]} (i in S) restricted to `coords`: their rank is the affine rank of S.
 Matrix differences(const TropPoly& p, const Index& S, const Index& coords) {

@@ -45,7 +45,7 @@ struct RegionStats {
 };
 
 struct RegionResult {
-  std::vector<Region> regions;
+  std::vector<Region> regions;         // sorted by pattern (one order whatever the thread count)
   std::shared_ptr<const Network> net;  // what the regions belong to, for materialize()
   Polyhedron domain;
   std::size_t count = 0;

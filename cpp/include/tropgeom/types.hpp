@@ -40,7 +40,8 @@ inline Integer clearing_factor(const Rational* r, std::size_t n, const Rational*
   return l;
 }
 
-// Reduced row echelon form over Q, in place; returns the pivot columns.
+// Reduced row echelon form over Q, in place; returns the pivot columns.  (Both live with the rest of
+// the linear algebra, cpp/src/linalg.cpp.)
 std::vector<std::size_t> rref(Matrix& R);
 // Exact rank over Q.
 std::size_t rank(const Matrix& M);

@@ -1,0 +1,181 @@
+// Internal: the layer map, written once.  How a layer acts on an affine map of the input x (a point is
+// a map with no columns), in every number type the engine uses: Integer maps with a common positive
+// denominator, Rational, Interval enclosures, double.  Also the two conventions every caller shares:
+// which pre-activation is active, and which halfspace a neuron's cut keeps.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <type_traits>
+
+#include "interval.hpp"
+#include "tropgeom/network.hpp"
+
+namespace tropgeom {
+
+// The activity rule, once: a neuron is active iff its pre-activation is > 0 (zero is inactive).
+inline bool is_active(int sign) { return sign > 0; }
+inline bool is_active(const Rational& z) { return is_active(sgn(z)); }
+// The same rule on an enclosure of z: 1 active, 0 inactive, -1 undecided.
+inline int activity(const iv::Interval& z) { return z.positive() ? 1 : z.hi <= 0 ? 0 : -1; }
+
+// x -> (G x + e) / q from R^cols to R^rows; G row-major.  q > 0 is the common denominator of an
+// Integer map and stays 1 in every other type.
+template <class T>
+struct AffineMap {
+  std::size_t rows = 0, cols = 0;
+  std::vector<T> G, e;
+  T q{};
+  const T* row(std::size_t i) const { return G.data() + i * cols; }
+};
+
+namespace lm {
+inline bool is_zero(const Rational& v) { return sgn(v) == 0; }
+inline bool is_zero(const Integer& v) { return sgn(v) == 0; }
+inline bool is_zero(const iv::Interval& v) { return v.is_zero(); }
+inline bool is_zero(double v) { return v == 0; }
+inline void addmul(Integer& s, const Integer& a, const Integer& b) { mpz_addmul(s.get_mpz_t(), a.get_mpz_t(), b.get_mpz_t()); }
+inline void addmul(Rational& s, const Rational& a, const Rational& b) { s += a * b; }
+inline void addmul(iv::Interval& s, const iv::Interval& a, const iv::Interval& b) { s = s + a * b; }
+inline void addmul(double& s, double a, double b) { s += a * b; }
+template <class T>
+T one() {
+  if constexpr (std::is_same_v<T, iv::Interval>) return iv::exact(1);
+  else return T(1);
+}
+}  // namespace lm
+
+template <class T>
+AffineMap<T> identity_map(std::size_t d) {
+  AffineMap<T> m{d, d, std::vector<T>(d * d), std::vector<T>(d), lm::one<T>()};
+  for (std::size_t j = 0; j < d; ++j) m.G[j * d + j] = lm::one<T>();
+  return m;
+}
+
+template <class T>
+AffineMap<T> point_map(std::vector<T> x) {
+  const std::size_t n = x.size();
+  return {n, 0, {}, std::move(x), lm::one<T>()};
+}
+
+// A layer's weights in T: W (out x in, row-major) and b.  An Integer layer is W_P / P, b_P / P for
+// its common denominator P; in every other type P is 1.  (A Layer itself serves as the Rational one.)
+template <class T>
+struct LayerWeights {
+  std::size_t out = 0, in = 0;
+  std::vector<T> W, b;
+  T P{};
+};
+
+template <class T>
+std::vector<LayerWeights<T>> weights_as(const Network& net) {
+  std::vector<LayerWeights<T>> out;
+  for (const Layer& L : net.layers) {
+    LayerWeights<T> w{L.out, L.in, {}, {}, lm::one<T>()};
+    if constexpr (std::is_same_v<T, Integer>) {
+      w.P = clearing_factor(L.W.data(), L.W.size());
+      mpz_lcm(w.P.get_mpz_t(), w.P.get_mpz_t(), clearing_factor(L.b.data(), L.b.size()).get_mpz_t());
+      for (const Rational& v : L.W) w.W.emplace_back(v * w.P);
+      for (const Rational& v : L.b) w.b.emplace_back(v * w.P);
+    } else if constexpr (std::is_same_v<T, iv::Interval>) {
+      for (const Rational& v : L.W) w.W.push_back(iv::of(v));
+      for (const Rational& v : L.b) w.b.push_back(iv::of(v));
+    } else if constexpr (std::is_same_v<T, double>) {  // a float view: nearest doubles
+      for (const Rational& v : L.W) w.W.push_back(v.get_d());
+      for (const Rational& v : L.b) w.b.push_back(v.get_d());
+    } else {
+      w.W = L.W;
+      w.b = L.b;
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+struct AllLive {
+  bool operator()(std::size_t) const { return true; }
+};
+
+// The layer map: z = W (live . h) + b for the input h, with live(k) false zeroing input k (an inactive
+// neuron of the layer before).  Integer maps: z = (W_P h' + b_P q') / (P q') for h = h' / q'.  The sums
+// run in input order, bias first, so interval enclosures are the same whoever calls.
+template <class T, class Weights, class Live = AllLive>
+AffineMap<T> push(const Weights& L, const AffineMap<T>& h, Live live = {}) {
+  constexpr bool scaled = std::is_same_v<T, Integer>;
+  const std::size_t d = h.cols;
+  AffineMap<T> z{L.out, d, std::vector<T>(L.out * d), {}, lm::one<T>()};
+  if constexpr (scaled) z.e.assign(L.out, T{});
+  else z.e.assign(L.b.begin(), L.b.end());
+  for (std::size_t i = 0; i < L.out; ++i) {
+    T* g = z.G.data() + i * d;
+    for (std::size_t k = 0; k < L.in; ++k) {
+      const T& w = L.W[i * L.in + k];
+      if (lm::is_zero(w) || !live(k)) continue;
+      const T* hk = h.row(k);
+      for (std::size_t j = 0; j < d; ++j)
+        if (!lm::is_zero(hk[j])) lm::addmul(g[j], w, hk[j]);
+      if (!lm::is_zero(h.e[k])) lm::addmul(z.e[i], w, h.e[k]);
+    }
+    if constexpr (scaled) lm::addmul(z.e[i], L.b[i], h.q);
+  }
+  if constexpr (scaled) z.q = L.P * h.q;
+  return z;
+}
+
+// Where each hidden neuron sits: layer and index within it.
+struct NeuronIndex {
+  std::vector<std::size_t> first;  // first hidden index of every layer
+  std::size_t hidden = 0;
+  explicit NeuronIndex(const Network& net) {
+    for (const Layer& L : net.layers) {
+      first.push_back(hidden);
+      if (L.relu) hidden += L.out;
+    }
+  }
+  std::size_t layer_of(std::size_t n) const {
+    return static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), n) - first.begin()) - 1;
+  }
+};
+
+// Which outputs of layer l a cell passes on: all of a linear layer, the active neurons of a ReLU one.
+struct PatternLive {
+  const std::uint8_t* bits;  // the layer's pattern bits; null: a linear layer
+  bool operator()(std::size_t k) const { return !bits || bits[k]; }
+};
+inline PatternLive live_after(const Network& net, const NeuronIndex& ix, const std::vector<std::uint8_t>& pattern,
+                              std::size_t l) {
+  return {net.layers[l].relu ? pattern.data() + ix.first[l] : nullptr};
+}
+
+// The pre-activation maps of layers maps.size()..nlayers-1 on a cell whose pattern starts with
+// `pattern`, each composed from the one before (layer 0 from the identity).
+template <class T>
+void extend(const Network& net, const std::vector<LayerWeights<T>>& W, const NeuronIndex& ix,
+            const std::vector<std::uint8_t>& pattern, std::vector<std::shared_ptr<const AffineMap<T>>>& maps,
+            std::size_t nlayers) {
+  for (std::size_t l = maps.size(); l < nlayers; ++l)
+    maps.push_back(std::make_shared<const AffineMap<T>>(
+        l == 0 ? push(W[0], identity_map<T>(net.input_dim()))
+               : push(W[l], *maps[l - 1], live_after(net, ix, pattern, l - 1))));
+}
+
+// The sign convention of a cut, once: the halfspace a.x <= rhs on which the neuron z = g.x + e has
+// the given state.  Active: z >= 0, i.e. -g.x <= e; inactive: z <= 0, i.e. g.x <= -e.  (A positive
+// denominator q of an Integer map changes nothing.)
+template <class T>
+void cut_row(const T* g, const T& e, bool active, std::size_t d, T* a, T& rhs) {
+  for (std::size_t j = 0; j < d; ++j) a[j] = active ? T(-g[j]) : g[j];
+  rhs = active ? e : T(-e);
+}
+
+// Row i of an Integer map as exact rationals: g = G_i / q, e = e_i / q.
+inline void rational_row(const AffineMap<Integer>& m, std::size_t i, Rational* g, Rational& e) {
+  for (std::size_t j = 0; j < m.cols; ++j) {
+    g[j] = Rational(m.G[i * m.cols + j], m.q);
+    g[j].canonicalize();
+  }
+  e = Rational(m.e[i], m.q);
+  e.canonicalize();
+}
+
+}  // namespace tropgeom

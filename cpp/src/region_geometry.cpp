@@ -1,0 +1,63 @@
+// The exact geometry of one region: its cell, its affine map, the pattern just past a point,
+// boundedness.
+#include "region_geometry.hpp"
+
+namespace tropgeom {
+
+Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, const IntMaps& maps,
+                           const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
+                           std::vector<int>* row_neuron) {
+  Polyhedron P = domain;
+  if (row_neuron) row_neuron->assign(domain.A.rows, -1);
+  Vec g(domain.dim), row(domain.dim);
+  Rational e, rhs;
+  for (int n : cuts) {
+    const std::size_t l = ix.layer_of(n);
+    rational_row(*maps[l], n - ix.first[l], g.data(), e);
+    cut_row(g.data(), e, pattern[n] != 0, domain.dim, row.data(), rhs);
+    P.add_inequality(row.data(), rhs);
+    if (row_neuron) row_neuron->push_back(n);
+  }
+  return P;
+}
+
+void materialize(const Network& net, const Polyhedron& domain, Region& r) {
+  if (r.has_geometry) return;
+  const NeuronIndex ix(net);
+  IntMaps maps;
+  extend(net, weights_as<Integer>(net), ix, r.pattern, maps, net.layers.size());
+  Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron);
+  // The network on the cell: the last layer's map, its inactive neurons zeroed if it has a ReLU.
+  const AffineMap<Integer>& z = *maps.back();
+  const PatternLive live = live_after(net, ix, r.pattern, net.layers.size() - 1);
+  r.J = Matrix(z.rows, z.cols);
+  r.c = Vec(z.rows);
+  for (std::size_t i = 0; i < z.rows; ++i)
+    if (live(i)) rational_row(z, i, &r.J(i, 0), r.c[i]);
+  r.A = std::move(P.A);
+  r.b = std::move(P.b);
+  r.has_geometry = true;
+}
+
+std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, const Vec& u) {
+  const NeuronIndex ix(net);
+  std::vector<std::uint8_t> pattern;
+  AffineMap<Rational> h{x.size(), 1, u, x, Rational(1)};  // x + eps u, a map of eps
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& L = net.layers[l];
+    h = l == 0 ? push(L, h) : push(L, h, live_after(net, ix, pattern, l - 1));
+    for (std::size_t i = 0; L.relu && i < L.out; ++i)  // a linear layer composes on, no bits
+      pattern.push_back(is_active(sgn(h.e[i]) != 0 ? sgn(h.e[i]) : sgn(h.G[i])));  // value, then slope
+  }
+  return pattern;
+}
+
+bool is_bounded(const Region& r) {
+  if (!r.has_geometry) throw InternalError("is_bounded: region not materialized");
+  Polyhedron cone(r.A.cols);
+  cone.A = r.A;
+  cone.b.assign(r.A.rows, Rational(0));
+  return relative_interior(cone).dimension == 0;
+}
+
+}  // namespace tropgeom

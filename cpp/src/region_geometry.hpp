@@ -1,0 +1,19 @@
+// Internal: the exact cell of an activation pattern, shared by the enumeration (its exact decisions)
+// and by materialize.
+#pragma once
+
+#include "layer_map.hpp"
+#include "tropgeom/regions.hpp"
+
+namespace tropgeom {
+
+// Integer pre-activation maps, one per layer, shared between cells (a split's two sides share them).
+using IntMaps = std::vector<std::shared_ptr<const AffineMap<Integer>>>;
+
+// The exact cell {x : A x <= b}: the domain's rows, then one row per cut, on the side of its bit
+// (row_neuron, if given: the neuron of each row, -1 for the domain's).
+Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, const IntMaps& maps,
+                           const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
+                           std::vector<int>* row_neuron = nullptr);
+
+}  // namespace tropgeom

@@ -1,0 +1,207 @@
+// The layer map (cpp/src/layer_map.hpp) and the region engine: the map in Integer, Rational and
+// Interval agrees with the exact forward pass; the cut convention keeps the side of the pattern; a
+// region's exact map equals the forward pass at its point; counts of hand-checked arrangements, also
+// with extreme magnitudes; threads = 1 and threads = 2 give the same regions in the same order.
+#include <random>
+#include <vector>
+
+#include "../src/layer_map.hpp"
+#include "check.hpp"
+#include "tropgeom/regions.hpp"
+
+using namespace tropgeom;
+
+static Layer layer(std::size_t out, std::size_t in, Vec W, Vec b, bool relu) {
+  Layer L;
+  L.out = out;
+  L.in = in;
+  L.W = std::move(W);
+  L.b = std::move(b);
+  L.relu = relu;
+  return L;
+}
+
+// A random net with small rational weights: d inputs, hidden widths, one linear output.
+static Network random_net(std::size_t d, std::vector<std::size_t> widths, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> num(-9, 9), den(1, 7);
+  Network net;
+  std::size_t in = d;
+  widths.push_back(1);
+  for (std::size_t l = 0; l < widths.size(); ++l) {
+    Vec W(widths[l] * in), b(widths[l]);
+    for (auto& v : W) v = q(num(rng), den(rng));
+    for (auto& v : b) v = q(num(rng), den(rng));
+    net.layers.push_back(layer(widths[l], in, W, b, l + 1 < widths.size()));
+    in = widths[l];
+  }
+  return net;
+}
+
+static void test_layer_map_agrees() {
+  // Every type's composition of the same cell (pattern from the point x) agrees with the exact one.
+  const Network net = random_net(3, {4, 3}, 1);
+  const NeuronIndex ix(net);
+  const Vec x = {q(1, 3), q(-2, 5), q(7, 4)};
+  std::vector<std::uint8_t> pattern;
+  for (int s : net.pre_activation_signs(x)) pattern.push_back(is_active(s));
+  const auto Wz = weights_as<Integer>(net);
+  const auto Wi = weights_as<iv::Interval>(net);
+  std::vector<std::shared_ptr<const AffineMap<Integer>>> zi;
+  std::vector<std::shared_ptr<const AffineMap<Rational>>> zq;
+  std::vector<std::shared_ptr<const AffineMap<iv::Interval>>> zv;
+  extend(net, Wz, ix, pattern, zi, net.layers.size());
+  extend(net, weights_as<Rational>(net), ix, pattern, zq, net.layers.size());
+  extend(net, Wi, ix, pattern, zv, net.layers.size());
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    CHECK(zi[l]->q > 0);
+    for (std::size_t i = 0; i < zq[l]->rows; ++i) {
+      Vec g(3);
+      Rational e;
+      rational_row(*zi[l], i, g.data(), e);
+      CHECK(e == zq[l]->e[i]);
+      CHECK(zv[l]->e[i].lo <= e.get_d() && e.get_d() <= zv[l]->e[i].hi);
+      for (std::size_t j = 0; j < 3; ++j) {
+        CHECK(g[j] == zq[l]->G[i * 3 + j]);
+        CHECK(zv[l]->G[i * 3 + j].lo <= g[j].get_d() && g[j].get_d() <= zv[l]->G[i * 3 + j].hi);
+      }
+    }
+  }
+  // On the cell the last map is the network: G x + e at x equals the forward pass.
+  const AffineMap<Rational>& out = *zq.back();
+  Rational y = out.e[0];
+  for (std::size_t j = 0; j < 3; ++j) y += out.G[j] * x[j];
+  CHECK(y == net.forward(x)[0]);
+  // A point is a map with no columns: pushing it through is the forward pass, layer by layer.
+  AffineMap<Rational> h = push(net.layers[0], point_map(x));
+  Rational z0 = net.layers[0].b[0];
+  for (std::size_t k = 0; k < 3; ++k) z0 += net.layers[0].W[k] * x[k];
+  CHECK(h.e[0] == z0 && h.cols == 0);
+  // In doubles, on a net whose every number is a small dyadic (all sums exact): the same values.
+  Network dy;
+  dy.layers.push_back(layer(2, 2, {q(1, 2), q(-3), q(5, 4), q(1)}, {q(1, 8), q(-2)}, true));
+  dy.layers.push_back(layer(1, 2, {q(2), q(-1, 4)}, {q(3)}, false));
+  const auto Wd = weights_as<double>(dy);
+  for (const Vec& p : {Vec{q(1), q(-1, 2)}, Vec{q(-3, 4), q(2)}}) {
+    AffineMap<double> f = point_map(std::vector<double>{p[0].get_d(), p[1].get_d()});
+    for (std::size_t l = 0; l < 2; ++l) {
+      f = push(Wd[l], f);
+      if (dy.layers[l].relu)
+        for (double& v : f.e) v = v > 0 ? v : 0;
+    }
+    CHECK(Rational(f.e[0]) == dy.forward(p)[0]);
+  }
+}
+
+static void test_cut_row_convention() {
+  // z = 2 x - y + 1: active side -2 x + y <= 1 holds where z >= 0; inactive 2 x - y <= -1 where z <= 0.
+  const Vec g = {q(2), q(-1)};
+  const Rational e = 1;
+  Vec a(2);
+  Rational rhs;
+  cut_row(g.data(), e, true, 2, a.data(), rhs);
+  CHECK(a[0] == -2 && a[1] == 1 && rhs == 1);
+  cut_row(g.data(), e, false, 2, a.data(), rhs);
+  CHECK(a[0] == 2 && a[1] == -1 && rhs == -1);
+  CHECK(is_active(1) && !is_active(0) && !is_active(-1));  // zero is inactive
+  CHECK(activity(iv::exact(0)) == 0 && activity(iv::Interval{-1, 1}) == -1 && activity(iv::exact(2)) == 1);
+}
+
+static void test_pattern_towards() {
+  // Neurons x and -x + 0 on R^1, then a linear output.  At x = 0 both vanish: towards u = +1 the first
+  // is active, the second not; towards u = -1 the reverse.  u = 0 leaves both inactive.
+  Network net;
+  net.layers.push_back(layer(2, 1, {q(1), q(-1)}, {q(0), q(0)}, true));
+  net.layers.push_back(layer(1, 2, {q(1), q(1)}, {q(0)}, false));
+  CHECK((pattern_towards(net, {q(0)}, {q(1)}) == std::vector<std::uint8_t>{1, 0}));
+  CHECK((pattern_towards(net, {q(0)}, {q(-1)}) == std::vector<std::uint8_t>{0, 1}));
+  CHECK((pattern_towards(net, {q(0)}, {q(0)}) == std::vector<std::uint8_t>{0, 0}));
+}
+
+static RegionResult run(const Network& net, int threads, const Polyhedron& dom) {
+  RegionOptions opt;
+  opt.threads = threads;
+  return enumerate_regions(net, dom, opt);
+}
+
+static void test_counts_and_geometry() {
+  // Three lines x = 0, y = 0, x + y = 1 in general position: 7 regions; every region's map is the
+  // forward pass at its point, and the point is strictly inside its cell.
+  Network net;
+  net.layers.push_back(layer(3, 2, {q(1), q(0), q(0), q(1), q(1), q(1)}, {q(0), q(0), q(-1)}, true));
+  net.layers.push_back(layer(1, 3, {q(1), q(-2), q(3)}, {q(1, 2)}, false));
+  RegionResult res = run(net, 1, Polyhedron(2));
+  CHECK(res.count == 7 && res.regions.size() == 7 && res.status.complete);
+  for (Region& r : res.regions) {
+    materialize(net, res.domain, r);
+    Rational y = r.c[0] + r.J(0, 0) * r.point[0] + r.J(0, 1) * r.point[1];
+    CHECK(y == net.forward(r.point)[0]);
+    for (std::size_t i = 0; i < r.A.rows; ++i) CHECK(r.A(i, 0) * r.point[0] + r.A(i, 1) * r.point[1] < r.b[i]);
+  }
+  // Extreme magnitudes decided exactly: the zero of 2^-1074 x + 1 lies at -2^1074 (no double): 2
+  // regions; two lines crossing at x = 1e310: 4.
+  Network tiny;
+  tiny.layers.push_back(layer(1, 1, {Rational(5e-324)}, {q(1)}, true));
+  tiny.layers.push_back(layer(1, 1, {q(1)}, {q(0)}, false));
+  CHECK(run(tiny, 1, Polyhedron(1)).count == 2);
+  // Beyond any double: weights 2^-1200 and 2^1200 (zeros at -2^1200 and at -2^-1200, 2^-1200): 4.
+  const Rational t(Integer(1), Integer(1) << 1200), T(Integer(1) << 1200);
+  Network huge;
+  huge.layers.push_back(layer(3, 1, {t, T, T}, {q(1), q(1), q(-1)}, true));
+  huge.layers.push_back(layer(1, 3, {q(1), q(1), q(1)}, {q(0)}, false));
+  RegionResult rh = run(huge, 2, Polyhedron(1));
+  CHECK(rh.count == 4);
+  for (const Region& r : rh.regions) {
+    const std::vector<int> s = huge.pre_activation_signs(r.point);
+    for (std::size_t n = 0; n < s.size(); ++n) CHECK(s[n] != 0 && is_active(s[n]) == (r.pattern[n] != 0));
+  }
+  Network far;
+  far.layers.push_back(layer(2, 2, {Rational(1e-300), q(1), q(0), q(1)}, {Rational(-1e10), q(0)}, true));
+  far.layers.push_back(layer(1, 2, {q(1), q(1)}, {q(0)}, false));
+  RegionResult rf = run(far, 1, Polyhedron(2));
+  CHECK(rf.count == 4);
+  for (const Region& r : rf.regions) {  // exact points, some beyond the double range, of their own pattern
+    const std::vector<int> s = far.pre_activation_signs(r.point);
+    for (std::size_t n = 0; n < s.size(); ++n) CHECK(s[n] != 0 && is_active(s[n]) == (r.pattern[n] != 0));
+  }
+}
+
+static void test_order_independent_of_threads() {
+  for (unsigned seed : {2u, 3u, 4u}) {
+    const Network net = random_net(2, {5, 4}, seed);
+    Polyhedron box(2);
+    for (int s : {1, -1})
+      for (std::size_t j = 0; j < 2; ++j) {
+        Vec a(2);
+        a[j] = s;
+        box.add_inequality(a.data(), q(3));
+      }
+    for (const Polyhedron& dom : {Polyhedron(2), box}) {
+      RegionResult one = run(net, 1, dom);
+      for (int rep = 0; rep < 3; ++rep) {
+        RegionResult two = run(net, 2, dom);
+        CHECK(two.count == one.count && two.regions.size() == one.regions.size());
+        for (std::size_t i = 0; i < one.regions.size() && i < two.regions.size(); ++i) {
+          CHECK(one.regions[i].pattern == two.regions[i].pattern);
+          CHECK(one.regions[i].point == two.regions[i].point);
+          CHECK(one.regions[i].cuts == two.regions[i].cuts);
+          if (i > 0) CHECK(one.regions[i - 1].pattern < one.regions[i].pattern);  // sorted by pattern
+        }
+        RunLimits lim;
+        lim.threads = 2;
+        CHECK(adjacency(two, lim).pairs == adjacency(one, RunLimits{}).pairs);
+      }
+    }
+  }
+}
+
+int main() {
+  test_layer_map_agrees();
+  test_cut_row_convention();
+  test_pattern_towards();
+  test_counts_and_geometry();
+  test_order_independent_of_threads();
+  if (failures) std::fprintf(stderr, "%d check(s) failed\n", failures);
+  else std::printf("test_regions: all checks passed\n");
+  return failures ? 1 : 0;
+}

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'subdivision', 'tropicalize']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'slice2d', 'subdivision', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -60,9 +60,9 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list[tuple[int, int]]:
+    def adjacency(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[list[tuple[int, int]], bool, str]:
         """
-        Sorted pairs (i, j), i < j, of regions sharing a facet.
+        (sorted pairs (i, j), i < j, of regions sharing a facet; complete; stop reason).
         """
     def affine_map(self, i: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
@@ -94,6 +94,42 @@ class RegionResult:
         ...
     @property
     def stored(self) -> int:
+        ...
+class Slice2D:
+    """
+    An exact 2-D slice held by the core (use tropgeom.Slice).
+    """
+    def exact_area(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> typing.Any:
+        ...
+    def exact_map(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+    def exact_vertices(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+    def faces(self) -> tuple[numpy.typing.NDArray[numpy.uint32], numpy.typing.NDArray[numpy.uint32], numpy.typing.NDArray[numpy.int32]]:
+        """
+        (start, vertices, edge_neuron): CSR faces, ccw; edge i made by hidden neuron edge_neuron[i] (-1: domain)
+        """
+    def maps(self) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        """
+        ((F, outputs, 3) float64 output maps a u + b v + c, (F, outputs, 3) error bounds)
+        """
+    def patterns(self) -> numpy.typing.NDArray[numpy.uint8]:
+        ...
+    def vertices(self) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        """
+        ((V, 2) float64 positions, (V,) error bounds)
+        """
+    @property
+    def complete(self) -> bool:
+        ...
+    @property
+    def exact_decisions(self) -> int:
+        ...
+    @property
+    def num_faces(self) -> int:
+        ...
+    @property
+    def stop_reason(self) -> str:
         ...
 class TropPoly:
     """
@@ -180,6 +216,8 @@ def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
     """
     Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
     """
+def slice2d(net: Network, origin: typing.Any, d1: typing.Any, d2: typing.Any, polygon: typing.Any, max_faces: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> Slice2D:
+    ...
 def subdivision(p: TropPoly) -> dict:
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "layer_map.hpp"
 #include "run.hpp"
 
 namespace tropgeom {
@@ -98,20 +99,12 @@ class Store {
 
 class SliceEngine {
  public:
-  SliceEngine(const Network& net, const Vec& origin, const Vec& d1, const Vec& d2) : net_(net) {
-    const Layer& L0 = net.layers[0];
-    Z0_ = Matrix(L0.out, 3);
-    for (std::size_t i = 0; i < L0.out; ++i) {
-      Rational a = 0, b = 0, c = L0.b[i];
-      for (std::size_t j = 0; j < L0.in; ++j) {
-        const Rational& w = L0.W[i * L0.in + j];
-        a += w * d1[j], b += w * d2[j], c += w * origin[j];
-      }
-      Z0_(i, 0) = a, Z0_(i, 1) = b, Z0_(i, 2) = c;
-    }
+  // The plane x = origin + u d1 + v d2 is the affine map the first layer is pushed through.
+  SliceEngine(const Network& net, const Vec& origin, const Vec& d1, const Vec& d2) : net_(net), ix_(net) {
+    const std::size_t d = net.input_dim();
+    plane_ = {d, 2, std::vector<Rational>(2 * d), origin, Rational(1)};
+    for (std::size_t j = 0; j < d; ++j) plane_.G[2 * j] = d1[j], plane_.G[2 * j + 1] = d2[j];
     for (const Layer& L : net.layers) {
-      offset_.push_back(hidden_);
-      if (L.relu) hidden_ += L.out;
       Wt_.emplace_back(L.W.size()), Wte_.emplace_back(L.W.size());
       bd_.emplace_back(L.b.size()), be_.emplace_back(L.b.size());
       for (std::size_t i = 0; i < L.out; ++i)
@@ -128,10 +121,9 @@ class SliceEngine {
     }
   }
 
-  std::size_t hidden() const { return hidden_; }
-  std::size_t offset(std::size_t m) const { return offset_[m]; }
+  std::size_t hidden() const { return ix_.hidden; }
+  std::size_t offset(std::size_t m) const { return ix_.first[m]; }
   const Network& net() const { return net_; }
-  const Matrix& Z0() const { return Z0_; }
   Vertex& vert(std::int32_t i) const { return verts_[i]; }
   Line& line(std::int32_t i) const { return lines_[i]; }
 
@@ -184,32 +176,18 @@ class SliceEngine {
   }
 
   // --- the exact fallback (rare: one lock is enough) ---
-  // Pre-activation map of layer m (n_m x 3) on the face with hidden bits `bits` (layers < m).
-  std::shared_ptr<const Matrix> exact_map(std::size_t m, const std::vector<std::uint8_t>& bits) {
+  // Pre-activation map of layer m, (u, v) -> a u + b v + c, on the face with hidden bits `bits`
+  // (layers < m): the one layer map, in rationals.
+  using ExactMap = AffineMap<Rational>;
+  std::shared_ptr<const ExactMap> exact_map(std::size_t m, const std::vector<std::uint8_t>& bits) {
     std::lock_guard<std::recursive_mutex> g(exact_mu_);
     std::string key(reinterpret_cast<const char*>(bits.data()), bits.size());
     key += static_cast<char>(m);
     auto it = maps_.find(key);
     if (it != maps_.end()) return it->second;
-    Matrix Z = Z0_;
-    for (std::size_t l = 0; l < m; ++l) {
-      const Layer& L = net_.layers[l];
-      if (L.relu)
-        for (std::size_t i = 0; i < L.out; ++i)
-          if (!bits[offset_[l] + i]) Z(i, 0) = Z(i, 1) = Z(i, 2) = 0;
-      const Layer& N = net_.layers[l + 1];
-      Matrix Y(N.out, 3);
-      for (std::size_t i = 0; i < N.out; ++i) {
-        for (std::size_t j = 0; j < N.in; ++j) {
-          const Rational& w = N.W[i * N.in + j];
-          if (sgn(w) == 0 || (sgn(Z(j, 0)) == 0 && sgn(Z(j, 1)) == 0 && sgn(Z(j, 2)) == 0)) continue;
-          for (int c = 0; c < 3; ++c) Y(i, c) += w * Z(j, c);
-        }
-        Y(i, 2) += N.b[i];
-      }
-      Z = std::move(Y);
-    }
-    auto out = std::make_shared<const Matrix>(std::move(Z));
+    ExactMap Z = push<Rational>(net_.layers[0], plane_);
+    for (std::size_t l = 0; l < m; ++l) Z = push<Rational>(net_.layers[l + 1], Z, live_after(net_, ix_, bits, l));
+    auto out = std::make_shared<const ExactMap>(std::move(Z));
     maps_.emplace(std::move(key), out);
     return out;
   }
@@ -218,10 +196,10 @@ class SliceEngine {
     std::lock_guard<std::recursive_mutex> g(exact_mu_);
     Line& l = lines_[i];
     if (!l.exact) {
-      const std::size_t m = layer_of(l.neuron);
-      const Matrix& Z = *exact_map(m, prefixes_[l.prefix]);
-      const std::size_t k = l.neuron - offset_[m];
-      l.exact.reset(new std::array<Rational, 3>{Z(k, 0), Z(k, 1), Z(k, 2)});
+      const std::size_t m = ix_.layer_of(l.neuron);
+      const ExactMap& Z = *exact_map(m, prefixes_[l.prefix]);
+      const std::size_t k = l.neuron - ix_.first[m];
+      l.exact.reset(new std::array<Rational, 3>{Z.row(k)[0], Z.row(k)[1], Z.e[k]});
     }
     return *l.exact;
   }
@@ -241,15 +219,9 @@ class SliceEngine {
     return *x.exact;
   }
 
-  int exact_sign(const Matrix& Z, std::size_t k, std::int32_t p) {
+  int exact_sign(const ExactMap& Z, std::size_t k, std::int32_t p) {
     const auto& P = exact_vertex(p);
-    return sgn(Rational(Z(k, 0) * P.first + Z(k, 1) * P.second + Z(k, 2)));
-  }
-
-  std::size_t layer_of(std::int32_t neuron) const {
-    std::size_t m = 0;
-    while (m + 1 < offset_.size() && static_cast<std::size_t>(neuron) >= offset_[m + 1]) ++m;
-    return m;
+    return sgn(Rational(Z.row(k)[0] * P.first + Z.row(k)[1] * P.second + Z.e[k]));
   }
 
   // Layer m's weights as doubles, transposed (in x out), their errors, and whether all are exact.
@@ -262,9 +234,8 @@ class SliceEngine {
 
  private:
   Network net_;
-  Matrix Z0_;
-  std::size_t hidden_ = 0;
-  std::vector<std::size_t> offset_;
+  NeuronIndex ix_;
+  AffineMap<Rational> plane_;
   std::vector<std::vector<double>> Wt_, Wte_, bd_, be_, abs_rows_, err_rows_;
   Store<Vertex> verts_;
   Store<Line> lines_;
@@ -272,7 +243,7 @@ class SliceEngine {
   std::mutex mu_;
   std::recursive_mutex exact_mu_;
   std::vector<std::vector<std::uint8_t>> prefixes_;
-  std::unordered_map<std::string, std::shared_ptr<const Matrix>> maps_;
+  std::unordered_map<std::string, std::shared_ptr<const ExactMap>> maps_;
 };
 
 namespace {
@@ -300,10 +271,11 @@ class Builder {
       const Rational a = p.second - q.second, b = q.first - p.first;
       n.ln.push_back(e_.add_side(a, b, -(a * p.first + b * p.second)));
     }
-    const Matrix& Z = e_.Z0();
+    const auto Z = e_.exact_map(0, {});
     auto maps = std::make_shared<Maps>();
-    maps->Z.resize(Z.rows * 3), maps->E.resize(Z.rows * 3);
-    for (std::size_t i = 0; i < Z.rows * 3; ++i) maps->Z[i] = to_dbl(Z.data[i], maps->E[i]);
+    maps->Z.resize(Z->rows * 3), maps->E.resize(Z->rows * 3);
+    for (std::size_t i = 0; i < Z->rows; ++i)
+      for (int c = 0; c < 3; ++c) maps->Z[3 * i + c] = to_dbl(c < 2 ? Z->row(i)[c] : Z->e[i], maps->E[3 * i + c]);
     n.maps = std::move(maps);
     return n;
   }
@@ -408,7 +380,7 @@ class Builder {
     std::vector<int> s;
     for (Cell& c : cells) {
       if (const int side = box_sign(n, k, c)) {
-        c.bits[k] = side > 0;
+        c.bits[k] = is_active(side);
         next.push_back(std::move(c));
         continue;
       }
@@ -419,8 +391,8 @@ class Builder {
         s[i] = sign_at(n, k, c.vs[i]);
         pos |= s[i] > 0, neg |= s[i] < 0;
       }
-      if (!(pos && neg)) {  // no split; "zero is inactive": active only with a positive vertex
-        c.bits[k] = pos;
+      if (!(pos && neg)) {  // no split; zero is inactive: active only with a positive vertex
+        c.bits[k] = is_active(pos ? 1 : 0);
         next.push_back(std::move(c));
         continue;
       }
@@ -543,10 +515,12 @@ std::pair<Rational, Rational> Slice2D::exact_vertex(std::size_t i) const { retur
 Matrix Slice2D::exact_map(std::size_t f) const {
   const std::size_t L = engine->net().layers.size();
   std::vector<std::uint8_t> bits(patterns.begin() + f * hidden, patterns.begin() + (f + 1) * hidden);
-  Matrix Z = *engine->exact_map(L - 1, bits);
-  if (engine->net().layers[L - 1].relu)
-    for (std::size_t i = 0; i < Z.rows; ++i)
-      if (!bits[engine->offset(L - 1) + i]) Z(i, 0) = Z(i, 1) = Z(i, 2) = 0;
+  const auto Y = engine->exact_map(L - 1, bits);
+  Matrix Z(Y->rows, 3);
+  const bool relu = engine->net().layers[L - 1].relu;
+  for (std::size_t i = 0; i < Y->rows; ++i)
+    if (!relu || bits[engine->offset(L - 1) + i])
+      Z(i, 0) = Y->row(i)[0], Z(i, 1) = Y->row(i)[1], Z(i, 2) = Y->e[i];
   return Z;
 }
 

@@ -19,7 +19,7 @@ BUILD_DIR := build/cmake
 STAMP     := build/.installed
 SOURCES   := $(shell find cpp -type f) CMakeLists.txt setup.py pyproject.toml tropgeom/_kernels.pyx
 
-.PHONY: demo test sysdeps install bench stubs clean which-python
+.PHONY: demo test sysdeps install bench stubs clean which-python sdist-check
 
 demo: $(STAMP)
 	$(PY) -m tropgeom demo
@@ -64,6 +64,18 @@ bench: $(STAMP)
 stubs: $(STAMP)
 	$(PIP) install -q "pybind11-stubgen==3.0.0"
 	$(PY) -m pybind11_stubgen tropgeom._core -o . --numpy-array-use-type-var
+
+# The sdist builds and imports in a clean virtual environment (CI runs this after the tests).
+sdist-check: $(STAMP)
+	@echo "building the sdist and installing it in a temporary venv (compiles the C++ core again)"
+	$(PIP) install -q build
+	rm -rf dist && $(PY) -m build --sdist -o dist
+	tmp=$$(mktemp -d) && $(PY) -m venv $$tmp/venv && \
+	$$tmp/venv/bin/python -m pip install -q --disable-pip-version-check dist/tropgeom-*.tar.gz && \
+	cd $$tmp && $$tmp/venv/bin/python -c "import tropgeom as tg, numpy as np; \
+	net = tg.Network([(np.eye(2), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]); \
+	assert tg.count_regions(net) == 4 and tg.__file__.startswith('$$tmp'), tg.__file__; print('sdist ok:', tg.__file__)" && \
+	rm -rf $$tmp
 
 # The project venv, for a PEP 668 python (its own pip refuses to install outside one).
 $(VENV)/bin/python: | sysdeps

@@ -224,7 +224,7 @@ class Slice:
         self._start, self._verts, self._edge_neuron = start.astype(np.int64), verts.astype(np.int64), neuron
         self._uv, self._radius = core.vertices()
         self._maps, self._map_err = core.maps()
-        self._patterns = core.patterns().astype(bool)
+        self._packed = core.packed_patterns()
         self._edges = None
         self._boundary = None
 
@@ -286,12 +286,13 @@ class Slice:
 
     @property
     def patterns(self) -> np.ndarray:
-        """(F, hidden) bool activation pattern of each face."""
-        return self._patterns.copy()
+        """(F, hidden) bool activation pattern of each face (unpacked on each call: 1 byte per bit)."""
+        return np.unpackbits(self._packed, axis=1, count=self._core.hidden, bitorder="little").astype(bool)
 
     @property
     def packed_patterns(self) -> np.ndarray:
-        return np.packbits(self._patterns, axis=1, bitorder="little")
+        """(F, ceil(hidden / 8)) uint8, little-endian bits, as the core keeps them (8x smaller)."""
+        return self._packed.copy()
 
     def maps(self, *, exact: bool = False) -> np.ndarray:
         """(F, outputs, 3): output k on face f is a u + b v + c with (a, b, c) = maps[f, k]."""
@@ -551,7 +552,7 @@ class Slice:
             "domain": self.domain.to_dict(), "threshold": str(self.threshold),
             "num_faces": self.num_faces, "complete": self.complete,
             "vertices": self._uv.tolist(), "faces": [self.face(f).tolist() for f in range(self.num_faces)],
-            "patterns": ["".join("1" if b else "0" for b in row) for row in self._patterns],
+            "patterns": ["".join("1" if b else "0" for b in row) for row in self.patterns],
         }
 
     def to_json(self) -> str:
@@ -590,7 +591,7 @@ class Slice:
 
     def __eq__(self, other) -> bool:
         return (isinstance(other, Slice) and self.num_faces == other.num_faces
-                and np.array_equal(self._patterns, other._patterns)
+                and np.array_equal(self._packed, other._packed)
                 and np.array_equal(self._start, other._start) and np.array_equal(self._verts, other._verts)
                 and all(np.array_equal(np.asarray(x, dtype=object), np.asarray(y, dtype=object))
                         for x, y in zip((self.origin, self.d1, self.d2), (other.origin, other.d1, other.d2))))

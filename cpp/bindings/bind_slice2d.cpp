@@ -38,8 +38,12 @@ void bind_slice2d(py::module_& m) {
         return py::make_tuple(array(s.face_start, {S(s.face_start.size())}), array(s.face_verts, {S(s.face_verts.size())}),
                               array(s.edge_neuron, {S(s.edge_neuron.size())}));
       }, "(start, vertices, edge_neuron): CSR faces, ccw; edge i made by hidden neuron edge_neuron[i] (-1: domain)")
-      .def("patterns", [](const Slice2D& s) { return array(s.patterns, {S(s.num_faces()), S(s.hidden)}); })
-      .def("maps", [](const Slice2D& s) { return array(s.maps, {S(s.num_faces()), S(s.outputs), 3}); })
+      .def("packed_patterns", [](const Slice2D& s) { return array(s.patterns, {S(s.num_faces()), S((s.hidden + 7) / 8)}); },
+           "(F, ceil(hidden / 8)) uint8: bit j little-endian set where hidden neuron j is active")
+      .def_readonly("hidden", &Slice2D::hidden)
+      .def("maps", [](const Slice2D& s) {
+        return py::make_tuple(array(s.maps, {S(s.num_faces()), S(s.outputs), 3}), array(s.map_errors, {S(s.num_faces()), S(s.outputs), 3}));
+      }, "((F, outputs, 3) float64 output maps a u + b v + c, (F, outputs, 3) error bounds)")
       .def("exact_vertices", [](const Slice2D& s, const std::vector<std::size_t>& idx) {
         Vec out;
         {

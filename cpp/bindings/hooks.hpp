@@ -28,7 +28,13 @@ inline std::function<void(std::size_t)> progress(const Progress& cb) {
   if (!cb) return {};
   return [f = *cb](std::size_t n) {
     py::gil_scoped_acquire gil;
-    f(n);
+    try {
+      f(n);
+    } catch (py::error_already_set& e) {
+      // Ctrl-C landing inside the callback: re-arm it, so the cancel hook stops the run cleanly
+      if (!e.matches(PyExc_KeyboardInterrupt)) throw;
+      PyErr_SetInterrupt();
+    }
   };
 }
 

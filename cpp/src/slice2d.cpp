@@ -248,10 +248,17 @@ class SliceEngine {
 
 namespace {
 
+// Hidden bits packed 8 to a byte, little-endian (numpy's packbits(bitorder="little")).
+std::vector<std::uint8_t> pack(const std::vector<std::uint8_t>& bits) {
+  std::vector<std::uint8_t> out((bits.size() + 7) / 8, 0);
+  for (std::size_t j = 0; j < bits.size(); ++j) out[j / 8] |= static_cast<std::uint8_t>(bits[j] << (j % 8));
+  return out;
+}
+
 struct Emitted {
   std::vector<std::int32_t> vs, ln;
-  std::vector<std::uint8_t> bits;
-  std::vector<double> map, err;  // outputs x 3, and error bounds
+  std::vector<std::uint8_t> bits;  // packed
+  std::vector<double> map, err;    // outputs x 3, and error bounds
 };
 
 class Builder {
@@ -300,12 +307,12 @@ class Builder {
       child.bits.insert(child.bits.end(), c.bits.begin(), c.bits.end());
       child.vs = std::move(c.vs), child.ln = std::move(c.ln);
       if (child.layer == L_) {
-        if (max_faces_ && faces.fetch_add(1) >= max_faces_) {
+        if (faces.fetch_add(1) >= max_faces_ && max_faces_) {
           full = true;
           return;
         }
         auto m = compose(n.layer, *n.maps, child.bits);
-        out.push_back(Emitted{std::move(child.vs), std::move(child.ln), std::move(child.bits), m->Z, m->E});
+        out.push_back(Emitted{std::move(child.vs), std::move(child.ln), pack(child.bits), m->Z, m->E});
       } else {
         child.parent = n.maps;
         children.push_back(std::move(child));
@@ -514,7 +521,9 @@ std::pair<Rational, Rational> Slice2D::exact_vertex(std::size_t i) const { retur
 
 Matrix Slice2D::exact_map(std::size_t f) const {
   const std::size_t L = engine->net().layers.size();
-  std::vector<std::uint8_t> bits(patterns.begin() + f * hidden, patterns.begin() + (f + 1) * hidden);
+  const std::size_t row = (hidden + 7) / 8;
+  std::vector<std::uint8_t> bits(hidden);
+  for (std::size_t j = 0; j < hidden; ++j) bits[j] = (patterns[f * row + j / 8] >> (j % 8)) & 1;
   const auto Y = engine->exact_map(L - 1, bits);
   Matrix Z(Y->rows, 3);
   const bool relu = engine->net().layers[L - 1].relu;
@@ -596,7 +605,7 @@ Slice2D slice2d(const Network& net, const Vec& origin, const Vec& d1, const Vec&
       res.edge_neuron.push_back(engine->line(f.ln[i]).neuron);
     }
     res.face_start.push_back(static_cast<std::uint32_t>(res.face_verts.size()));
-    res.patterns.insert(res.patterns.end(), f.bits.begin(), f.bits.end());
+    res.patterns.insert(res.patterns.end(), f.bits.begin(), f.bits.end());  // packed
     res.maps.insert(res.maps.end(), f.map.begin(), f.map.end());
     res.map_errors.insert(res.map_errors.end(), f.err.begin(), f.err.end());
   }

@@ -26,12 +26,13 @@ class SliceEngine;  // the exact fallback, kept alive for exact coordinates on r
 struct Slice2D {
   // Vertices: float64 position in plane coordinates and a bound on its error (max norm).
   std::vector<double> u, v, radius;
-  // Faces, CSR: face f has vertices face_verts[face_start[f] .. face_start[f+1]) in ccw order; the
+  // Faces in canonical order (by packed pattern), CSR: face f has vertices face_verts[face_start[f] .. face_start[f+1]) in ccw order; the
   // edge from the i-th to the next vertex was made by hidden neuron edge_neuron[i] (-1: the domain).
   std::vector<std::uint32_t> face_start{0}, face_verts;
   std::vector<std::int32_t> edge_neuron;
-  std::vector<std::uint8_t> patterns;  // faces x hidden: 1 where active
+  std::vector<std::uint8_t> patterns;  // faces x ceil(hidden / 8): bit j (little-endian) set where active
   std::vector<double> maps;            // faces x outputs x 3: output k = a u + b v + c (float64)
+  std::vector<double> map_errors;      // a bound on each entry's error
   std::size_t hidden = 0, outputs = 0;
   RunStatus status;
   std::size_t exact_decisions = 0;  // decisions the float filter left to exact arithmetic

@@ -149,8 +149,13 @@ def test_slice_of_a_deep_input_net_is_the_restricted_net():
 def test_whole_plane_of_a_two_input_net():
     net = nets.deep_random(2, [6, 6], 5)
     s = slice2d(net)
-    assert s.num_faces == tg.count_regions(net)
+    rs = tg.regions(net)
+    assert s.num_faces == len(rs)
     assert euler(s) == 1
+    # the faces that reach the box are exactly the unbounded regions (pattern by pattern)
+    bounded = {bytes(p): b for p, b in zip(np.asarray(rs.pattern_bits, dtype=np.uint8), rs.is_bounded)}
+    assert [not bounded[bytes(p)] for p in s.patterns.astype(np.uint8)] == list(s.unbounded())
+    assert Slice.from_json(s.to_json()) == s
 
 
 def test_decision_boundary_is_exact():

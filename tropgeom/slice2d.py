@@ -128,26 +128,30 @@ def _frame(net: Network, through, plane):
 
 
 def _whole_plane(net: Network, frame):
-    """A box holding every vertex of the tessellation of the whole plane (2-input nets): twice the
-    largest vertex coordinate of the exact regions of R^2."""
+    """A box holding every vertex of the tessellation of the whole plane (2-input nets).  Every vertex
+    is where two rows of one region's exact H-representation meet, so the largest such crossing
+    (over all pairs, feasible or not: a superset, decided without any tolerance) bounds them."""
     if net.input_dim != 2 or frame[1] != [1, 0] or frame[2] != [0, 1] or any(frame[0]):
         raise InputError("domain=None (all of the plane) is for 2-input nets in their own coordinates; "
                          "give a Box2D or Polygon2D for a slice")
     from .regions import regions
     rs = regions(net)
-    big = 1.0
+    big = Fraction(1)
     for i in range(len(rs)):
-        A, b = (np.asarray(m, dtype=np.float64) for m in rs.halfspaces(i)[:2])
+        A, b = rs.halfspaces(i)[:2]
+        A = [[Fraction(v) for v in row] for row in A]
+        b = [Fraction(v) for v in b]
         for p in range(len(A)):
             for q in range(p + 1, len(A)):
-                M = A[[p, q]]
-                det = M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0]
+                det = A[p][0] * A[q][1] - A[p][1] * A[q][0]
                 if det != 0:
-                    x = np.linalg.solve(M, b[[p, q]])
-                    if np.all(A @ x <= b + 1e-9 * (1 + np.abs(b))):
-                        big = max(big, float(np.abs(x).max()))
-    R = Fraction(2 * big).limit_denominator(1) + 1
+                    x = (b[p] * A[q][1] - b[q] * A[p][1]) / det
+                    y = (A[p][0] * b[q] - A[q][0] * b[p]) / det
+                    big = max(big, abs(x), abs(y))
+    R = Fraction(2 * big.numerator // big.denominator + 2)
     return Box2D([-R, -R], [R, R])
+
+
 
 
 def _clip_exact(poly, h):
@@ -215,8 +219,9 @@ class Slice:
     returns coordinates or values gives float64 arrays by default and Fractions with ``exact=True``.
     """
 
-    def __init__(self, net, frame, domain, core, kind: str, threshold):
+    def __init__(self, net, frame, domain, core, kind: str, threshold, whole_plane: bool = False):
         self.net, self.domain, self.kind = net, domain, kind
+        self.whole_plane = whole_plane
         self.origin, self.d1, self.d2 = frame
         self.threshold = threshold
         self._core = core
@@ -272,6 +277,16 @@ class Slice:
             return np.array([o + u * a + v * b for u, v in uv], dtype=object).reshape(-1, self.net.input_dim)
         o, a, b = (np.array([float(v) for v in x]) for x in (self.origin, self.d1, self.d2))
         return o + uv[:, :1] * a + uv[:, 1:] * b
+
+    def unbounded(self) -> np.ndarray:
+        """(F,) bool: for a slice of the whole plane (domain=None), the faces that reach the box holding
+        every vertex, i.e. the unbounded regions; all False for a bounded domain."""
+        if not self.whole_plane:
+            return np.zeros(self.num_faces, dtype=bool)
+        _, faces, neuron = self.edges()
+        out = np.zeros(self.num_faces, dtype=bool)
+        out[faces[neuron < 0, 0]] = True
+        return out
 
     def face(self, f: int) -> np.ndarray:
         """Vertex indices of face f, counter-clockwise."""
@@ -549,7 +564,7 @@ class Slice:
             "network": {"layers": [[[[str(v) for v in row] for row in W], [str(v) for v in b]]
                                    for W, b in self.net.exact_layers], "relu": list(self.net.relu)},
             "frame": [[str(v) for v in x] for x in (self.origin, self.d1, self.d2)],
-            "domain": self.domain.to_dict(), "threshold": str(self.threshold),
+            "domain": None if self.whole_plane else self.domain.to_dict(), "threshold": str(self.threshold),
             "num_faces": self.num_faces, "complete": self.complete,
             "vertices": self._uv.tolist(), "faces": [self.face(f).tolist() for f in range(self.num_faces)],
             "patterns": ["".join("1" if b else "0" for b in row) for row in self.patterns],
@@ -574,8 +589,10 @@ class Slice:
                    np.array([Fraction(v) for v in b], dtype=object)) for W, b in d["network"]["layers"]]
         net = Network(layers, relu=d["network"]["relu"])
         frame = [[Fraction(v) for v in x] for x in d["frame"]]
-        return slice2d(net, plane=frame, domain=_domain_from_dict(d["domain"]), kind=d["kind"],
-                       threshold=Fraction(d["threshold"]))
+        dom = None if d["domain"] is None else _domain_from_dict(d["domain"])
+        if dom is None:  # the whole plane of a 2-input net: its own coordinates
+            return slice2d(net, domain=None, kind=d["kind"], threshold=Fraction(d["threshold"]))
+        return slice2d(net, plane=frame, domain=dom, kind=d["kind"], threshold=Fraction(d["threshold"]))
 
     def save(self, path) -> None:
         with open(path, "w") as f:
@@ -681,7 +698,7 @@ def slice2d(net, *, through=None, plane=None, domain=None, kind: str = "activati
         core = _core.slice2d(net.core, obj(frame[0]), obj(frame[1]), obj(frame[2]),
                              np.array(dom.vertices(), dtype=object), max_faces=max_faces or 0,
                              max_seconds=_run.seconds(max_seconds), threads=_run.threads(threads), progress=tick)
-    s = Slice(net, frame, dom, core, kind, t)
+    s = Slice(net, frame, dom, core, kind, t, whole_plane=domain is None)
     _run.stopped(core.complete, core.stop_reason, partial=s, count_name="max_faces",
                  what=f"{s.num_faces} faces found")
     return s

@@ -376,10 +376,10 @@ class Slice:
     def decision_boundary(self, *, exact: bool = False, threshold=None) -> dict:
         """The decision boundary in the slice.  One output: {f = t} (t = ``threshold``, default the
         slice's); several outputs: where the argmax changes (pieces where two outputs tie above all the
-        others; "faces" then lists faces on which two maximal outputs are identically equal).  Returns {"polylines": list of (k, 2) arrays (plane coordinates; exact=True:
-        Fractions), chained across faces, "faces": faces on which f = t identically, "chords": the
-        number of face chords}.  Every endpoint has f = t exactly (decided exactly, located exactly
-        with exact=True)."""
+        others; "faces" then lists faces on which two maximal outputs are identically equal).
+        Returns {"polylines": list of (k, 2) arrays (plane coordinates; exact=True: Fractions), chained
+        across faces, "faces": faces on which f = t identically, "chords": the number of face chords}.
+        Every endpoint is on the boundary exactly (decided exactly, located exactly with exact=True)."""
         if self.net.output_dim != 1:
             return self._argmax_boundary(exact)
         t = self.threshold if threshold is None else _exact(threshold, "threshold")
@@ -407,48 +407,13 @@ class Slice:
         chords = len(segs)
         for a, b in sorted(on_edges):
             segs.append((-1, [("v", a), ("v", b)]))
-        # chain chords into polylines by shared endpoints (a vertex, or a crossing on a shared edge)
-        def key(e):
-            return e[:3] if e[0] == "e" else e[:2]
-        adj = {}
-        for n, (_, (p, q)) in enumerate(segs):
-            adj.setdefault(key(p), []).append(n)
-            adj.setdefault(key(q), []).append(n)
-        used = [False] * len(segs)
-        lines = []
-        for start in range(len(segs)):
-            if used[start]:
-                continue
-            chain = [start]
-            used[start] = True
-            for direction in (1, 0):  # grow from both ends
-                cur = segs[start][1][direction]
-                while True:
-                    nxt = [m for m in adj[key(cur)] if not used[m]]
-                    if len(nxt) != 1 or len(adj[key(cur)]) != 2:
-                        break
-                    m = nxt[0]
-                    used[m] = True
-                    p, q = segs[m][1]
-                    cur = q if key(p) == key(cur) else p
-                    if direction:
-                        chain.append(m)
-                    else:
-                        chain.insert(0, m)
-            lines.append(chain)
-        out = []
-        for chain in lines:
-            pts = []
-            prev = None
-            for n in chain:
-                p, q = segs[n][1]
-                if prev is not None and key(q) == prev:
-                    p, q = q, p
-                if not pts:
-                    pts.append(self._endpoint(p, t, exact))
-                pts.append(self._endpoint(q, t, exact))
-                prev = key(q)
-            out.append(np.array(pts, dtype=object if exact else np.float64))
+        # endpoints are symbolic (a vertex, or the crossing on a shared edge), so chords of
+        # neighbouring faces chain through the same key; points are made once per key
+        key = lambda e: e[:3] if e[0] == "e" else e[:2]
+        where = {key(e): e for _, ends in segs for e in ends}
+        lines = _chain([(key(p), key(q)) for _, (p, q) in segs])
+        out = [np.array([self._endpoint(where[k], t, exact) for k in line], dtype=object if exact else np.float64)
+               for line in lines]
         return {"polylines": out, "faces": flat, "chords": chords}
 
     def _argmax_boundary(self, exact: bool) -> dict:

@@ -379,28 +379,26 @@ class Builder {
     return e_.exact_sign(*e_.exact_map(n.layer, n.bits), k, p);
   }
 
+  // Splits every cell of `cells` that neuron k crosses, in place (the negative side is appended).
   void split(Node& n, std::size_t k, std::vector<Cell>& cells) {
     const std::int32_t gk = static_cast<std::int32_t>(e_.offset(n.layer) + k);
     std::int32_t chord = -1;  // this neuron's line on this face, made on the first split
-    std::vector<Cell> next;
-    next.reserve(cells.size() + 2);
-    std::vector<int> s;
-    for (Cell& c : cells) {
+    const std::size_t count = cells.size();
+    for (std::size_t ci = 0; ci < count; ++ci) {
+      Cell& c = cells[ci];
       if (const int side = box_sign(n, k, c)) {
         c.bits[k] = is_active(side);
-        next.push_back(std::move(c));
         continue;
       }
       const std::size_t m = c.vs.size();
-      s.resize(m);
+      s_.resize(m);
       bool pos = false, neg = false;
       for (std::size_t i = 0; i < m; ++i) {
-        s[i] = sign_at(n, k, c.vs[i]);
-        pos |= s[i] > 0, neg |= s[i] < 0;
+        s_[i] = sign_at(n, k, c.vs[i]);
+        pos |= s_[i] > 0, neg |= s_[i] < 0;
       }
       if (!(pos && neg)) {  // no split; zero is inactive: active only with a positive vertex
         c.bits[k] = is_active(pos ? 1 : 0);
-        next.push_back(std::move(c));
         continue;
       }
       if (chord < 0) {
@@ -408,8 +406,10 @@ class Builder {
         chord = e_.add_line(&n.maps->Z[3 * k], &n.maps->E[3 * k], gk, static_cast<std::uint32_t>(n.prefix_id));
       }
       Cell P, N;
-      P.bits = c.bits, N.bits = c.bits;
+      P.bits = c.bits, N.bits = std::move(c.bits);
       P.bits[k] = 1, N.bits[k] = 0;
+      P.vs.reserve(m + 1), P.ln.reserve(m + 1), N.vs.reserve(m + 1), N.ln.reserve(m + 1);
+      const std::vector<int>& s = s_;
       for (std::size_t i = 0; i < m; ++i) {
         const std::size_t j = (i + 1) % m;
         const std::int32_t a = c.vs[i], b = c.vs[j];
@@ -428,10 +428,11 @@ class Builder {
         }
       }
       bound(P), bound(N);
-      next.push_back(std::move(P)), next.push_back(std::move(N));
+      cells[ci] = std::move(P);  // c is gone from here on
+      cells.push_back(std::move(N));
     }
-    cells.swap(next);
   }
+
 
   // Vertex x where lines l1 and l2 meet: Cramer's rule in double with a bound from the lines' error
   // bounds (so errors do not compound from vertex to vertex); exact when the bound is too weak.
@@ -513,7 +514,10 @@ class Builder {
   SliceEngine& e_;
   std::size_t L_;
   std::size_t max_faces_;
+  static thread_local std::vector<int> s_;  // vertex signs, per worker
 };
+
+thread_local std::vector<int> Builder::s_;
 
 }  // namespace
 

@@ -60,9 +60,9 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list[tuple[int, int]]:
+    def adjacency(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[list[tuple[int, int]], bool, str]:
         """
-        Sorted pairs (i, j), i < j, of regions sharing a facet.
+        (sorted pairs (i, j), i < j, of regions sharing a facet; complete; stop reason).
         """
     def affine_map(self, i: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
@@ -103,7 +103,7 @@ class TropPoly:
         ...
     def __len__(self) -> int:
         ...
-    def evaluate(self, X: typing.Any, exact: bool = True) -> typing.Any:
+    def evaluate(self, X: typing.Any, exact: bool = False) -> typing.Any:
         """
         max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.
         """
@@ -111,7 +111,7 @@ class TropPoly:
         ...
     def product(self, arg0: TropPoly) -> TropPoly:
         ...
-    def prune(self) -> TropPoly:
+    def prune(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> TropPoly:
         ...
     def shift(self, arg0: typing.Any) -> TropPoly:
         ...
@@ -166,25 +166,25 @@ def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIn
     ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
-def linear_regions(numerator: TropPoly, denominator: TropPoly) -> int:
+def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
     """
     Number of linear regions of F - G over R^d, exact.
     """
 def one_hidden_layer(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, signs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], with_labels: bool, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
     ...
-def polytope_vertices(A: typing.Any, b: typing.Any) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+def polytope_vertices(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """
     Exact vertices of the polytope {x : A x <= b} as a (V, dim) array of Fractions (lexicographic order).
     """
-def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
+def polytope_volume(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> typing.Any:
     """
     Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
     """
-def subdivision(p: TropPoly) -> dict:
+def subdivision(p: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> dict:
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
     """
-def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list:
     """
     [(numerator, denominator)] per output: the net as tropical rational maps F - G.
     """

@@ -41,9 +41,9 @@ def argmax_patterns(theta, X):
 @pytest.mark.parametrize("N,d", [(6, 2), (7, 2), (6, 3)])
 def test_linear_case_is_cover(N, d):
     P = ActivationPolytope(general(N, d), 1, 1)
-    assert P.dim == d + 1
-    assert P.num_vertices == cover(N, d)
-    assert P.num_labelings == cover(N, d)  # m = n = 1: pattern and labeling are the same thing
+    assert P.dimension() == d + 1
+    assert P.count_vertices() == cover(N, d)
+    assert P.count_labelings() == cover(N, d)  # m = n = 1: pattern and labeling are the same thing
 
 
 def test_zonotope_f_vector_in_the_plane():
@@ -58,21 +58,21 @@ def test_zonotope_f_vector_in_the_plane():
 def test_line_formula(N, K):
     X = np.array([0.0, 1.5, 2.0, 3.25, 7.0])[:N]
     expected = sum(comb(N - 1, j - 1) * factorial(K) // factorial(K - j) for j in range(1, min(N, K) + 1))
-    assert ActivationPolytope(X, 1, K - 1).num_vertices == expected
+    assert ActivationPolytope(X, 1, K - 1).count_vertices() == expected
 
 
 def test_affinely_independent_points_give_everything():
     X = np.array([[0.0, 0.0], [1.0, 0.0], [0.25, 2.0]])
     P = ActivationPolytope(X, 2, 1)
-    assert P.num_vertices == 3 ** 3 and P.num_labelings == 2 ** 3
-    assert P.dim == 2 * 3
+    assert P.count_vertices() == 3 ** 3 and P.count_labelings() == 2 ** 3
+    assert P.dimension() == 2 * 3
 
 
 @pytest.mark.parametrize("d,K", [(1, 3), (2, 3), (2, 2)])
 def test_d_plus_two_points(d, K):
     N = d + 2
     P = ActivationPolytope(general(N, d, seed=1), 1, K - 1)
-    assert P.num_vertices == K ** N - K * (K - 1)
+    assert P.count_vertices() == K ** N - K * (K - 1)
 
 
 # --- independent computations -------------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_vertices_equal_brute_force_minkowski_sum(X, m, n):
     """Every sum of one simplex vertex per point, tested exactly for being a vertex of their hull (an
     LP in coordinate space over all K^N sums, not the pattern cones)."""
     P = ActivationPolytope(X, m, n)
-    sums = {tuple(r) for r in P.coordinates(list(itertools.product(range(P.K), repeat=P.N)))}
+    sums = {tuple(r) for r in P.coordinates(list(itertools.product(range(P.K), repeat=P.N)), exact=True)}
     sums = [np.array(s, dtype=object) for s in sums]
     D = len(sums[0])
     found = set()
@@ -93,20 +93,20 @@ def test_vertices_equal_brute_force_minkowski_sum(X, m, n):
         r = Polyhedron(np.array(A, dtype=object), np.array(b, dtype=object)).maximize([0] * D + [1])
         if r.value > 0:
             found.add(tuple(p))
-    assert found == {tuple(r) for r in P.coordinates()}
+    assert found == {tuple(r) for r in P.coordinates(exact=True)}
 
 
 def test_witnesses_realise_their_patterns_exactly():
     X = general(5, 2, seed=4)
     P = ActivationPolytope(X, 2, 1)
-    theta = P.parameters()
-    assert all(argmax_patterns(theta[v], X) == tuple(P.patterns[v]) for v in range(P.num_vertices))
+    theta = P.parameters(exact=True)
+    assert all(argmax_patterns(theta[v], X) == tuple(P.vertex_patterns()[v]) for v in range(P.count_vertices()))
 
 
 def test_random_parameters_hit_vertices():
     X = general(6, 2, seed=5)
     P = ActivationPolytope(X, 2, 2)
-    pats = {tuple(p) for p in P.patterns}
+    pats = {tuple(p) for p in P.vertex_patterns()}
     rng = np.random.default_rng(0)
     for _ in range(300):
         sigma = argmax_patterns(rng.normal(size=(4, 3)), X)
@@ -117,20 +117,20 @@ def test_euler_and_edges_against_faces():
     for X, m, n in [(general(3, 1, seed=6), 2, 1), (general(4, 2, seed=7), 2, 1)]:
         P = ActivationPolytope(X, m, n)
         f = P.f_vector()
-        assert len(f) == P.dim + 1 and euler(f)
-        assert f[0] == P.num_vertices and f[1] == len(P.edges())
+        assert len(f) == P.dimension() + 1 and euler(f)
+        assert f[0] == P.count_vertices() and f[1] == len(P.edges())
         E = P.edges()
-        assert all(np.flatnonzero(P.patterns[u] != P.patterns[v]).tolist() == [i] for u, v, i in E)
+        assert all(np.flatnonzero(P.vertex_patterns()[u] != P.vertex_patterns()[v]).tolist() == [i] for u, v, i in E)
 
 
 def test_threads_and_repeated_points():
     X = general(7, 2, seed=8)
-    assert np.array_equal(ActivationPolytope(X, 2, 1, threads=1).patterns,
-                          ActivationPolytope(X, 2, 1, threads=2).patterns)
+    assert np.array_equal(ActivationPolytope(X, 2, 1, threads=1).vertex_patterns(),
+                          ActivationPolytope(X, 2, 1, threads=2).vertex_patterns())
     Xd = np.vstack([X[:4], X[1:2], X[3:4]])  # points 1 and 3 repeated
     P, Q = ActivationPolytope(Xd, 2, 1), ActivationPolytope(X[:4], 2, 1)
-    assert np.array_equal(P.patterns[:, :4], Q.patterns)
-    assert np.array_equal(P.patterns[:, 4], P.patterns[:, 1]) and np.array_equal(P.patterns[:, 5], P.patterns[:, 3])
+    assert np.array_equal(P.vertex_patterns()[:, :4], Q.vertex_patterns())
+    assert np.array_equal(P.vertex_patterns()[:, 4], P.vertex_patterns()[:, 1]) and np.array_equal(P.vertex_patterns()[:, 5], P.vertex_patterns()[:, 3])
     assert len(P.edges()) == len(Q.edges())
 
 
@@ -148,7 +148,7 @@ def test_loss_level_sets_can_be_disconnected():
 def test_labelings_group_patterns():
     P = ActivationPolytope(general(5, 2, seed=9), 2, 1)
     Y, members = P.labelings()
-    assert sum(len(m) for m in members) == P.num_vertices
+    assert sum(len(m) for m in members) == P.count_vertices()
     for y, mem in zip(Y, members):
         assert np.all(P.pattern_labels()[mem] == y)
 
@@ -210,12 +210,13 @@ def test_validation():
 
 def test_budget_returns_partial():
     with pytest.raises(BudgetExceeded) as e:
-        ActivationPolytope(general(6, 2), 2, 1, max_vertices=5).patterns
+        ActivationPolytope(general(6, 2), 2, 1, max_vertices=5).vertex_patterns()
     assert e.value.reason == "max_vertices" and e.value.partial.shape == (5, 6)
 
 
 def test_edges_budget_returns_a_subset():
     ap = ActivationPolytope(general(8, 2), 2, 1)
+    ap.vertex_patterns()
     with pytest.raises(BudgetExceeded) as e:
         ap.edges(max_seconds=1e-6)  # polled as soon as the workers start, then every 20 ms
     assert e.value.reason == "max_seconds"

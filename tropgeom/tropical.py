@@ -30,7 +30,6 @@ methods, :func:`tropicalize`, :func:`linear_regions`, zonotope vertices) takes `
 from __future__ import annotations
 
 import json
-import time
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import List, NamedTuple, Optional, Tuple
@@ -243,14 +242,13 @@ class TropicalPolynomial:
         if self.dim > 2:
             raise InputError(f"hypersurface() gives pieces for d = 1 and 2; this polynomial has d = {self.dim} "
                              "(use dual_subdivision(): its cells are the hypersurface's vertices)")
-        started = time.monotonic()
+        clock = _run.Deadline(max_seconds)
         sub = self._subdivision(max_seconds, progress)
         if sub["rank"] == 0:
             return []
         if self.dim == 1:
             return sorted(x[0] for _, x in sub["cells"])
-        left = None if max_seconds is None else max(1e-6, _seam.positive_seconds(max_seconds) - (time.monotonic() - started))
-        vertices = set(self.upper_vertices(max_seconds=left, progress=progress))
+        vertices = set(self.upper_vertices(max_seconds=clock.left(what="hypersurface"), progress=progress))
 
         def pair(monomials):  # an edge's upper vertices are its two ends; other points lie between
             return tuple(i for i in monomials if i in vertices)
@@ -348,10 +346,9 @@ class TropicalRational:
     __call__ = evaluate
 
     def prune(self, *, max_seconds: Optional[float] = None, progress=None) -> "TropicalRational":
-        started = time.monotonic()
+        clock = _run.Deadline(max_seconds)
         F = self.numerator.prune(max_seconds=max_seconds, progress=progress)
-        left = None if max_seconds is None else max(1e-6, _seam.positive_seconds(max_seconds) - (time.monotonic() - started))
-        return TropicalRational(F, self.denominator.prune(max_seconds=left, progress=progress))
+        return TropicalRational(F, self.denominator.prune(max_seconds=clock.left(what="prune"), progress=progress))
 
     def __eq__(self, q) -> bool:
         """Formal equality of numerator and denominator."""
@@ -504,14 +501,11 @@ class Zonotope:
         dimension), times the offset monomial, pruned as it grows; one clock for all the prunes."""
         def monomial(v):
             return TropicalPolynomial([v[:D]], [v[D] if D < self.dim else Fraction(0)])
-        budget = _seam.positive_seconds(max_seconds)
-        started = time.monotonic()
+        clock = _run.Deadline(max_seconds)
         acc = monomial(self._offset)
         with _run.progress(progress, "generators") as tick:
             for k, g in enumerate(self._G):
-                left = None if budget is None else budget - (time.monotonic() - started)
-                if left is not None and left <= 0:
-                    raise BudgetExceeded("zonotope vertices stopped by max_seconds", partial=None, reason="max_seconds")
+                left = clock.left(what="zonotope vertices")
                 acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune(max_seconds=left, progress=False)
                 if tick:
                     tick(k + 1)

@@ -441,3 +441,160 @@ def test_cli_tropical_prints_small_polynomials(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "(unpruned)" in text and "F has 2 monomials, G has 2; N(F) = 2 vertices, N(G) = 2 vertices" in text
     assert "F = max(x1, 0)" in text and "G = max(-2 + 2x1, 0)" in text
+
+
+# --- extreme magnitudes: decided exactly, never a hang --------------------------------------------
+# (Each call carries a budget: a regression to the old endless loop fails with BudgetExceeded.)
+
+def test_prune_of_exponents_below_the_double_range():
+    """2**-1200 rounds to 0 in double: the float filter must not decide.  Two distinct lifted points
+    in R^1 x R are both upper-hull vertices; the breakpoint is where 0 = 2^-600 + 2^-1200 x."""
+    p = TropicalPolynomial([[0], [F(2) ** -1200]], [0, F(2) ** -600])
+    q = p.prune(max_seconds=20)
+    assert q == p and len(q) == 2
+    assert q.hypersurface(max_seconds=20) == [-F(2) ** 600]
+    assert q.evaluate([-F(2) ** 600 - 1], exact=True) == 0                   # left of it: the constant
+    assert q.evaluate([-F(2) ** 600 + 1], exact=True) == F(2) ** -1200       # right of it: the other
+
+
+def test_tropicalize_of_tiny_weights_is_the_scaled_map():
+    """Weights s = 2^-530 (~ 3e-160) and second-layer biases times s^2 = 2^-1060 (subnormal, exact)
+    give f_s = s^2 f exactly, so F_s, G_s are F, G with every exponent and coefficient times s^2."""
+    s = 2.0 ** -530
+    W1, b1 = np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.25]]), np.array([0.5, -0.25, 1.0])
+    W2, b2 = np.array([[1.0, -1.5, 2.0]]), np.array([0.375])
+    base = tropgeom.Network([(W1, b1), (W2, b2)])
+    tiny = tropgeom.Network([(W1 * s, b1 * s), (W2 * s, b2 * s * s)])
+    (T,), (U,) = tropicalize(base), tropicalize(tiny, max_seconds=20)
+    S = F(s) ** 2
+    for P, Q in ((T.numerator, U.numerator), (T.denominator, U.denominator)):
+        assert len(P) == len(Q) and (Q.exponents == P.exponents * S).all() and (Q.coefficients == P.coefficients * S).all()
+    X = rational_points(np.random.default_rng(0), 20, 2)
+    assert list(U.evaluate(X, exact=True)) == list(tiny.forward(X, exact=True)[:, 0])
+
+
+def test_tropicalize_of_weights_1e_160_equals_the_forward_pass():
+    net = nets.deep_random(2, [3, 3], 1)
+    tiny = tropgeom.Network([(W * 1e-160, b * 1e-160) for W, b in net.layers])
+    (T,) = tropicalize(tiny, max_seconds=20)
+    X = rational_points(np.random.default_rng(1), 20, 2)
+    assert list(T.evaluate(X, exact=True)) == list(tiny.forward(X, exact=True)[:, 0])
+    assert tropgeom.tropical.linear_regions(T, max_seconds=20) == tropgeom.tropical.linear_regions(tropicalize(net)[0])
+
+
+def test_mixed_scales_prune_keeps_the_function():
+    rng = np.random.default_rng(1)
+    E = rng.integers(0, 4, size=(60, 3)) * rng.choice([1.0, 2.0 ** -1070, 1e300, 1e-300], size=(60, 3))
+    c = rng.normal(size=60) * rng.choice([1.0, 5e-324, 1e300], size=60)
+    p = TropicalPolynomial(E, c)
+    q = p.prune(max_seconds=20)
+    assert set(map(tuple, q.exponents)) <= set(map(tuple, p.exponents))
+    X = np.vstack([rng.normal(size=(40, 3)), rng.normal(size=(20, 3)) * 1e300, rng.normal(size=(20, 3)) * 1e-300])
+    assert (p.evaluate(X, exact=True) == q.evaluate(X, exact=True)).all()
+    # every kept monomial is the unique maximum somewhere: its count cannot drop on a second prune
+    assert q.prune(max_seconds=20) == q
+
+
+# --- the seam: float64 straight to the core, exact values kept exact ---------------------------------
+
+def test_float64_and_exact_inputs_give_the_same_polynomial():
+    rng = np.random.default_rng(2)
+    E, c = rng.integers(0, 9, size=(200, 3)) / 4.0, rng.normal(size=200)
+    p = TropicalPolynomial(E, c)
+    q = TropicalPolynomial([[F(v) for v in row] for row in E], [F(v) for v in c])
+    assert p == q
+    big = TropicalPolynomial([[2 ** 70], [0]], [F(1, 3), 2 ** 60 + 1])  # ints above 2**53 stay exact
+    assert big.exponents[1, 0] == 2 ** 70 and big.coefficients[1] == F(1, 3) and big.coefficients[0] == 2 ** 60 + 1
+
+
+def test_float_views_are_the_exact_values_rounded():
+    rng = np.random.default_rng(3)
+    p = random_poly(rng, 30, 2)
+    X = rational_points(rng, 10, 2)
+    assert np.array_equal(p.evaluate(X), np.array([float(v) for v in p.evaluate(X, exact=True)]))
+    for f in (p.newton_polytope, p.lifted_polytope):
+        assert np.array_equal(f(), np.vectorize(float)(f(exact=True)).astype(np.float64))
+    z = tropgeom.zonotope([[1, F(1, 3)], [F(2, 7), 1], [1, 1]])
+    assert z.vertices().dtype == np.float64 and np.array_equal(z.vertices(), np.vectorize(float)(z.vertices(exact=True)))
+    T = TropicalRational(p, random_poly(rng, 10, 2))
+    assert np.array_equal(T.evaluate(X), np.array([float(v) for v in T.evaluate(X, exact=True)]))
+    # the core's float view rounds to nearest (ties to even), like float(Fraction); beyond the range: inf
+    tiny, top = F(2) ** -1074, F(2) ** 1024
+    for v in (F(1, 3), F(-2, 3), tiny / 3, tiny * F(3, 4), tiny / 2, tiny * F(3, 2), tiny * F(5, 2),
+              top - F(2) ** 970, top - F(2) ** 970 - 1, -top, F(10) ** 400):
+        got = TropicalPolynomial([[0]], [v]).evaluate([0.0])
+        try:
+            want = float(v)
+        except OverflowError:
+            want = np.inf if v > 0 else -np.inf
+        assert got == want, v
+
+
+# --- pickle and JSON -------------------------------------------------------------------------------
+
+def test_pickle_and_json_round_trips():
+    import pickle
+    rng = np.random.default_rng(4)
+    p = random_poly(rng, 12, 2)
+    p.upper_hull()  # computed state must not break pickling
+    (T,) = tropicalize(nets.deep_random(2, [3, 2], 0))
+    T.evaluate([[F(1, 3), 2]], exact=True)
+    z = tropgeom.zonotope([[1, F(1, 3)], [F(2, 7), 1]], offset=[F(1, 2), 0])
+    z.vertices(exact=True)
+    for x, cls in ((p, TropicalPolynomial), (T, TropicalRational), (z, tropgeom.Zonotope)):
+        assert pickle.loads(pickle.dumps(x)) == x
+        assert cls.from_json(x.to_json()) == x
+        assert json.loads(x.to_json())["schema_version"] == 1
+    assert pickle.loads(pickle.dumps(z)).count_vertices() == z.count_vertices()
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"type": "Zonotope"}', '{"type": "TropicalPolynomial", "schema_version": 2}',
+                                  '{"type": "TropicalPolynomial", "schema_version": 1, "dim": 1}',
+                                  '{"type": "TropicalPolynomial", "schema_version": 1, "dim": 1, "exponents": [["x"]], "coefficients": ["0"]}'])
+def test_from_json_of_bad_text_is_an_input_error(text):
+    with pytest.raises(InputError):
+        TropicalPolynomial.from_json(text)
+    with pytest.raises(InputError):
+        TropicalRational.from_json(text)
+
+
+# --- run contract: budgets and a real Ctrl-C -------------------------------------------------------
+
+# name -> (set-up, the long call with {kw} for its budget arguments)
+HEAVY = {
+    "prune": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+              "np.random.default_rng(1).normal(size=20000))", "p.prune({kw})"),
+    "count_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                      "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
+    "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
+                   "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
+    "tropicalize": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, {kw})"),
+    "linear_regions": ("import nets; (T,) = tg.tropicalize(nets.deep_random(2, [8, 8], 0))",
+                       "tg.tropical.linear_regions(T, {kw})"),
+    "zonotope": ("z = tg.zonotope(np.random.default_rng(0).normal(size=(40, 5)))", "z.vertices({kw})"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY))
+def test_budget_stops_within_the_contract(name):
+    import time
+    setup, call = HEAVY[name]
+    env = {"np": np, "tg": tropgeom}
+    exec(setup, env)
+    ticks = []
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        eval(call.format(kw="max_seconds=0.3, progress=ticks.append"), {**env, "ticks": ticks})
+    took = time.monotonic() - t
+    assert e.value.reason == "max_seconds" and e.value.partial is None
+    assert took < 0.3 + 0.2, took
+    assert ticks  # the progress callback was called on the way
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY))
+def test_ctrl_c_stops_with_budget_exceeded(name):
+    from sigint import interrupt
+    setup, call = HEAVY[name]
+    words, latency = interrupt(setup, call.format(kw=""), check="partial is None")
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 2.0

@@ -504,11 +504,14 @@ class Zonotope:
         clock = _run.Deadline(max_seconds)
         acc = monomial(self._offset)
         with _run.progress(progress, "generators") as tick:
-            for k, g in enumerate(self._G):
-                left = clock.left(what="zonotope vertices")
-                acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune(max_seconds=left, progress=False)
-                if tick:
-                    tick(k + 1)
+            try:
+                for k, g in enumerate(self._G):
+                    left = clock.left(what="zonotope vertices")
+                    acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune(max_seconds=left, progress=False)
+                    if tick:
+                        tick(k + 1)
+            except KeyboardInterrupt:  # Ctrl-C between two core calls
+                raise BudgetExceeded("zonotope vertices stopped by interrupted", partial=None, reason="interrupted") from None
         return acc
 
     def vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:

@@ -240,3 +240,130 @@ def test_cli_dichotomies(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["num_vertices"] == 8 and doc["f_vector"] == [8, 8, 1]
     assert doc["loss"]["minimum"] == 1 and doc["loss"]["levels"]["1"] == 2
+
+
+# --- vocabulary, exact= rule, pickle and JSON ---------------------------------------------------------
+
+def test_dim_is_ambient_and_dimension_affine():
+    X = general(6, 2)
+    P = ActivationPolytope(X, 2, 1)
+    assert P.dim == 3 * (2 + 1) and P.dimension() == 2 * 3  # rank of (1, x) is 3
+    Q = ActivationPolytope(np.hstack([X, X]), 1, 1)           # repeated columns: rank still 3
+    assert Q.dim == 2 * 5 and Q.dimension() == 3
+
+
+def test_old_property_names_warn_and_agree():
+    P = ActivationPolytope(general(5, 2), 1, 1)
+    with pytest.warns(FutureWarning, match="vertex_patterns"):
+        old = P.patterns
+    with pytest.warns(FutureWarning, match="count_vertices"):
+        assert P.num_vertices == P.count_vertices() == cover(5, 2)
+    with pytest.warns(FutureWarning, match="count_labelings"):
+        assert P.num_labelings == P.count_labelings()
+    with pytest.warns(FutureWarning, match="search_stats"):
+        assert P.stats == P.search_stats()
+    assert np.array_equal(old, P.vertex_patterns())
+
+
+def test_float_views_are_the_exact_values_rounded():
+    P = ActivationPolytope(general(5, 2), 2, 1)
+    exact = P.parameters(exact=True)
+    assert P.parameters().dtype == np.float64 and np.array_equal(P.parameters(), np.vectorize(float)(exact).astype(float))
+    C = P.coordinates(exact=True)
+    assert np.array_equal(P.coordinates(), np.vectorize(float)(C).astype(float))
+    pats, coords = P.vertices()
+    assert np.array_equal(coords, P.coordinates()) and np.array_equal(pats, P.vertex_patterns())
+    bh = P.bent_hyperplane(1)
+    assert np.array_equal(bh["normals"], np.vectorize(float)(P.bent_hyperplane(1, exact=True)["normals"]).astype(float))
+
+
+def test_pickle_and_json_round_trips():
+    import json
+    import pickle
+    P = ActivationPolytope(general(6, 2), 2, 1, max_seconds=60, threads=1)
+    fresh = pickle.loads(pickle.dumps(P))
+    assert fresh == P and fresh.count_vertices() == P.count_vertices()
+    E = P.edges()
+    for Q in (pickle.loads(pickle.dumps(P)), ActivationPolytope.from_json(P.to_json())):
+        assert Q == P and Q._settings() == P._settings()
+        assert np.array_equal(Q.vertex_patterns(), P.vertex_patterns()) and np.array_equal(Q.edges(), E)
+        assert np.array_equal(Q.parameters(exact=True), P.parameters(exact=True))  # rebuilt by the same search
+    assert json.loads(P.to_json())["schema_version"] == 1
+    assert ActivationPolytope(general(6, 2), 2, 1) != ActivationPolytope(general(6, 2), 1, 2)
+    for bad in ("{", '{"type": "ActivationPolytope", "schema_version": 1}', '{"type": "Zonotope", "schema_version": 1}',
+                '{"type": "ActivationPolytope", "schema_version": 1, "X": [[1, "a"]], "m": 1, "n": 1}'):
+        with pytest.raises(InputError):
+            ActivationPolytope.from_json(bad)
+
+
+# --- run contract: the constructor's budget, every call's own budget, a real Ctrl-C -------------------
+
+def _heavy(N=14, d=3, seed=0):
+    return np.random.default_rng(seed).normal(size=(N, d))
+
+
+def test_vertex_budget_partial_is_a_subset_of_the_vertices():
+    import time
+    X = general(8, 2)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        ActivationPolytope(X, 2, 1, threads=1).vertex_patterns(max_seconds=0.3)
+    assert time.monotonic() - t < 0.5 and e.value.reason == "max_seconds"
+    full = {tuple(r) for r in ActivationPolytope(X, 2, 1).vertex_patterns()}
+    part = {tuple(r) for r in e.value.partial}
+    assert part and part < full
+
+
+@pytest.mark.parametrize("call,partial_ok", [
+    ("P.vertex_patterns()", lambda p, P: p.ndim == 2 and p.shape[1] == P.N and ((0 <= p) & (p < P.K)).all()),
+    ("P.edges()", lambda p, P: p.shape == (0, 3)),
+    ("P.f_vector()", lambda p, P: len(p) == P.dimension() + 1 and all(v >= 0 for v in p)),
+    ("P.labelings()", lambda p, P: p.ndim == 2 and p.shape[1] == P.N and np.isin(p, (-1, 1)).all()),
+    ("P.loss_levels(np.ones(P.N))", lambda p, P: p is None),
+])
+def test_the_constructor_budget_is_the_default_of_every_call(call, partial_ok):
+    import time
+    P = ActivationPolytope(_heavy(), 2, 2, max_seconds=0.3, threads=2, progress=False)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        eval(call, {"P": P, "np": np})
+    assert time.monotonic() - t < 0.5 and e.value.reason == "max_seconds"
+    assert partial_ok(e.value.partial, P)
+
+
+def test_a_call_budget_overrides_the_constructor_budget():
+    import time
+    P = ActivationPolytope(_heavy(), 2, 2, max_seconds=600, progress=False)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        P.edges(max_seconds=0.2)
+    assert time.monotonic() - t < 0.4
+
+
+def test_one_hidden_layer_budget():
+    import time
+    X = np.random.default_rng(5).integers(-3, 4, size=(6, 2)).astype(float)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        one_hidden_layer_patterns(X, 2, [1, -1], max_seconds=0.4)
+    assert time.monotonic() - t < 0.6 and e.value.reason == "max_seconds"
+    assert e.value.partial.shape[1] == 6 and np.isin(e.value.partial, (-1, 1)).all()
+
+
+SETUP = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(14, 3)), 2, 2, threads=2)"
+
+
+@pytest.mark.parametrize("call,check", [
+    ("P.vertex_patterns()", "partial.shape[1] == 14"),
+    ("P.edges()", "partial.shape == (0, 3)"),
+    ("P.f_vector()", "len(partial) == P.dimension() + 1"),
+    ("P.labelings()", "partial.shape[1] == 14"),
+    ("P.loss_levels(np.ones(14))", "partial is None"),
+    ("tg.one_hidden_layer_patterns(np.random.default_rng(5).integers(-3, 4, size=(6, 2)).astype(float), 2, [1, -1])",
+     "partial.shape[1] == 6"),
+])
+def test_ctrl_c_stops_with_budget_exceeded(call, check):
+    from sigint import interrupt
+    words, latency = interrupt(SETUP, call, check=check)
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 2.0

@@ -462,3 +462,38 @@ def test_degenerate_lp_terminates():
     status, value = r.stdout.split()
     assert status == "optimal"
     assert float(value) == pytest.approx(expected, rel=1e-7)
+
+
+# --- exact= rule, extreme magnitudes, pickling ------------------------------------------------------
+
+def test_float_views_are_the_exact_values_rounded():
+    P = Polyhedron([[3, 1], [1, 7], [-1, 0], [0, -1]], [1, 1, 0, 0])
+    for r, q in ((P.maximize([1, 1]), P.maximize([1, 1], exact=True)), (P.minimize([-1, 2]), P.minimize([-1, 2], exact=True))):
+        assert r.status == q.status == "optimal"
+        assert r.x.dtype == np.float64 and list(r.x) == [float(v) for v in q.x] and r.value == float(q.value)
+    assert list(P.interior_point()) == [float(v) for v in P.interior_point(exact=True)]
+
+
+def test_interior_point_beyond_the_double_range_is_exact():
+    """Fractions beyond the double range used to raise OverflowError in the input check."""
+    big = F(10) ** 400
+    P = Polyhedron([[1], [-1]], [big, -big / 10])
+    x = P.interior_point(exact=True)
+    assert P.dimension() == 1 and big / 10 < x[0] < big
+    assert P.interior_point()[0] == np.inf  # its float view
+    r = P.maximize([1], exact=True)
+    assert r.value == big and r.x[0] == big
+    Q = Polyhedron([[1, 0], [-1, 0], [0, 1], [0, -1]], [5e-324, 5e-324, 1e300, 1e300])
+    y = Q.interior_point(exact=True)
+    assert Q.dimension() == 2 and -F(5e-324) < y[0] < F(5e-324) and abs(y[1]) < F(1e300)
+
+
+def test_polyhedron_and_results_pickle():
+    import pickle
+    P = Polyhedron([[1, 1], [-1, 0], [0, -1]], [F(1, 3), 0, 0])
+    P.interior_point()
+    Q = pickle.loads(pickle.dumps(P))
+    assert Q.maximize([1, 2], exact=True) == P.maximize([1, 2], exact=True)
+    assert Q.irredundant() == P.irredundant() and Q.dimension() == P.dimension()
+    r = P.maximize([1, 0])
+    assert pickle.loads(pickle.dumps(r)) == r

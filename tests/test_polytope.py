@@ -279,3 +279,50 @@ def test_fraction_object_arrays_and_lists():
     bq = np.array([F(1, 3) * v for v in b], dtype=object)
     assert volume(Aq, bq, exact=True) == F(1, 9)
     assert vset(vertices(Aq, bq, exact=True)) == {(0, 0), (0, F(1, 3)), (F(1, 3), 0), (F(1, 3), F(1, 3))}
+
+
+# --- exact= rule, extreme magnitudes, run contract ---------------------------------------------------
+
+def test_float_views_are_the_exact_values_rounded():
+    A = [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1]]
+    b = [F(1, 3), F(2, 7), F(1, 11), F(1, 5), F(1, 2)]
+    V = vertices(A, b, exact=True)
+    assert vertices(A, b).dtype == np.float64 and np.array_equal(vertices(A, b), np.vectorize(float)(V).astype(float))
+    assert volume(A, b) == float(volume(A, b, exact=True)) and isinstance(volume(A, b), float)
+
+
+def test_extreme_magnitudes_are_exact():
+    # a 2e300 x 1e-323 box (5e-324 is the smallest subnormal): both the volume and the vertices exact
+    A = [[1, 0], [-1, 0], [0, 1], [0, -1]]
+    b = [1e300, 1e300, 5e-324, 5e-324]
+    assert volume(A, b, exact=True) == 4 * F(1e300) * F(5e-324)
+    assert vset(vertices(A, b, exact=True)) == {(sx * F(1e300), sy * F(5e-324)) for sx in (1, -1) for sy in (1, -1)}
+    # beyond the double range: exact Fractions, and the float view is inf
+    big = F(10) ** 400
+    assert volume(A, [big, big, 1, 1], exact=True) == 4 * big  # (2 big) x 2
+    assert volume(A, [big, big, 1, 1]) == np.inf
+
+
+def _cut_cube(d, m, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(m, d)), np.ones(m)
+
+
+@pytest.mark.parametrize("fn", [volume, vertices])
+def test_budget_stops_within_the_contract(fn):
+    import time
+    from tropgeom import BudgetExceeded
+    A, b = _cut_cube(8, 40)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        fn(A, b, max_seconds=0.3)
+    assert e.value.reason == "max_seconds" and e.value.partial is None
+    assert time.monotonic() - t < 0.5
+
+
+@pytest.mark.parametrize("call", ["tg.polytope.volume(A, b)", "tg.polytope.vertices(A, b)"])
+def test_ctrl_c_stops_with_budget_exceeded(call):
+    from sigint import interrupt
+    words, latency = interrupt("import tropgeom.polytope\nrng = np.random.default_rng(0)\n"
+                               "A, b = rng.normal(size=(40, 8)), np.ones(40)", call, check="partial is None")
+    assert words == ["stopped", "interrupted", "True"] and latency < 2.0

@@ -30,10 +30,9 @@ def _search(fn, *args, progress=None, unit: str, **budget):
         return fn(*args, progress=tick, **budget)
 
 
-def _lifted(X: np.ndarray, exact: bool) -> np.ndarray:
-    """(N, d+1) rows (1, x): Fractions (exact: a double is a dyadic rational) or float64."""
-    L = np.hstack([np.ones((len(X), 1)), X])
-    return _seam.to_fractions(L) if exact else L
+def _lifted(X: np.ndarray, exact: bool = True) -> np.ndarray:
+    """(N, d+1) rows (1, x) as Fractions (exact: a double is a dyadic rational)."""
+    return _seam.to_fractions(np.hstack([np.ones((len(X), 1)), X]))
 
 
 def _components(n: int, edges: np.ndarray, keep: np.ndarray) -> int:
@@ -249,9 +248,10 @@ class ActivationPolytope:
         """Points sum_i e_{sigma(i)} (x) (1, x_i) in R^{K(d+1)} (block k = coordinates K*k..), one row
         per pattern (default: every vertex): float64, or Fractions with ``exact=True``."""
         P = self.vertex_patterns() if patterns is None else np.asarray(patterns, dtype=np.int64).reshape(-1, self.N)
-        onehot = (P[:, None, :] == np.arange(self.K)[None, :, None]).astype(object if exact else np.float64)
-        blocks = onehot.reshape(-1, self.N) @ _lifted(self.X, exact)  # (V*K, d+1)
-        return blocks.reshape(len(P), self.K * (self.d + 1))
+        onehot = (P[:, None, :] == np.arange(self.K)[None, :, None]).astype(object)
+        blocks = onehot.reshape(-1, self.N) @ _lifted(self.X, True)  # (V*K, d+1), summed exactly
+        C = blocks.reshape(len(P), self.K * (self.d + 1))
+        return C if exact else _seam.to_floats(C)
 
     def vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None,
                  progress=None) -> Tuple[np.ndarray, np.ndarray]:

@@ -497,3 +497,18 @@ def test_polyhedron_and_results_pickle():
     assert Q.irredundant() == P.irredundant() and Q.dimension() == P.dimension()
     r = P.maximize([1, 0])
     assert pickle.loads(pickle.dumps(r)) == r
+
+
+def test_irredundant_budget_and_ctrl_c():
+    """One exact LP per row: the budget is polled between LPs (an LP on 300 rows takes ~50 ms)."""
+    import time
+    from sigint import interrupt
+    rng = np.random.default_rng(0)
+    P = Polyhedron(rng.normal(size=(300, 6)), np.ones(300))
+    t = time.monotonic()
+    with pytest.raises(tropgeom.BudgetExceeded) as e:
+        P.irredundant(max_seconds=0.3)
+    assert e.value.reason == "max_seconds" and e.value.partial is None and time.monotonic() - t < 0.5
+    words, latency = interrupt("rng = np.random.default_rng(0)\nP = tg.Polyhedron(rng.normal(size=(300, 6)), np.ones(300))",
+                               "P.irredundant()", check="partial is None")
+    assert words == ["stopped", "interrupted", "True"] and latency < 2.0

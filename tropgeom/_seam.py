@@ -68,7 +68,7 @@ def exact_array(a, name: str) -> np.ndarray:
         arr = np.asarray(a, dtype=object)
     kind = arr.dtype.kind
     if kind in "fiu" and arr.dtype != np.longdouble:
-        if kind in "iu" and arr.size and np.abs(arr.astype(object)).max() > _EXACT_INT:
+        if kind in "iu" and arr.size and (int(arr.max()) > _EXACT_INT or int(arr.min()) < -_EXACT_INT):
             return arr.astype(object)  # large integers stay exact
         arr = np.ascontiguousarray(arr, dtype=np.float64)
         bad = np.argwhere(~np.isfinite(arr))

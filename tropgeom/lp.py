@@ -13,7 +13,7 @@ from typing import List, Optional, Union
 
 import numpy as np
 
-from . import _seam
+from . import _run, _seam
 from .errors import InputError
 
 __all__ = ["Polyhedron", "LPResult"]
@@ -126,9 +126,11 @@ class Polyhedron:
         """The face where row i is tight has dimension dimension() - 1."""
         return self._P.is_facet(self._row(i))
 
-    def irredundant(self) -> List[int]:
-        """Indices of an irredundant subset of the inequalities (of equal rows, the first is kept)."""
-        return list(self._P.irredundant())
+    def irredundant(self, *, max_seconds: Optional[float] = None, progress=None) -> List[int]:
+        """Indices of an irredundant subset of the inequalities (of equal rows, the first is kept).
+        One exact LP per row; a stop (``max_seconds``, Ctrl-C) raises BudgetExceeded (partial None)."""
+        with _run.progress(progress, "rows") as tick:
+            return list(self._P.irredundant(max_seconds=_run.seconds(max_seconds), progress=tick))
 
 
 def _rebuild_polyhedron(A, b, C, d, dim):

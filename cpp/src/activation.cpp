@@ -194,6 +194,10 @@ class Search {
     Matrix prefix_strict, prefix_eq;  // built on the first LP only
     bool have_prefix = false;
     for (Code c : p_.choices) {
+      if (search_->stopped()) {  // a stop mid-node: drop the node (it counts as lost) instead of finishing its LPs
+        search_->stop(StopReason::interrupted, /*lost=*/true);  // keeps the first reason
+        return {};
+      }
       Matrix s(0, p_.nvars), e(0, p_.nvars);
       p_.rows(i, c, s, e);
       Node k{cur.codes, {}};

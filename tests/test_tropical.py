@@ -569,8 +569,9 @@ HEAVY = {
     "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                    "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
     "tropicalize": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, {kw})"),
-    "linear_regions": ("import nets; (T,) = tg.tropicalize(nets.deep_random(2, [8, 8], 0))",
-                       "tg.tropical.linear_regions(T, {kw})"),
+    "linear_regions": ("rng = np.random.default_rng(0)\n"
+                       "T = tg.TropicalRational(*(tg.TropicalPolynomial(rng.integers(0, 20, size=(150, 3)), "
+                       "10 * rng.normal(size=150)) for _ in range(2)))", "tg.tropical.linear_regions(T, {kw})"),
     "zonotope": ("z = tg.zonotope(np.random.default_rng(0).normal(size=(40, 5)))", "z.vertices({kw})"),
 }
 
@@ -598,3 +599,33 @@ def test_ctrl_c_stops_with_budget_exceeded(name):
     words, latency = interrupt(setup, call.format(kw=""), check="partial is None")
     assert words == ["stopped", "interrupted", "True"], words
     assert latency < 2.0
+
+
+def test_a_progress_callback_that_raises_comes_back_as_its_exception():
+    from tropgeom import polytope
+
+    def boom(n):
+        raise ValueError(f"boom at {n}")
+
+    with pytest.raises(ValueError, match="boom"):
+        heavy = TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(5000, 4)), np.zeros(5000))
+        heavy.prune(progress=boom)
+    with pytest.raises(ValueError, match="boom"):
+        polytope.volume(np.random.default_rng(0).normal(size=(30, 5)), np.ones(30), progress=boom)
+    with pytest.raises(ValueError, match="boom"):
+        tropicalize(nets.deep_random(2, [4, 4], 0), progress=boom)
+
+
+EXTREMES = [5e-324, 1e-310, 2.0 ** -1060, 1e-200, 1e300, 1.7e308, F(2) ** -1200, F(10) ** 400, -1e300]
+
+
+@pytest.mark.parametrize("v", EXTREMES, ids=str)
+def test_extreme_entries_prune_to_the_same_function(v):
+    p = TropicalPolynomial([[0, 1], [v, 0], [1, v], [1, 1]], [0, v, 1, v])
+    q = p.prune(max_seconds=20)
+    pts = np.array([[0, 0], [1, -1], [F(-1, 3), 2]] + [[v, 1], [1, v], [-v, v], [v, -v]], dtype=object)
+    assert (p.evaluate(pts, exact=True) == q.evaluate(pts, exact=True)).all()
+    for face in q.upper_hull(max_seconds=20):  # at each normal (x, 1) exactly the face's monomials tie
+        x = np.array(face.normal[:-1], dtype=object)
+        vals = [q.coefficients[i] + sum(a * b for a, b in zip(q.exponents[i], x)) for i in range(len(q))]
+        assert {i for i, w in enumerate(vals) if w == max(vals)} == set(face.monomials)

@@ -77,8 +77,8 @@ class LossLevels:
 class ActivationPolytope:
     """The activation polytope P_X of data X (N x d) for a model with m numerator and n denominator
     terms, a polytope in R^dim with dim = K (d + 1) the ambient dimension (K = m + n) and affine
-    dimension ``dimension()`` = (K - 1) * rank of the lifted data (1, x).  (Before 0.2, ``dim`` was
-    the affine dimension.)
+    dimension ``dimension()`` = (K - 1) * rank of the lifted data (1, x).  (``dim`` used to be the
+    affine dimension; it is now the ambient one, as everywhere in the package.)
 
     Vertices are enumerated on first use, depth first over the data points with exact LPs.  The
     constructor's budget (``max_vertices``, ``max_seconds``, ``threads``, ``progress``) is the default

@@ -587,8 +587,15 @@ def test_budget_stops_within_the_contract(name):
     with pytest.raises(BudgetExceeded) as e:
         eval(call.format(kw="max_seconds=0.3, progress=ticks.append"), {**env, "ticks": ticks})
     took = time.monotonic() - t
-    assert e.value.reason == "max_seconds" and e.value.partial is None
+    assert e.value.reason == "max_seconds"
     assert took < 0.3 + 0.2, took
+    if name in ("prune", "count_regions"):  # the same function, partly pruned
+        p, q = env["p"], e.value.partial
+        X = np.random.default_rng(5).normal(size=(8, p.dim))
+        assert len(q) <= len(p) and set(map(tuple, q.exponents)) <= set(map(tuple, p.exponents))
+        assert (p.evaluate(X, exact=True) == q.evaluate(X, exact=True)).all()
+    else:
+        assert e.value.partial is None
     assert ticks  # the progress callback was called on the way
 
 
@@ -596,7 +603,8 @@ def test_budget_stops_within_the_contract(name):
 def test_ctrl_c_stops_with_budget_exceeded(name):
     from sigint import interrupt
     setup, call = HEAVY[name]
-    words, latency = interrupt(setup, call.format(kw=""), check="partial is None")
+    check = "len(partial) <= len(p) and partial(np.zeros(4)) == p(np.zeros(4))" if name in ("prune", "count_regions") else "partial is None"
+    words, latency = interrupt(setup, call.format(kw=""), check=check)
     assert words == ["stopped", "interrupted", "True"], words
     assert latency < 2.0
 
@@ -629,3 +637,13 @@ def test_extreme_entries_prune_to_the_same_function(v):
         x = np.array(face.normal[:-1], dtype=object)
         vals = [q.coefficients[i] + sum(a * b for a, b in zip(q.exponents[i], x)) for i in range(len(q))]
         assert {i for i, w in enumerate(vals) if w == max(vals)} == set(face.monomials)
+
+
+def test_rational_prune_stop_keeps_the_map():
+    rng = np.random.default_rng(0)
+    F_ = TropicalPolynomial(rng.integers(0, 30, size=(20000, 4)), rng.normal(size=20000))
+    T = TropicalRational(F_, random_poly(rng, 20, 4))
+    with pytest.raises(BudgetExceeded) as e:
+        T.prune(max_seconds=0.2)
+    part, X = e.value.partial, rng.normal(size=(8, 4))
+    assert isinstance(part, TropicalRational) and (part.evaluate(X, exact=True) == T.evaluate(X, exact=True)).all()

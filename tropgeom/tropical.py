@@ -24,8 +24,9 @@ structures (``upper_hull``, ``hypersurface``) are Fractions; values and vertex c
 Run contract: every call that may run long (``prune``, ``count_regions``, the hull and subdivision
 methods, :func:`tropicalize`, :func:`linear_regions`, zonotope vertices) takes ``max_seconds`` and
 ``progress`` and honours Ctrl-C; a stop raises :class:`~tropgeom.errors.BudgetExceeded` with
-``partial=None`` (part of a prune or of a tropicalization is not the function) and ``reason``
-``"max_seconds"``, ``"interrupted"`` or, for :func:`tropicalize`, ``"max_monomials"``.
+``reason`` ``"max_seconds"``, ``"interrupted"`` or, for :func:`tropicalize`, ``"max_monomials"``, and
+``partial`` the same function partly pruned for ``prune`` / ``count_regions`` (every monomial not yet
+proven redundant), else None (part of a tropicalization or of a subdivision is not the answer).
 """
 from __future__ import annotations
 
@@ -186,13 +187,19 @@ class TropicalPolynomial:
     __call__ = evaluate
 
     def prune(self, *, max_seconds: Optional[float] = None, progress=None) -> "TropicalPolynomial":
-        """The same function with only the upper-hull vertices of the lifted points (exact)."""
-        with _run_core("monomials", progress, "prune") as tick:
-            return TropicalPolynomial._wrap(self._core.prune(max_seconds=_run.seconds(max_seconds), progress=tick))
+        """The same function with only the upper-hull vertices of the lifted points (exact).  A stop
+        raises BudgetExceeded whose ``partial`` is the same function partly pruned (every monomial
+        not yet proven redundant)."""
+        with _run.progress(progress, "monomials") as tick:
+            core, why = self._core.prune(max_seconds=_run.seconds(max_seconds), progress=tick)
+        if why:
+            raise BudgetExceeded(f"prune stopped by {why}", partial=TropicalPolynomial._wrap(core), reason=why)
+        return TropicalPolynomial._wrap(core)
 
     def count_regions(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
         """Number of linear regions of max_i(c_i + <alpha_i, x>) with distinct monomials: the number of
-        upper-hull vertices (each is the maximum on one convex full-dimensional region)."""
+        upper-hull vertices (each is the maximum on one convex full-dimensional region).  A stop's
+        ``partial`` is the partly pruned polynomial: its length bounds the count from above."""
         return len(self.prune(max_seconds=max_seconds, progress=progress))
 
     def newton_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
@@ -209,7 +216,7 @@ class TropicalPolynomial:
 
     def upper_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> List[int]:
         """Indices of the monomials that are upper-hull vertices (the ones prune() keeps)."""
-        kept = {tuple(r) for r in self.prune(max_seconds=max_seconds, progress=progress).exponents}
+        kept = {tuple(r) for r in _no_partial(self.prune, max_seconds, progress).exponents}
         return [i for i, r in enumerate(self.exponents) if tuple(r) in kept]
 
     def _subdivision(self, max_seconds, progress) -> dict:
@@ -346,9 +353,20 @@ class TropicalRational:
     __call__ = evaluate
 
     def prune(self, *, max_seconds: Optional[float] = None, progress=None) -> "TropicalRational":
+        """Both sides pruned (the same map).  A stop's ``partial`` is the same map partly pruned."""
         clock = _run.Deadline(max_seconds)
-        F = self.numerator.prune(max_seconds=max_seconds, progress=progress)
-        return TropicalRational(F, self.denominator.prune(max_seconds=clock.left(what="prune"), progress=progress))
+        try:
+            F = self.numerator.prune(max_seconds=max_seconds, progress=progress)
+        except BudgetExceeded as e:
+            e.partial = TropicalRational(e.partial, self.denominator)
+            raise
+        try:
+            G = self.denominator.prune(max_seconds=clock.left(TropicalRational(F, self.denominator), "prune"),
+                                       progress=progress)
+        except BudgetExceeded as e:
+            e.partial = TropicalRational(F, e.partial if e.partial is not None else self.denominator)
+            raise
+        return TropicalRational(F, G)
 
     def __eq__(self, q) -> bool:
         """Formal equality of numerator and denominator."""
@@ -413,7 +431,16 @@ def _vertices(points, max_seconds=None, progress=None) -> np.ndarray:
     """Exact vertices of conv(points), sorted: a point is a vertex iff it is the strict maximum of a
     linear form on an open set of forms, which is what prune() decides for zero coefficients."""
     P = np.asarray(points, dtype=object)
-    return TropicalPolynomial(P, _zeros(len(P))).prune(max_seconds=max_seconds, progress=progress).exponents
+    return _no_partial(TropicalPolynomial(P, _zeros(len(P))).prune, max_seconds, progress).exponents
+
+
+def _no_partial(prune, max_seconds, progress) -> "TropicalPolynomial":
+    """prune() for a caller whose own partial result would not be meaningful: a stop has partial None."""
+    try:
+        return prune(max_seconds=max_seconds, progress=progress)
+    except BudgetExceeded as e:
+        e.partial = None
+        raise
 
 
 def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = None, progress=None) -> int:
@@ -512,6 +539,9 @@ class Zonotope:
                         tick(k + 1)
             except KeyboardInterrupt:  # Ctrl-C between two core calls
                 raise BudgetExceeded("zonotope vertices stopped by interrupted", partial=None, reason="interrupted") from None
+            except BudgetExceeded as e:  # a partly pruned partial sum is no zonotope
+                e.partial = None
+                raise
         return acc
 
     def vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:

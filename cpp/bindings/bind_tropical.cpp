@@ -57,8 +57,13 @@ void bind_tropical(py::module_& m) {
       .def("shift", [](const TropPoly& p, py::handle a) { return trop_shift(p, to_rational(a)); })
       .def("prune", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
             const RunLimits lim = limits(max_seconds, progress);
-            return nogil([&] { return prune(p, lim); });
-          }, RUN_ARGS)
+            Pruned r;
+            {
+              py::gil_scoped_release release;
+              r = prune_within(p, lim);
+            }
+            return py::make_tuple(std::move(r.poly), stop_reason_name(r.status.reason));
+          }, RUN_ARGS, "(the pruned polynomial, '') or, at a stop, (the same function partly pruned, the reason).")
       .def("evaluate", [](const TropPoly& p, py::handle X, bool exact) {
             Matrix M = to_matrix(X, p.d);
             Vec out(M.rows);

@@ -93,6 +93,14 @@ class Pruner {
     return keep;
   }
 
+  // After a stop: every monomial not proven redundant (vertices and undecided ones).
+  std::vector<std::size_t> alive() const {
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < k_; ++i)
+      if (state_[i] != pruned) keep.push_back(i);
+    return keep;
+  }
+
  private:
   enum State : char { unknown, vertex, pruned };
 
@@ -342,6 +350,17 @@ std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const RunLi
 }
 
 TropPoly prune(const TropPoly& p, const RunLimits& lim) { return prune(p, Budget(lim)); }
+
+Pruned prune_within(const TropPoly& p, const RunLimits& lim) {
+  const Budget budget(lim);
+  const TropPoly q = canonical(p);
+  Pruner pruner(q, budget);
+  try {
+    return {subset(q, pruner.run()), RunStatus{}};
+  } catch (const Stopped& s) {
+    return {subset(q, pruner.alive()), RunStatus{false, s.reason}};
+  }
+}
 
 std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const RunLimits& lim, std::size_t max_monomials) {
   net.validate();

@@ -39,6 +39,14 @@ Rational evaluate(const TropPoly& p, const Rational* x);
 // of a prune, a subdivision or a tropicalization is not a valid answer on its own.
 TropPoly prune(const TropPoly& p, const RunLimits& lim = {});
 
+// prune() that returns at a stop with the monomials not yet proven redundant: the same function,
+// partly pruned (status says whether it finished).
+struct Pruned {
+  TropPoly poly;
+  RunStatus status;
+};
+Pruned prune_within(const TropPoly& p, const RunLimits& lim);
+
 // Indices (into the canonical p) of the upper-hull vertices: the monomials prune() keeps.
 std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const RunLimits& lim = {});
 

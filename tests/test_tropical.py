@@ -291,7 +291,7 @@ def test_upper_hull_matches_brute_force(seed):
     rng = np.random.default_rng(seed)
     d = 1 + seed % 2
     p = random_poly(rng, 10, d, den=2 if seed < 3 else 5)  # small denominators: many ties and flat cells
-    faces = p.upper_hull()
+    faces = p.upper_hull(exact=True)
     assert [f.monomials for f in faces] == brute_upper_facets(p)
     assert p.dual_subdivision() == [list(f.monomials) for f in faces]
     for f in faces:  # the normal (x, 1): exactly the face's monomials attain the max at x
@@ -340,7 +340,7 @@ def test_hypersurface_pieces_are_ties(seed):
         vals = [ci + sum(a * xl for a, xl in zip(row, x)) for row, ci in zip(E, c)]
         return all(vals[i] == max(vals) for i in pair) and vals.count(max(vals)) >= 2
 
-    pieces = p.hypersurface()
+    pieces = p.hypersurface(exact=True)
     for pc in pieces:
         assert len(pc.pair) == 2
         mid = [(a + b) / 2 for a, b in zip(pc.point, pc.end)] if pc.kind == "segment" else \
@@ -452,7 +452,8 @@ def test_prune_of_exponents_below_the_double_range():
     p = TropicalPolynomial([[0], [F(2) ** -1200]], [0, F(2) ** -600])
     q = p.prune(max_seconds=20)
     assert q == p and len(q) == 2
-    assert q.hypersurface(max_seconds=20) == [-F(2) ** 600]
+    assert q.hypersurface(exact=True, max_seconds=20) == [-F(2) ** 600]
+    assert q.hypersurface() == [float(-F(2) ** 600)]
     assert q.evaluate([-F(2) ** 600 - 1], exact=True) == 0                   # left of it: the constant
     assert q.evaluate([-F(2) ** 600 + 1], exact=True) == F(2) ** -1200       # right of it: the other
 
@@ -518,6 +519,11 @@ def test_float_views_are_the_exact_values_rounded():
     assert z.vertices().dtype == np.float64 and np.array_equal(z.vertices(), np.vectorize(float)(z.vertices(exact=True)))
     T = TropicalRational(p, random_poly(rng, 10, 2))
     assert np.array_equal(T.evaluate(X), np.array([float(v) for v in T.evaluate(X, exact=True)]))
+    q = random_poly(rng, 8, 2, den=7)
+    assert [f.normal for f in q.upper_hull()] == [tuple(map(float, f.normal)) for f in q.upper_hull(exact=True)]
+    rounded = [tuple(None if t is None else tuple(map(float, t)) for t in (pc.point, pc.end, pc.direction))
+               for pc in q.hypersurface(exact=True)]
+    assert [(pc.point, pc.end, pc.direction) for pc in q.hypersurface()] == rounded
     # the core's float view rounds to nearest (ties to even), like float(Fraction); beyond the range: inf
     tiny, top = F(2) ** -1074, F(2) ** 1024
     for v in (F(1, 3), F(-2, 3), tiny / 3, tiny * F(3, 4), tiny / 2, tiny * F(3, 2), tiny * F(5, 2),
@@ -633,7 +639,7 @@ def test_extreme_entries_prune_to_the_same_function(v):
     q = p.prune(max_seconds=20)
     pts = np.array([[0, 0], [1, -1], [F(-1, 3), 2]] + [[v, 1], [1, v], [-v, v], [v, -v]], dtype=object)
     assert (p.evaluate(pts, exact=True) == q.evaluate(pts, exact=True)).all()
-    for face in q.upper_hull(max_seconds=20):  # at each normal (x, 1) exactly the face's monomials tie
+    for face in q.upper_hull(exact=True, max_seconds=20):  # at each normal (x, 1) exactly the face's monomials tie
         x = np.array(face.normal[:-1], dtype=object)
         vals = [q.coefficients[i] + sum(a * b for a, b in zip(q.exponents[i], x)) for i in range(len(q))]
         assert {i for i, w in enumerate(vals) if w == max(vals)} == set(face.monomials)

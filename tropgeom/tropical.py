@@ -16,10 +16,11 @@ of the exponents), ``hypersurface()`` the pieces of the tropical hypersurface in
 P(F) and P(G); :func:`linear_regions` counts the linear regions of F ⊘ G from the tropical side.
 
 Numbers: inputs are float64 (exact dyadics, sent to the core as float64 arrays), ints or Fractions
-(kept exact).  The canonical data (``exponents``, ``coefficients``, ``generators``) and the exact
-structures (``upper_hull``, ``hypersurface``) are Fractions; values and vertex coordinates
-(``evaluate``, ``newton_polytope``, ``lifted_polytope``, zonotope ``vertices``) follow the one
-``exact=`` rule: float64 by default (the exact values rounded), Fractions with ``exact=True``.
+(kept exact).  The canonical data (the properties ``exponents``, ``coefficients``, ``generators``)
+are Fractions; every method returning values or coordinates (``evaluate``, ``newton_polytope``,
+``lifted_polytope``, the normals of ``upper_hull``, the points of ``hypersurface``, zonotope
+``vertices``) follows the one ``exact=`` rule: float64 by default (the exact values rounded),
+Fractions with ``exact=True``.  Every decision behind them is exact either way.
 
 Run contract: every call that may run long (``prune``, ``count_regions``, the hull and subdivision
 methods, :func:`tropicalize`, :func:`linear_regions`, zonotope vertices) takes ``max_seconds`` and
@@ -65,11 +66,16 @@ def _view(a: np.ndarray, exact: bool) -> np.ndarray:
     return a if exact else _seam.to_floats(a)
 
 
+def _tuple(values, exact: bool) -> tuple:
+    """A point of an exact structure: Fractions, or Python floats (each rounded to nearest)."""
+    return tuple(values) if exact else tuple(_seam.to_floats(list(values)).tolist())
+
+
 class UpperFace(NamedTuple):
     """An upper facet of the lifted polytope: the monomials on it, and an outer normal (x, 1) where x
     is a point at which exactly these monomials attain the maximum (a vertex of the hypersurface)."""
     monomials: Tuple[int, ...]
-    normal: Tuple[Fraction, ...]
+    normal: tuple  # floats, or Fractions (exact=True)
 
 
 class HypersurfacePiece(NamedTuple):
@@ -226,12 +232,13 @@ class TropicalPolynomial:
                 self._sub = _core.subdivision(self._core, max_seconds=_run.seconds(max_seconds), progress=tick)
         return self._sub
 
-    def upper_hull(self, *, max_seconds: Optional[float] = None, progress=None) -> List[UpperFace]:
+    def upper_hull(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> List[UpperFace]:
         """The upper facets of P(f), exactly: each with every monomial on it (upper-hull vertices and
         lifted points inside the face) and its outer normal (x, 1).  Facets are faces of dimension
         dim(Newton polytope); when the lift is flat (all points coplanar) the one facet is P(f) itself.
-        Found by walking the tropical hypersurface from vertex to vertex (exact rational algebra)."""
-        return sorted(UpperFace(tuple(m), tuple(x) + (Fraction(1),))
+        Found by walking the tropical hypersurface from vertex to vertex (exact rational algebra).
+        Normals are floats (the exact values rounded), or Fractions with ``exact=True``."""
+        return sorted(UpperFace(tuple(m), _tuple(tuple(x) + (Fraction(1),), exact))
                       for m, x in self._subdivision(max_seconds, progress)["cells"])
 
     def dual_subdivision(self, *, max_seconds: Optional[float] = None, progress=None) -> List[List[int]]:
@@ -241,8 +248,9 @@ class TropicalPolynomial:
         coefficients) gives one cell holding all its points."""
         return [list(f.monomials) for f in self.upper_hull(max_seconds=max_seconds, progress=progress)]
 
-    def hypersurface(self, *, max_seconds: Optional[float] = None, progress=None):
-        """The tropical hypersurface {x : the maximum is attained at least twice}, exactly (Fractions).
+    def hypersurface(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None):
+        """The tropical hypersurface {x : the maximum is attained at least twice}, found exactly; its
+        points and directions are floats (the exact values rounded), or Fractions with ``exact=True``.
 
         d = 1: the sorted breakpoints (Fractions).  d = 2: a list of :class:`HypersurfacePiece`
         (segments between vertices, rays, or whole lines when the Newton polytope is a segment)."""
@@ -254,23 +262,23 @@ class TropicalPolynomial:
         if sub["rank"] == 0:
             return []
         if self.dim == 1:
-            return sorted(x[0] for _, x in sub["cells"])
+            return list(_tuple(sorted(x[0] for _, x in sub["cells"]), exact))
         vertices = set(self.upper_vertices(max_seconds=clock.left(what="hypersurface"), progress=progress))
 
         def pair(monomials):  # an edge's upper vertices are its two ends; other points lie between
             return tuple(i for i in monomials if i in vertices)
 
         if sub["rank"] == 1:  # the Newton polytope is a segment: each cell (a point mod lineality) is a line
-            line = tuple(sub["lineality"][0])
-            return [HypersurfacePiece("line", tuple(x), None, line, pair(m), tuple(m)) for m, x in sub["cells"]]
+            line = _tuple(sub["lineality"][0], exact)
+            return [HypersurfacePiece("line", _tuple(x, exact), None, line, pair(m), tuple(m)) for m, x in sub["cells"]]
         cells = sub["cells"]
         pieces = []
         for m, c, other, v in sub["edges"]:
-            x = tuple(cells[c][1])
+            x = _tuple(cells[c][1], exact)
             if other < 0:
-                pieces.append(HypersurfacePiece("ray", x, None, tuple(v), pair(m), tuple(m)))
+                pieces.append(HypersurfacePiece("ray", x, None, _tuple(v, exact), pair(m), tuple(m)))
             else:
-                pieces.append(HypersurfacePiece("segment", x, tuple(cells[other][1]), None, pair(m), tuple(m)))
+                pieces.append(HypersurfacePiece("segment", x, _tuple(cells[other][1], exact), None, pair(m), tuple(m)))
         return pieces
 
     # --- text ---------------------------------------------------------------------------------------

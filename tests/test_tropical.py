@@ -653,3 +653,35 @@ def test_rational_prune_stop_keeps_the_map():
         T.prune(max_seconds=0.2)
     part, X = e.value.partial, rng.normal(size=(8, 4))
     assert isinstance(part, TropicalRational) and (part.evaluate(X, exact=True) == T.evaluate(X, exact=True)).all()
+
+
+# --- property: F - G is the forward pass on random small nets with degenerate weights --------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_weights = st.sampled_from([0.0, 0.0, 1.0, -1.0, 0.5, -2.0, 3.0, 2.0 ** -40, -(2.0 ** 40), 1e-160, 1e150])
+
+
+@st.composite
+def _small_nets(draw):
+    d = draw(st.integers(1, 2))
+    widths = draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))
+    layers, n_in = [], d
+    for n_out in widths + [1]:
+        W = np.array(draw(st.lists(_weights, min_size=n_out * n_in, max_size=n_out * n_in))).reshape(n_out, n_in)
+        b = np.array(draw(st.lists(_weights, min_size=n_out, max_size=n_out)))
+        layers.append((W, b))
+        n_in = n_out
+    return tropgeom.Network(layers)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_small_nets(), st.booleans())
+def test_property_tropical_map_is_the_forward_pass(net, prune):
+    (T,) = tropicalize(net, prune=prune, max_seconds=20)
+    d = net.input_dim
+    X = np.array([[F(k, 3) - 1, F(-k, 5) + 2][:d] for k in range(-4, 5)] + [[F(10) ** 3] * d, [-F(2) ** -30] * d],
+                 dtype=object)
+    assert list(T.evaluate(X, exact=True)) == list(net.forward(X, exact=True)[:, 0])
+    if prune:  # pruning changes nothing but sizes
+        assert T.prune(max_seconds=20).evaluate(X, exact=True).tolist() == T.evaluate(X, exact=True).tolist()

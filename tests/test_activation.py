@@ -367,3 +367,16 @@ def test_ctrl_c_stops_with_budget_exceeded(call, check):
     words, latency = interrupt(SETUP, call, check=check)
     assert words == ["stopped", "interrupted", "True"], words
     assert latency < 2.0
+
+
+@pytest.mark.parametrize("scale", [2.0 ** -1000, 2.0 ** -1070, 2.0 ** 1000])
+def test_extreme_data_scales_give_the_same_polytope(scale):
+    """Scaling x by s > 0 maps realisable patterns onto themselves (divide theta's x-part by s), so
+    vertices and edges are those of the unscaled data; the float filter works at any scale (columns
+    are rescaled by powers of two), so the exact LPs stay as few."""
+    X = general(6, 2)
+    P, Q = ActivationPolytope(X, 2, 1, threads=1), ActivationPolytope(X * scale, 2, 1, threads=1, max_seconds=30)
+    assert np.array_equal(P.vertex_patterns(), Q.vertex_patterns()) and np.array_equal(P.edges(), Q.edges())
+    assert Q.search_stats()["lps"] <= 1.2 * P.search_stats()["lps"]
+    theta = Q.parameters(exact=True)  # exact witnesses at the extreme scale
+    assert all(argmax_patterns(theta[v], Q.X) == tuple(Q.vertex_patterns()[v]) for v in range(0, Q.count_vertices(), 7))

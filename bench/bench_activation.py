@@ -51,15 +51,15 @@ def main():
         X = rng.integers(-50, 51, size=(N, d)) / 10.0
         t0 = time.perf_counter()
         P = ActivationPolytope(X, m, n, threads=args.threads, progress=False)
-        V = P.num_vertices
+        V = P.count_vertices()
         t1 = time.perf_counter()
         E = len(P.edges())
         t2 = time.perf_counter()
-        q = qhull_vertices(X, m + n) if P.dim <= 8 else "skip"  # Qhull is hopeless beyond ~8-D
+        q = qhull_vertices(X, m + n) if P.dimension() <= 8 else "skip"  # Qhull is hopeless beyond ~8-D
         t3 = time.perf_counter()
         flag = "" if q in (V, "skip") else "  <- float baseline miscounts"
-        print(f"{N:>3} {d:>2} {m},{n:>2} {V:>9} {E:>8} {P.num_labelings:>9} {t1 - t0:>7.2f} {t2 - t1:>7.2f}"
-              f" {P.stats['lps']:>6} {str(q):>9} {t3 - t2:>7.2f} {(t3 - t2) / max(t1 - t0, 1e-9):5.1f}x{flag}")
+        print(f"{N:>3} {d:>2} {m},{n:>2} {V:>9} {E:>8} {P.count_labelings():>9} {t1 - t0:>7.2f} {t2 - t1:>7.2f}"
+              f" {P.search_stats()['lps']:>6} {str(q):>9} {t3 - t2:>7.2f} {(t3 - t2) / max(t1 - t0, 1e-9):5.1f}x{flag}")
 
 
 if __name__ == "__main__":

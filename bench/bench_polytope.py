@@ -73,11 +73,12 @@ def main() -> None:
     for d in dims:
         for kind, (float_cells, exact_cells) in (("net", net_cells(d, (8, 8) if d <= 3 else (6, 6), count)),
                                                  ("random", random_cells(d, 2 * d + 8, count))):
-            vols = [volume(*c) for c in exact_cells]
+            vols = [volume(*c, exact=True) for c in exact_cells]
             verts = np.mean([len(vertices(*c)) for c in exact_cells])
             facets = np.mean([len(c[1]) for c in exact_cells])
             bits = np.mean([v.denominator.bit_length() for v in vols])
-            t_vert, t_vol = per_cell_ms(vertices, exact_cells), per_cell_ms(volume, exact_cells)
+            t_vert = per_cell_ms(lambda A, b: vertices(A, b, exact=True), exact_cells)
+            t_vol = per_cell_ms(lambda A, b: volume(A, b, exact=True), exact_cells)
             t_sci = per_cell_ms(scipy_volume, float_cells)
             print(f"{kind:>7} {d:>2} {facets:>7.1f} {verts:>7.1f} {t_vert:>12.3f} {t_vol:>10.3f} {t_sci:>9.3f} {bits:>7.0f}")
 

@@ -41,9 +41,9 @@ def argmax_patterns(theta, X):
 @pytest.mark.parametrize("N,d", [(6, 2), (7, 2), (6, 3)])
 def test_linear_case_is_cover(N, d):
     P = ActivationPolytope(general(N, d), 1, 1)
-    assert P.dim == d + 1
-    assert P.num_vertices == cover(N, d)
-    assert P.num_labelings == cover(N, d)  # m = n = 1: pattern and labeling are the same thing
+    assert P.dimension() == d + 1
+    assert P.count_vertices() == cover(N, d)
+    assert P.count_labelings() == cover(N, d)  # m = n = 1: pattern and labeling are the same thing
 
 
 def test_zonotope_f_vector_in_the_plane():
@@ -58,21 +58,21 @@ def test_zonotope_f_vector_in_the_plane():
 def test_line_formula(N, K):
     X = np.array([0.0, 1.5, 2.0, 3.25, 7.0])[:N]
     expected = sum(comb(N - 1, j - 1) * factorial(K) // factorial(K - j) for j in range(1, min(N, K) + 1))
-    assert ActivationPolytope(X, 1, K - 1).num_vertices == expected
+    assert ActivationPolytope(X, 1, K - 1).count_vertices() == expected
 
 
 def test_affinely_independent_points_give_everything():
     X = np.array([[0.0, 0.0], [1.0, 0.0], [0.25, 2.0]])
     P = ActivationPolytope(X, 2, 1)
-    assert P.num_vertices == 3 ** 3 and P.num_labelings == 2 ** 3
-    assert P.dim == 2 * 3
+    assert P.count_vertices() == 3 ** 3 and P.count_labelings() == 2 ** 3
+    assert P.dimension() == 2 * 3
 
 
 @pytest.mark.parametrize("d,K", [(1, 3), (2, 3), (2, 2)])
 def test_d_plus_two_points(d, K):
     N = d + 2
     P = ActivationPolytope(general(N, d, seed=1), 1, K - 1)
-    assert P.num_vertices == K ** N - K * (K - 1)
+    assert P.count_vertices() == K ** N - K * (K - 1)
 
 
 # --- independent computations -------------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_vertices_equal_brute_force_minkowski_sum(X, m, n):
     """Every sum of one simplex vertex per point, tested exactly for being a vertex of their hull (an
     LP in coordinate space over all K^N sums, not the pattern cones)."""
     P = ActivationPolytope(X, m, n)
-    sums = {tuple(r) for r in P.coordinates(list(itertools.product(range(P.K), repeat=P.N)))}
+    sums = {tuple(r) for r in P.coordinates(list(itertools.product(range(P.K), repeat=P.N)), exact=True)}
     sums = [np.array(s, dtype=object) for s in sums]
     D = len(sums[0])
     found = set()
@@ -93,20 +93,20 @@ def test_vertices_equal_brute_force_minkowski_sum(X, m, n):
         r = Polyhedron(np.array(A, dtype=object), np.array(b, dtype=object)).maximize([0] * D + [1])
         if r.value > 0:
             found.add(tuple(p))
-    assert found == {tuple(r) for r in P.coordinates()}
+    assert found == {tuple(r) for r in P.coordinates(exact=True)}
 
 
 def test_witnesses_realise_their_patterns_exactly():
     X = general(5, 2, seed=4)
     P = ActivationPolytope(X, 2, 1)
-    theta = P.parameters()
-    assert all(argmax_patterns(theta[v], X) == tuple(P.patterns[v]) for v in range(P.num_vertices))
+    theta = P.parameters(exact=True)
+    assert all(argmax_patterns(theta[v], X) == tuple(P.vertex_patterns()[v]) for v in range(P.count_vertices()))
 
 
 def test_random_parameters_hit_vertices():
     X = general(6, 2, seed=5)
     P = ActivationPolytope(X, 2, 2)
-    pats = {tuple(p) for p in P.patterns}
+    pats = {tuple(p) for p in P.vertex_patterns()}
     rng = np.random.default_rng(0)
     for _ in range(300):
         sigma = argmax_patterns(rng.normal(size=(4, 3)), X)
@@ -117,20 +117,20 @@ def test_euler_and_edges_against_faces():
     for X, m, n in [(general(3, 1, seed=6), 2, 1), (general(4, 2, seed=7), 2, 1)]:
         P = ActivationPolytope(X, m, n)
         f = P.f_vector()
-        assert len(f) == P.dim + 1 and euler(f)
-        assert f[0] == P.num_vertices and f[1] == len(P.edges())
+        assert len(f) == P.dimension() + 1 and euler(f)
+        assert f[0] == P.count_vertices() and f[1] == len(P.edges())
         E = P.edges()
-        assert all(np.flatnonzero(P.patterns[u] != P.patterns[v]).tolist() == [i] for u, v, i in E)
+        assert all(np.flatnonzero(P.vertex_patterns()[u] != P.vertex_patterns()[v]).tolist() == [i] for u, v, i in E)
 
 
 def test_threads_and_repeated_points():
     X = general(7, 2, seed=8)
-    assert np.array_equal(ActivationPolytope(X, 2, 1, threads=1).patterns,
-                          ActivationPolytope(X, 2, 1, threads=2).patterns)
+    assert np.array_equal(ActivationPolytope(X, 2, 1, threads=1).vertex_patterns(),
+                          ActivationPolytope(X, 2, 1, threads=2).vertex_patterns())
     Xd = np.vstack([X[:4], X[1:2], X[3:4]])  # points 1 and 3 repeated
     P, Q = ActivationPolytope(Xd, 2, 1), ActivationPolytope(X[:4], 2, 1)
-    assert np.array_equal(P.patterns[:, :4], Q.patterns)
-    assert np.array_equal(P.patterns[:, 4], P.patterns[:, 1]) and np.array_equal(P.patterns[:, 5], P.patterns[:, 3])
+    assert np.array_equal(P.vertex_patterns()[:, :4], Q.vertex_patterns())
+    assert np.array_equal(P.vertex_patterns()[:, 4], P.vertex_patterns()[:, 1]) and np.array_equal(P.vertex_patterns()[:, 5], P.vertex_patterns()[:, 3])
     assert len(P.edges()) == len(Q.edges())
 
 
@@ -148,7 +148,7 @@ def test_loss_level_sets_can_be_disconnected():
 def test_labelings_group_patterns():
     P = ActivationPolytope(general(5, 2, seed=9), 2, 1)
     Y, members = P.labelings()
-    assert sum(len(m) for m in members) == P.num_vertices
+    assert sum(len(m) for m in members) == P.count_vertices()
     for y, mem in zip(Y, members):
         assert np.all(P.pattern_labels()[mem] == y)
 
@@ -210,16 +210,17 @@ def test_validation():
 
 def test_budget_returns_partial():
     with pytest.raises(BudgetExceeded) as e:
-        ActivationPolytope(general(6, 2), 2, 1, max_vertices=5).patterns
+        ActivationPolytope(general(6, 2), 2, 1, max_vertices=5).vertex_patterns()
     assert e.value.reason == "max_vertices" and e.value.partial.shape == (5, 6)
 
 
 def test_edges_budget_returns_a_subset():
     ap = ActivationPolytope(general(8, 2), 2, 1)
+    ap.vertex_patterns()
     with pytest.raises(BudgetExceeded) as e:
         ap.edges(max_seconds=1e-6)  # polled as soon as the workers start, then every 20 ms
     assert e.value.reason == "max_seconds"
-    full = {tuple(r) for r in ActivationPolytope(general(8, 2), 2, 1).edges()}
+    full = {tuple(r) for r in ap.edges()}  # the vertices are cached: only the edges run again
     part = {tuple(r) for r in e.value.partial}
     assert part < full
 
@@ -239,3 +240,143 @@ def test_cli_dichotomies(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["num_vertices"] == 8 and doc["f_vector"] == [8, 8, 1]
     assert doc["loss"]["minimum"] == 1 and doc["loss"]["levels"]["1"] == 2
+
+
+# --- vocabulary, exact= rule, pickle and JSON ---------------------------------------------------------
+
+def test_dim_is_ambient_and_dimension_affine():
+    X = general(6, 2)
+    P = ActivationPolytope(X, 2, 1)
+    assert P.dim == 3 * (2 + 1) and P.dimension() == 2 * 3  # rank of (1, x) is 3
+    Q = ActivationPolytope(np.hstack([X, X]), 1, 1)           # repeated columns: rank still 3
+    assert Q.dim == 2 * 5 and Q.dimension() == 3
+
+
+def test_old_property_names_warn_and_agree():
+    P = ActivationPolytope(general(5, 2), 1, 1)
+    with pytest.warns(FutureWarning, match="vertex_patterns"):
+        old = P.patterns
+    with pytest.warns(FutureWarning, match="count_vertices"):
+        assert P.num_vertices == P.count_vertices() == cover(5, 2)
+    with pytest.warns(FutureWarning, match="count_labelings"):
+        assert P.num_labelings == P.count_labelings()
+    with pytest.warns(FutureWarning, match="search_stats"):
+        assert P.stats == P.search_stats()
+    assert np.array_equal(old, P.vertex_patterns())
+
+
+def test_float_views_are_the_exact_values_rounded():
+    P = ActivationPolytope(general(5, 2), 2, 1)
+    exact = P.parameters(exact=True)
+    assert P.parameters().dtype == np.float64 and np.array_equal(P.parameters(), np.vectorize(float)(exact).astype(float))
+    C = P.coordinates(exact=True)
+    assert np.array_equal(P.coordinates(), np.vectorize(float)(C).astype(float))
+    pats, coords = P.vertices()
+    assert np.array_equal(coords, P.coordinates()) and np.array_equal(pats, P.vertex_patterns())
+    bh = P.bent_hyperplane(1)
+    assert np.array_equal(bh["normals"], np.vectorize(float)(P.bent_hyperplane(1, exact=True)["normals"]).astype(float))
+
+
+def test_pickle_and_json_round_trips():
+    import json
+    import pickle
+    P = ActivationPolytope(general(6, 2), 2, 1, max_seconds=60, threads=1)
+    fresh = pickle.loads(pickle.dumps(P))
+    assert fresh == P and fresh.count_vertices() == P.count_vertices()
+    E = P.edges()
+    for Q in (pickle.loads(pickle.dumps(P)), ActivationPolytope.from_json(P.to_json())):
+        assert Q == P and Q._settings() == P._settings()
+        assert np.array_equal(Q.vertex_patterns(), P.vertex_patterns()) and np.array_equal(Q.edges(), E)
+        assert np.array_equal(Q.parameters(exact=True), P.parameters(exact=True))  # rebuilt by the same search
+    assert json.loads(P.to_json())["schema_version"] == 1
+    assert ActivationPolytope(general(6, 2), 2, 1) != ActivationPolytope(general(6, 2), 1, 2)
+    for bad in ("{", '{"type": "ActivationPolytope", "schema_version": 1}', '{"type": "Zonotope", "schema_version": 1}',
+                '{"type": "ActivationPolytope", "schema_version": 1, "X": [[1, "a"]], "m": 1, "n": 1}'):
+        with pytest.raises(InputError):
+            ActivationPolytope.from_json(bad)
+
+
+# --- run contract: the constructor's budget, every call's own budget, a real Ctrl-C -------------------
+
+def _heavy(N=14, d=3, seed=0):
+    return np.random.default_rng(seed).normal(size=(N, d))
+
+
+def test_vertex_budget_partial_is_a_subset_of_the_vertices():
+    import time
+    X = general(8, 2)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        ActivationPolytope(X, 2, 1, threads=1).vertex_patterns(max_seconds=0.3)
+    assert time.monotonic() - t < 0.5 and e.value.reason == "max_seconds"
+    full = {tuple(r) for r in ActivationPolytope(X, 2, 1).vertex_patterns()}
+    part = {tuple(r) for r in e.value.partial}
+    assert part and part < full
+
+
+@pytest.mark.parametrize("call,partial_ok", [
+    ("P.vertex_patterns()", lambda p, P: p.ndim == 2 and p.shape[1] == P.N and ((0 <= p) & (p < P.K)).all()),
+    ("P.edges()", lambda p, P: p.shape == (0, 3)),
+    ("P.f_vector()", lambda p, P: len(p) == P.dimension() + 1 and all(v >= 0 for v in p)),
+    ("P.labelings()", lambda p, P: p.ndim == 2 and p.shape[1] == P.N and np.isin(p, (-1, 1)).all()),
+    ("P.loss_levels(np.ones(P.N))", lambda p, P: p is None),
+])
+def test_the_constructor_budget_is_the_default_of_every_call(call, partial_ok):
+    import time
+    P = ActivationPolytope(_heavy(), 2, 2, max_seconds=0.3, threads=2, progress=False)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        eval(call, {"P": P, "np": np})
+    assert time.monotonic() - t < 0.5 and e.value.reason == "max_seconds"
+    assert partial_ok(e.value.partial, P)
+
+
+def test_a_call_budget_overrides_the_constructor_budget():
+    import time
+    P = ActivationPolytope(_heavy(), 2, 2, max_seconds=600, progress=False)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        P.edges(max_seconds=0.2)
+    assert time.monotonic() - t < 0.4
+
+
+def test_one_hidden_layer_budget():
+    import time
+    X = np.random.default_rng(5).integers(-3, 4, size=(6, 2)).astype(float)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        one_hidden_layer_patterns(X, 2, [1, -1], max_seconds=0.4)
+    assert time.monotonic() - t < 0.6 and e.value.reason == "max_seconds"
+    assert e.value.partial.shape[1] == 6 and np.isin(e.value.partial, (-1, 1)).all()
+
+
+SETUP = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(14, 3)), 2, 2, threads=2)"
+
+
+@pytest.mark.parametrize("call,check", [
+    ("P.vertex_patterns()", "partial.shape[1] == 14"),
+    ("P.edges()", "partial.shape == (0, 3)"),
+    ("P.f_vector()", "len(partial) == P.dimension() + 1"),
+    ("P.labelings()", "partial.shape[1] == 14"),
+    ("P.loss_levels(np.ones(14))", "partial is None"),
+    ("tg.one_hidden_layer_patterns(np.random.default_rng(5).integers(-3, 4, size=(6, 2)).astype(float), 2, [1, -1])",
+     "partial.shape[1] == 6"),
+])
+def test_ctrl_c_stops_with_budget_exceeded(call, check):
+    from sigint import interrupt
+    words, latency = interrupt(SETUP, call, check=check)
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 2.0
+
+
+@pytest.mark.parametrize("scale", [2.0 ** -1000, 2.0 ** -1070, 2.0 ** 1000])
+def test_extreme_data_scales_give_the_same_polytope(scale):
+    """Scaling x by s > 0 maps realisable patterns onto themselves (divide theta's x-part by s), so
+    vertices and edges are those of the unscaled data; the float filter works at any scale (columns
+    are rescaled by powers of two), so the exact LPs stay as few."""
+    X = general(6, 2)
+    P, Q = ActivationPolytope(X, 2, 1, threads=1), ActivationPolytope(X * scale, 2, 1, threads=1, max_seconds=30)
+    assert np.array_equal(P.vertex_patterns(), Q.vertex_patterns()) and np.array_equal(P.edges(), Q.edges())
+    assert Q.search_stats()["lps"] <= 1.2 * P.search_stats()["lps"]
+    theta = Q.parameters(exact=True)  # exact witnesses at the extreme scale
+    assert all(argmax_patterns(theta[v], Q.X) == tuple(Q.vertex_patterns()[v]) for v in range(0, Q.count_vertices(), 7))

@@ -70,12 +70,12 @@ def box(d, lo=-1.0, hi=1.0):
 def test_unit_square_optima():
     A, b = box(2, 0.0, 1.0)
     P = Polyhedron(A, b)
-    r = P.maximize([1, 1])
+    r = P.maximize([1, 1], exact=True)
     assert r.status == "optimal" and r.is_optimal
     assert r.value == F(2) and isinstance(r.value, F)
     assert list(r.x) == [F(1), F(1)]
-    assert P.minimize([3, -2]).value == F(-2)
-    assert P.maximize([F(1, 3), F(1, 7)]).value == F(10, 21)
+    assert P.minimize([3, -2], exact=True).value == F(-2)
+    assert P.maximize([F(1, 3), F(1, 7)], exact=True).value == F(10, 21)
     assert P.dimension() == 2 and P.is_full_dimensional() and P.is_feasible()
     assert P.implicit_equalities() == []
     assert P.irredundant() == [0, 1, 2, 3]
@@ -84,12 +84,12 @@ def test_unit_square_optima():
 def test_triangle_with_non_dyadic_vertex():
     # x >= 0, y >= 0, 2x + y <= 1, x + 2y <= 1: vertices (0,0), (1/2,0), (0,1/2), (1/3,1/3).
     P = Polyhedron([[-1, 0], [0, -1], [2, 1], [1, 2]], [0, 0, 1, 1])
-    r = P.maximize([1, 1])
+    r = P.maximize([1, 1], exact=True)
     assert r.value == F(2, 3)
     assert list(r.x) == [F(1, 3), F(1, 3)]
-    assert P.maximize([5, 1]).value == F(5, 2)      # at (1/2, 0)
-    assert P.minimize([-1, -1]).value == F(-2, 3)
-    assert P.minimize([1, 1]).value == 0
+    assert P.maximize([5, 1], exact=True).value == F(5, 2)      # at (1/2, 0)
+    assert P.minimize([-1, -1], exact=True).value == F(-2, 3)
+    assert P.minimize([1, 1], exact=True).value == 0
     assert all(P.is_facet(i) and not P.is_redundant(i) for i in range(4))
 
 
@@ -98,8 +98,8 @@ def test_simplex_in_3d():
     # max of x + 3y + 7z is max(1, 3/2, 7/3) = 7/3 at (0,0,1/3).
     A = np.vstack([-np.eye(3), [[1, 2, 3]]])
     P = Polyhedron(A, [0, 0, 0, 1])
-    assert P.maximize([6, 9, 12]).value == 6
-    r = P.maximize([1, 3, 7])
+    assert P.maximize([6, 9, 12], exact=True).value == 6
+    r = P.maximize([1, 3, 7], exact=True)
     assert r.value == F(7, 3) and list(r.x) == [0, 0, F(1, 3)]
     assert P.dimension() == 3
 
@@ -109,15 +109,15 @@ def test_fraction_input_denominators_3_and_7():
     A = [[F(1, 3), F(2, 7)], [F(-1), F(0)], [F(0), F(-1)]]
     b = [F(1), F(0), F(0)]
     P = Polyhedron(A, b)
-    r = P.maximize([1, 1])
+    r = P.maximize([1, 1], exact=True)
     assert r.value == F(7, 2) and list(r.x) == [0, F(7, 2)]
-    assert P.maximize([1, 0]).value == 3
+    assert P.maximize([1, 0], exact=True).value == 3
     # objective with Fractions too: max x/5 + y/9 = max(3/5, 7/18) = 3/5
-    assert P.maximize([F(1, 5), F(1, 9)]).value == F(3, 5)
+    assert P.maximize([F(1, 5), F(1, 9)], exact=True).value == F(3, 5)
     # a right-hand side of 1/3 scales the polytope by 1/3
     P3 = Polyhedron(A, [F(1, 3), F(0), F(0)])
-    assert P3.maximize([1, 1]).value == F(7, 6)
-    x = P.interior_point()
+    assert P3.maximize([1, 1], exact=True).value == F(7, 6)
+    x = P.interior_point(exact=True)
     assert all(s > 0 for s in slacks(A, b, x))
 
 
@@ -126,16 +126,16 @@ def test_empty_polyhedron():
     assert P.dimension() == -1
     assert not P.is_feasible()
     assert not P.is_full_dimensional()
-    assert P.interior_point() is None
-    r = P.maximize([1, 1])
+    assert P.interior_point(exact=True) is None
+    r = P.maximize([1, 1], exact=True)
     assert r.status == "infeasible" and r.x is None and r.value is None
-    assert P.minimize([0, 1]).status == "infeasible"
+    assert P.minimize([0, 1], exact=True).status == "infeasible"
     assert not P.is_facet(0)
 
 
 def test_zero_row_negative_rhs_is_empty():
     P = Polyhedron([[0, 0], [1, 0]], [-1, 5])
-    assert P.dimension() == -1 and P.interior_point() is None
+    assert P.dimension() == -1 and P.interior_point(exact=True) is None
 
 
 def test_segment_via_opposite_inequalities():
@@ -146,13 +146,13 @@ def test_segment_via_opposite_inequalities():
     assert P.dimension() == 1
     assert P.is_feasible() and not P.is_full_dimensional()
     assert P.implicit_equalities() == [0, 1]
-    s = slacks(A, b, P.interior_point())
+    s = slacks(A, b, P.interior_point(exact=True))
     assert s[0] == 0 and s[1] == 0
     assert s[2] > 0 and s[3] > 0
     assert [P.is_facet(i) for i in range(4)] == [False, False, True, True]
     assert [P.is_redundant(i) for i in range(4)] == [False] * 4
     assert P.irredundant() == [0, 1, 2, 3]
-    assert P.maximize([1, 5]).value == 1
+    assert P.maximize([1, 5], exact=True).value == 1
 
 
 def test_hidden_implicit_equalities():
@@ -161,14 +161,14 @@ def test_hidden_implicit_equalities():
     P = Polyhedron(A, [0, 0, 0])
     assert P.dimension() == 0
     assert sorted(P.implicit_equalities()) == [0, 1, 2]
-    assert list(P.interior_point()) == [0, 0]
+    assert list(P.interior_point(exact=True)) == [0, 0]
     # in R^3 with 0 <= z <= 1 added: the segment {0} x {0} x [0, 1]
     A3 = [[1, 0, 0], [0, 1, 0], [-1, -1, 0], [0, 0, 1], [0, 0, -1]]
     b3 = [0, 0, 0, 1, 0]
     Q = Polyhedron(A3, b3)
     assert Q.dimension() == 1
     assert sorted(Q.implicit_equalities()) == [0, 1, 2]
-    s = slacks(A3, b3, Q.interior_point())
+    s = slacks(A3, b3, Q.interior_point(exact=True))
     assert s[:3] == [0, 0, 0] and s[3] > 0 and s[4] > 0
 
 
@@ -177,9 +177,9 @@ def test_point_polyhedron():
     b = [F(2, 3), F(-2, 3), F(-1, 7), F(1, 7)]
     P = Polyhedron(A, b)
     assert P.dimension() == 0
-    assert list(P.interior_point()) == [F(2, 3), F(-1, 7)]
+    assert list(P.interior_point(exact=True)) == [F(2, 3), F(-1, 7)]
     assert sorted(P.implicit_equalities()) == [0, 1, 2, 3]
-    assert P.maximize([1, 1]).value == F(2, 3) - F(1, 7)
+    assert P.maximize([1, 1], exact=True).value == F(2, 3) - F(1, 7)
 
 
 def test_equality_constraints():
@@ -187,29 +187,29 @@ def test_equality_constraints():
     A, b = box(2, 0.0, 1.0)
     P = Polyhedron(A, b, [[1, 1]], [F(1, 3)])
     assert P.dimension() == 1
-    x = P.interior_point()
+    x = P.interior_point(exact=True)
     assert x[0] + x[1] == F(1, 3)
     assert all(s > 0 for s in slacks(A, b, x))
-    assert P.maximize([1, 0]).value == F(1, 3)
-    assert P.minimize([1, -1]).value == F(-1, 3)
+    assert P.maximize([1, 0], exact=True).value == F(1, 3)
+    assert P.minimize([1, -1], exact=True).value == F(-1, 3)
     E = Polyhedron(A, b, [[1, -1]], [5])
-    assert E.dimension() == -1 and E.maximize([1, 0]).status == "infeasible"
+    assert E.dimension() == -1 and E.maximize([1, 0], exact=True).status == "infeasible"
 
 
 def test_no_rows_with_dim():
     P = Polyhedron([], [], dim=3)
     assert P.dimension() == 3
-    assert P.maximize([1, 0, 0]).status == "unbounded"
-    assert P.maximize([0, 0, 0]).value == 0
+    assert P.maximize([1, 0, 0], exact=True).status == "unbounded"
+    assert P.maximize([0, 0, 0], exact=True).value == 0
 
 
 def test_unbounded_objective():
     P = Polyhedron([[-1, 0], [0, -1]], [0, 0])   # the positive quadrant
-    assert P.maximize([1, 1]).status == "unbounded"
-    assert P.maximize([1, 1]).x is None
-    r = P.minimize([1, 2])
+    assert P.maximize([1, 1], exact=True).status == "unbounded"
+    assert P.maximize([1, 1], exact=True).x is None
+    r = P.minimize([1, 2], exact=True)
     assert r.status == "optimal" and r.value == 0 and list(r.x) == [0, 0]
-    assert P.maximize([-1, 0]).value == 0        # bounded direction of an unbounded set
+    assert P.maximize([-1, 0], exact=True).value == 0        # bounded direction of an unbounded set
     assert P.dimension() == 2
 
 
@@ -219,18 +219,18 @@ def test_many_lines_through_one_vertex():
     A = [[F(k, 8), -1] for k in range(-8, 9, 2)] + [[0, 1]]
     b = [0] * 9 + [1]
     P = Polyhedron(A, b)
-    r = P.minimize([0, 1])
+    r = P.minimize([0, 1], exact=True)
     assert r.value == 0 and list(r.x) == [0, 0]
-    assert P.maximize([1, 1]).value == 2
-    assert P.maximize([F(1, 3), -1]).value == 0           # vertices give 0, -4/3, -2/3
-    assert P.minimize([F(1, 3), -1]).value == F(-4, 3)    # at (-1, 1)
+    assert P.maximize([1, 1], exact=True).value == 2
+    assert P.maximize([F(1, 3), -1], exact=True).value == 0           # vertices give 0, -4/3, -2/3
+    assert P.minimize([F(1, 3), -1], exact=True).value == F(-4, 3)    # at (-1, 1)
     assert P.dimension() == 2
     assert P.irredundant() == [0, 8, 9]
     for i in range(1, 8):
         assert P.is_redundant(i) and not P.is_facet(i)
     for i in (0, 8, 9):
         assert P.is_facet(i) and not P.is_redundant(i)
-    assert all(s > 0 for s in slacks(A, b, P.interior_point()))
+    assert all(s > 0 for s in slacks(A, b, P.interior_point(exact=True)))
 
 
 def test_duplicated_rows_and_loose_rows():
@@ -251,7 +251,7 @@ def test_duplicated_rows_and_loose_rows():
     # the kept rows describe the same square
     Q = Polyhedron(np.array(A)[irr], np.array(b)[irr])
     for c in ([1, 1], [1, -1], [-3, 2], [F(1, 3), 1]):
-        assert Q.maximize(c).value == P.maximize(c).value
+        assert Q.maximize(c, exact=True).value == P.maximize(c, exact=True).value
 
 
 def test_irredundant_keeps_first_duplicate():
@@ -266,7 +266,7 @@ def test_redundancy_in_1d():
     assert not P.is_redundant(0) and P.is_facet(0)
     assert P.is_redundant(1) and not P.is_facet(1)
     assert P.irredundant() == [0, 2]
-    assert P.maximize([1]).value == 1
+    assert P.maximize([1], exact=True).value == 1
 
 
 # --- random instances: interior points, exact oracle, HiGHS ------------------------------------------
@@ -289,7 +289,7 @@ def test_interior_point_strictly_inside_random():
         P = Polyhedron(A, b)
         assert P.dimension() == d
         assert P.implicit_equalities() == []
-        x = P.interior_point()
+        x = P.interior_point(exact=True)
         assert all(isinstance(v, F) for v in x)
         assert all(s > 0 for s in slacks(A, b, x))
 
@@ -311,7 +311,7 @@ def test_random_lower_dimensional_with_opposite_pairs():
         assert P.dimension() == d - k
         n = len(b)
         assert P.implicit_equalities() == list(range(n, n + 2 * k))
-        s = slacks(A2, b2, P.interior_point())
+        s = slacks(A2, b2, P.interior_point(exact=True))
         assert all(v > 0 for v in s[:n]) and all(v == 0 for v in s[n:])
 
 
@@ -323,7 +323,7 @@ def test_random_2d_3d_against_vertex_enumeration():
         A, b = random_polytope(rng, d, m)
         P = Polyhedron(A, b)
         for c in rng.normal(size=(3, d)):
-            r = P.maximize(c)
+            r = P.maximize(c, exact=True)
             assert r.status == "optimal"
             assert r.value == vertex_max(A, b, c)        # exact equality of rationals
             assert r.value == dot(frac_vector(c), r.x)
@@ -345,7 +345,7 @@ def test_random_against_highs():
         A, b = np.vstack([A, Ab]), np.concatenate([b, bb])
         c = rng.normal(size=d)
         P = Polyhedron(A, b)
-        ours = P.maximize(c)
+        ours = P.maximize(c, exact=True)
         ref = linprog(-c, A_ub=A, b_ub=b, bounds=[(None, None)] * d, method="highs")
         assert ref.status in (0, 2), ref.message
         if ref.status == 2:
@@ -361,7 +361,7 @@ def test_random_against_highs():
         highs_max = -ref.fun
         assert float(ours.value) == pytest.approx(highs_max, rel=1e-7, abs=1e-9)
         assert float(ours.value) >= highs_max - 1e-9          # the exact optimum is not beaten
-        mn = P.minimize(c)
+        mn = P.minimize(c, exact=True)
         ref_min = linprog(c, A_ub=A, b_ub=b, bounds=[(None, None)] * d, method="highs")
         assert float(mn.value) == pytest.approx(ref_min.fun, rel=1e-7, abs=1e-9)
         assert mn.value <= ours.value
@@ -371,7 +371,7 @@ def test_random_against_highs():
 # --- bad input ---------------------------------------------------------------------------------------
 
 def test_nan_in_A():
-    with pytest.raises(InputError, match=r"A has a non-finite value at index \(1, 0\)"):
+    with pytest.raises(InputError, match=r"A has a non-finite value \(nan\) at row 1, column 0"):
         Polyhedron([[1, 0], [np.nan, 1]], [1, 1])
 
 
@@ -400,7 +400,7 @@ def test_A_wrong_columns_for_dim():
 def test_objective_wrong_length():
     P = Polyhedron(*box(2))
     with pytest.raises(InputError, match="objective"):
-        P.maximize([1, 2, 3])
+        P.maximize([1, 2, 3], exact=True)
 
 
 def test_row_index_out_of_range():
@@ -431,7 +431,7 @@ c = np.array([-1.7, -0.8, 0.3, 0.68, 0.8])
 # 11 half-spaces through the origin (a cone) cut by the box [-1, 1]^5
 A = np.vstack([A, np.eye(5), -np.eye(5)])
 b = np.concatenate([np.zeros(11), np.ones(10)])
-r = Polyhedron(A, b).maximize(c)
+r = Polyhedron(A, b).maximize(c, exact=True)
 print(r.status, float(r.value))
 """
 
@@ -462,3 +462,53 @@ def test_degenerate_lp_terminates():
     status, value = r.stdout.split()
     assert status == "optimal"
     assert float(value) == pytest.approx(expected, rel=1e-7)
+
+
+# --- exact= rule, extreme magnitudes, pickling ------------------------------------------------------
+
+def test_float_views_are_the_exact_values_rounded():
+    P = Polyhedron([[3, 1], [1, 7], [-1, 0], [0, -1]], [1, 1, 0, 0])
+    for r, q in ((P.maximize([1, 1]), P.maximize([1, 1], exact=True)), (P.minimize([-1, 2]), P.minimize([-1, 2], exact=True))):
+        assert r.status == q.status == "optimal"
+        assert r.x.dtype == np.float64 and list(r.x) == [float(v) for v in q.x] and r.value == float(q.value)
+    assert list(P.interior_point()) == [float(v) for v in P.interior_point(exact=True)]
+
+
+def test_interior_point_beyond_the_double_range_is_exact():
+    """Fractions beyond the double range used to raise OverflowError in the input check."""
+    big = F(10) ** 400
+    P = Polyhedron([[1], [-1]], [big, -big / 10])
+    x = P.interior_point(exact=True)
+    assert P.dimension() == 1 and big / 10 < x[0] < big
+    assert P.interior_point()[0] == np.inf  # its float view
+    r = P.maximize([1], exact=True)
+    assert r.value == big and r.x[0] == big
+    Q = Polyhedron([[1, 0], [-1, 0], [0, 1], [0, -1]], [5e-324, 5e-324, 1e300, 1e300])
+    y = Q.interior_point(exact=True)
+    assert Q.dimension() == 2 and -F(5e-324) < y[0] < F(5e-324) and abs(y[1]) < F(1e300)
+
+
+def test_polyhedron_and_results_pickle():
+    import pickle
+    P = Polyhedron([[1, 1], [-1, 0], [0, -1]], [F(1, 3), 0, 0])
+    P.interior_point()
+    Q = pickle.loads(pickle.dumps(P))
+    assert Q.maximize([1, 2], exact=True) == P.maximize([1, 2], exact=True)
+    assert Q.irredundant() == P.irredundant() and Q.dimension() == P.dimension()
+    r = P.maximize([1, 0])
+    assert pickle.loads(pickle.dumps(r)) == r
+
+
+def test_irredundant_budget_and_ctrl_c():
+    """One exact LP per row: the budget is polled between LPs (an LP on 300 rows takes ~50 ms)."""
+    import time
+    from sigint import interrupt
+    rng = np.random.default_rng(0)
+    P = Polyhedron(rng.normal(size=(300, 6)), np.ones(300))
+    t = time.monotonic()
+    with pytest.raises(tropgeom.BudgetExceeded) as e:
+        P.irredundant(max_seconds=0.3)
+    assert e.value.reason == "max_seconds" and e.value.partial is None and time.monotonic() - t < 0.5
+    words, latency = interrupt("rng = np.random.default_rng(0)\nP = tg.Polyhedron(rng.normal(size=(300, 6)), np.ones(300))",
+                               "P.irredundant()", check="partial is None")
+    assert words == ["stopped", "interrupted", "True"] and latency < 2.0

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import tropgeom
-from tropgeom import InputError
+from tropgeom import BudgetExceeded, InputError
 from tropgeom.tropical import TropicalPolynomial, TropicalRational, tropicalize
 
 import nets
@@ -106,7 +106,7 @@ def test_tropicalize_equals_forward_pass(d, widths, seed):
     maps = tropicalize(net, prune=True)
     assert len(maps) == 2 and all(isinstance(m, TropicalRational) for m in maps)
     for o, m in enumerate(maps):
-        got = m.evaluate(X)
+        got = m.evaluate(X, exact=True)
         assert all(isinstance(v, F) for v in got)
         assert list(got) == list(want[:, o])
         assert (m.numerator.exponents >= 0).all() and (m.denominator.exponents >= 0).all()
@@ -120,7 +120,7 @@ def test_unpruned_equals_pruned_and_forward_pass(d, widths):
     X = rational_points(rng, 30, d)
     want = list(net.forward(X, exact=True)[:, 0])
     raw, pruned = tropicalize(net, prune=False)[0], tropicalize(net, prune=True)[0]
-    assert list(raw.evaluate(X)) == want == list(pruned.evaluate(X))
+    assert list(raw.evaluate(X, exact=True)) == want == list(pruned.evaluate(X, exact=True))
     assert len(pruned.numerator) <= len(raw.numerator)
     assert raw.numerator.prune() == pruned.numerator  # pruning commutes with the recursion
 
@@ -132,13 +132,14 @@ def test_linear_hidden_layer_and_single_point():
                            relu=[True, False, False])
     (m,) = tropicalize(net)
     x = [F(1, 3), F(-5, 2)]
-    assert m.evaluate(x) == net.forward(x, exact=True)[0]
+    assert m.evaluate(x, exact=True) == net.forward(x, exact=True)[0]
 
 
 def test_unpruned_budget():
     net = nets.deep_random(3, [6, 6, 6], seed=0)
-    with pytest.raises(InputError, match="max_monomials"):
+    with pytest.raises(BudgetExceeded, match="max_monomials") as e:
         tropicalize(net, prune=False, max_monomials=1000)
+    assert e.value.reason == "max_monomials" and e.value.partial is None
 
 
 # --- pruning --------------------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def test_prune_keeps_the_function_and_the_brute_force_vertices(seed):
     p = random_poly(rng, 12, d)
     q = p.prune()
     X = rational_points(rng, 60, d)
-    assert list(p.evaluate(X)) == list(q.evaluate(X))
+    assert list(p.evaluate(X, exact=True)) == list(q.evaluate(X, exact=True))
     rows = {tuple(r) for r in p.exponents}
     assert all(tuple(r) in rows for r in q.exponents)
     assert [tuple(p.exponents[i]) for i in brute_upper_vertices(p)] == [tuple(r) for r in q.exponents]
@@ -168,7 +169,7 @@ def test_formal_vs_functional_square():
     assert x_or_0 ** 2 == sq.prune()  # the power scales: (x ⊕ 0)^2 = 2x ⊕ 0 as functions
     assert x_or_0 ** 0 == TropicalPolynomial([[0]], [0])
     xs = [F(k, 3) for k in range(-9, 10)]
-    assert [sq.evaluate([v]) for v in xs] == [sq.prune().evaluate([v]) for v in xs]
+    assert [sq.evaluate([v], exact=True) for v in xs] == [sq.prune().evaluate([v], exact=True) for v in xs]
 
 
 def test_unit_square_cell_and_centre():
@@ -179,7 +180,7 @@ def test_unit_square_cell_and_centre():
     assert centre.prune() == square  # on the upper hull (a coplanar face) but not a vertex
     lifted = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [F(1, 10 ** 6)])
     assert lifted.count_regions() == 5
-    assert [tuple(v) for v in centre.newton_polytope()] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [tuple(v) for v in centre.newton_polytope(exact=True)] == [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 
 def test_duplicates_merge_by_max_and_laurent_exponents():
@@ -219,12 +220,12 @@ def test_algebra_pointwise():
     rng = np.random.default_rng(11)
     p, q = random_poly(rng, 5, 2), random_poly(rng, 4, 2)
     X = rational_points(rng, 25, 2)
-    P, Q = p.evaluate(X), q.evaluate(X)
-    assert list((p + q).evaluate(X)) == [max(a, b) for a, b in zip(P, Q)]
-    assert list((p * q).evaluate(X)) == list(P + Q)
-    assert list((p ** F(3, 2)).evaluate(X)) == [F(3, 2) * a for a in P]
-    assert list((p * F(-1, 3)).evaluate(X)) == [a - F(1, 3) for a in P]
-    assert list((p + 5).evaluate(X)) == [max(a, F(5)) for a in P]
+    P, Q = p.evaluate(X, exact=True), q.evaluate(X, exact=True)
+    assert list((p + q).evaluate(X, exact=True)) == [max(a, b) for a, b in zip(P, Q)]
+    assert list((p * q).evaluate(X, exact=True)) == list(P + Q)
+    assert list((p ** F(3, 2)).evaluate(X, exact=True)) == [F(3, 2) * a for a in P]
+    assert list((p * F(-1, 3)).evaluate(X, exact=True)) == [a - F(1, 3) for a in P]
+    assert list((p + 5).evaluate(X, exact=True)) == [max(a, F(5)) for a in P]
     assert len(p * q) <= len(p) * len(q)
     np.testing.assert_allclose(p.evaluate(X.astype(float), exact=False), P.astype(float))
 
@@ -262,7 +263,7 @@ def test_validation_of_operations():
     with pytest.raises(InputError, match="variables"):
         p + TropicalPolynomial([[1, 0]], [0])
     with pytest.raises(InputError, match="shape"):
-        p.evaluate([1, 2])
+        p.evaluate([1, 2], exact=True)
     with pytest.raises(InputError):
         tropicalize("not a net")
 
@@ -290,7 +291,7 @@ def test_upper_hull_matches_brute_force(seed):
     rng = np.random.default_rng(seed)
     d = 1 + seed % 2
     p = random_poly(rng, 10, d, den=2 if seed < 3 else 5)  # small denominators: many ties and flat cells
-    faces = p.upper_hull()
+    faces = p.upper_hull(exact=True)
     assert [f.monomials for f in faces] == brute_upper_facets(p)
     assert p.dual_subdivision() == [list(f.monomials) for f in faces]
     for f in faces:  # the normal (x, 1): exactly the face's monomials attain the max at x
@@ -299,7 +300,7 @@ def test_upper_hull_matches_brute_force(seed):
         assert tuple(i for i, v in enumerate(vals) if v == max(vals)) == f.monomials
     # every upper-hull vertex is in some cell, and the lifted polytope holds the upper vertices
     assert set(itertools.chain(*p.dual_subdivision())) >= set(p.upper_vertices())
-    lifted = {tuple(v) for v in p.lifted_polytope()}
+    lifted = {tuple(v) for v in p.lifted_polytope(exact=True)}
     assert {tuple(p.exponents[i]) + (p.coefficients[i],) for i in p.upper_vertices()} <= lifted
 
 
@@ -307,7 +308,7 @@ def test_unit_square_subdivision_flat_and_split():
     square = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0, 0, 0])
     assert square.dual_subdivision() == [[0, 1, 2, 3]]  # coplanar lift: one cell, not two triangles
     assert square.upper_hull()[0].normal == (0, 0, 1)
-    assert len(square.lifted_polytope()) == 4
+    assert len(square.lifted_polytope(exact=True)) == 4
     centre = square + TropicalPolynomial([[F(1, 2), F(1, 2)]], [0])
     assert centre.dual_subdivision() == [[0, 1, 2, 3, 4]]  # the centre lies on the flat face
     raised = square * 0 + TropicalPolynomial([[1, 1]], [F(1, 2)]) + TropicalPolynomial([[0, 0]], [F(1, 2)])
@@ -339,7 +340,7 @@ def test_hypersurface_pieces_are_ties(seed):
         vals = [ci + sum(a * xl for a, xl in zip(row, x)) for row, ci in zip(E, c)]
         return all(vals[i] == max(vals) for i in pair) and vals.count(max(vals)) >= 2
 
-    pieces = p.hypersurface()
+    pieces = p.hypersurface(exact=True)
     for pc in pieces:
         assert len(pc.pair) == 2
         mid = [(a + b) / 2 for a, b in zip(pc.point, pc.end)] if pc.kind == "segment" else \
@@ -361,21 +362,21 @@ def zonotope_count(m, D):
 @pytest.mark.parametrize("m,D", [(4, 2), (4, 3), (6, 3), (5, 4), (3, 3)])
 def test_zonotope_generic_vertex_count(m, D):
     z = tropgeom.tropical.zonotope(np.random.default_rng(m * 10 + D).normal(size=(m, D)))
-    assert z.num_vertices == zonotope_count(m, D) == len(z.vertices())
+    assert z.count_vertices() == zonotope_count(m, D) == len(z.vertices(exact=True))
     assert z.generators.shape == (m, D)
 
 
 def test_permutohedron_and_square():
     G = [np.eye(4)[i] - np.eye(4)[j] for i, j in itertools.combinations(range(4), 2)]
-    assert tropgeom.tropical.zonotope(G).num_vertices == 24
+    assert tropgeom.tropical.zonotope(G).count_vertices() == 24
     sq = tropgeom.tropical.zonotope([[1, 0], [0, 1], [1, 0]])  # parallel generators merge
-    assert [tuple(v) for v in sq.vertices()] == [(0, 0), (0, 1), (2, 0), (2, 1)]
+    assert [tuple(v) for v in sq.vertices(exact=True)] == [(0, 0), (0, 1), (2, 0), (2, 1)]
 
 
 @pytest.mark.parametrize("d,n", [(1, 4), (2, 5), (3, 5)])
 def test_lifted_zonotope_upper_vertices(d, n):
     z = tropgeom.tropical.zonotope(np.random.default_rng(n).normal(size=(n, d + 1)))
-    assert len(z.upper_vertices()) == nets.zaslavsky(d, n)
+    assert len(z.upper_vertices(exact=True)) == nets.zaslavsky(d, n)
 
 
 @pytest.mark.parametrize("d,n,seed", [(2, 5, 0), (2, 6, 1), (3, 4, 2), (1, 5, 3)])
@@ -384,9 +385,9 @@ def test_one_layer_zonotopes_are_the_newton_polytopes(d, n, seed):
     for (PF, PG), m in zip(tropgeom.tropical.one_layer_zonotopes(net), tropicalize(net)):
         for Z, poly in ((PF, m.numerator), (PG, m.denominator)):
             lifted = np.hstack([poly.exponents, poly.coefficients[:, None]])
-            assert sorted(map(tuple, Z.upper_vertices())) == sorted(map(tuple, lifted))
+            assert sorted(map(tuple, Z.upper_vertices(exact=True))) == sorted(map(tuple, lifted))
             flat = tropgeom.tropical.zonotope(Z.generators[:, :d], Z.offset[:d])
-            assert [tuple(v) for v in flat.vertices()] == [tuple(v) for v in poly.newton_polytope()]
+            assert [tuple(v) for v in flat.vertices(exact=True)] == [tuple(v) for v in poly.newton_polytope(exact=True)]
         assert len(PF.generators) + len(PG.generators) == n
 
 
@@ -414,7 +415,7 @@ def test_depth4_forward_pass():
     net = random_net(rng, 2, [3, 3, 3, 3])
     X = rational_points(rng, 20, 2)
     (m,) = tropicalize(net)
-    assert list(m.evaluate(X)) == list(net.forward(X, exact=True)[:, 0])
+    assert list(m.evaluate(X, exact=True)) == list(net.forward(X, exact=True)[:, 0])
 
 
 # --- CLI ------------------------------------------------------------------------------------------
@@ -440,3 +441,247 @@ def test_cli_tropical_prints_small_polynomials(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "(unpruned)" in text and "F has 2 monomials, G has 2; N(F) = 2 vertices, N(G) = 2 vertices" in text
     assert "F = max(x1, 0)" in text and "G = max(-2 + 2x1, 0)" in text
+
+
+# --- extreme magnitudes: decided exactly, never a hang --------------------------------------------
+# (Each call carries a budget: a regression to the old endless loop fails with BudgetExceeded.)
+
+def test_prune_of_exponents_below_the_double_range():
+    """2**-1200 rounds to 0 in double: the float filter must not decide.  Two distinct lifted points
+    in R^1 x R are both upper-hull vertices; the breakpoint is where 0 = 2^-600 + 2^-1200 x."""
+    p = TropicalPolynomial([[0], [F(2) ** -1200]], [0, F(2) ** -600])
+    q = p.prune(max_seconds=20)
+    assert q == p and len(q) == 2
+    assert q.hypersurface(exact=True, max_seconds=20) == [-F(2) ** 600]
+    assert q.hypersurface() == [float(-F(2) ** 600)]
+    assert q.evaluate([-F(2) ** 600 - 1], exact=True) == 0                   # left of it: the constant
+    assert q.evaluate([-F(2) ** 600 + 1], exact=True) == F(2) ** -1200       # right of it: the other
+
+
+def test_tropicalize_of_tiny_weights_is_the_scaled_map():
+    """Weights s = 2^-530 (~ 3e-160) and second-layer biases times s^2 = 2^-1060 (subnormal, exact)
+    give f_s = s^2 f exactly, so F_s, G_s are F, G with every exponent and coefficient times s^2."""
+    s = 2.0 ** -530
+    W1, b1 = np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.25]]), np.array([0.5, -0.25, 1.0])
+    W2, b2 = np.array([[1.0, -1.5, 2.0]]), np.array([0.375])
+    base = tropgeom.Network([(W1, b1), (W2, b2)])
+    tiny = tropgeom.Network([(W1 * s, b1 * s), (W2 * s, b2 * s * s)])
+    (T,), (U,) = tropicalize(base), tropicalize(tiny, max_seconds=20)
+    S = F(s) ** 2
+    for P, Q in ((T.numerator, U.numerator), (T.denominator, U.denominator)):
+        assert len(P) == len(Q) and (Q.exponents == P.exponents * S).all() and (Q.coefficients == P.coefficients * S).all()
+    X = rational_points(np.random.default_rng(0), 20, 2)
+    assert list(U.evaluate(X, exact=True)) == list(tiny.forward(X, exact=True)[:, 0])
+
+
+def test_tropicalize_of_weights_1e_160_equals_the_forward_pass():
+    net = nets.deep_random(2, [3, 3], 1)
+    tiny = tropgeom.Network([(W * 1e-160, b * 1e-160) for W, b in net.layers])
+    (T,) = tropicalize(tiny, max_seconds=20)
+    X = rational_points(np.random.default_rng(1), 20, 2)
+    assert list(T.evaluate(X, exact=True)) == list(tiny.forward(X, exact=True)[:, 0])
+    assert tropgeom.tropical.linear_regions(T, max_seconds=20) == tropgeom.tropical.linear_regions(tropicalize(net)[0])
+
+
+def test_mixed_scales_prune_keeps_the_function():
+    rng = np.random.default_rng(1)
+    E = rng.integers(0, 4, size=(60, 3)) * rng.choice([1.0, 2.0 ** -1070, 1e300, 1e-300], size=(60, 3))
+    c = rng.normal(size=60) * rng.choice([1.0, 5e-324, 1e300], size=60)
+    p = TropicalPolynomial(E, c)
+    q = p.prune(max_seconds=20)
+    assert set(map(tuple, q.exponents)) <= set(map(tuple, p.exponents))
+    X = np.vstack([rng.normal(size=(40, 3)), rng.normal(size=(20, 3)) * 1e300, rng.normal(size=(20, 3)) * 1e-300])
+    assert (p.evaluate(X, exact=True) == q.evaluate(X, exact=True)).all()
+    # every kept monomial is the unique maximum somewhere: its count cannot drop on a second prune
+    assert q.prune(max_seconds=20) == q
+
+
+# --- the seam: float64 straight to the core, exact values kept exact ---------------------------------
+
+def test_float64_and_exact_inputs_give_the_same_polynomial():
+    rng = np.random.default_rng(2)
+    E, c = rng.integers(0, 9, size=(200, 3)) / 4.0, rng.normal(size=200)
+    p = TropicalPolynomial(E, c)
+    q = TropicalPolynomial([[F(v) for v in row] for row in E], [F(v) for v in c])
+    assert p == q
+    big = TropicalPolynomial([[2 ** 70], [0]], [F(1, 3), 2 ** 60 + 1])  # ints above 2**53 stay exact
+    assert big.exponents[1, 0] == 2 ** 70 and big.coefficients[1] == F(1, 3) and big.coefficients[0] == 2 ** 60 + 1
+
+
+def test_float_views_are_the_exact_values_rounded():
+    rng = np.random.default_rng(3)
+    p = random_poly(rng, 30, 2)
+    X = rational_points(rng, 10, 2)
+    assert np.array_equal(p.evaluate(X), np.array([float(v) for v in p.evaluate(X, exact=True)]))
+    for f in (p.newton_polytope, p.lifted_polytope):
+        assert np.array_equal(f(), np.vectorize(float)(f(exact=True)).astype(np.float64))
+    z = tropgeom.zonotope([[1, F(1, 3)], [F(2, 7), 1], [1, 1]])
+    assert z.vertices().dtype == np.float64 and np.array_equal(z.vertices(), np.vectorize(float)(z.vertices(exact=True)))
+    T = TropicalRational(p, random_poly(rng, 10, 2))
+    assert np.array_equal(T.evaluate(X), np.array([float(v) for v in T.evaluate(X, exact=True)]))
+    q = random_poly(rng, 8, 2, den=7)
+    assert [f.normal for f in q.upper_hull()] == [tuple(map(float, f.normal)) for f in q.upper_hull(exact=True)]
+    rounded = [tuple(None if t is None else tuple(map(float, t)) for t in (pc.point, pc.end, pc.direction))
+               for pc in q.hypersurface(exact=True)]
+    assert [(pc.point, pc.end, pc.direction) for pc in q.hypersurface()] == rounded
+    # the core's float view rounds to nearest (ties to even), like float(Fraction); beyond the range: inf
+    tiny, top = F(2) ** -1074, F(2) ** 1024
+    for v in (F(1, 3), F(-2, 3), tiny / 3, tiny * F(3, 4), tiny / 2, tiny * F(3, 2), tiny * F(5, 2),
+              top - F(2) ** 970, top - F(2) ** 970 - 1, -top, F(10) ** 400):
+        got = TropicalPolynomial([[0]], [v]).evaluate([0.0])
+        try:
+            want = float(v)
+        except OverflowError:
+            want = np.inf if v > 0 else -np.inf
+        assert got == want, v
+
+
+# --- pickle and JSON -------------------------------------------------------------------------------
+
+def test_pickle_and_json_round_trips():
+    import pickle
+    rng = np.random.default_rng(4)
+    p = random_poly(rng, 12, 2)
+    p.upper_hull()  # computed state must not break pickling
+    (T,) = tropicalize(nets.deep_random(2, [3, 2], 0))
+    T.evaluate([[F(1, 3), 2]], exact=True)
+    z = tropgeom.zonotope([[1, F(1, 3)], [F(2, 7), 1]], offset=[F(1, 2), 0])
+    z.vertices(exact=True)
+    for x, cls in ((p, TropicalPolynomial), (T, TropicalRational), (z, tropgeom.Zonotope)):
+        assert pickle.loads(pickle.dumps(x)) == x
+        assert cls.from_json(x.to_json()) == x
+        assert json.loads(x.to_json())["schema_version"] == 1
+    assert pickle.loads(pickle.dumps(z)).count_vertices() == z.count_vertices()
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"type": "Zonotope"}', '{"type": "TropicalPolynomial", "schema_version": 2}',
+                                  '{"type": "TropicalPolynomial", "schema_version": 1, "dim": 1}',
+                                  '{"type": "TropicalPolynomial", "schema_version": 1, "dim": 1, "exponents": [["x"]], "coefficients": ["0"]}'])
+def test_from_json_of_bad_text_is_an_input_error(text):
+    with pytest.raises(InputError):
+        TropicalPolynomial.from_json(text)
+    with pytest.raises(InputError):
+        TropicalRational.from_json(text)
+
+
+# --- run contract: budgets and a real Ctrl-C -------------------------------------------------------
+
+# name -> (set-up, the long call with {kw} for its budget arguments)
+HEAVY = {
+    "prune": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+              "np.random.default_rng(1).normal(size=20000))", "p.prune({kw})"),
+    "count_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                      "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
+    "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
+                   "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
+    "tropicalize": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, {kw})"),
+    "linear_regions": ("rng = np.random.default_rng(0)\n"
+                       "T = tg.TropicalRational(*(tg.TropicalPolynomial(rng.integers(0, 20, size=(150, 3)), "
+                       "10 * rng.normal(size=150)) for _ in range(2)))", "tg.tropical.linear_regions(T, {kw})"),
+    "zonotope": ("z = tg.zonotope(np.random.default_rng(0).normal(size=(40, 5)))", "z.vertices({kw})"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY))
+def test_budget_stops_within_the_contract(name):
+    import time
+    setup, call = HEAVY[name]
+    env = {"np": np, "tg": tropgeom}
+    exec(setup, env)
+    ticks = []
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        eval(call.format(kw="max_seconds=0.3, progress=ticks.append"), {**env, "ticks": ticks})
+    took = time.monotonic() - t
+    assert e.value.reason == "max_seconds"
+    assert took < 0.3 + 0.2, took
+    if name in ("prune", "count_regions"):  # the same function, partly pruned
+        p, q = env["p"], e.value.partial
+        X = np.random.default_rng(5).normal(size=(8, p.dim))
+        assert len(q) <= len(p) and set(map(tuple, q.exponents)) <= set(map(tuple, p.exponents))
+        assert (p.evaluate(X, exact=True) == q.evaluate(X, exact=True)).all()
+    else:
+        assert e.value.partial is None
+    assert ticks  # the progress callback was called on the way
+
+
+@pytest.mark.parametrize("name", sorted(HEAVY))
+def test_ctrl_c_stops_with_budget_exceeded(name):
+    from sigint import interrupt
+    setup, call = HEAVY[name]
+    check = "len(partial) <= len(p) and partial(np.zeros(4)) == p(np.zeros(4))" if name in ("prune", "count_regions") else "partial is None"
+    words, latency = interrupt(setup, call.format(kw=""), check=check)
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 2.0
+
+
+def test_a_progress_callback_that_raises_comes_back_as_its_exception():
+    from tropgeom import polytope
+
+    def boom(n):
+        raise ValueError(f"boom at {n}")
+
+    with pytest.raises(ValueError, match="boom"):
+        heavy = TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(5000, 4)), np.zeros(5000))
+        heavy.prune(progress=boom)
+    with pytest.raises(ValueError, match="boom"):
+        polytope.volume(np.random.default_rng(0).normal(size=(30, 5)), np.ones(30), progress=boom)
+    with pytest.raises(ValueError, match="boom"):
+        tropicalize(nets.deep_random(2, [4, 4], 0), progress=boom)
+
+
+EXTREMES = [5e-324, 1e-310, 2.0 ** -1060, 1e-200, 1e300, 1.7e308, F(2) ** -1200, F(10) ** 400, -1e300]
+
+
+@pytest.mark.parametrize("v", EXTREMES, ids=str)
+def test_extreme_entries_prune_to_the_same_function(v):
+    p = TropicalPolynomial([[0, 1], [v, 0], [1, v], [1, 1]], [0, v, 1, v])
+    q = p.prune(max_seconds=20)
+    pts = np.array([[0, 0], [1, -1], [F(-1, 3), 2]] + [[v, 1], [1, v], [-v, v], [v, -v]], dtype=object)
+    assert (p.evaluate(pts, exact=True) == q.evaluate(pts, exact=True)).all()
+    for face in q.upper_hull(exact=True, max_seconds=20):  # at each normal (x, 1) exactly the face's monomials tie
+        x = np.array(face.normal[:-1], dtype=object)
+        vals = [q.coefficients[i] + sum(a * b for a, b in zip(q.exponents[i], x)) for i in range(len(q))]
+        assert {i for i, w in enumerate(vals) if w == max(vals)} == set(face.monomials)
+
+
+def test_rational_prune_stop_keeps_the_map():
+    rng = np.random.default_rng(0)
+    F_ = TropicalPolynomial(rng.integers(0, 30, size=(20000, 4)), rng.normal(size=20000))
+    T = TropicalRational(F_, random_poly(rng, 20, 4))
+    with pytest.raises(BudgetExceeded) as e:
+        T.prune(max_seconds=0.2)
+    part, X = e.value.partial, rng.normal(size=(8, 4))
+    assert isinstance(part, TropicalRational) and (part.evaluate(X, exact=True) == T.evaluate(X, exact=True)).all()
+
+
+# --- property: F - G is the forward pass on random small nets with degenerate weights --------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_weights = st.sampled_from([0.0, 0.0, 1.0, -1.0, 0.5, -2.0, 3.0, 2.0 ** -40, -(2.0 ** 40), 1e-160, 1e150])
+
+
+@st.composite
+def _small_nets(draw):
+    d = draw(st.integers(1, 2))
+    widths = draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))
+    layers, n_in = [], d
+    for n_out in widths + [1]:
+        W = np.array(draw(st.lists(_weights, min_size=n_out * n_in, max_size=n_out * n_in))).reshape(n_out, n_in)
+        b = np.array(draw(st.lists(_weights, min_size=n_out, max_size=n_out)))
+        layers.append((W, b))
+        n_in = n_out
+    return tropgeom.Network(layers)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_small_nets(), st.booleans())
+def test_property_tropical_map_is_the_forward_pass(net, prune):
+    (T,) = tropicalize(net, prune=prune, max_seconds=20)
+    d = net.input_dim
+    X = np.array([[F(k, 3) - 1, F(-k, 5) + 2][:d] for k in range(-4, 5)] + [[F(10) ** 3] * d, [-F(2) ** -30] * d],
+                 dtype=object)
+    assert list(T.evaluate(X, exact=True)) == list(net.forward(X, exact=True)[:, 0])
+    if prune:  # pruning changes nothing but sizes
+        assert T.prune(max_seconds=20).evaluate(X, exact=True).tolist() == T.evaluate(X, exact=True).tolist()

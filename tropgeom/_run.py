@@ -17,7 +17,7 @@ from typing import Any
 from ._seam import positive_int, positive_seconds
 from .errors import BudgetExceeded
 
-__all__ = ["threads", "usable_cores", "progress", "stopped", "reason", "seconds"]
+__all__ = ["threads", "usable_cores", "progress", "stopped", "reason", "seconds", "Deadline"]
 
 
 def usable_cores() -> int:
@@ -76,3 +76,23 @@ def stopped(complete: bool, core_reason: str, *, partial: Any, what: str,
         return
     why = reason(core_reason, count_name)
     raise BudgetExceeded(f"stopped by {why}: {what}", partial=partial, reason=why)
+
+
+class Deadline:
+    """One ``max_seconds`` shared by the core calls a Python method chains (e.g. vertices, then edges):
+    ``left()`` is the budget each next call gets (None: no limit); a spent budget raises
+    BudgetExceeded("max_seconds") with the given partial result."""
+
+    def __init__(self, max_seconds):
+        import time
+        self._clock = time.monotonic
+        self._budget = positive_seconds(max_seconds)
+        self._start = self._clock()
+
+    def left(self, partial: Any = None, what: str = "the run") -> "float | None":
+        if self._budget is None:
+            return None
+        rest = self._budget - (self._clock() - self._start)
+        if rest <= 0:
+            raise BudgetExceeded(f"stopped by max_seconds: {what}", partial=partial, reason="max_seconds")
+        return rest

@@ -11,44 +11,17 @@ from __future__ import annotations
 
 import itertools
 import json
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import _run
-from ._seam import positive_int
+from . import _run, _seam
 from .errors import BudgetExceeded, InputError
 
 __all__ = ["ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns"]
-
-
-# --- validation ---------------------------------------------------------------------------------
-
-def _data(X) -> np.ndarray:
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError("data X must be a numeric (N, d) array") from None
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)  # N points on a line
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise InputError(f"data X has shape {arr.shape}; expected (N, d) with N, d >= 1")
-    bad = np.argwhere(~np.isfinite(arr))
-    if len(bad):
-        i = int(bad[0][0])
-        raise InputError(f"data point {i} has a non-finite coordinate ({arr[i, bad[0][1]]})", index=i)
-    return np.ascontiguousarray(arr)
-
-
-def _positive(name: str, v, allow_none: bool = True):
-    return positive_int(v, name, allow_none=allow_none)
-
-
-def _search_args(max_results, max_seconds, threads) -> dict:
-    return {"max_results": _positive("max_results", max_results) or 0, "max_seconds": _run.seconds(max_seconds),
-            "threads": _run.threads(threads)}
 
 
 def _search(fn, *args, progress=None, unit: str, **budget):
@@ -57,26 +30,29 @@ def _search(fn, *args, progress=None, unit: str, **budget):
         return fn(*args, progress=tick, **budget)
 
 
-def _lifted(X: np.ndarray, exact: bool) -> np.ndarray:
-    """(N, d+1) rows (1, x): Fractions (exact: a double is a dyadic rational) or float64."""
-    L = np.hstack([np.ones((len(X), 1)), X])
-    return np.vectorize(Fraction, otypes=[object])(L) if exact else L
+def _lifted(X: np.ndarray, exact: bool = True) -> np.ndarray:
+    """(N, d+1) rows (1, x) as Fractions (exact: a double is a dyadic rational)."""
+    return _seam.to_fractions(np.hstack([np.ones((len(X), 1)), X]))
 
 
 def _components(n: int, edges: np.ndarray, keep: np.ndarray) -> int:
     """Connected components of the graph on the vertices with keep[v], through the given edges."""
-    parent = np.arange(n)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    idx = np.flatnonzero(keep)
+    if len(idx) == 0:
+        return 0
+    e = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    e = e[keep[e[:, 0]] & keep[e[:, 1]]]
+    where = np.full(n, -1, dtype=np.int64)
+    where[idx] = np.arange(len(idx))
+    g = coo_matrix((np.ones(len(e)), (where[e[:, 0]], where[e[:, 1]])), shape=(len(idx), len(idx)))
+    return int(connected_components(g, directed=False)[0])
 
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
 
-    for u, v in edges:
-        if keep[u] and keep[v]:
-            parent[find(u)] = find(v)
-    return len({find(v) for v in np.flatnonzero(keep)})
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"ActivationPolytope.{old} is deprecated (a property that may run a search); use {new}",
+                  FutureWarning, stacklevel=3)
 
 
 # --- the activation polytope --------------------------------------------------------------------
@@ -99,22 +75,87 @@ class LossLevels:
 
 
 class ActivationPolytope:
-    """The activation polytope of data X (N x d) for a model with m numerator and n denominator terms.
+    """The activation polytope P_X of data X (N x d) for a model with m numerator and n denominator
+    terms, a polytope in R^dim with dim = K (d + 1) the ambient dimension (K = m + n) and affine
+    dimension ``dimension()`` = (K - 1) * rank of the lifted data (1, x).  (``dim`` used to be the
+    affine dimension; it is now the ambient one, as everywhere in the package.)
 
-    Vertices are enumerated on first use, depth first over the data points with exact LPs; a budget
-    (``max_vertices``, ``max_seconds``) or Ctrl-C raises BudgetExceeded whose ``partial`` is the (V, N)
-    array of patterns found so far.  ``progress``: None (a bar on a TTY), False, True or a callable.
+    Vertices are enumerated on first use, depth first over the data points with exact LPs.  The
+    constructor's budget (``max_vertices``, ``max_seconds``, ``threads``, ``progress``) is the default
+    of every later call (vertices, edges, f_vector, labelings, loss_levels), each of which also takes
+    its own ``max_seconds`` / ``progress``; a stop (budget or Ctrl-C) raises BudgetExceeded whose
+    ``partial`` is what was found (the (V, N) patterns, the edges, the face counts) and whose
+    ``reason`` is "max_vertices", "max_faces", "max_seconds" or "interrupted".  ``progress``: None (a
+    bar on a TTY), False, True or a callable.  Coordinates and parameters follow the one ``exact=``
+    rule: float64 by default, Fractions with ``exact=True``.  Pickles and round-trips through
+    ``to_json`` / ``from_json`` (computed vertices and edges included).
     """
 
     def __init__(self, X, m: int, n: int, *, max_vertices: Optional[int] = None,
                  max_seconds: Optional[float] = None, threads: Optional[int] = None, progress=None):
-        self.X = _data(X)
-        self.m, self.n = _positive("m", m, False), _positive("n", n, False)
+        self.X = _seam.data_points(X)
+        self.X.setflags(write=False)
+        self.m, self.n = _seam.positive_int(m, "m"), _seam.positive_int(n, "n")
         self.K = self.m + self.n
-        self._budget = _search_args(max_vertices, max_seconds, threads)
+        self._max_vertices = _seam.positive_int(max_vertices, "max_vertices", allow_none=True)
+        self._max_seconds = _seam.positive_seconds(max_seconds)
+        self._threads = _run.threads(threads)
         self._progress = progress
-        self._res = self._patterns = self._edges = None
+        self._res = self._patterns = self._edges = self._dimension = None
 
+    # --- identity, pickling, JSON ---
+    def _settings(self) -> dict:
+        return {"max_vertices": self._max_vertices, "max_seconds": self._max_seconds, "threads": self._threads}
+
+    def __eq__(self, other) -> bool:
+        """The same data X and terms (m, n): the same polytope."""
+        if not isinstance(other, ActivationPolytope):
+            return NotImplemented
+        return (self.m, self.n) == (other.m, other.n) and np.array_equal(self.X, other.X)
+
+    __hash__ = None
+
+    def __getstate__(self) -> dict:
+        return {"X": np.array(self.X), "m": self.m, "n": self.n, **self._settings(),
+                "progress": self._progress if self._progress in (None, False, True) else None,
+                "patterns": self._patterns, "edges": self._edges}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["X"], state["m"], state["n"], max_vertices=state["max_vertices"],
+                      max_seconds=state["max_seconds"], threads=state["threads"], progress=state["progress"])
+        self._patterns, self._edges = state["patterns"], state["edges"]
+
+    def to_dict(self) -> dict:
+        """The polytope (X exactly: JSON floats round-trip), its budgets, and what is computed so far."""
+        doc = {"type": "ActivationPolytope", "schema_version": 1, "X": self.X.tolist(), "m": self.m, "n": self.n,
+               "N": self.N, "d": self.d, "dim": self.dim, **self._settings()}
+        if self._patterns is not None:
+            doc["patterns"] = self._patterns.tolist()
+        if self._edges is not None:
+            doc["edges"] = self._edges.tolist()
+        return doc
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text) -> "ActivationPolytope":
+        """The polytope of a :meth:`to_json` document (str or dict); InputError if it is not one."""
+        data = _seam.json_document(text, "ActivationPolytope")
+        try:
+            P = cls(data["X"], data["m"], data["n"], max_vertices=data.get("max_vertices"),
+                    max_seconds=data.get("max_seconds"), threads=data.get("threads"))
+            if "patterns" in data:
+                P._patterns = np.array(data["patterns"], dtype=np.int64).reshape(-1, P.N)
+            if "edges" in data:
+                P._edges = np.array(data["edges"], dtype=np.int64).reshape(-1, 3)
+        except (KeyError, TypeError, ValueError) as e:
+            if isinstance(e, InputError):
+                raise
+            raise InputError(f"not an ActivationPolytope JSON document ({e!r})") from None
+        return P
+
+    # --- shape ---
     @property
     def N(self) -> int:
         return self.X.shape[0]
@@ -123,115 +164,184 @@ class ActivationPolytope:
     def d(self) -> int:
         return self.X.shape[1]
 
-    def __repr__(self) -> str:
-        return f"ActivationPolytope(N={self.N}, d={self.d}, m={self.m}, n={self.n}, dim={self.dim})"
-
     @property
     def dim(self) -> int:
-        """(K - 1) * rank of the lifted data (1, x)."""
-        from . import _core
-        return int(_core.activation_dimension(self.X, self.d, self.K))
+        """The ambient dimension K (d + 1) (the space of the coordinates)."""
+        return self.K * (self.d + 1)
+
+    def dimension(self) -> int:
+        """The affine dimension of P_X: (K - 1) * rank of the lifted data (1, x) (exact rank)."""
+        if self._dimension is None:
+            from . import _core
+            self._dimension = int(_core.activation_dimension(self.X, self.d, self.K))
+        return self._dimension
+
+    def __repr__(self) -> str:
+        return f"ActivationPolytope(N={self.N}, d={self.d}, m={self.m}, n={self.n}, dimension={self.dimension()})"
 
     # --- vertices ---
-    @property
-    def patterns(self) -> np.ndarray:
-        """(V, N) int: the realisable generic activation patterns (argmax term per data point),
-        in lexicographic order; vertex v of every other method is row v."""
-        if self._patterns is None:
+    def _seconds(self, max_seconds) -> Optional[float]:
+        return self._max_seconds if max_seconds is None else _seam.positive_seconds(max_seconds)
+
+    def _progress_of(self, progress):
+        return self._progress if progress is None else progress
+
+    def _vertex_search(self, max_seconds=None, progress=None):
+        """The core's vertex search (cached): patterns, witnesses, stats."""
+        if self._res is None:
             from . import _core
-            res = _search(_core.activation_vertices, self.X, self.d, self.K, progress=self._progress,
-                          unit=" patterns", **self._budget)
+            res = _search(_core.activation_vertices, self.X, self.d, self.K, progress=self._progress_of(progress),
+                          unit=" patterns", max_results=self._max_vertices or 0,
+                          max_seconds=_run.seconds(self._seconds(max_seconds)), threads=self._threads)
             _run.stopped(res.complete, res.stop_reason, partial=res.codes.astype(np.int64),
                          count_name="max_vertices", what=f"{res.count} vertices found")
-            self._res, self._patterns = res, res.codes.astype(np.int64)
+            self._res = res
+            if self._patterns is None:
+                self._patterns = res.codes.astype(np.int64)
+                self._patterns.setflags(write=False)
+        return self._res
+
+    def vertex_patterns(self, *, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+        """(V, N) int: the realisable generic activation patterns (argmax term per data point),
+        in lexicographic order; vertex v of every other method is row v.  Cached."""
+        if self._patterns is None:
+            self._vertex_search(max_seconds, progress)
         return self._patterns
 
     @property
-    def stats(self) -> dict:
-        """Search statistics: exact LPs, float LPs, witness hits (children needing no LP), nodes."""
-        self.patterns
-        return dict(self._res.stats)
+    def patterns(self) -> np.ndarray:
+        """Deprecated: use vertex_patterns()."""
+        _deprecated("patterns", "vertex_patterns()")
+        return self.vertex_patterns()
 
-    def parameters(self) -> np.ndarray:
-        """(V, K, d+1) Fractions: for each vertex, exact term parameters theta_k (constant first)
-        under which every data point's unique argmax term is the vertex's pattern (theta_{K-1} = 0)."""
-        self.patterns
-        W = self._res.witnesses().reshape(self.num_vertices, self.K - 1, self.d + 1)
-        zero = np.full((self.num_vertices, 1, self.d + 1), Fraction(0), dtype=object)
-        return np.concatenate([W, zero], axis=1)
-
-    def coordinates(self, patterns=None, exact: bool = True) -> np.ndarray:
-        """Points sum_i e_{sigma(i)} (x) (1, x_i) in R^{K(d+1)} (block k = coordinates K*k..), one row
-        per pattern (default: every vertex): Fractions, or float64 if not exact."""
-        P = self.patterns if patterns is None else np.asarray(patterns, dtype=np.int64)
-        onehot = (P[:, None, :] == np.arange(self.K)[None, :, None]).astype(object if exact else np.float64)
-        blocks = onehot.reshape(-1, self.N) @ _lifted(self.X, exact)  # (V*K, d+1)
-        return blocks.reshape(len(P), self.K * (self.d + 1))
-
-    def vertices(self, exact: bool = True) -> Tuple[np.ndarray, np.ndarray]:
-        """(patterns (V, N) int, coordinates (V, K(d+1))): the vertices of P_X, exact by default."""
-        return self.patterns, self.coordinates(exact=exact)
+    def count_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
+        return len(self.vertex_patterns(max_seconds=max_seconds, progress=progress))
 
     @property
     def num_vertices(self) -> int:
-        return len(self.patterns)
+        """Deprecated: use count_vertices()."""
+        _deprecated("num_vertices", "count_vertices()")
+        return self.count_vertices()
 
-    def edges(self, *, max_seconds: Optional[float] = None) -> np.ndarray:
+    def search_stats(self, *, max_seconds: Optional[float] = None, progress=None) -> dict:
+        """Vertex search statistics: exact LPs, float LPs, witness hits (children needing no LP), nodes."""
+        return dict(self._vertex_search(max_seconds, progress).stats)
+
+    @property
+    def stats(self) -> dict:
+        """Deprecated: use search_stats()."""
+        _deprecated("stats", "search_stats()")
+        return self.search_stats()
+
+    def parameters(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+        """(V, K, d+1): for each vertex, term parameters theta_k (constant first), found exactly,
+        under which every data point's unique argmax term is the vertex's pattern (theta_{K-1} = 0):
+        float64, or Fractions with ``exact=True`` (the float view may tie where the exact one does not)."""
+        res = self._vertex_search(max_seconds, progress)
+        V = res.count
+        W = res.witnesses().reshape(V, self.K - 1, self.d + 1)
+        zero = np.full((V, 1, self.d + 1), Fraction(0), dtype=object)
+        theta = np.concatenate([W, zero], axis=1)
+        return theta if exact else _seam.to_floats(theta)
+
+    def coordinates(self, patterns=None, *, exact: bool = False) -> np.ndarray:
+        """Points sum_i e_{sigma(i)} (x) (1, x_i) in R^{K(d+1)} (block k = coordinates K*k..), one row
+        per pattern (default: every vertex): float64, or Fractions with ``exact=True``."""
+        P = self.vertex_patterns() if patterns is None else np.asarray(patterns, dtype=np.int64).reshape(-1, self.N)
+        onehot = (P[:, None, :] == np.arange(self.K)[None, :, None]).astype(object)
+        blocks = onehot.reshape(-1, self.N) @ _lifted(self.X, True)  # (V*K, d+1), summed exactly
+        C = blocks.reshape(len(P), self.K * (self.d + 1))
+        return C if exact else _seam.to_floats(C)
+
+    def vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None,
+                 progress=None) -> Tuple[np.ndarray, np.ndarray]:
+        """(patterns (V, N) int, coordinates (V, K(d+1))): the vertices of P_X, float64 coordinates
+        or Fractions with ``exact=True``."""
+        pats = self.vertex_patterns(max_seconds=max_seconds, progress=progress)
+        return pats, self.coordinates(exact=exact)
+
+    def edges(self, *, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
         """(E, 3) int rows (u, v, i): vertices u < v span an edge of P_X and differ exactly at data
         point i (and its repeats).  Each edge is verified exactly (two witnesses, or an LP on its
-        normal cone).  The budget or Ctrl-C raise BudgetExceeded with the edges found so far."""
+        normal cone).  One ``max_seconds`` (default: the constructor's) covers the vertex search too;
+        a stop raises BudgetExceeded with the edges found so far ((0, 3) if the vertices were not done)."""
         if self._edges is None:
             from . import _core
-            self.patterns
-            budget = _search_args(None, max_seconds, self._budget["threads"])
-            E, why = _search(_core.activation_edges, self.X, self.d, self.K, self._res, progress=self._progress,
-                             unit=" vertices", max_seconds=budget["max_seconds"], threads=budget["threads"])
+            clock = _run.Deadline(self._seconds(max_seconds))
+            none = np.zeros((0, 3), np.int64)
+            try:
+                res = self._vertex_search(clock.left(none, "edges"), progress)
+            except BudgetExceeded as e:
+                e.partial = none
+                raise
+            E, why = _search(_core.activation_edges, self.X, self.d, self.K, res,
+                             progress=self._progress_of(progress), unit=" vertices",
+                             max_seconds=_run.seconds(clock.left(none, "edges")),
+                             threads=self._threads)
             if why:
                 raise BudgetExceeded(f"stopped by {why} after {len(E)} edges", partial=E, reason=why)
+            E.setflags(write=False)
             self._edges = E
         return self._edges
 
     # --- classifications ---
     def pattern_labels(self, patterns=None) -> np.ndarray:
         """(V, N) int8: +1 where the argmax term is a numerator term (index < m), else -1."""
-        P = self.patterns if patterns is None else np.asarray(patterns)
+        P = self.vertex_patterns() if patterns is None else np.asarray(patterns)
         return np.where(P < self.m, 1, -1).astype(np.int8)
 
-    def labelings(self) -> Tuple[np.ndarray, List[np.ndarray]]:
+    def labelings(self, *, max_seconds: Optional[float] = None, progress=None) -> Tuple[np.ndarray, List[np.ndarray]]:
         """(Y, members): the distinct reachable labelings Y (L, N) in {+1, -1}, and for each the
-        vertex indices (patterns) that give it."""
-        Y, inverse = np.unique(self.pattern_labels(), axis=0, return_inverse=True)
+        vertex indices (patterns) that give it.  A stop raises BudgetExceeded with partial = the
+        distinct labelings of the patterns found so far."""
+        try:
+            pats = self.vertex_patterns(max_seconds=max_seconds, progress=progress)
+        except BudgetExceeded as e:
+            e.partial = np.unique(self.pattern_labels(e.partial), axis=0) if e.partial is not None else None
+            raise
+        Y, inverse = np.unique(self.pattern_labels(pats), axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         return Y, [np.flatnonzero(inverse == j) for j in range(len(Y))]
 
+    def count_labelings(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
+        return len(self.labelings(max_seconds=max_seconds, progress=progress)[0])
+
     @property
     def num_labelings(self) -> int:
-        return len(np.unique(self.pattern_labels(), axis=0))
+        """Deprecated: use count_labelings()."""
+        _deprecated("num_labelings", "count_labelings()")
+        return self.count_labelings()
 
-    def loss_levels(self, y) -> LossLevels:
+    def loss_levels(self, y, *, max_seconds: Optional[float] = None, progress=None) -> LossLevels:
         """0/1 loss of every vertex for labels y (+1/-1, or bool/0-1 with 1 positive), and the
-        number of connected components of each level and sublevel set (adjacency = edges())."""
-        y = np.asarray(y).reshape(-1)
-        if y.shape != (self.N,):
-            raise InputError(f"labels have shape {np.shape(y)}; expected ({self.N},)")
-        if not np.all(np.isin(y, (-1, 0, 1))):
-            i = int(np.flatnonzero(~np.isin(y, (-1, 0, 1)))[0])
-            raise InputError(f"label {i} is {y[i]!r}; expected +1/-1 (or 1/0)", index=i)
-        y = np.where(y > 0, 1, -1)
-        loss = (self.pattern_labels() != y).sum(axis=1)
-        pairs = self.edges()[:, :2]
+        number of connected components of each level and sublevel set (adjacency = edges()).  One
+        ``max_seconds`` covers vertices and edges; a stop raises BudgetExceeded with partial = the
+        loss of every vertex (V,) when the vertices are done, else None."""
+        y = _seam.labels(y, self.N)
+        clock = _run.Deadline(self._seconds(max_seconds))
+        try:
+            pats = self.vertex_patterns(max_seconds=clock.left(what="loss levels"), progress=progress)
+        except BudgetExceeded as e:
+            e.partial = None
+            raise
+        loss = (self.pattern_labels(pats) != y).sum(axis=1)
+        try:
+            pairs = self.edges(max_seconds=clock.left(loss, "loss levels"), progress=progress)[:, :2]
+        except BudgetExceeded as e:
+            e.partial = loss
+            raise
         values = sorted(set(int(v) for v in loss))
         levels = {c: _components(len(loss), pairs, loss == c) for c in values}
         sublevels = {c: _components(len(loss), pairs, loss <= c) for c in values}
         return LossLevels(loss, levels, sublevels)
 
-    def bent_hyperplane(self, i: int) -> dict:
+    def bent_hyperplane(self, i: int, *, exact: bool = False) -> dict:
         """Data point i's bent hyperplane {max_{k<m} <theta_k, x^_i> = max_{l>=m} <theta_l, x^_i>} in
         parameter space: its pieces are the ties of a numerator term k with a denominator term l (both
-        maximal), with normal (e_k - e_l) (x) (1, x_i) (exact); ``walls`` are the indices (into edges())
-        of the edges of P_X whose normal cones lie in it, i.e. the walls of the classification fan
-        where crossing flips point i's label."""
-        if not (isinstance(i, (int, np.integer)) and -self.N <= i < self.N):
+        maximal), with normal (e_k - e_l) (x) (1, x_i) (float64, or Fractions with ``exact=True``);
+        ``walls`` are the indices (into edges()) of the edges of P_X whose normal cones lie in it,
+        i.e. the walls of the classification fan where crossing flips point i's label."""
+        if isinstance(i, (bool, np.bool_)) or not (isinstance(i, (int, np.integer)) and -self.N <= i < self.N):
             raise InputError(f"data index {i!r} out of range for {self.N} points", index=i)
         i = int(i) % self.N
         first = next(j for j in range(self.N) if np.array_equal(self.X[j], self.X[i]))
@@ -246,27 +356,31 @@ class ActivationPolytope:
         E = self.edges()
         lab = self.pattern_labels()
         walls = np.flatnonzero((E[:, 2] == first) & (lab[E[:, 0], first] != lab[E[:, 1], first]))
-        return {"point": i, "pairs": pairs, "normals": normals, "walls": walls}
+        return {"point": i, "pairs": pairs, "normals": normals if exact else _seam.to_floats(normals), "walls": walls}
 
     # --- faces ---
-    def f_vector(self, *, max_faces: Optional[int] = None, max_seconds: Optional[float] = None) -> Tuple[int, ...]:
-        """(f_0, ..., f_dim): faces of P_X by dimension (f_dim = 1), from the realisable bipartite
-        graphs data point -> set of tied maximal terms (exact LPs; output-sensitive but costly).
-        A budget raises BudgetExceeded with the partial counts."""
+    def f_vector(self, *, max_faces: Optional[int] = None, max_seconds: Optional[float] = None,
+                 progress=None) -> Tuple[int, ...]:
+        """(f_0, ..., f_dimension): faces of P_X by dimension (f_dimension = 1), from the realisable
+        bipartite graphs data point -> set of tied maximal terms (exact LPs; output-sensitive but
+        costly).  ``max_seconds`` defaults to the constructor's.  A stop raises BudgetExceeded with
+        the partial counts."""
         from . import _core
-        budget = _search_args(max_faces, max_seconds, self._budget["threads"])
-        res = _search(_core.activation_faces, self.X, self.d, self.K, progress=self._progress,
-                      unit=" faces", **budget)
-        f = tuple(int(v) for v in np.bincount(res.dims, minlength=self.dim + 1))
+        res = _search(_core.activation_faces, self.X, self.d, self.K, progress=self._progress_of(progress),
+                      unit=" faces", max_results=_seam.count_budget(max_faces, "max_faces"),
+                      max_seconds=_run.seconds(self._seconds(max_seconds)), threads=self._threads)
+        f = tuple(int(v) for v in np.bincount(res.dims, minlength=self.dimension() + 1))
         _run.stopped(res.complete, res.stop_reason, partial=f, count_name="max_faces",
                      what=f"{res.count} faces found")
         return f
 
-    def to_dict(self, labels=None, f_vector: bool = False) -> dict:
+    def report(self, labels=None, f_vector: bool = False) -> dict:
+        """The summary the command line prints: counts, patterns, labelings, optionally the f-vector
+        and the loss landscape of ``labels`` (computes what it needs)."""
         Y, members = self.labelings()
-        doc = {"N": self.N, "d": self.d, "m": self.m, "n": self.n, "dim": self.dim,
-               "num_vertices": self.num_vertices, "num_edges": len(self.edges()),
-               "num_labelings": len(Y), "patterns": self.patterns.tolist(),
+        doc = {"N": self.N, "d": self.d, "m": self.m, "n": self.n, "dim": self.dim, "dimension": self.dimension(),
+               "num_vertices": self.count_vertices(), "num_edges": len(self.edges()),
+               "num_labelings": len(Y), "patterns": self.vertex_patterns().tolist(),
                "labelings": [{"labels": y.tolist(), "vertices": mem.tolist()} for y, mem in zip(Y, members)]}
         if f_vector:
             doc["f_vector"] = list(self.f_vector())
@@ -314,21 +428,34 @@ def one_hidden_layer_patterns(X, k: int, signs: Optional[Sequence[int]] = None, 
     A neuron's pattern on X is a chamber of the central arrangement {w : <w, (1, x_i)> = 0} (the
     linear case of the activation polytope).  Labelings: a depth-first search over data points of
     (neuron signs, label) with exact LPs in (w_1..w_k, c), c the output bias; ``max_results`` bounds
-    the (pattern, labeling) pairs kept.
+    the (pattern, labeling) pairs kept.  One ``max_seconds`` covers both searches; a stop raises
+    BudgetExceeded with ``reason`` "max_results", "max_seconds" or "interrupted" and ``partial`` the
+    neuron patterns (T, N) bool found so far (first search) or the distinct labelings (L, N) found so
+    far (second search).
     """
-    X = _data(X)
-    k = _positive("k", k, False)
-    budget = _search_args(max_results, max_seconds, threads)
-    T = ActivationPolytope(X, 1, 1, max_vertices=max_results, max_seconds=max_seconds,
-                           threads=budget["threads"], progress=progress).patterns == 0
+    X = _seam.data_points(X)
+    k = _seam.positive_int(k, "k")
+    if signs is not None:
+        signs = tuple(int(s) if isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_)) else s
+                      for s in np.asarray(signs, dtype=object).reshape(-1))
+        if len(signs) != k or any(s not in (1, -1) for s in signs):
+            raise InputError(f"signs must be {k} values +1/-1; got {signs!r}")
+    max_results = _seam.positive_int(max_results, "max_results", allow_none=True)
+    threads = _run.threads(threads)
+    clock = _run.Deadline(max_seconds)
+    P = ActivationPolytope(X, 1, 1, max_vertices=max_results, max_seconds=clock.left(what="neuron patterns"),
+                           threads=threads, progress=progress)
+    try:
+        T = P.vertex_patterns() == 0
+    except BudgetExceeded as e:
+        why = "max_results" if e.reason == "max_vertices" else e.reason
+        raise BudgetExceeded(f"neuron patterns stopped by {why}", partial=np.asarray(e.partial) == 0, reason=why) from None
     if signs is None:
         return OneHiddenLayerPatterns(k, T)
-    signs = tuple(int(s) for s in np.asarray(signs).reshape(-1))
-    if len(signs) != k or any(s not in (1, -1) for s in signs):
-        raise InputError(f"signs must be {k} values +1/-1; got {signs!r}")
     from . import _core
     res = _search(_core.one_hidden_layer, X, X.shape[1], list(signs), True, progress=progress,
-                  unit=" pairs", **budget)
+                  unit=" pairs", max_results=max_results or 0, max_seconds=_run.seconds(clock.left(what="labelings")),
+                  threads=threads)
     labels = np.where(res.codes >> k & 1, 1, -1).astype(np.int8)
     _run.stopped(res.complete, res.stop_reason, partial=np.unique(labels, axis=0), count_name="max_results",
                  what=f"{res.count} (pattern, labeling) pairs found")
@@ -359,11 +486,11 @@ def _cmd_dichotomies(args) -> None:
     X = np.loadtxt(args.data, delimiter=",", ndmin=2)
     y = None if args.labels is None else np.loadtxt(args.labels, delimiter=",").reshape(-1)
     P = ActivationPolytope(X, m, n, threads=args.threads, max_seconds=args.max_seconds)
-    doc = P.to_dict(labels=y, f_vector=args.f_vector)
+    doc = P.report(labels=y, f_vector=args.f_vector)
     if args.json:
         print(json.dumps(doc))
         return
-    print(f"{P.N} points in R^{P.d}, terms m={m}, n={n}: activation polytope of dimension {doc['dim']}")
+    print(f"{P.N} points in R^{P.d}, terms m={m}, n={n}: activation polytope of dimension {doc['dimension']}")
     print(f"vertices (activation patterns): {doc['num_vertices']}")
     print(f"edges: {doc['num_edges']}")
     print(f"realisable labelings: {doc['num_labelings']} of {2 ** P.N}")

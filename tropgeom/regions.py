@@ -211,7 +211,7 @@ class RegionSet:
             raise InputError("volumes need a bounded domain (a Box or a bounded Polytope); "
                              "regions of an unbounded domain can have infinite volume")
         from .polytope import volume
-        act = [volume(*self._res.halfspaces(i, False)[:2]) for i in range(self._res.stored)]
+        act = [volume(*self._res.halfspaces(i, False)[:2], exact=True) for i in range(self._res.stored)]
         return [sum((act[i] for i in m), Fraction(0)) for m in self.members]
 
     @property

@@ -14,54 +14,68 @@ of the exponents), ``hypersurface()`` the pieces of the tropical hypersurface in
 
 :func:`zonotope` and :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as
 P(F) and P(G); :func:`linear_regions` counts the linear regions of F ⊘ G from the tropical side.
+
+Numbers: inputs are float64 (exact dyadics, sent to the core as float64 arrays), ints or Fractions
+(kept exact).  The canonical data (the properties ``exponents``, ``coefficients``, ``generators``)
+are Fractions; every method returning values or coordinates (``evaluate``, ``newton_polytope``,
+``lifted_polytope``, the normals of ``upper_hull``, the points of ``hypersurface``, zonotope
+``vertices``) follows the one ``exact=`` rule: float64 by default (the exact values rounded),
+Fractions with ``exact=True``.  Every decision behind them is exact either way.
+
+Run contract: every call that may run long (``prune``, ``count_regions``, the hull and subdivision
+methods, :func:`tropicalize`, :func:`linear_regions`, zonotope vertices) takes ``max_seconds`` and
+``progress`` and honours Ctrl-C; a stop raises :class:`~tropgeom.errors.BudgetExceeded` with
+``reason`` ``"max_seconds"``, ``"interrupted"`` or, for :func:`tropicalize`, ``"max_monomials"``, and
+``partial`` the same function partly pruned for ``prune`` / ``count_regions`` (every monomial not yet
+proven redundant), else None (part of a tropicalization or of a subdivision is not the answer).
 """
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from fractions import Fraction
-from numbers import Rational as _RationalNumber
 from typing import List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
-from .errors import InputError
-from .network import Network, _check_points
+from . import _run, _seam
+from .errors import BudgetExceeded, InputError
+from .network import Network
 
 __all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize", "UpperFace", "HypersurfacePiece", "Zonotope",
            "zonotope", "one_layer_zonotopes", "linear_regions"]
-
-
-def _exact_entries(a, name: str) -> np.ndarray:
-    """An object array of Fractions, rejecting non-numbers and NaN/inf with the row at fault."""
-    arr = np.asarray(a, dtype=object)
-    out = np.empty(arr.shape, dtype=object)
-    for idx, v in np.ndenumerate(arr):
-        where = f"row {idx[0]}" + (f", column {idx[1]}" if len(idx) > 1 else "")
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (_RationalNumber, float, np.integer, np.floating)):
-            raise InputError(f"{name} has a non-numeric value {v!r} at {where}", index=idx[0])
-        if isinstance(v, (float, np.floating)) and not np.isfinite(v):
-            raise InputError(f"{name} has a non-finite value ({v}) at {where}", index=idx[0])
-        out[idx] = Fraction(v) if not isinstance(v, (float, np.floating)) else Fraction(float(v))
-    return out
-
-
-def _exact_scalar(v, name: str) -> Fraction:
-    return _exact_entries(np.array([v], dtype=object), name)[0]
-
-
-def _fmt(q: Fraction) -> str:
-    return str(q)
 
 
 def _zeros(n: int) -> np.ndarray:
     return np.full(n, Fraction(0), dtype=object)
 
 
+@contextmanager
+def _run_core(unit: str, progress, what: str, count_name: str = "max_count"):
+    """A core call under the run contract: yields the progress callable; a stop from the core
+    becomes BudgetExceeded with the caller's reason and no partial result."""
+    with _run.progress(progress, unit) as tick:
+        try:
+            yield tick
+        except BudgetExceeded as e:
+            why = _run.reason(e.reason, count_name)
+            raise BudgetExceeded(f"{what} stopped by {why}", partial=None, reason=why) from None
+
+
+def _view(a: np.ndarray, exact: bool) -> np.ndarray:
+    return a if exact else _seam.to_floats(a)
+
+
+def _tuple(values, exact: bool) -> tuple:
+    """A point of an exact structure: Fractions, or Python floats (each rounded to nearest)."""
+    return tuple(values) if exact else tuple(_seam.to_floats(list(values)).tolist())
+
+
 class UpperFace(NamedTuple):
     """An upper facet of the lifted polytope: the monomials on it, and an outer normal (x, 1) where x
     is a point at which exactly these monomials attain the maximum (a vertex of the hypersurface)."""
     monomials: Tuple[int, ...]
-    normal: Tuple[Fraction, ...]
+    normal: tuple  # floats, or Fractions (exact=True)
 
 
 class HypersurfacePiece(NamedTuple):
@@ -86,14 +100,12 @@ class TropicalPolynomial:
     __slots__ = ("_core", "_E", "_c", "_sub")
 
     def __init__(self, exponents, coefficients):
-        E = np.asarray(exponents, dtype=object)
-        if E.ndim != 2 or E.shape[0] == 0 or E.shape[1] == 0:
-            raise InputError(f"exponents have shape {E.shape}; expected (k, d) with k, d >= 1")
-        c = np.asarray(coefficients, dtype=object)
+        E = _seam.exact_matrix(exponents, "exponents", min_rows=1, expected="(k, d) with k, d >= 1")
+        c = _seam.exact_array(coefficients, "coefficients")
         if c.shape != (E.shape[0],):
             raise InputError(f"coefficients have shape {c.shape}; expected ({E.shape[0]},), one per exponent row")
         from . import _core
-        self._set(_core.TropPoly(E.shape[1], _exact_entries(E, "exponents"), _exact_entries(c, "coefficients")))
+        self._set(_core.TropPoly(E.shape[1], E, c))
 
     def _set(self, core) -> None:
         self._core, self._E, self._c, self._sub = core, None, None, None
@@ -129,6 +141,9 @@ class TropicalPolynomial:
     def __len__(self) -> int:
         return len(self._core)
 
+    def __reduce__(self):
+        return (TropicalPolynomial, (self.exponents.tolist(), self.coefficients.tolist()))
+
     # --- algebra ------------------------------------------------------------------------------------
     def _other(self, q) -> "TropicalPolynomial":
         if isinstance(q, TropicalPolynomial):
@@ -136,7 +151,7 @@ class TropicalPolynomial:
                 raise InputError(f"tropical polynomials in {self.dim} and {q.dim} variables")
             return q
         # A number is the constant monomial.
-        return TropicalPolynomial(np.zeros((1, self.dim), dtype=object), [_exact_scalar(q, "constant")])
+        return TropicalPolynomial(np.zeros((1, self.dim)), [_seam.exact_scalar(q, "constant")])
 
     def __add__(self, q) -> "TropicalPolynomial":
         """Tropical sum p ⊕ q = max(p, q)."""
@@ -145,7 +160,7 @@ class TropicalPolynomial:
     def __mul__(self, q) -> "TropicalPolynomial":
         """Tropical product p ⊙ q = p + q (a number shifts every coefficient)."""
         if not isinstance(q, TropicalPolynomial):
-            return TropicalPolynomial._wrap(self._core.shift(_exact_scalar(q, "constant")))
+            return TropicalPolynomial._wrap(self._core.shift(_seam.exact_scalar(q, "constant")))
         return TropicalPolynomial._wrap(self._core.product(self._other(q)._core))
 
     __radd__ = __add__
@@ -153,7 +168,7 @@ class TropicalPolynomial:
 
     def __pow__(self, r) -> "TropicalPolynomial":
         """p^r = r p for a non-negative rational r (p^0 is the constant 0)."""
-        rq = _exact_scalar(r, "power")
+        rq = _seam.exact_scalar(r, "power")
         if rq < 0:
             raise InputError(f"tropical power must be a non-negative rational; got {r!r}")
         return TropicalPolynomial._wrap(self._core.power(rq))
@@ -168,88 +183,102 @@ class TropicalPolynomial:
     __hash__ = None
 
     # --- function -----------------------------------------------------------------------------------
-    def evaluate(self, x, *, exact: bool = True):
-        """f at one point (d,) or at the rows of (N, d).  exact: Fraction(s); else float64."""
-        P, single = _check_points(x, self.dim, "x")
+    def evaluate(self, x, *, exact: bool = False):
+        """f at one point (d,) or at the rows of (N, d), computed exactly: float64 (rounded), or
+        Fraction(s) with ``exact=True``.  Points may be floats, ints or Fractions."""
+        P, single = _seam.exact_points(x, self.dim, "x")
         out = self._core.evaluate(P, exact)
         return out[0] if single else out
 
     __call__ = evaluate
 
-    def prune(self) -> "TropicalPolynomial":
-        """The same function with only the upper-hull vertices of the lifted points (exact)."""
-        return TropicalPolynomial._wrap(self._core.prune())
+    def prune(self, *, max_seconds: Optional[float] = None, progress=None) -> "TropicalPolynomial":
+        """The same function with only the upper-hull vertices of the lifted points (exact).  A stop
+        raises BudgetExceeded whose ``partial`` is the same function partly pruned (every monomial
+        not yet proven redundant)."""
+        with _run.progress(progress, "monomials") as tick:
+            core, why = self._core.prune(max_seconds=_run.seconds(max_seconds), progress=tick)
+        if why:
+            raise BudgetExceeded(f"prune stopped by {why}", partial=TropicalPolynomial._wrap(core), reason=why)
+        return TropicalPolynomial._wrap(core)
 
-    def count_regions(self) -> int:
+    def count_regions(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
         """Number of linear regions of max_i(c_i + <alpha_i, x>) with distinct monomials: the number of
-        upper-hull vertices (each is the maximum on one convex full-dimensional region)."""
-        return len(self.prune())
+        upper-hull vertices (each is the maximum on one convex full-dimensional region).  A stop's
+        ``partial`` is the partly pruned polynomial: its length bounds the count from above."""
+        return len(self.prune(max_seconds=max_seconds, progress=progress))
 
-    def newton_polytope(self) -> np.ndarray:
-        """Vertices of conv(alpha_i) as a (v, d) object array of Fractions, sorted.
+    def newton_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+        """Vertices of conv(alpha_i) as a (v, d) array, sorted: float64, or Fractions with ``exact=True``.
 
         alpha_i is a vertex iff <alpha_i, x> is the strict maximum on an open cone: prune() with all
         coefficients zero decides exactly that."""
-        return _vertices(self.exponents)
+        return _view(_vertices(self.exponents, max_seconds, progress), exact)
 
-    def lifted_polytope(self) -> np.ndarray:
-        """Vertices of P(f) = conv{(alpha_i, c_i)} as a (v, d + 1) object array of Fractions, sorted."""
-        return _vertices(np.hstack([self.exponents, self.coefficients[:, None]]))
+    def lifted_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+        """Vertices of P(f) = conv{(alpha_i, c_i)} as a (v, d + 1) array, sorted: float64, or
+        Fractions with ``exact=True``."""
+        return _view(_vertices(np.hstack([self.exponents, self.coefficients[:, None]]), max_seconds, progress), exact)
 
-    def upper_vertices(self) -> List[int]:
+    def upper_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> List[int]:
         """Indices of the monomials that are upper-hull vertices (the ones prune() keeps)."""
-        kept = {tuple(r) for r in self.prune().exponents}
+        kept = {tuple(r) for r in _no_partial(self.prune, max_seconds, progress).exponents}
         return [i for i, r in enumerate(self.exponents) if tuple(r) in kept]
 
-    def _subdivision(self) -> dict:
+    def _subdivision(self, max_seconds, progress) -> dict:
         if self._sub is None:
             from . import _core
-            self._sub = _core.subdivision(self._core)
+            with _run_core("cells", progress, "the subdivision") as tick:
+                self._sub = _core.subdivision(self._core, max_seconds=_run.seconds(max_seconds), progress=tick)
         return self._sub
 
-    def upper_hull(self) -> List[UpperFace]:
+    def upper_hull(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> List[UpperFace]:
         """The upper facets of P(f), exactly: each with every monomial on it (upper-hull vertices and
         lifted points inside the face) and its outer normal (x, 1).  Facets are faces of dimension
         dim(Newton polytope); when the lift is flat (all points coplanar) the one facet is P(f) itself.
-        Found by walking the tropical hypersurface from vertex to vertex (exact rational algebra)."""
-        return sorted(UpperFace(tuple(m), tuple(x) + (Fraction(1),)) for m, x in self._subdivision()["cells"])
+        Found by walking the tropical hypersurface from vertex to vertex (exact rational algebra).
+        Normals are floats (the exact values rounded), or Fractions with ``exact=True``."""
+        return sorted(UpperFace(tuple(m), _tuple(tuple(x) + (Fraction(1),), exact))
+                      for m, x in self._subdivision(max_seconds, progress)["cells"])
 
-    def dual_subdivision(self) -> List[List[int]]:
+    def dual_subdivision(self, *, max_seconds: Optional[float] = None, progress=None) -> List[List[int]]:
         """Cells of the regular subdivision of the exponents induced by the coefficients (the upper
         facets projected down), each as the sorted list of monomial indices on it; one cell per linear
         piece of the hypersurface's vertex set.  A flat lift (e.g. the unit square with equal
         coefficients) gives one cell holding all its points."""
-        return [list(f.monomials) for f in self.upper_hull()]
+        return [list(f.monomials) for f in self.upper_hull(max_seconds=max_seconds, progress=progress)]
 
-    def hypersurface(self):
-        """The tropical hypersurface {x : the maximum is attained at least twice}, exactly.
+    def hypersurface(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None):
+        """The tropical hypersurface {x : the maximum is attained at least twice}, found exactly; its
+        points and directions are floats (the exact values rounded), or Fractions with ``exact=True``.
 
         d = 1: the sorted breakpoints (Fractions).  d = 2: a list of :class:`HypersurfacePiece`
         (segments between vertices, rays, or whole lines when the Newton polytope is a segment)."""
         if self.dim > 2:
             raise InputError(f"hypersurface() gives pieces for d = 1 and 2; this polynomial has d = {self.dim} "
                              "(use dual_subdivision(): its cells are the hypersurface's vertices)")
-        sub = self._subdivision()
+        clock = _run.Deadline(max_seconds)
+        sub = self._subdivision(max_seconds, progress)
         if sub["rank"] == 0:
             return []
         if self.dim == 1:
-            return sorted(x[0] for _, x in sub["cells"])
-        vertices = set(self.upper_vertices())
+            return list(_tuple(sorted(x[0] for _, x in sub["cells"]), exact))
+        vertices = set(self.upper_vertices(max_seconds=clock.left(what="hypersurface"), progress=progress))
 
         def pair(monomials):  # an edge's upper vertices are its two ends; other points lie between
             return tuple(i for i in monomials if i in vertices)
 
         if sub["rank"] == 1:  # the Newton polytope is a segment: each cell (a point mod lineality) is a line
-            line = tuple(sub["lineality"][0])
-            return [HypersurfacePiece("line", tuple(x), None, line, pair(m), tuple(m)) for m, x in sub["cells"]]
+            line = _tuple(sub["lineality"][0], exact)
+            return [HypersurfacePiece("line", _tuple(x, exact), None, line, pair(m), tuple(m)) for m, x in sub["cells"]]
         cells = sub["cells"]
         pieces = []
         for m, c, other, v in sub["edges"]:
-            x = tuple(cells[c][1])
+            x = _tuple(cells[c][1], exact)
             if other < 0:
-                pieces.append(HypersurfacePiece("ray", x, None, tuple(v), pair(m), tuple(m)))
+                pieces.append(HypersurfacePiece("ray", x, None, _tuple(v, exact), pair(m), tuple(m)))
             else:
-                pieces.append(HypersurfacePiece("segment", x, tuple(cells[other][1]), None, pair(m), tuple(m)))
+                pieces.append(HypersurfacePiece("segment", x, _tuple(cells[other][1], exact), None, pair(m), tuple(m)))
         return pieces
 
     # --- text ---------------------------------------------------------------------------------------
@@ -262,9 +291,9 @@ class TropicalPolynomial:
             terms.append(f"{coef}x{j}")
         c = self.coefficients[i]
         if not terms:
-            return _fmt(c)
+            return str(c)
         body = " + ".join(terms).replace("+ -", "- ")
-        return body if c == 0 else f"{_fmt(c)} + {body}".replace("+ -", "- ")
+        return body if c == 0 else f"{c} + {body}".replace("+ -", "- ")
 
     def __str__(self) -> str:
         # Highest exponents first, as usually written.
@@ -277,6 +306,7 @@ class TropicalPolynomial:
     def to_dict(self) -> dict:
         return {
             "type": "TropicalPolynomial",
+            "schema_version": 1,
             "dim": self.dim,
             "exponents": [[str(a) for a in row] for row in self.exponents],
             "coefficients": [str(c) for c in self.coefficients],
@@ -287,14 +317,19 @@ class TropicalPolynomial:
         return json.dumps(self.to_dict())
 
     @classmethod
-    def from_json(cls, text: str) -> "TropicalPolynomial":
-        data = json.loads(text) if isinstance(text, str) else text
+    def from_json(cls, text) -> "TropicalPolynomial":
+        """The polynomial of a :meth:`to_json` document (str or dict); InputError if it is not one."""
+        return cls._from_dict(_seam.json_document(text, "TropicalPolynomial"))
+
+    @classmethod
+    def _from_dict(cls, data: dict) -> "TropicalPolynomial":
         try:
             E = [[Fraction(a) for a in row] for row in data["exponents"]]
             c = [Fraction(v) for v in data["coefficients"]]
-        except (KeyError, TypeError, ValueError) as e:
-            raise InputError(f"not a TropicalPolynomial JSON document ({e})") from None
-        return cls(np.array(E, dtype=object).reshape(len(E), int(data.get("dim", len(E[0]) if E else 0))), c)
+            d = int(data["dim"])
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            raise InputError(f"not a TropicalPolynomial JSON document ({e!r})") from None
+        return cls(np.array(E, dtype=object).reshape(len(E), d), c)
 
 
 class TropicalRational:
@@ -317,14 +352,40 @@ class TropicalRational:
     def dim(self) -> int:
         return self.numerator.dim
 
-    def evaluate(self, x, *, exact: bool = True):
-        """F(x) - G(x) at one point or at the rows of X (exact Fractions, or float64)."""
-        return self.numerator.evaluate(x, exact=exact) - self.denominator.evaluate(x, exact=exact)
+    def evaluate(self, x, *, exact: bool = False):
+        """F(x) - G(x) at one point or at the rows of X, computed exactly: float64 (the exact
+        difference rounded), or Fractions with ``exact=True``."""
+        v = self.numerator.evaluate(x, exact=True) - self.denominator.evaluate(x, exact=True)
+        return v if exact else (float(v) if isinstance(v, Fraction) else _seam.to_floats(v))
 
     __call__ = evaluate
 
-    def prune(self) -> "TropicalRational":
-        return TropicalRational(self.numerator.prune(), self.denominator.prune())
+    def prune(self, *, max_seconds: Optional[float] = None, progress=None) -> "TropicalRational":
+        """Both sides pruned (the same map).  A stop's ``partial`` is the same map partly pruned."""
+        clock = _run.Deadline(max_seconds)
+        try:
+            F = self.numerator.prune(max_seconds=max_seconds, progress=progress)
+        except BudgetExceeded as e:
+            e.partial = TropicalRational(e.partial, self.denominator)
+            raise
+        try:
+            G = self.denominator.prune(max_seconds=clock.left(TropicalRational(F, self.denominator), "prune"),
+                                       progress=progress)
+        except BudgetExceeded as e:
+            e.partial = TropicalRational(F, e.partial if e.partial is not None else self.denominator)
+            raise
+        return TropicalRational(F, G)
+
+    def __eq__(self, q) -> bool:
+        """Formal equality of numerator and denominator."""
+        if not isinstance(q, TropicalRational):
+            return NotImplemented
+        return self.numerator == q.numerator and self.denominator == q.denominator
+
+    __hash__ = None
+
+    def __reduce__(self):
+        return (TropicalRational, (self.numerator, self.denominator))
 
     def __str__(self) -> str:
         return f"{self.numerator} - {self.denominator}"
@@ -333,50 +394,76 @@ class TropicalRational:
         return f"TropicalRational({self}, d={self.dim})"
 
     def to_dict(self) -> dict:
-        return {"type": "TropicalRational", "numerator": self.numerator.to_dict(),
+        return {"type": "TropicalRational", "schema_version": 1, "numerator": self.numerator.to_dict(),
                 "denominator": self.denominator.to_dict()}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict())
 
+    @classmethod
+    def from_json(cls, text) -> "TropicalRational":
+        """The map of a :meth:`to_json` document (str or dict); InputError if it is not one."""
+        data = _seam.json_document(text, "TropicalRational")
+        try:
+            F, G = data["numerator"], data["denominator"]
+        except KeyError as e:
+            raise InputError(f"not a TropicalRational JSON document (missing {e})") from None
+        return cls(TropicalPolynomial.from_json(F), TropicalPolynomial.from_json(G))
 
-def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int] = None) -> List[TropicalRational]:
+
+def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int] = None,
+                max_seconds: Optional[float] = None, progress=None) -> List[TropicalRational]:
     """The net as one tropical rational map F ⊘ G per output, exactly: F(x) - G(x) is the forward pass.
 
     Layer recursion of Zhang–Naitzat–Lim (DESIGN §5.2).  ``prune=True`` prunes after every product and
     every layer (the function is unchanged; sizes stay near the number of linear pieces).  Unpruned
-    sizes grow like products of powers of the widths: ``max_monomials`` (default 10^6 when unpruned)
-    stops such a run with InputError instead of exhausting memory.
+    sizes grow like products of powers of the widths: ``max_monomials`` (default 10^6 when unpruned,
+    no limit when pruned) stops a run whose next product would exceed it.  A stop (``max_monomials``,
+    ``max_seconds``, Ctrl-C) raises BudgetExceeded with ``partial=None`` (the maps are complete only at
+    the last layer) and ``reason`` "max_monomials", "max_seconds" or "interrupted".
     """
     if not isinstance(net, Network):
         raise InputError(f"tropicalize needs a tropgeom.Network; got {type(net).__name__}")
     if max_monomials is None:
         max_monomials = 0 if prune else 10 ** 6
-    if not isinstance(max_monomials, (int, np.integer)) or max_monomials < 0:
-        raise InputError(f"max_monomials must be a non-negative integer; got {max_monomials!r}")
+    else:
+        max_monomials = _seam.count_budget(max_monomials, "max_monomials")
     from . import _core
-    pairs = _core.tropicalize(net.core, bool(prune), int(max_monomials))
+    with _run_core("products", progress, "tropicalize", "max_monomials") as tick:
+        pairs = _core.tropicalize(net.core, bool(prune), max_monomials, max_seconds=_run.seconds(max_seconds),
+                                  progress=tick)
     return [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
 
 
-def _vertices(points) -> np.ndarray:
+def _vertices(points, max_seconds=None, progress=None) -> np.ndarray:
     """Exact vertices of conv(points), sorted: a point is a vertex iff it is the strict maximum of a
     linear form on an open set of forms, which is what prune() decides for zero coefficients."""
     P = np.asarray(points, dtype=object)
-    return TropicalPolynomial(P, _zeros(len(P))).prune().exponents
+    return _no_partial(TropicalPolynomial(P, _zeros(len(P))).prune, max_seconds, progress).exponents
 
 
-def linear_regions(trop: TropicalRational) -> int:
+def _no_partial(prune, max_seconds, progress) -> "TropicalPolynomial":
+    """prune() for a caller whose own partial result would not be meaningful: a stop has partial None."""
+    try:
+        return prune(max_seconds=max_seconds, progress=progress)
+    except BudgetExceeded as e:
+        e.partial = None
+        raise
+
+
+def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = None, progress=None) -> int:
     """Number of linear regions of x -> F(x) - G(x) over R^d, from the tropical side.
 
     The regions of F and of G are those of their upper-hull vertices; every full-dimensional
     intersection of one of each (decided by exact LP) carries one affine map, and intersections with
     equal maps that share a facet are glued.  Equals ``regions(net, kind="linear").count`` for the
-    map of a net."""
+    map of a net.  A stop raises BudgetExceeded (partial None)."""
     if not isinstance(trop, TropicalRational):
         raise InputError(f"linear_regions needs a TropicalRational; got {type(trop).__name__}")
     from . import _core
-    return _core.linear_regions(trop.numerator._core, trop.denominator._core)
+    with _run_core("cells", progress, "linear_regions") as tick:
+        return _core.linear_regions(trop.numerator._core, trop.denominator._core,
+                                    max_seconds=_run.seconds(max_seconds), progress=tick)
 
 
 class Zonotope:
@@ -388,11 +475,11 @@ class Zonotope:
     __slots__ = ("_G", "_offset", "_V", "_U")
 
     def __init__(self, generators, offset=None):
-        G = np.asarray(generators, dtype=object)
+        G = _seam.exact_array(generators, "generators")
         if G.ndim != 2 or G.shape[1] == 0:
             raise InputError(f"generators have shape {G.shape}; expected (m, D) with D >= 1")
-        G = _exact_entries(G, "generators") if G.size else G
-        o = _zeros(G.shape[1]) if offset is None else _exact_entries(np.asarray(offset, dtype=object), "offset")
+        G = _seam.to_fractions(G)
+        o = _zeros(G.shape[1]) if offset is None else _seam.to_fractions(_seam.exact_array(offset, "offset"))
         if o.shape != (G.shape[1],):
             raise InputError(f"offset has shape {o.shape}; expected ({G.shape[1]},)")
         for a in (G, o):
@@ -410,36 +497,87 @@ class Zonotope:
 
     @property
     def dim(self) -> int:
+        """The ambient dimension D."""
         return self._G.shape[1]
 
-    def _sum(self, D: int) -> TropicalPolynomial:
+    def __eq__(self, other) -> bool:
+        """Same generators (in order) and offset."""
+        if not isinstance(other, Zonotope):
+            return NotImplemented
+        return self._G.shape == other._G.shape and np.array_equal(self._G, other._G) and np.array_equal(self._offset, other._offset)
+
+    __hash__ = None
+
+    def __reduce__(self):
+        return (Zonotope, (self._G.tolist() if len(self._G) else np.zeros((0, self.dim)), self._offset.tolist()))
+
+    def to_dict(self) -> dict:
+        return {"type": "Zonotope", "schema_version": 1, "dim": self.dim,
+                "generators": [[str(a) for a in row] for row in self._G], "offset": [str(a) for a in self._offset]}
+
+    def to_json(self) -> str:
+        """Exact JSON: rationals as strings "p/q"."""
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text) -> "Zonotope":
+        """The zonotope of a :meth:`to_json` document (str or dict); InputError if it is not one."""
+        data = _seam.json_document(text, "Zonotope")
+        try:
+            D = int(data["dim"])
+            G = np.array([[Fraction(a) for a in row] for row in data["generators"]], dtype=object).reshape(-1, D)
+            o = [Fraction(a) for a in data["offset"]]
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            raise InputError(f"not a Zonotope JSON document ({e!r})") from None
+        return cls(G if len(G) else np.zeros((0, D)), o)
+
+    def _sum(self, D: int, max_seconds, progress) -> TropicalPolynomial:
         """The product over generators of (x^{g[:D]} c ⊕ 0) with c = g[D] (0 when D is the full
-        dimension), times the offset monomial, pruned as it grows."""
+        dimension), times the offset monomial, pruned as it grows; one clock for all the prunes."""
         def monomial(v):
             return TropicalPolynomial([v[:D]], [v[D] if D < self.dim else Fraction(0)])
+        clock = _run.Deadline(max_seconds)
         acc = monomial(self._offset)
-        for g in self._G:
-            acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune()
+        with _run.progress(progress, "generators") as tick:
+            try:
+                for k, g in enumerate(self._G):
+                    left = clock.left(what="zonotope vertices")
+                    acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune(max_seconds=left, progress=False)
+                    if tick:
+                        tick(k + 1)
+            except KeyboardInterrupt:  # Ctrl-C between two core calls
+                raise BudgetExceeded("zonotope vertices stopped by interrupted", partial=None, reason="interrupted") from None
+            except BudgetExceeded as e:  # a partly pruned partial sum is no zonotope
+                e.partial = None
+                raise
         return acc
 
-    def vertices(self) -> np.ndarray:
-        """Exact vertices, a (v, D) object array of Fractions, sorted."""
+    def vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+        """The vertices, a (v, D) array, sorted, decided exactly: float64, or Fractions with ``exact=True``."""
         if self._V is None:
-            self._V = self._sum(self.dim).exponents
-        return self._V
+            self._V = self._sum(self.dim, max_seconds, progress).exponents
+        return _view(self._V, exact)
+
+    def count_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
+        """The number of vertices (exact)."""
+        return len(self.vertices(exact=True, max_seconds=max_seconds, progress=progress))
 
     @property
     def num_vertices(self) -> int:
-        return len(self.vertices())
+        """Deprecated (a property that runs the search): use count_vertices()."""
+        import warnings
+        warnings.warn("Zonotope.num_vertices is deprecated; use count_vertices()", FutureWarning, stacklevel=2)
+        return self.count_vertices()
 
-    def upper_vertices(self) -> np.ndarray:
+    def upper_vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
         """Reading the last coordinate as a height (lifted generators (w_i, b_i)): the vertices of the
-        upper hull, a (u, D) array.  m generic segments in R^{d+1} give sum_{j<=d} C(m, j)."""
+        upper hull, a (u, D) array (float64, or Fractions with ``exact=True``).  m generic segments in
+        R^{d+1} give sum_{j<=d} C(m, j)."""
         if self._U is None:
-            p = self._sum(self.dim - 1)
+            p = self._sum(self.dim - 1, max_seconds, progress)
             self._U = np.hstack([p.exponents, p.coefficients[:, None]])
             self._U.setflags(write=False)
-        return self._U
+        return _view(self._U, exact)
 
     def __repr__(self) -> str:
         return f"Zonotope({len(self._G)} generators in R^{self.dim})"

@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "hooks.hpp"
 #include "tropgeom/lp.hpp"
 
 namespace py = pybind11;
@@ -71,8 +72,10 @@ void bind_lp(py::module_& m) {
             py::gil_scoped_release nogil;
             return is_facet(P, i);
           }, py::arg("i"))
-      .def("irredundant", [](const Polyhedron& P) {
+      .def("irredundant", [](const Polyhedron& P, double max_seconds, const py_hooks::Progress& progress) {
+            RunLimits lim;
+            py_hooks::set_limits(lim, max_seconds, 1, progress);
             py::gil_scoped_release nogil;
-            return irredundant_inequalities(P);
-          });
+            return irredundant_inequalities(P, lim);
+          }, py::arg("max_seconds") = 0.0, py::arg("progress") = py::none());
 }

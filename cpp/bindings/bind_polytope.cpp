@@ -1,5 +1,9 @@
 // Vertices and volume of {x : A x <= b}; numpy <-> rationals, GIL released while computing.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
 #include "convert.hpp"
+#include "hooks.hpp"
 #include "tropgeom/polytope.hpp"
 
 namespace py = pybind11;
@@ -21,26 +25,30 @@ Polyhedron make_polytope(py::handle A, py::handle b) {
 }  // namespace
 
 void bind_polytope(py::module_& m) {
-  m.def("polytope_vertices", [](py::handle A, py::handle b) {
+  m.def("polytope_vertices", [](py::handle A, py::handle b, double max_seconds, const py_hooks::Progress& progress) {
         Polyhedron P = make_polytope(A, b);
+        RunLimits lim;
+        py_hooks::set_limits(lim, max_seconds, 1, progress);
         std::vector<Vec> V;
         {
           py::gil_scoped_release nogil;
-          V = vertices(P);
+          V = vertices(P, lim);
         }
         Vec flat;
         for (Vec& v : V) flat.insert(flat.end(), v.begin(), v.end());
         return to_fraction_array(flat, {static_cast<py::ssize_t>(V.size()), static_cast<py::ssize_t>(P.dim)});
-      }, py::arg("A"), py::arg("b"),
+      }, py::arg("A"), py::arg("b"), py::arg("max_seconds") = 0.0, py::arg("progress") = py::none(),
       "Exact vertices of the polytope {x : A x <= b} as a (V, dim) array of Fractions (lexicographic order).");
-  m.def("polytope_volume", [](py::handle A, py::handle b) {
+  m.def("polytope_volume", [](py::handle A, py::handle b, double max_seconds, const py_hooks::Progress& progress) {
         Polyhedron P = make_polytope(A, b);
+        RunLimits lim;
+        py_hooks::set_limits(lim, max_seconds, 1, progress);
         Rational v;
         {
           py::gil_scoped_release nogil;
-          v = volume(P);
+          v = volume(P, lim);
         }
         return to_fraction(v);
-      }, py::arg("A"), py::arg("b"),
+      }, py::arg("A"), py::arg("b"), py::arg("max_seconds") = 0.0, py::arg("progress") = py::none(),
       "Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).");
 }

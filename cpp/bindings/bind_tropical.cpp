@@ -27,6 +27,14 @@ TropPoly nogil(Op op) {
   return op();
 }
 
+RunLimits limits(double max_seconds, const py_hooks::Progress& progress) {
+  RunLimits lim;
+  py_hooks::set_limits(lim, max_seconds, 1, progress);
+  return lim;
+}
+
+#define RUN_ARGS py::arg("max_seconds") = 0.0, py::arg("progress") = py::none()
+
 }  // namespace
 
 void bind_tropical(py::module_& m) {
@@ -47,7 +55,15 @@ void bind_tropical(py::module_& m) {
             return nogil([&] { return trop_power(p, rq); });
           })
       .def("shift", [](const TropPoly& p, py::handle a) { return trop_shift(p, to_rational(a)); })
-      .def("prune", [](const TropPoly& p) { return nogil([&] { return prune(p, py_hooks::ctrl_c()); }); })
+      .def("prune", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
+            const RunLimits lim = limits(max_seconds, progress);
+            Pruned r;
+            {
+              py::gil_scoped_release release;
+              r = prune_within(p, lim);
+            }
+            return py::make_tuple(std::move(r.poly), stop_reason_name(r.status.reason));
+          }, RUN_ARGS, "(the pruned polynomial, '') or, at a stop, (the same function partly pruned, the reason).")
       .def("evaluate", [](const TropPoly& p, py::handle X, bool exact) {
             Matrix M = to_matrix(X, p.d);
             Vec out(M.rows);
@@ -57,13 +73,14 @@ void bind_tropical(py::module_& m) {
             }
             std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(M.rows)};
             return exact ? py::object(to_fraction_array(out, shape)) : py::object(to_float_array(out, shape));
-          }, py::arg("X"), py::arg("exact") = true, "max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.");
+          }, py::arg("X"), py::arg("exact") = false, "max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.");
 
-  m.def("subdivision", [](const TropPoly& p) {
+  m.def("subdivision", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
         Subdivision s;
         {
           py::gil_scoped_release release;
-          s = subdivision(p, py_hooks::ctrl_c());
+          s = subdivision(p, lim);
         }
         const auto vec = [&](const Vec& v) { return to_fraction_array(v, {static_cast<py::ssize_t>(v.size())}); };
         py::list cells, edges;
@@ -72,25 +89,28 @@ void bind_tropical(py::module_& m) {
         return py::dict("rank"_a = s.rank, "coords"_a = s.coords, "cells"_a = cells, "edges"_a = edges,
                         "lineality"_a = to_fraction_array(s.lineality.data, {static_cast<py::ssize_t>(s.lineality.rows), static_cast<py::ssize_t>(p.d)}));
       },
-      py::arg("p"),
+      py::arg("p"), RUN_ARGS,
       "The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.");
 
-  m.def("linear_regions", [](const TropPoly& F, const TropPoly& G) {
+  m.def("linear_regions", [](const TropPoly& F, const TropPoly& G, double max_seconds, const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
         py::gil_scoped_release release;
-        return linear_regions(F, G, py_hooks::ctrl_c());
+        return linear_regions(F, G, lim);
       },
-      py::arg("numerator"), py::arg("denominator"), "Number of linear regions of F - G over R^d, exact.");
+      py::arg("numerator"), py::arg("denominator"), RUN_ARGS, "Number of linear regions of F - G over R^d, exact.");
 
-  m.def("tropicalize", [](const Network& net, bool prune, std::size_t max_monomials) {
+  m.def("tropicalize", [](const Network& net, bool prune, std::size_t max_monomials, double max_seconds,
+                          const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
         std::vector<TropRational> maps;
         {
           py::gil_scoped_release release;
-          maps = tropicalize(net, prune, py_hooks::ctrl_c(), max_monomials);
+          maps = tropicalize(net, prune, lim, max_monomials);
         }
         py::list out;
         for (auto& r : maps) out.append(py::make_tuple(std::move(r.numerator), std::move(r.denominator)));
         return out;
       },
-      py::arg("net"), py::arg("prune") = true, py::arg("max_monomials") = 0,
+      py::arg("net"), py::arg("prune") = true, py::arg("max_monomials") = 0, RUN_ARGS,
       "[(numerator, denominator)] per output: the net as tropical rational maps F - G.");
 }

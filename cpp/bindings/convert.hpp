@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -72,10 +73,24 @@ inline py::array to_fraction_array(const Vec& v, std::vector<py::ssize_t> shape)
   return a.attr("reshape")(py::tuple(py::cast(shape)));
 }
 
+// The double nearest to q (ties to even; +-inf beyond the range), as Python's float(Fraction) gives:
+// GMP's get_d truncates, so the neighbour towards q wins when q lies past their exact midpoint.
+inline double nearest_double(const Rational& q) {
+  const double t = q.get_d();
+  if (!std::isfinite(t) || Rational(t) == q) return t;  // beyond the range: +-inf
+  const double away = std::nextafter(t, sgn(q) > 0 ? HUGE_VAL : -HUGE_VAL);
+  const Rational mid = std::isfinite(away) ? Rational((Rational(t) + Rational(away)) / 2)
+                                           : Rational(Rational(t) + (Rational(t) - Rational(std::nextafter(t, 0.0))) / 2);
+  const int c = cmp(abs(q), abs(mid));
+  if (c != 0) return c > 0 ? away : t;
+  // A tie goes to the even mantissa; past DBL_MAX the even neighbour is 2^1024, i.e. infinity.
+  return (!std::isfinite(away) || (reinterpret_cast<const std::uint64_t&>(away) & 1) == 0) ? away : t;
+}
+
 inline py::array_t<double> to_float_array(const Vec& v, std::vector<py::ssize_t> shape) {
   py::array_t<double> a(shape);
   double* p = a.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) p[i] = v[i].get_d();
+  for (std::size_t i = 0; i < v.size(); ++i) p[i] = nearest_double(v[i]);
   return a;
 }
 

@@ -89,6 +89,37 @@ std::optional<Vec> realise(std::size_t n, const Matrix& strict, const Matrix& eq
   return res.x;
 }
 
+// q * 2^e, exactly.
+Rational times_pow2(const Rational& q, long e) {
+  if (e == 0) return q;
+  Rational out;
+  if (e > 0) mpq_mul_2exp(out.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(e));
+  else mpq_div_2exp(out.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(-e));
+  return out;
+}
+
+// Per column of S, the power of two e that brings its largest entry near 1 when that entry is far
+// outside the double's comfortable range (data like 1e-300 or 1e300), else 0.  theta_j = 2^e y_j
+// describes the same cone, and the float LP on y can certify what it could not on theta; ordinary
+// data are left exactly as they were (e = 0).
+std::vector<long> column_scales(const Matrix& S) {
+  std::vector<long> e(S.cols, 0);
+  for (std::size_t j = 0; j < S.cols; ++j) {
+    bool any = false;
+    long top = 0;
+    for (std::size_t r = 0; r < S.rows; ++r) {
+      const Rational& v = S(r, j);
+      if (sgn(v) == 0) continue;
+      const long b = static_cast<long>(mpz_sizeinbase(v.get_num_mpz_t(), 2)) -
+                     static_cast<long>(mpz_sizeinbase(v.get_den_mpz_t(), 2));
+      top = any ? std::max(top, b) : b;
+      any = true;
+    }
+    if (any && (top > 200 || top < -200)) e[j] = -top;
+  }
+  return e;
+}
+
 // Float first (DESIGN §4), for systems without equalities: a float optimum with t > 0 is checked exactly
 // as a witness (its doubles are exact dyadics); one with t <= 0 is confirmed by the exact LP on its
 // active rows alone (<= n + 1 rows: a subsystem with no solution proves the whole has none).  Anything
@@ -99,12 +130,13 @@ std::optional<Vec> decide(std::size_t n, const Matrix& S, const Matrix& E, const
     flp::Rows R;
     R.d = n + 1;
     std::vector<double> row(n + 1), start(n + 1), c(n + 1, 0.0);
-    for (std::size_t j = 0; j < n; ++j) start[j] = hint[j].get_d();
+    const std::vector<long> e = column_scales(S);
+    for (std::size_t j = 0; j < n; ++j) start[j] = times_pow2(hint[j], -e[j]).get_d();
     double tmin = 1;
     for (std::size_t r = 0; r < S.rows; ++r) {
       double v = 0;
       for (std::size_t j = 0; j < n; ++j) {
-        row[j] = -S(r, j).get_d();
+        row[j] = -times_pow2(S(r, j), e[j]).get_d();
         v -= row[j] * start[j];
       }
       row[n] = 1;
@@ -117,8 +149,10 @@ std::optional<Vec> decide(std::size_t n, const Matrix& S, const Matrix& E, const
     start[n] = tmin - 1 - std::fabs(tmin);  // strictly below every row: a strictly feasible start
     c[n] = -1;
     flp::Result f = flp::minimize(R, c, start);
-    if (f.status == flp::Status::optimal && f.x[n] > 0) {
-      Vec theta(f.x.begin(), f.x.begin() + n);
+    const bool finite = std::all_of(f.x.begin(), f.x.end(), [](double v) { return std::isfinite(v); });
+    if (f.status == flp::Status::optimal && finite && f.x[n] > 0) {
+      Vec theta(n);
+      for (std::size_t j = 0; j < n; ++j) theta[j] = times_pow2(Rational(f.x[j]), e[j]);
       if (realised_by(theta, S, E)) return theta;
     } else if (f.status == flp::Status::optimal && !f.active.empty()) {
       Matrix sub(0, n);
@@ -194,6 +228,10 @@ class Search {
     Matrix prefix_strict, prefix_eq;  // built on the first LP only
     bool have_prefix = false;
     for (Code c : p_.choices) {
+      if (search_->stopped()) {  // a stop mid-node: drop the node (it counts as lost) instead of finishing its LPs
+        search_->stop(StopReason::interrupted, /*lost=*/true);  // keeps the first reason
+        return {};
+      }
       Matrix s(0, p_.nvars), e(0, p_.nvars);
       p_.rows(i, c, s, e);
       Node k{cur.codes, {}};

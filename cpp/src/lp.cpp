@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernel.hpp"
+#include "run.hpp"
 
 namespace tropgeom {
 
@@ -223,12 +224,14 @@ bool is_facet(const Polyhedron& P, std::size_t i) {
   return relative_interior(F).dimension == whole.dimension - 1;
 }
 
-std::vector<std::size_t> irredundant_inequalities(const Polyhedron& P) {
+std::vector<std::size_t> irredundant_inequalities(const Polyhedron& P, const RunLimits& lim) {
+  const Budget budget(lim);
   // Drop rows one at a time against what is left, so of two equal rows exactly one survives.
   std::vector<std::size_t> kept;
   std::vector<char> alive(P.A.rows, 1);
   // Walk backwards so that of equal rows the first one is kept.
   for (std::size_t i = P.A.rows; i-- > 0;) {
+    budget.tick(P.A.rows - 1 - i);
     Polyhedron Q(P.dim);
     for (std::size_t k = 0; k < P.A.rows; ++k)
       if (alive[k] && k != i) Q.add_inequality(P.A.row(k), P.b[k]);

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "linalg.hpp"
+#include "run.hpp"
 
 namespace tropgeom {
 namespace {
@@ -113,7 +114,7 @@ std::vector<IntVec> simplicial_rays(const std::vector<IntVec>& H, const std::vec
   return rays;
 }
 
-VRep double_description(const Polyhedron& P) {
+VRep double_description(const Polyhedron& P, const Budget& budget) {
   const std::size_t n = P.dim, D = n + 1;
   if (P.b.size() != P.A.rows || P.d.size() != P.C.rows || P.A.cols != n || P.C.cols != n)
     throw InputError("polyhedron rows do not match its dimension");
@@ -155,11 +156,13 @@ VRep double_description(const Polyhedron& P) {
       else if (sgn(s[r]) < 0) neg.push_back(r);
       else zeros[r].set(i);
     }
+    budget.tick(i);
     if (pos.empty()) continue;
     std::vector<IntVec> new_rays;
     std::vector<Bits> new_zeros;
     for (std::size_t p : pos) {
       for (std::size_t q : neg) {
+        budget.tick(i);
         Bits common = zeros[p] & zeros[q];
         if (common.count() + 2 < D) continue;
         bool adjacent = true;
@@ -243,7 +246,7 @@ Integer eliminate(std::vector<IntVec> M, std::vector<std::size_t>& cols) {
 // as the answer (about #vertices * the bits of t).
 class FaceVolume {
  public:
-  FaceVolume(const VRep& R, std::size_t d) : R_(R), d_(d) {}
+  FaceVolume(const VRep& R, std::size_t d, const Budget& budget) : R_(R), d_(d), budget_(budget) {}
 
   Rational run() {
     Bits all(R_.rays.size());
@@ -266,6 +269,7 @@ class FaceVolume {
   const Face& face(const Bits& G, std::size_t k) {
     auto known = memo_.find(G);
     if (known != memo_.end()) return known->second;
+    budget_.tick(memo_.size());
     Face f;
     const std::size_t a = G.next(0);
     if (k == 0) {  // r_a / t_a = (1 / t_a) wedge(r_a)
@@ -334,13 +338,15 @@ class FaceVolume {
 
   const VRep& R_;
   std::size_t d_;
+  const Budget& budget_;
   std::map<Bits, Face> memo_;
 };
 
 }  // namespace
 
-std::vector<Vec> vertices(const Polyhedron& P) {
-  VRep R = double_description(P);
+std::vector<Vec> vertices(const Polyhedron& P, const RunLimits& lim) {
+  const Budget budget(lim);
+  VRep R = double_description(P, budget);
   std::vector<Vec> out;
   for (const IntVec& y : R.rays) {
     Vec x(P.dim);
@@ -354,16 +360,17 @@ std::vector<Vec> vertices(const Polyhedron& P) {
   return out;
 }
 
-Rational volume(const Polyhedron& P) {
+Rational volume(const Polyhedron& P, const RunLimits& lim) {
   const std::size_t n = P.dim;
-  VRep R = double_description(P);
+  const Budget budget(lim);
+  VRep R = double_description(P, budget);
   const std::size_t V = R.rays.size();
   if (V == 0) return 0;
   // A row tight on every vertex is an implicit equality: P lies in a hyperplane.
   for (std::size_t i = 0; i < R.tight.size(); ++i)
     if (!R.zero_normal[i] && R.tight[i].count() == V) return 0;
 
-  Rational vol = FaceVolume(R, n).run();
+  Rational vol = FaceVolume(R, n, budget).run();
   for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
   return vol;
 }

@@ -1,11 +1,13 @@
 #include "tropgeom/tropical.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <numeric>
 #include <random>
 
 #include "float_lp.hpp"
+#include "tropical_run.hpp"
 #include "tropgeom/lp.hpp"
 
 namespace tropgeom {
@@ -69,12 +71,12 @@ Rational value_at(const TropPoly& p, std::size_t i, const Rational* x) {
 // beat i at the LP's point, so each LP has a handful of rows instead of k.
 class Pruner {
  public:
-  Pruner(const TropPoly& p, const CancelHook& cancel) : p_(p), k_(p.size()), d_(p.d), cancel_(cancel), state_(k_, unknown) {
+  Pruner(const TropPoly& p, const Budget& budget) : p_(p), k_(p.size()), d_(p.d), budget_(budget), state_(k_, unknown) {
     Ef_.resize(k_ * d_);
     cf_.resize(k_);
     for (std::size_t i = 0; i < k_; ++i) {
-      cf_[i] = p.c[i].get_d();
-      for (std::size_t j = 0; j < d_; ++j) Ef_[i * d_ + j] = p.E(i, j).get_d();
+      cf_[i] = to_double(p.c[i]);
+      for (std::size_t j = 0; j < d_; ++j) Ef_[i * d_ + j] = to_double(p.E(i, j));
     }
   }
 
@@ -82,7 +84,7 @@ class Pruner {
     if (k_ <= 1) return std::vector<std::size_t>(k_, 0);
     sample();
     for (std::size_t i = 0; i < k_; ++i) {
-      if ((i & 63) == 0 && cancel_ && cancel_()) throw Stopped(StopReason::interrupted);
+      budget_.tick(i);
       if (state_[i] == unknown) decide(i);
     }
     std::vector<std::size_t> keep;
@@ -91,19 +93,39 @@ class Pruner {
     return keep;
   }
 
+  // After a stop: every monomial not proven redundant (vertices and undecided ones).
+  std::vector<std::size_t> alive() const {
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < k_; ++i)
+      if (state_[i] != pruned) keep.push_back(i);
+    return keep;
+  }
+
  private:
   enum State : char { unknown, vertex, pruned };
+
+  // The float filter's error bound is relative, so it holds only for entries that are 0 or normal
+  // doubles after rounding; one entry that under- or overflows (2^-1200, 10^400) turns it off and
+  // every comparison is exact.
+  static bool representable(const Rational& q, double v) {
+    return sgn(q) == 0 || (std::isfinite(v) && std::fabs(v) >= DBL_MIN);
+  }
+  double to_double(const Rational& q) {
+    const double v = q.get_d();
+    filter_ = filter_ && representable(q, v);
+    return v;
+  }
 
   // The live monomials attaining max_j f_j(x), exactly.  A float pass (x, E, c rounded to double)
   // discards monomials more than `tol` below the float maximum; tol is ~10^6 times the worst
   // rounding error of a (d+1)-term dot product, so nothing it discards can be an exact maximiser.
   std::vector<std::size_t> maximisers(const Vec& x) {
     std::vector<double> xf(d_);
-    for (std::size_t j = 0; j < d_; ++j) xf[j] = x[j].get_d();
+    bool finite = filter_;
+    for (std::size_t j = 0; j < d_; ++j) finite = finite && representable(x[j], xf[j] = x[j].get_d());
     std::vector<double> v(k_);
     double best = -INFINITY, scale = 0;
-    bool finite = true;
-    for (std::size_t i = 0; i < k_; ++i) {
+    for (std::size_t i = 0; i < k_ && finite; ++i) {
       if (state_[i] == pruned) continue;
       double s = cf_[i], a = std::fabs(cf_[i]);
       for (std::size_t j = 0; j < d_; ++j) {
@@ -138,6 +160,7 @@ class Pruner {
     const std::size_t n = std::min<std::size_t>(16 + 4 * k_, 2000);
     Vec x(d_);
     for (std::size_t s = 0; s < n; ++s) {
+      budget_.tick();
       const double r = std::pow(10.0, decade(rng));
       for (auto& xj : x) xj = Rational(normal(rng) * r);  // a double is an exact dyadic rational
       auto m = maximisers(x);
@@ -208,6 +231,7 @@ class Pruner {
     Vec x(d_, Rational(0));
     bool have_point = true;  // the first point: the origin
     for (;;) {
+      budget_.tick(i);
       if (!have_point && !exact_deep_point(i, T, x)) {
         state_[i] = pruned;
         return;
@@ -232,9 +256,10 @@ class Pruner {
 
   const TropPoly& p_;
   std::size_t k_, d_;
-  const CancelHook& cancel_;
+  const Budget& budget_;
   std::vector<State> state_;
   std::vector<double> Ef_, cf_;
+  bool filter_ = true;  // every entry is 0 or a normal double: the float pass may discard
 };
 
 }  // namespace
@@ -311,23 +336,41 @@ Rational evaluate(const TropPoly& p, const Rational* x) {
   return best;
 }
 
-std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const CancelHook& cancel) {
-  return Pruner(canonical_p, cancel).run();
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const Budget& budget) {
+  return Pruner(canonical_p, budget).run();
 }
 
-TropPoly prune(const TropPoly& p, const CancelHook& cancel) {
+TropPoly prune(const TropPoly& p, const Budget& budget) {
   TropPoly q = canonical(p);
-  return subset(q, upper_vertices(q, cancel));
+  return subset(q, upper_vertices(q, budget));
 }
 
-std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const CancelHook& cancel, std::size_t max_monomials) {
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const RunLimits& lim) {
+  return upper_vertices(canonical_p, Budget(lim));
+}
+
+TropPoly prune(const TropPoly& p, const RunLimits& lim) { return prune(p, Budget(lim)); }
+
+Pruned prune_within(const TropPoly& p, const RunLimits& lim) {
+  const Budget budget(lim);
+  const TropPoly q = canonical(p);
+  Pruner pruner(q, budget);
+  try {
+    return {subset(q, pruner.run()), RunStatus{}};
+  } catch (const Stopped& s) {
+    return {subset(q, pruner.alive()), RunStatus{false, s.reason}};
+  }
+}
+
+std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const RunLimits& lim, std::size_t max_monomials) {
   net.validate();
   const std::size_t d = net.input_dim();
-  auto tidy = [&](TropPoly t) { return do_prune ? prune(t, cancel) : t; };
+  const Budget budget(lim);
+  std::size_t made = 0;  // products formed: the progress count
+  auto tidy = [&](TropPoly t) { return do_prune ? prune(t, budget) : t; };
   auto times = [&](const TropPoly& acc, const TropPoly& f) {
-    if (max_monomials && acc.size() * f.size() > max_monomials)
-      throw InputError("tropicalize: a product of " + std::to_string(acc.size()) + " and " + std::to_string(f.size()) +
-                       " monomials exceeds max_monomials = " + std::to_string(max_monomials) + " (prune=True keeps sizes small)");
+    budget.tick(made++);
+    if (max_monomials && acc.size() * f.size() > max_monomials) throw Stopped(StopReason::max_count);
     return tidy(trop_product(acc, f));
   };
   std::vector<TropPoly> F, G;

@@ -10,6 +10,7 @@
 #include "linalg.hpp"
 #include "tropgeom/lp.hpp"
 #include "tropgeom/tropical.hpp"
+#include "tropical_run.hpp"
 
 namespace tropgeom {
 
@@ -41,7 +42,7 @@ Rational dot(const TropPoly& p, std::size_t i, const Vec& x) {
 // Walks the hypersurface of a canonical polynomial from cell to cell across upper ridges.
 class Walker {
  public:
-  Walker(const TropPoly& p, const CancelHook& cancel) : p_(p), cancel_(cancel), V_(upper_vertices(p, cancel)) {
+  Walker(const TropPoly& p, const Budget& budget) : p_(p), budget_(budget), V_(upper_vertices(p, budget)) {
     Index all(p.size());
     std::iota(all.begin(), all.end(), 0);
     Matrix D = differences(p, all, identity(p.d));
@@ -65,7 +66,7 @@ class Walker {
     }
     add_cell(S, x);
     for (std::size_t c = 0; c < out_.cells.size(); ++c) {
-      if (cancel_ && cancel_()) throw Stopped(StopReason::interrupted);
+      budget_.tick(c);
       for (Index& R : ridges(out_.cells[c].monomials)) walk(c, std::move(R));
     }
     return std::move(out_);
@@ -130,6 +131,7 @@ class Walker {
     std::vector<char> pick(T.size(), 0);
     std::fill(pick.end() - r, pick.end(), 1);
     do {
+      budget_.tick(out_.cells.size());
       Index B;
       for (std::size_t a = 0; a < T.size(); ++a)
         if (pick[a]) B.push_back(T[a]);
@@ -176,7 +178,7 @@ class Walker {
   }
 
   const TropPoly& p_;
-  const CancelHook& cancel_;
+  const Budget& budget_;
   const Index V_;  // sorted
   Subdivision out_;
   std::map<Index, std::size_t> cell_index_;
@@ -206,13 +208,15 @@ struct UnionFind {
 
 }  // namespace
 
-Subdivision subdivision(const TropPoly& canonical_p, const CancelHook& cancel) {
-  return Walker(canonical_p, cancel).run();
+Subdivision subdivision(const TropPoly& canonical_p, const RunLimits& lim) {
+  const Budget budget(lim);
+  return Walker(canonical_p, budget).run();
 }
 
-std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const CancelHook& cancel) {
+std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const RunLimits& lim) {
   if (F0.d != G0.d) throw InputError("numerator and denominator in different numbers of variables");
-  const TropPoly F = prune(F0, cancel), G = prune(G0, cancel);
+  const Budget budget(lim);
+  const TropPoly F = prune(F0, budget), G = prune(G0, budget);
   const std::size_t d = F.d, nF = F.size(), nG = G.size();
   auto cell = [&](std::size_t i, std::size_t j) {
     Polyhedron P(d);
@@ -227,6 +231,7 @@ std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const CancelH
   std::uniform_real_distribution<double> decade(-2.0, 2.0);
   Vec x(d);
   for (std::size_t s = 0; s < std::min<std::size_t>(16 + 4 * nF * nG, 4000); ++s) {
+    budget.tick();
     const double r = std::pow(10.0, decade(rng));
     for (auto& xj : x) xj = Rational(normal(rng) * r);
     auto unique_top = [&](const TropPoly& p) -> long {
@@ -246,7 +251,7 @@ std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const CancelH
   std::vector<std::size_t> cells;
   std::map<Vec, std::vector<std::size_t>> by_map;  // affine map (E_i - E_j, c_i - c_j) -> cells
   for (std::size_t a = 0; a < nF * nG; ++a) {
-    if (cancel && (a & 63) == 0 && cancel()) throw Stopped(StopReason::interrupted);
+    budget.tick(a);
     const std::size_t i = a / nG, j = a % nG;
     if (!decided[a]) live[a] = is_full_dimensional(cell(i, j));
     if (!live[a]) continue;
@@ -261,6 +266,7 @@ std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const CancelH
   for (const auto& [key, group] : by_map)
     for (std::size_t u = 0; u < group.size(); ++u)
       for (std::size_t w = u + 1; w < group.size(); ++w) {
+        budget.tick(cells.size());
         if (uf.find(group[u]) == uf.find(group[w])) continue;
         const std::size_t a = cells[group[u]], b = cells[group[w]];
         Polyhedron P = cell(a / nG, a % nG);

@@ -98,7 +98,52 @@ static void test_subdivision_square_and_tripod() {
   CHECK(linear_regions(tripod, TropPoly::constant(2, q(0))) == 3);
 }
 
+// 2^-1200 rounds to 0 in double: the float filter must hand over to exact comparisons (this used
+// to loop forever), and both monomials of max(0, 2^-600 + 2^-1200 x) are vertices.
+static void test_prune_below_the_double_range() {
+  Rational tiny(1), half(1);
+  mpq_div_2exp(tiny.get_mpq_t(), tiny.get_mpq_t(), 1200);
+  mpq_div_2exp(half.get_mpq_t(), half.get_mpq_t(), 600);
+  CHECK(prune(poly(1, {{q(0)}, {tiny}}, {q(0), half})).size() == 2);
+}
+
+// A stop (here a cancel hook that fires at once) returns the same function, partly pruned; a
+// max_monomials stop of tropicalize throws Stopped(max_count).
+static void test_stops() {
+  std::vector<std::vector<Rational>> E;
+  std::vector<Rational> c;
+  for (long a = 0; a < 30; ++a)
+    for (long b = 0; b < 30; ++b) {
+      E.push_back({q(a), q(b)});
+      c.push_back(q(-(a - 15) * (a - 15) - (b - 7) * (b - 7), 3));
+    }
+  TropPoly p = poly(2, E, c);
+  RunLimits lim;
+  lim.cancel = [] { return true; };
+  Pruned r = prune_within(p, lim);
+  CHECK(!r.status.complete && r.status.reason == StopReason::interrupted);
+  CHECK(r.poly.size() <= p.size() && r.poly.size() >= prune(p).size());
+  for (long a = -3; a <= 3; ++a) {
+    Vec x = {q(a, 2), q(-a, 5)};
+    CHECK(evaluate(r.poly, x.data()) == evaluate(p, x.data()));
+  }
+  CHECK(prune_within(p, RunLimits{}).status.complete);
+  Network net;
+  net.layers = {Layer{3, 2, {q(1), q(-2), q(-1, 2), q(3, 4), q(2), q(1)}, {q(1, 3), q(-1), q(0)}, true},
+                Layer{3, 3, {q(1), q(2), q(-1), q(1), q(-1), q(1), q(2), q(1), q(1)}, {q(0), q(1), q(-1)}, true},
+                Layer{1, 3, {q(2), q(-1), q(5, 7)}, {q(-1, 4)}, false}};
+  bool stopped = false;
+  try {
+    tropicalize(net, false, RunLimits{}, 4);
+  } catch (const Stopped& s) {
+    stopped = s.reason == StopReason::max_count;
+  }
+  CHECK(stopped);
+}
+
 int main() {
+  test_prune_below_the_double_range();
+  test_stops();
   test_subdivision_square_and_tripod();
   test_canonical_merges_by_max();
   test_square_formal_vs_functional();

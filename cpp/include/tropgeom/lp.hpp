@@ -53,6 +53,7 @@ bool is_redundant(const Polyhedron& P, std::size_t i);
 // P ∩ {a_i x = b_i} has dimension dim(P) - 1.
 bool is_facet(const Polyhedron& P, std::size_t i);
 // Indices of an irredundant subset of the inequalities describing the same P (duplicates keep one).
-std::vector<std::size_t> irredundant_inequalities(const Polyhedron& P);
+// One LP per row: takes RunLimits and throws Stopped at a stop.
+std::vector<std::size_t> irredundant_inequalities(const Polyhedron& P, const RunLimits& lim = {});
 
 }  // namespace tropgeom

@@ -12,11 +12,14 @@
 
 namespace tropgeom {
 
+// Both take RunLimits (time, Ctrl-C, progress) and throw Stopped at a stop: part of a vertex set or
+// of a volume is no answer.
+
 // The vertices of P, sorted lexicographically; empty if P is empty.  InputError if P is unbounded.
-std::vector<Vec> vertices(const Polyhedron& P);
+std::vector<Vec> vertices(const Polyhedron& P, const RunLimits& lim = {});
 
 // The P.dim-dimensional volume of P: 0 if P is empty or lower-dimensional (for dim 0: 1 if P is the
 // point, 0 if empty).  InputError if P is unbounded.
-Rational volume(const Polyhedron& P);
+Rational volume(const Polyhedron& P, const RunLimits& lim = {});
 
 }  // namespace tropgeom

@@ -34,10 +34,21 @@ Rational evaluate(const TropPoly& p, const Rational* x);
 
 // The monomials that are the strict maximum on a non-empty open set of R^d, i.e. the vertices of the
 // upper hull of the lifted points (E_i, c_i).  Same function, fewest monomials.  Exact.
-TropPoly prune(const TropPoly& p, const CancelHook& cancel = {});
+//
+// Every long call here takes RunLimits (time, Ctrl-C, progress) and throws Stopped at a stop: a part
+// of a prune, a subdivision or a tropicalization is not a valid answer on its own.
+TropPoly prune(const TropPoly& p, const RunLimits& lim = {});
+
+// prune() that returns at a stop with the monomials not yet proven redundant: the same function,
+// partly pruned (status says whether it finished).
+struct Pruned {
+  TropPoly poly;
+  RunStatus status;
+};
+Pruned prune_within(const TropPoly& p, const RunLimits& lim);
 
 // Indices (into the canonical p) of the upper-hull vertices: the monomials prune() keeps.
-std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const CancelHook& cancel = {});
+std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const RunLimits& lim = {});
 
 // The regular subdivision of the exponents induced by the coefficients, i.e. the upper faces of the
 // lifted polytope projected down, found by walking the tropical hypersurface: its vertices are the
@@ -62,7 +73,7 @@ struct Subdivision {
   std::vector<SubdivisionCell> cells;
   std::vector<SubdivisionEdge> edges;  // each once
 };
-Subdivision subdivision(const TropPoly& canonical_p, const CancelHook& cancel = {});
+Subdivision subdivision(const TropPoly& canonical_p, const RunLimits& lim = {});
 
 struct TropRational {
   TropPoly numerator, denominator;  // the map is numerator(x) - denominator(x)
@@ -71,13 +82,13 @@ struct TropRational {
 // One tropical rational map per output of net (DESIGN §5.2 recursion); pruned after every product and
 // every layer when prune is set (pruning commutes with ⊙ and ⊕, so this changes nothing but sizes).
 // Without pruning the sizes grow as products of the layer widths' powers: max_monomials (0 = no
-// limit) stops the run with InputError before memory runs out.
-std::vector<TropRational> tropicalize(const Network& net, bool prune, const CancelHook& cancel = {},
+// limit) stops the run (Stopped(max_count)) before memory runs out.
+std::vector<TropRational> tropicalize(const Network& net, bool prune, const RunLimits& lim = {},
                                       std::size_t max_monomials = 0);
 
 // Linear regions of x -> F(x) - G(x): the full-dimensional intersections of a region of F with one of
 // G (exact LP, or a point where both maxima are unique), glued across shared facets when their affine
 // maps agree (DESIGN §5.1: a linear region is a facet-connected union with one affine map).
-std::size_t linear_regions(const TropPoly& F, const TropPoly& G, const CancelHook& cancel = {});
+std::size_t linear_regions(const TropPoly& F, const TropPoly& G, const RunLimits& lim = {});
 
 }  // namespace tropgeom

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'subdivision', 'tropicalize']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'subdivision', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -60,26 +60,44 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list[tuple[int, int]]:
+    def adjacency(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], bool, str]:
         """
-        Sorted pairs (i, j), i < j, of regions sharing a facet.
+        ((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason).
         """
-    def affine_map(self, i: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+    def affine_maps(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """
-        (J, c): the network is x -> J x + c on region i, exactly.
+        (J (R, out, d), c (R, out), status): the network is x -> J x + c.
         """
-    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], list[int]]:
+    def bounded(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.bool], tuple]:
+        """
+        (bounded per region, status), exact.
+        """
+    def cuts(self) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+        """
+        (flat cutting neurons, offsets): what rebuild() needs to restore the geometry.
+        """
+    def halfspace_arrays(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+        """
+        (A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1].
+        """
+    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
         (A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).
         """
-    def is_bounded(self) -> list[bool]:
-        ...
-    def patterns(self, hidden: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.uint8]:
+    def map_ids(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+        """
+        (ids, status): regions with equal exact affine maps share an id.
+        """
+    def patterns(self) -> numpy.typing.NDArray[numpy.uint8]:
         """
         (regions, hidden) uint8: 1 where the neuron is active.
         """
-    def points(self, d: typing.SupportsInt | typing.SupportsIndex, exact: bool) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    def points(self, exact: bool) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...
+    def volumes(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+        """
+        (exact volume per region of a bounded domain, status).
+        """
     @property
     def complete(self) -> bool:
         ...
@@ -180,6 +198,8 @@ def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
     """
     Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
     """
+def rebuild_regions(net: Network, A: typing.Any, b: typing.Any, patterns: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], points: typing.Any, cuts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], count: typing.SupportsInt | typing.SupportsIndex, complete: bool, reason: str, stats: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex]) -> RegionResult:
+    ...
 def subdivision(p: TropPoly) -> dict:
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.

@@ -24,7 +24,7 @@ def _emit(obj, as_json: bool, text: str) -> None:
 def cmd_bounds(args) -> None:
     from .bounds import bounds
     b = bounds(args.architecture)
-    _emit(b.as_dict(), args.json, str(b))
+    _emit(b.to_dict(), args.json, str(b))
 
 
 def cmd_info(args) -> None:
@@ -32,7 +32,7 @@ def cmd_info(args) -> None:
     from .network import Network
     net = Network.load(args.network)
     info = net.info()
-    info["bounds"] = bounds(net).as_dict()
+    info["bounds"] = bounds(net).to_dict()
     text = (f"{args.network}: {net!r}\n  layers {info['layers']}, hidden neurons {info['hidden_neurons']}, "
             f"parameters {info['parameters']}, rationalized {info['rationalized']}\n"
             f"  regions: at most {bounds(net).upper} for any weights; maximum over weights >= {bounds(net).lower}")

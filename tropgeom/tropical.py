@@ -25,7 +25,8 @@ from typing import List, NamedTuple, Optional, Tuple
 import numpy as np
 
 from .errors import InputError
-from .network import Network, _check_points
+from ._seam import points as _check_points
+from .network import Network
 
 __all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize", "UpperFace", "HypersurfacePiece", "Zonotope",
            "zonotope", "one_layer_zonotopes", "linear_regions"]

@@ -46,6 +46,7 @@ class Box:
             self._check(dim)
         else:
             self.lo, self.hi = (_seam.vector([v], f"Box {n}")[0] for v, n in ((lo, "lo"), (hi, "hi")))
+            self.lo, self.hi = (v.item() if isinstance(v, np.generic) else v for v in (self.lo, self.hi))
 
     @property
     def dim(self) -> Optional[int]:
@@ -537,6 +538,23 @@ class RegionSet:
         pairs, flipped = self.adjacency_arrays(max_seconds=max_seconds, threads=threads, progress=progress)
         return [(int(i), int(j), tuple(int(k) for k in np.flatnonzero(f))) for (i, j), f in zip(pairs, flipped)]
 
+    def linear(self, *, max_seconds=None, threads=None, progress=None) -> "RegionSet":
+        """The linear regions: the activation regions merged across shared facets where the exact
+        affine maps agree (kind="linear"; this set itself if it is one).  Budgeted: a stop raises
+        BudgetExceeded whose partial is this activation RegionSet."""
+        if self._members is not None:
+            return self
+        seconds = _seam.positive_seconds(max_seconds)
+        threads = self._store.threads if threads is None else _run.threads(threads)
+        import time
+        try:
+            members = _linear_members(self._store, None if seconds is None else time.monotonic() + seconds,
+                                      threads, progress)
+        except BudgetExceeded as e:
+            raise BudgetExceeded(f"{e} (merging activation regions into linear regions; partial: the "
+                                 "activation regions)", partial=self, reason=e.reason) from None
+        return RegionSet(self._store, "linear", members)
+
     def _labels(self) -> np.ndarray:
         label = np.empty(self._store.stored, dtype=np.int64)
         for k, m in enumerate(self._members):
@@ -683,15 +701,10 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     threads = _run.threads(threads)
     res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=seconds,
                      threads=threads, progress=progress)
-    store = _Store(net, domain, threads, res=res)
-    rs = RegionSet(store, "activation")
+    rs = RegionSet(_Store(net, domain, threads, res=res), "activation")
     if kind == "linear":
-        try:
-            members = _linear_members(store, None if seconds is None else start + seconds, threads, progress)
-        except BudgetExceeded as e:
-            raise BudgetExceeded(f"{e} (merging activation regions into linear regions; partial: the "
-                                 "activation regions)", partial=rs, reason=e.reason) from None
-        rs = RegionSet(store, "linear", members)
+        left = None if seconds is None else max(start + seconds - time.monotonic(), 1e-6)
+        rs = rs.linear(max_seconds=left, threads=threads, progress=progress)
     _run.stopped(res.complete, res.stop_reason, partial=rs, count_name="max_regions",
                  what=f"{res.count} activation regions found")
     return rs

@@ -1234,3 +1234,110 @@ def test_volumes_closed_form_1d_and_linear():
 def test_volumes_need_a_bounded_domain():
     with pytest.raises(InputError, match="bounded domain"):
         tropgeom.regions(nets.one_layer(2, 3, seed=0)).volumes(exact=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# the run contract: budgets and a real Ctrl-C for every long call
+# ------------------------------------------------------------------------------------------------
+
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+import time  # noqa: E402
+
+BIG = "nets.deep_random(3, [16, 16, 16], 1)"   # 28,180 regions on R^3: ~1 s to enumerate, minutes of bounded()
+
+
+@pytest.fixture(scope="module")
+def big_whole():
+    return tropgeom.regions(eval(BIG), threads=1)
+
+
+@pytest.fixture(scope="module")
+def big_box():
+    return tropgeom.regions(eval(BIG), tropgeom.Box(-1, 1), threads=1)
+
+
+def _stops_in_time(call, budget, reason="max_seconds"):
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as ei:
+        call()
+    dt = time.monotonic() - t
+    assert ei.value.reason == reason
+    assert dt < max(1.1 * budget, budget + 0.2), f"stopped after {dt:.2f} s for a {budget} s budget"
+    return ei.value.partial
+
+
+def test_budget_regions_and_count_regions():
+    net = eval(BIG)
+    part = _stops_in_time(lambda: tropgeom.regions(net, max_seconds=0.3, threads=1), 0.3)
+    assert isinstance(part, tropgeom.RegionSet) and not part.complete and 0 < len(part) < 28180
+    assert np.array_equal(net.exact_signs(part.interior_points(exact=True)[:50]) == 1, part.patterns[:50])
+    n = _stops_in_time(lambda: tropgeom.count_regions(net, max_seconds=0.3, threads=1), 0.3)
+    assert isinstance(n, int) and 0 < n < 28180
+    part = _stops_in_time(lambda: tropgeom.regions(net, kind="linear", max_seconds=0.3, threads=1), 0.3)
+    assert isinstance(part, tropgeom.RegionSet)
+
+
+def test_budget_accessors(big_whole, big_box):
+    pairs = _stops_in_time(lambda: big_whole.adjacency(max_seconds=0.2), 0.2)
+    assert pairs.ndim == 2 and (pairs[:, 0] < pairs[:, 1]).all()
+    bits = big_whole.patterns
+    assert (bits[pairs[:, 0]] != bits[pairs[:, 1]]).any(axis=1).all()
+    __import__("scipy.sparse.csgraph")                   # its one-time import is outside the budget
+    lin = _stops_in_time(lambda: big_whole.linear(max_seconds=0.2), 0.2)
+    assert lin is big_whole                              # partial: the activation regions
+    bounded = _stops_in_time(lambda: big_whole.bounded(max_seconds=0.2), 0.2)
+    assert bounded.dtype == bool and len(bounded) < len(big_whole)
+    vols = _stops_in_time(lambda: big_box.volumes(max_seconds=0.2), 0.2)
+    assert 0 < len(vols) < len(big_box) and all(v > 0 for v in vols)
+    hs = _stops_in_time(lambda: big_box.halfspace_arrays(max_seconds=0.2), 0.2)
+    A, b, offsets, neuron = hs
+    assert len(offsets) < len(big_box) + 1 and offsets[-1] == len(b) == len(A)
+    # nothing partial was cached as complete
+    assert "pairs" not in big_whole._store._cache and "volumes" not in big_box._store._cache
+
+
+_CTRL_C = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    import numpy as np, tropgeom, nets
+    from tropgeom import BudgetExceeded
+    net = {big}
+    tropgeom.regions(nets.one_layer(1, 1, 0), kind="linear")  # imports scipy.sparse.csgraph
+    rs = None if {setup!r} == "none" else tropgeom.regions(net, None if {setup!r} == "whole" else tropgeom.Box(-1, 1), threads=1)
+    print("started", flush=True)
+    t = time.monotonic()
+    try:
+        {call}
+        print("finished")
+    except BudgetExceeded as e:
+        p = e.partial
+        print(e.reason, type(p).__name__, {check}, "%.2f" % (time.monotonic() - t), flush=True)
+""")
+
+
+@pytest.mark.parametrize("setup,call,check", [
+    ("none", "tropgeom.regions(net, threads=1)", "(not p.complete) and 0 < len(p) < 28180"),
+    ("none", "tropgeom.count_regions(net, threads=1)", "0 < p < 28180"),
+    ("whole", "rs.adjacency()", "bool((p[:, 0] < p[:, 1]).all())"),
+    ("whole", "rs.linear()", "p is rs"),
+    ("whole", "rs.bounded()", "len(p) < len(rs)"),
+    ("box", "rs.volumes()", "0 < len(p) < len(rs)"),
+    ("box", "rs.halfspace_arrays()", "p[2][-1] == len(p[1])"),
+], ids=["regions", "count_regions", "adjacency", "linear", "bounded", "volumes", "halfspace_arrays"])
+def test_ctrl_c_stops_every_long_call(setup, call, check):
+    code = _CTRL_C.format(tests=str(__import__("pathlib").Path(__file__).parent), big=BIG, setup=setup, call=call,
+                          check=check)
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "started", child.stderr.read()
+        time.sleep(0.3)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    words = out.split()
+    assert words[:1] == ["interrupted"] and "True" in words, (out, err[-2000:])
+    assert float(words[-1]) < 0.3 + 0.5, out

@@ -360,7 +360,8 @@ class Network:
     def from_onnx(cls, model) -> "Network":
         """From an ONNX model (path or ModelProto) whose graph, followed from its one input along the
         actual edges to its one output, is a plain chain of Gemm, MatMul + Add, Relu (and Identity /
-        Flatten) nodes with constant weights.  Anything else -> InputError naming the node."""
+        Flatten) nodes with constant weights; nodes the output does not depend on are dead code and
+        ignored.  Anything else -> InputError naming the node."""
         import onnx  # optional dependency, imported only here
         from onnx import numpy_helper
 
@@ -378,15 +379,24 @@ class Network:
         if len(inputs) != 1 or len(g.output) != 1:
             raise InputError(f"the ONNX graph needs exactly one input and one output; it has {len(inputs)} "
                              f"inputs and {len(g.output)} outputs")
+        # Only nodes the output depends on count (an unused side branch is dead code).
+        producer = {o: i for i, node in enumerate(g.node) for o in node.output}
+        live, todo = set(), [g.output[0].name]
+        while todo:
+            i = producer.get(todo.pop())
+            if i is not None and i not in live:
+                live.add(i)
+                todo.extend(g.node[i].input)
         supported = ("Gemm", "MatMul", "Add", "Relu", "Identity", "Flatten")
-        bad = [f"{n.op_type} (node {i})" for i, n in enumerate(g.node) if n.op_type not in supported]
+        bad = [f"{n.op_type} (node {i})" for i, n in enumerate(g.node) if i in live and n.op_type not in supported]
         if bad:
             raise InputError("unsupported ONNX operators: " + ", ".join(bad) + "; supported: a chain of "
                              + ", ".join(supported))
         readers = {}
         for i, node in enumerate(g.node):
-            for name in set(node.input):
-                readers.setdefault(name, []).append((i, node))
+            if i in live:
+                for name in set(node.input):
+                    readers.setdefault(name, []).append((i, node))
         label = lambda i, node: f"{node.op_type} node {node.name or i!r}"  # noqa: E731
 
         def const(i, node, name, what):

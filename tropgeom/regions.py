@@ -484,6 +484,9 @@ class RegionSet:
     def bounded(self, *, max_seconds=None, threads=None, progress=None) -> np.ndarray:
         """Per region: bounded or not (exact; cached).  For kind="linear": all members bounded."""
         st = self._store
+        _seam.positive_seconds(max_seconds)  # validated even when nothing needs computing
+        if threads is not None:
+            _run.threads(threads)
         if self.domain is not None and self.domain.bounded:
             act = np.ones(st.stored, dtype=bool)
         else:
@@ -540,13 +543,16 @@ class RegionSet:
 
     def linear(self, *, max_seconds=None, threads=None, progress=None) -> "RegionSet":
         """The linear regions: the activation regions merged across shared facets where the exact
-        affine maps agree (kind="linear"; this set itself if it is one).  Budgeted: a stop raises
-        BudgetExceeded whose partial is this activation RegionSet."""
+        affine maps agree (kind="linear"; this set itself if it is one).  Budgeted (the first call in a
+        process also imports scipy.sparse.csgraph, outside the budget): a stop raises BudgetExceeded
+        whose partial is this activation RegionSet."""
         if self._members is not None:
             return self
         seconds = _seam.positive_seconds(max_seconds)
         threads = self._store.threads if threads is None else _run.threads(threads)
         import time
+
+        import scipy.sparse.csgraph  # noqa: F401  (imported before the clock starts: ~0.5 s the first time)
         try:
             members = _linear_members(self._store, None if seconds is None else time.monotonic() + seconds,
                                       threads, progress)
@@ -688,8 +694,8 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     """Enumerate the regions of ``net`` on ``domain`` (None: all of R^d; a Box; a Polytope), exactly.
 
     A budget (``max_regions``, ``max_seconds``) or Ctrl-C stops the run with BudgetExceeded, whose
-    ``partial`` is the RegionSet found so far (for kind="linear" stopped while merging: the complete
-    activation RegionSet).  ``max_seconds`` covers the linear merge too.  ``progress``: None (a bar on
+    ``partial`` is the RegionSet found so far (for kind="linear": the activation RegionSet when the
+    time ran out or Ctrl-C came before the merge was done).  ``max_seconds`` covers the linear merge too.  ``progress``: None (a bar on
     a TTY for runs over a second), False, True, or a callable receiving the number of regions so far.
     """
     import time
@@ -702,7 +708,7 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=seconds,
                      threads=threads, progress=progress)
     rs = RegionSet(_Store(net, domain, threads, res=res), "activation")
-    if kind == "linear":
+    if kind == "linear" and res.stop_reason not in ("max_seconds", "interrupted"):  # time left to merge
         left = None if seconds is None else max(start + seconds - time.monotonic(), 1e-6)
         rs = rs.linear(max_seconds=left, threads=threads, progress=progress)
     _run.stopped(res.complete, res.stop_reason, partial=rs, count_name="max_regions",

@@ -17,10 +17,14 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["positive_int", "positive_seconds", "MAX_COUNT"]
+__all__ = ["positive_int", "positive_seconds", "MAX_COUNT", "SCHEMA_VERSION", "numbers_array", "is_exact", "floats",
+           "fractions", "snap", "parse_fractions", "plain", "unplain", "points", "vector", "flags",
+           "boolean", "choice", "network", "domain_rows", "json_doc", "field", "architecture"]
 
 # Count budgets cross the seam as size_t; larger ones mean "no limit" in practice, so they are refused.
 MAX_COUNT = 2 ** 63 - 1
+# The version every to_json / to_dict writes and every from_json / from_dict checks.
+SCHEMA_VERSION = 1
 
 
 # --- numbers: float64 where every value is a double, exact Fractions otherwise -----------------------
@@ -57,7 +61,7 @@ def numbers_array(a, what: str, *, layer: Optional[int] = None) -> np.ndarray:
     arr = np.asarray(a) if not isinstance(a, np.ndarray) else a
     kind = arr.dtype.kind
     if kind in "biu" or (kind == "f" and arr.dtype.itemsize <= 8):
-        if kind in "iu" and arr.size and int(np.max(np.abs(arr.astype(object)))) > _EXACT_INT:
+        if kind in "iu" and arr.size and ((arr > _EXACT_INT) | (arr < -_EXACT_INT)).any():
             return _exact_array(arr, at, layer)
         out = np.asarray(arr, dtype=np.float64, order="C")  # keeps 0-d shapes
         bad = np.argwhere(~np.isfinite(out))
@@ -163,11 +167,6 @@ def unplain(x, what: str) -> np.ndarray:
     if any(isinstance(v, (bool, list, dict)) or v is None for v in arr.ravel()):
         raise InputError(f"{what} has an entry that is not a number")
     return numbers_array(arr, what)
-
-
-def coordinates(a: np.ndarray, exact: bool) -> np.ndarray:
-    """The exact= rule: float64 by default, exact Fractions with exact=True."""
-    return fractions(a) if exact and a.dtype != object else (a if exact else floats(a))
 
 
 def points(X, d: int, what: str = "X") -> Tuple[np.ndarray, bool]:
@@ -280,8 +279,6 @@ def field(doc: dict, key: str, what: str):
         raise InputError(f"{what}: missing key {key!r}")
     return doc[key]
 
-
-SCHEMA_VERSION = 1
 
 
 def _width(i: int, x) -> int:

@@ -203,13 +203,18 @@ class _Store:
                 s = self._saved
                 A, b, _ = _seam.domain_rows(self.domain, self.net.input_dim)
                 self._res = _core.rebuild_regions(self.net.core, A, b, s["patterns"], s["points"], s["cuts"],
-                                                  s["offsets"], self.count, self.complete, s["core_reason"], self.stats)
+                                                  s["offsets"], self.count, self.complete, self.stop_reason, self.stats)
             return self._res
 
     def cached(self, key, fill):
+        """fill() once (under the lock); its arrays are made read-only, as they are shared."""
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = fill()
+                value = fill()
+                for a in value if isinstance(value, (tuple, list)) else (value,):
+                    if isinstance(a, np.ndarray):
+                        a.setflags(write=False)
+                self._cache[key] = value
             return self._cache[key]
 
     # plain data (what pickle and to_json keep)
@@ -232,7 +237,6 @@ class _Store:
         cuts, offsets = self.cuts()
         return {"patterns": self.patterns(), "points": self.points(), "cuts": cuts, "offsets": offsets,
                 "count": self.count, "complete": self.complete, "stop_reason": self.stop_reason,
-                "core_reason": "max_count" if self.stop_reason == "max_count" else self.stop_reason,
                 "stats": self.stats}
 
     def run(self, method: str, unit: str, what: str, *args, max_seconds=None, threads=None, progress=None,
@@ -642,7 +646,7 @@ class RegionSet:
         reason = f("stop_reason")
         saved = {"patterns": patterns, "points": points, "cuts": np.array(sum(cuts, []), dtype=np.int64),
                  "offsets": offsets, "count": int(f("activation_regions")), "complete": bool(f("complete")),
-                 "stop_reason": reason, "core_reason": reason, "stats": f("stats")}
+                 "stop_reason": reason, "stats": f("stats")}
         return _restore({"net": net, "domain": domain, "kind": kind, "threads": 1, "regions": saved,
                          "members": members})
 

@@ -35,6 +35,22 @@ inline Integer to_integer(py::handle i) {
   return neg ? Integer(-z) : z;
 }
 
+// fractions.Fraction, and the names of its two slots (numerator, denominator) when it has them, so
+// that the seam reads and writes Fractions without calling Python code.  Leaked on purpose: no decref
+// after the interpreter is gone.
+inline PyTypeObject* fraction_type() {
+  static py::object& F = *new py::object(py::module_::import("fractions").attr("Fraction"));
+  return reinterpret_cast<PyTypeObject*>(F.ptr());
+}
+inline const py::str* fraction_slots() {
+  static const py::str* slots = [] {
+    py::object F = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(fraction_type()));
+    if (!py::hasattr(F, "_numerator") || !py::hasattr(F, "_denominator")) return static_cast<py::str*>(nullptr);
+    return new py::str[2]{py::str("_numerator"), py::str("_denominator")};
+  }();
+  return slots;
+}
+
 // One Python number (float, int, Fraction, numpy scalar) as the exact rational it is.  Floats of any
 // width (also longdouble) go through as_integer_ratio; nothing is rounded.
 inline Rational to_rational(py::handle v) {
@@ -45,7 +61,9 @@ inline Rational to_rational(py::handle v) {
   }
   if (PyLong_Check(v.ptr())) return Rational(to_integer(v));
   py::object num, den;
-  if (py::hasattr(v, "numerator") && py::hasattr(v, "denominator")) {  // Fraction, numpy integers
+  if (fraction_slots() && Py_TYPE(v.ptr()) == fraction_type()) {  // a Fraction: its two ints, no Python call
+    num = v.attr(fraction_slots()[0]), den = v.attr(fraction_slots()[1]);
+  } else if (py::hasattr(v, "numerator") && py::hasattr(v, "denominator")) {  // numpy integers, Rationals
     num = v.attr("numerator"), den = v.attr("denominator");
   } else if (py::hasattr(v, "as_integer_ratio")) {  // numpy floats, longdouble
     py::object x = py::reinterpret_borrow<py::object>(v);
@@ -88,13 +106,21 @@ inline py::object to_pyint(const Integer& z) {
   return py::reinterpret_steal<py::object>(PyLong_FromString(s.c_str(), nullptr, 16));
 }
 
-// q as a fractions.Fraction; q is canonical, so Python's gcd normalisation is skipped.
+// q as a fractions.Fraction; q is canonical, so Python's normalisation is skipped: the object is
+// made with object.__new__ and its two slots set (or, without slots, by _from_coprime_ints /
+// _normalize=False).
 inline py::object to_fraction(const Rational& q) {
-  // Leaked on purpose: no decref after the interpreter is gone.
-  static py::object& Fraction = *new py::object(py::module_::import("fractions").attr("Fraction"));
-  static py::object& coprime = *new py::object(py::getattr(Fraction, "_from_coprime_ints", py::none()));
-  if (!coprime.is_none()) return coprime(to_pyint(q.get_num()), to_pyint(q.get_den()));
-  return Fraction(to_pyint(q.get_num()), to_pyint(q.get_den()), "_normalize"_a = false);
+  py::object num = to_pyint(q.get_num()), den = to_pyint(q.get_den());
+  PyTypeObject* F = fraction_type();
+  if (const py::str* slots = fraction_slots()) {
+    py::object f = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(F, py::tuple().ptr(), nullptr));
+    if (!f || PyObject_SetAttr(f.ptr(), slots[0].ptr(), num.ptr()) || PyObject_SetAttr(f.ptr(), slots[1].ptr(), den.ptr()))
+      throw py::error_already_set();
+    return f;
+  }
+  py::object Fr = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(F));
+  if (py::hasattr(Fr, "_from_coprime_ints")) return Fr.attr("_from_coprime_ints")(num, den);
+  return Fr(num, den, "_normalize"_a = false);
 }
 
 // A numpy object array of fractions.Fraction with the given shape, filled in place.

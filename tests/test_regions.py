@@ -948,7 +948,7 @@ def test_max_regions_budget():
     assert e.reason == "max_regions"
     part = e.partial
     assert isinstance(part, tropgeom.RegionSet)
-    assert part.complete is False and full.complete is True
+    assert part.complete is False and full.complete is True and part.stop_reason == "max_regions"
     assert part.count == len(part) == 5
     assert len(part.patterns) == 5
     assert region_patterns(part) <= region_patterns(full)

@@ -346,7 +346,8 @@ class RegionSet:
 
     @property
     def stop_reason(self) -> str:
-        return self._store.stop_reason
+        """Why the run stopped early ("max_regions", "max_seconds", "interrupted"), "" if complete."""
+        return _run.reason(self._store.stop_reason, "max_regions")
 
     @property
     def stats(self) -> dict:
@@ -643,7 +644,7 @@ class RegionSet:
                 members = [np.array(list(map(int, r["members"])), dtype=np.int64) for r in f("regions")]
             except (KeyError, TypeError, ValueError) as e:
                 raise InputError(f"RegionSet: a linear region's members are malformed ({e})") from None
-        reason = f("stop_reason")
+        reason = {"max_regions": "max_count"}.get(f("stop_reason"), f("stop_reason"))  # the core's name
         saved = {"patterns": patterns, "points": points, "cuts": np.array(sum(cuts, []), dtype=np.int64),
                  "offsets": offsets, "count": int(f("activation_regions")), "complete": bool(f("complete")),
                  "stop_reason": reason, "stats": f("stats")}

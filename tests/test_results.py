@@ -204,6 +204,10 @@ def test_from_json_bad_regions_is_input_error(box_set):
     with pytest.raises(InputError):
         RegionSet.from_json(json.dumps(doc))
     doc = json.loads(box_set.to_json())
+    doc["regions"][0]["pattern"] = "".join("1" if c == "0" else "0" for c in doc["regions"][0]["pattern"])
+    with pytest.raises(InputError, match="region 0 does not have its pattern"):
+        RegionSet.from_json(json.dumps(doc))
+    doc = json.loads(box_set.to_json())
     doc["regions"][0]["cuts"] = [99]
     with pytest.raises(InputError):
         RegionSet.from_json(json.dumps(doc)).affine_maps()

@@ -312,7 +312,8 @@ class Network:
             else:
                 layers = [(z[f"W{l}"], z[f"b{l}"]) for l in range(1, n + 1)]
             relu = _seam.flags(z["relu"].ravel().tolist(), "relu", n) if "relu" in keys else None
-            rationalized = bool(z["rationalized"]) if "rationalized" in keys else all(exact)
+            rationalized = (_seam.flags(z["rationalized"].ravel().tolist(), "rationalized", 1)[0]
+                            if "rationalized" in keys else all(exact))
         net = cls(layers, relu=relu)
         net._rationalized = rationalized and net._exact is not None
         if rationalized and net._exact is None:  # rationalized weights that happen to be doubles

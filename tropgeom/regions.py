@@ -638,6 +638,10 @@ class RegionSet:
         except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
             raise InputError(f"RegionSet: a region entry is malformed ({type(e).__name__}: {e})") from None
         offsets = np.cumsum([0] + [len(c) for c in cuts]).astype(np.int64)
+        active = (net.exact_signs(points) > 0).reshape(len(act), H) if len(act) else patterns.astype(bool)
+        bad = np.flatnonzero((active != patterns.astype(bool)).any(axis=1))
+        if len(bad):
+            raise InputError(f"RegionSet: the point of region {bad[0]} does not have its pattern (exactly)")
         members = None
         if kind == "linear":
             try:

@@ -97,6 +97,8 @@ def test_region_view_and_iteration(box_set):
         rs[len(rs)]
     with pytest.raises(TypeError):
         rs["0"]
+    with pytest.raises(InputError, match="region index"):
+        rs.halfspaces(1.0)
 
 
 def net_signs(rs, r):

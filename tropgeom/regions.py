@@ -383,7 +383,9 @@ class RegionSet:
 
     # --- index spaces ------------------------------------------------------------------------------
     def _index(self, i: int) -> int:
-        n = self.count
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+            raise InputError(f"region index must be an integer; got {i!r}")
+        i, n = int(i), self.count
         if not -n <= i < n:
             raise IndexError(f"region index {i} out of range for {n} regions")
         return i % n

@@ -25,6 +25,7 @@ T threads) and, per tool, domain and d, the largest net finished in time (= most
     python bench/bench_regions.py --quick                    # 7 configurations, about 2 minutes
     python bench/bench_regions.py --time-limit 20 --dims 2,3,4   # about 40 minutes
     python bench/bench_regions.py                            # full grid, 60 s limit: about 3 hours
+    python bench/bench_regions.py --accessors                # RegionSet accessors against enumeration
 
 The full grid sweeps, per (tool, d, domain), depth 1..4 and width 8..64 upward and skips a net once
 a smaller-or-equal one (depth and width) timed out for that tool. Timings need an idle machine (the header prints the load average).
@@ -273,9 +274,13 @@ def main():
     ap.add_argument("--domains", default="box,rd", help="box ([-1,1]^d) and/or rd (R^d)")
     ap.add_argument("--dims", default=",".join(map(str, DIMS)), help="input dimensions")
     ap.add_argument("--json", default=str(REPO / "bench" / "results" / "bench_regions.json"))
+    ap.add_argument("--accessors", action="store_true",
+                    help="time the RegionSet accessors (columnar and per region) against the enumeration")
     args = ap.parse_args()
     if args.worker:
         return worker(json.loads(args.worker))
+    if args.accessors:
+        return accessors(args.threads)
     args.time_limit = args.time_limit or (10.0 if args.quick else 60.0)
     args.dims = [int(x) for x in args.dims.split(",")]
     args.domains = [x for x in args.domains.split(",") if x]
@@ -317,6 +322,51 @@ def main():
     out.write_text(json.dumps({"args": vars(args), "commit": commit, "machine": platform.platform(),
                                "cores": os.cpu_count(), "load_start": load, "load_end": os.getloadavg(), "rows": rows}, indent=1))
     print(f"\nwrote {out}")
+
+
+ACCESSOR_NETS = [(2, 2, 16, "box"), (3, 2, 12, "box"), (2, 1, 64, "rd")]
+
+
+def accessors(threads: int) -> None:
+    """Seconds of each RegionSet accessor on a fresh set (nothing cached), and its ratio to the
+    enumeration that made the set (threads=1 for both unless --threads)."""
+    sys.path.insert(0, str(REPO))
+    import tropgeom
+
+    calls = [
+        ("interior_points(exact=True)", lambda rs: rs.interior_points(exact=True)),
+        ("affine_maps()", lambda rs: rs.affine_maps()),
+        ("affine_maps(exact=True)", lambda rs: rs.affine_maps(exact=True)),
+        ("affine_map(i) loop", lambda rs: [rs.affine_map(i) for i in range(len(rs))]),
+        ("halfspace_arrays()", lambda rs: rs.halfspace_arrays()),
+        ("halfspace_arrays(exact) cached", lambda rs: (rs.halfspace_arrays(), rs.halfspace_arrays(exact=True))),
+        ("halfspaces(i, exact) loop", lambda rs: [rs.halfspaces(i, exact=True) for i in range(len(rs))]),
+        ("adjacency_arrays()", lambda rs: rs.adjacency_arrays()),
+        ("volumes() [box]", lambda rs: rs.volumes() if rs.domain is not None else None),
+        ("bounded() [R^d]", lambda rs: rs.bounded() if rs.domain is None else None),
+        ("linear()", lambda rs: rs.linear()),
+    ]
+    import scipy.sparse.csgraph  # noqa: F401  (its import is not the merge's cost)
+    print(f"threads {threads}; each accessor on a fresh RegionSet")
+    for d, depth, width, dom in ACCESSOR_NETS:
+        net = tropgeom.Network(make_net(d, depth, width))
+        domain = tropgeom.Box(-1.0, 1.0, dim=d) if dom == "box" else None
+
+        def fresh():
+            t = time.perf_counter()
+            rs = tropgeom.regions(net, domain, threads=threads)
+            return rs, time.perf_counter() - t
+
+        rs, te = fresh()
+        arch = "-".join(map(str, [d] + [width] * depth + [1]))
+        print(f"\n{arch} on {dom}: {len(rs)} regions, enumeration {te:.3f} s")
+        for name, call in calls:
+            rs, te = fresh()
+            t = time.perf_counter()
+            if call(rs) is None and "[" in name:
+                continue
+            dt = time.perf_counter() - t
+            print(f"  {name:<32} {dt:8.3f} s  {dt / te:7.1f}x enumeration")
 
 
 if __name__ == "__main__":

@@ -145,8 +145,10 @@ def test_upper_lower_dict_and_str():
     assert isinstance(b, Bounds) and all(isinstance(e, Bound) for e in b.entries)
     assert b.upper == min(e.value for e in b.entries if e.holds and e.kind != "lower")
     assert b.lower == b["montufar2014"].value == 2 ** 2 * zaslavsky(2, 4)
-    d = b.as_dict()
+    d = b.to_dict()
     assert json.loads(json.dumps(d)) == d
+    with pytest.warns(FutureWarning, match="to_dict"):
+        assert b.as_dict() == d
     assert d["upper"] == b.upper and d["lower"] == b.lower
     assert [e["name"] for e in d["entries"]] == [e.name for e in b.entries]
     s = str(b)

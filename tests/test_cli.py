@@ -98,3 +98,15 @@ def test_console_entry_point_subprocess():
     assert data["architecture"] == [2, 16, 16, 1]
     # zhang2018: (1 + 16 + 120)^2
     assert {e["name"]: e["value"] for e in data["entries"]}["zhang2018"] == 137 ** 2
+
+
+def test_regions_json_round_trips_and_missing_polytope(tmp_path, capsys):
+    from tropgeom import RegionSet, regions
+    path = _saved_net(tmp_path)
+    out = tmp_path / "r.json"
+    assert main(["regions", str(path), "--box", "-1", "1", "--json", str(out), "--threads", "1"]) == 0
+    rs = RegionSet.from_json(out.read_text())
+    assert rs == regions(Network.load(path), rs.domain, threads=1)
+    assert f"{len(rs)} activation regions" in capsys.readouterr().out
+    assert main(["regions", str(path), "--polytope", str(tmp_path / "missing.csv")]) == 2
+    assert "InputError: no such file" in capsys.readouterr().err

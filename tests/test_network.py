@@ -148,16 +148,18 @@ def test_packed_patterns_match_numpy():
         hidden = sum(widths)
         assert net.num_hidden_neurons == hidden
         X = rng.normal(size=(200, d))
-        packed = net.activation_patterns(X)
+        packed = net.packed_activation_patterns(X)
         assert packed.dtype == np.uint8 and packed.shape == (200, (hidden + 7) // 8)
         bits = np.unpackbits(packed, axis=1, count=hidden, bitorder="little").astype(bool)
         Z = numpy_preacts(layers, relu, X)
         assert np.array_equal(bits, Z > 0)
         # padding bits past the last neuron are zero
         assert not np.unpackbits(packed, axis=1, bitorder="little")[:, hidden:].any()
-        unpacked = net.activation_patterns(X, packed=False)
+        unpacked = net.activation_patterns(X)
         assert unpacked.dtype == bool and np.array_equal(unpacked, Z > 0)
-        assert np.array_equal(net.activation_patterns(X[4]), packed[4])
+        assert np.array_equal(net.packed_activation_patterns(X[4]), packed[4])
+        with pytest.warns(FutureWarning, match="packed_activation_patterns"):
+            assert np.array_equal(net.activation_patterns(X, packed=True), packed)
 
 
 def test_exact_signs_agree_with_float_at_random_points():
@@ -197,7 +199,7 @@ _SIGNS_SCRIPT = textwrap.dedent("""
               (rng.normal(size=(1, 4)), rng.normal(size=1))]
     net = Network(layers, relu=[False, True, False])
     X = rng.normal(size=(5, 2))
-    bits = net.activation_patterns(X, packed=False)
+    bits = net.activation_patterns(X)
     s = net.exact_signs(X)
     assert s.shape == bits.shape, (s.shape, bits.shape)
     assert np.array_equal(s > 0, bits), (s, bits)
@@ -243,7 +245,7 @@ def test_hash_rows_no_collisions_on_distinct_rows():
 def test_hash_rows_of_patterns_groups_equal_patterns():
     rng = np.random.default_rng(4)
     net = Network(random_layers(rng, 2, [6, 5], out=1))
-    packed = net.activation_patterns(rng.uniform(-3, 3, size=(3000, 2)))
+    packed = net.packed_activation_patterns(rng.uniform(-3, 3, size=(3000, 2)))
     h = _kernels.hash_rows(packed)
     assert len(np.unique(h)) == len(np.unique(packed, axis=0))
 
@@ -526,7 +528,7 @@ def test_non_finite_bias(bad):
 def test_non_numeric():
     with raises_at(r"layer 1 weight is not numeric \(dtype <U", layer=1):
         Network([(np.array([["a", "b"]]), np.zeros(1))])
-    with raises_at("layer 1 bias has entries that are not numbers", layer=1):
+    with raises_at(r"layer 1 bias has a non-numeric value \('x'\) at index 0", layer=1):
         Network([(np.ones((1, 2)), np.array(["x"], dtype=object))])
     with raises_at("layer 1 bias", layer=1):                 # None becomes NaN on conversion
         Network([(np.ones((1, 2)), np.array([None], dtype=object))])
@@ -614,7 +616,7 @@ def test_bad_points():
     X = np.ones((3, 2))
     X[1, 0] = np.nan
     for kw in ({}, {"exact": True}):
-        with raises_at("X has a non-finite value at row 1, column 0", index=1):
+        with raises_at(r"X has a non-finite value \(nan\) at row 1, column 0", index=1):
             net.forward(X, **kw)
     with raises_at("X has a non-finite value"):
         net.activation_patterns(X)

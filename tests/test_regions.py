@@ -188,7 +188,7 @@ def bits_key(bits):
 
 
 def region_patterns(rs):
-    return {bits_key(r) for r in rs.pattern_bits}
+    return {bits_key(r) for r in rs.patterns}
 
 
 def strictly_inside_step(A, b, p, v):
@@ -222,18 +222,18 @@ def check_regions(net, rs, domain_rows=None, *, generic=True, lp_checks=True, se
     """
     d, H = net.input_dim, net.num_hidden_neurons
     R = rs.num_activation_regions if rs.kind == "linear" else rs.count
-    bits = rs.pattern_bits
+    bits = rs.patterns
     assert bits.shape == (R, H) and bits.dtype == bool
     assert len(region_patterns(rs)) == R, "an activation pattern appears twice"
-    packed = rs.patterns
+    packed = rs.packed_patterns
     assert packed.dtype == np.uint8 and packed.shape == (R, (H + 7) // 8)
     assert np.array_equal(packed, np.packbits(bits, axis=1, bitorder="little"))
-    pts = rs.interior_points()
+    pts = rs.interior_points(exact=True)
     assert pts.shape == (R, d) and all(isinstance(v, F) for v in pts.ravel())
     fpts = rs.interior_points(exact=False)
     assert fpts.dtype == np.float64 and np.allclose(fpts, pts.astype(np.float64), rtol=1e-12, atol=1e-300)
     signs = net.exact_signs(pts)
-    bounded = rs.is_bounded
+    bounded = rs.bounded()
     assert bounded.shape == (R,) and bounded.dtype == bool
     rng = np.random.default_rng(seed)
     for i in range(R):
@@ -249,7 +249,7 @@ def check_regions(net, rs, domain_rows=None, *, generic=True, lp_checks=True, se
                     f"region {i}: interior point on neuron {j}'s hyperplane, which cuts the region"
             else:
                 assert signs[i, j] == -1
-        A, b = rs.halfspaces(i)
+        A, b = rs.halfspaces(i, exact=True)
         fn = rs.facet_neurons(i)
         assert A.shape == (len(b), d) and len(fn) == len(b)
         A = [[fr(v) for v in row] for row in A]
@@ -268,7 +268,7 @@ def check_regions(net, rs, domain_rows=None, *, generic=True, lp_checks=True, se
                     f"region {i}: row {k} is not the constraint of neuron {j}"
         if lp_checks:
             _check_hrep_lp(net, i, A, b, rows, bits[i], bool(bounded[i]), d, domain_rows)
-        J, c = rs.affine_map(i)
+        J, c = rs.affine_map(i, exact=True)
         out = net.output_dim
         assert J.shape == (out, d) and c.shape == (out,)
         probes = [p]
@@ -365,7 +365,7 @@ def test_one_layer_general_position(d, n):
         rs = tropgeom.regions(net)
         assert type(rs.count) is int and rs.count == len(rs) == want
         assert rs.complete is True and rs.kind == "activation"
-        assert int(rs.is_bounded.sum()) == comb(n - 1, d)
+        assert int(rs.bounded().sum()) == comb(n - 1, d)
 
 
 def test_one_layer_larger_n():
@@ -378,7 +378,7 @@ def test_independent_rows(n, d):
     rs = tropgeom.regions(nets.independent_rows(n, d, seed=n + d))
     assert rs.count == 2 ** n
     assert region_patterns(rs) == set(itertools.product((0, 1), repeat=n))
-    assert not rs.is_bounded.any()
+    assert not rs.bounded().any()
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
@@ -386,7 +386,7 @@ def test_concurrent_lines(k):
     net = nets.concurrent_lines(k)
     rs = tropgeom.regions(net)
     assert rs.count == 2 * k
-    assert not rs.is_bounded.any()
+    assert not rs.bounded().any()
     check_regions(net, rs, generic=True)
     # the regions around a point form a cycle (k >= 2): 2k adjacent pairs
     assert len(rs.adjacency()) == (1 if k == 1 else 2 * k)
@@ -406,11 +406,11 @@ def test_duplicate_neurons():
     net = nets.duplicate_neurons()
     rs = tropgeom.regions(net)
     assert rs.count == 7
-    bits = rs.pattern_bits
+    bits = rs.patterns
     # w and its positive multiples agree, -w is the opposite, on every region
     assert np.array_equal(bits[:, 0], bits[:, 1]) and np.array_equal(bits[:, 0], bits[:, 3])
     assert np.array_equal(bits[:, 2], ~bits[:, 0])
-    assert int(rs.is_bounded.sum()) == 1
+    assert int(rs.bounded().sum()) == 1
     check_regions(net, rs)
     adj = rs.adjacency()
     assert len(adj) == 9  # three generic lines: 3^2 edges
@@ -422,7 +422,7 @@ def test_dead_neurons():
     net = nets.dead_neuron_net()
     rs = tropgeom.regions(net)
     assert rs.count == 7 == tropgeom.count_regions(net)
-    assert not rs.pattern_bits[:, 3].any() and rs.pattern_bits[:, 4].all()
+    assert not rs.patterns[:, 3].any() and rs.patterns[:, 4].all()
     check_regions(net, rs)
     assert all(4 not in nb and 3 not in nb for _, _, nb in rs.adjacency())
     assert tropgeom.count_regions(net, kind="linear") == 4
@@ -432,8 +432,8 @@ def test_identically_zero_neuron_splits_nothing():
     net = nets.zero_neuron_net()
     rs = tropgeom.regions(net)
     assert rs.count == 7
-    assert not rs.pattern_bits[:, 1].any()
-    assert (net.exact_signs(rs.interior_points())[:, 1] == 0).all()
+    assert not rs.patterns[:, 1].any()
+    assert (net.exact_signs(rs.interior_points(exact=True))[:, 1] == 0).all()
     check_regions(net, rs, generic=False)
 
 
@@ -469,7 +469,7 @@ def test_box_formula_2d():
         box = tropgeom.Box(lo, hi, dim=2)
         rs = tropgeom.regions(net, box)
         assert rs.count == want == tropgeom.count_regions(net, tropgeom.Box([lo, lo], [hi, hi]))
-        assert rs.is_bounded.all()
+        assert rs.bounded().all()
         # adjacency = interior edges: each line meeting int K is cut into 1 + (its points inside) pieces
         assert len(rs.adjacency()) == sum(1 + points_on[i] for i in range(n) if meets[i])
         if seed == 0:
@@ -532,7 +532,7 @@ def test_convex_domain_formula_triangle():
     dom = tropgeom.Polytope(A, b)
     rs = tropgeom.regions(net, dom)
     assert rs.count == want
-    assert rs.is_bounded.all()
+    assert rs.bounded().all()
     check_regions(net, rs, ([[fr(v) for v in r] for r in A], [fr(v) for v in b]))
 
 
@@ -648,7 +648,7 @@ def test_brute_force_box(name, make):
     want = brute_force_patterns(net, dom)
     rs = tropgeom.regions(net, tropgeom.Box(lo, hi, dim=d))
     assert region_patterns(rs) == want and rs.count == len(want)
-    assert rs.is_bounded.all()
+    assert rs.bounded().all()
     check_regions(net, rs, dom, generic=name.startswith("deep"), lp_checks=False)
 
 
@@ -660,7 +660,7 @@ def test_brute_force_unbounded_polyhedral_domain():
     want = brute_force_patterns(net, (A, exact_b))
     rs = tropgeom.regions(net, dom)
     assert region_patterns(rs) == want
-    assert not rs.is_bounded.all()
+    assert not rs.bounded().all()
     check_regions(net, rs, (A, exact_b), lp_checks=True)
 
 
@@ -688,14 +688,14 @@ def test_dense_sampling_lower_bound(d, widths, seed):
     rs = tropgeom.regions(net, tropgeom.Box(-2.0, 2.0, dim=d))
     rng = np.random.default_rng(seed)
     X = rng.uniform(-2.0, 2.0, size=(20000, d))
-    sampled = {bytes(r) for r in net.activation_patterns(X)}
-    exact = {bytes(r) for r in rs.patterns}
+    sampled = {bytes(r) for r in net.packed_activation_patterns(X)}
+    exact = {bytes(r) for r in rs.packed_patterns}
     assert len(exact) == rs.count
     assert sampled <= exact
     assert len(sampled) <= rs.count
     assert len(sampled) >= rs.count // 3  # the sampler is not blind (guards against a vacuous test)
     # the whole-space regions contain the box's
-    whole = {bytes(r) for r in tropgeom.regions(net).patterns}
+    whole = {bytes(r) for r in tropgeom.regions(net).packed_patterns}
     assert exact <= whole
 
 
@@ -722,7 +722,7 @@ def test_region_geometry(make, domain):
     else:
         rs = tropgeom.regions(net, tropgeom.Box(*domain, dim=d))
         check_regions(net, rs, box_rows(*domain, d))
-        assert rs.is_bounded.all()
+        assert rs.bounded().all()
         assert any(-1 in rs.facet_neurons(i) for i in range(rs.count))
 
 
@@ -749,7 +749,7 @@ def test_adjacency_one_layer_general_position(d, n):
     rs = tropgeom.regions(nets.one_layer(d, n, seed=d + 10 * n))
     adj = rs.adjacency()
     assert len(adj) == n * zaslavsky(d - 1, n - 1)
-    bits = rs.pattern_bits
+    bits = rs.patterns
     pairs = set()
     for i, j, nb in adj:
         assert 0 <= i < j < rs.count
@@ -773,9 +773,9 @@ def test_adjacency_deep(d, widths, seed, box):
     net = nets.deep_random(d, widths, seed)
     rs = tropgeom.regions(net, None if box is None else tropgeom.Box(-box, box, dim=d))
     adj = rs.adjacency()
-    bits = rs.pattern_bits
+    bits = rs.patterns
     assert len({(i, j) for i, j, _ in adj}) == len(adj)
-    hreps = [rs.halfspaces(i) for i in range(rs.count)]
+    hreps = [rs.halfspaces(i, exact=True) for i in range(rs.count)]
     facets = sum(sum(1 for k in rs.facet_neurons(i) if k >= 0) for i in range(rs.count))
     assert 2 * len(adj) == facets
     for i, j, nb in adj:
@@ -837,7 +837,7 @@ def test_sawtooth_linear_regions(k):
     # slopes on [0, 1] alternate +-2^k
     rs01 = tropgeom.regions(net, unit)
     xs = rs01.interior_points(exact=False)[:, 0]
-    slopes = [rs01.affine_map(i)[0][0, 0] for i in np.argsort(xs)]
+    slopes = [rs01.affine_map(i, exact=True)[0][0, 0] for i in np.argsort(xs)]
     assert slopes == [F((-1) ** m * 2 ** k) for m in range(2 ** k)]
 
 
@@ -879,18 +879,34 @@ def test_zero_output_columns_merge_across_their_hyperplanes(d, n, zero):
 
 
 def _check_members(rs):
+    """Members partition the activation regions into connected sets of equal exact maps; every
+    per-region accessor of the linear set indexes linear regions (len(rs) rows)."""
+    act = rs.activation
+    assert act.kind == "activation" and len(act) == rs.num_activation_regions
     members = rs.members
     assert len(members) == rs.count
     flat = sorted(int(i) for m in members for i in m)
     assert flat == list(range(rs.num_activation_regions))
     owner = {int(i): g for g, m in enumerate(members) for i in m}
-    maps = [(tuple(fr(v) for v in rs.affine_map(i)[0].ravel()), tuple(fr(v) for v in rs.affine_map(i)[1]))
-            for i in range(rs.num_activation_regions)]
+    J, c = act.affine_maps(exact=True)
+    maps = [(tuple(J[i].ravel()), tuple(c[i])) for i in range(len(act))]
     for m in members:
         assert len({maps[int(i)] for i in m}) == 1
-    for i, j, _ in rs.adjacency():
+    act_pairs = set()
+    for i, j, _ in act.adjacency():
+        act_pairs.add((owner[i], owner[j]))
         if owner[i] != owner[j]:
             assert maps[i] != maps[j], "adjacent regions with equal maps were not merged"
+    R, d = len(rs), rs.net.input_dim
+    LJ, Lc = rs.affine_maps(exact=True)
+    assert LJ.shape[0] == Lc.shape[0] == R == len(list(rs))
+    assert rs.patterns.shape[0] == rs.interior_points().shape[0] == rs.bounded().shape[0] == R
+    for k, m in enumerate(members):
+        assert (tuple(LJ[k].ravel()), tuple(Lc[k])) == maps[int(m[0])]
+        assert np.array_equal(rs.patterns[k], act.patterns[m[0]])
+        assert rs[k].affine_map(exact=True)[1].tolist() == list(Lc[k])
+    got = {(int(i), int(j)) for i, j, _ in rs.adjacency()}
+    assert got == {tuple(sorted(p)) for p in act_pairs if p[0] != p[1]}
 
 
 def test_linear_regions_are_connected_components():
@@ -932,12 +948,12 @@ def test_max_regions_budget():
     assert e.reason == "max_regions"
     part = e.partial
     assert isinstance(part, tropgeom.RegionSet)
-    assert part.complete is False and full.complete is True
+    assert part.complete is False and full.complete is True and part.stop_reason == "max_regions"
     assert part.count == len(part) == 5
-    assert len(part.pattern_bits) == 5
+    assert len(part.patterns) == 5
     assert region_patterns(part) <= region_patterns(full)
-    signs = net.exact_signs(part.interior_points())
-    assert np.array_equal(signs == 1, part.pattern_bits)
+    signs = net.exact_signs(part.interior_points(exact=True))
+    assert np.array_equal(signs == 1, part.patterns)
     # a budget that is not exceeded does not raise
     assert tropgeom.regions(net, max_regions=22).count == 22
     assert tropgeom.regions(net, max_regions=1000).complete
@@ -957,9 +973,9 @@ def test_max_seconds_budget():
     assert ei.value.reason == "max_seconds"
     part = ei.value.partial
     assert isinstance(part, tropgeom.RegionSet) and part.complete is False
-    assert part.count == len(part.pattern_bits) < tropgeom.count_regions(net)
+    assert part.count == len(part.patterns) < tropgeom.count_regions(net)
     if part.count:
-        assert np.array_equal(net.exact_signs(part.interior_points()) == 1, part.pattern_bits)
+        assert np.array_equal(net.exact_signs(part.interior_points(exact=True)) == 1, part.patterns)
 
 
 def test_linear_kind_budget_raises_budget_exceeded():
@@ -1192,7 +1208,7 @@ def test_volumes_tile_the_box(d, widths, seed, lo, hi):
     each volume also matches the fraction of a dense grid of points with that pattern."""
     net = nets.deep_random(d, widths, seed)
     rs = tropgeom.regions(net, tropgeom.Box(lo, hi, dim=d))
-    vols = rs.volumes()
+    vols = rs.volumes(exact=True)
     assert len(vols) == rs.count and all(isinstance(v, Fraction) and v > 0 for v in vols)
     assert sum(vols) == (Fraction(hi) - Fraction(lo)) ** d
     if d <= 2:  # a midpoint grid estimates each region's share of the box
@@ -1209,12 +1225,119 @@ def test_volumes_closed_form_1d_and_linear():
     """One neuron relu(x - 1/4) on [0, 1]: pieces of length 1/4 and 3/4; kind="linear" sums members."""
     net = tropgeom.Network([(np.array([[1.0]]), np.array([-0.25])), (np.array([[1.0]]), np.array([0.0]))])
     rs = tropgeom.regions(net, tropgeom.Box(0, 1))
-    assert sorted(rs.volumes()) == [Fraction(1, 4), Fraction(3, 4)]
+    assert sorted(rs.volumes(exact=True)) == [Fraction(1, 4), Fraction(3, 4)]
     zero = tropgeom.Network([(np.array([[1.0], [-1.0]]), np.array([-0.25, 0.5])), (np.zeros((1, 2)), np.zeros(1))])
     lin = tropgeom.regions(zero, tropgeom.Box(0, 1), kind="linear")
-    assert lin.count == 1 and lin.volumes() == [Fraction(1)]
+    assert lin.count == 1 and lin.volumes(exact=True) == [Fraction(1)]
 
 
 def test_volumes_need_a_bounded_domain():
     with pytest.raises(InputError, match="bounded domain"):
-        tropgeom.regions(nets.one_layer(2, 3, seed=0)).volumes()
+        tropgeom.regions(nets.one_layer(2, 3, seed=0)).volumes(exact=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# the run contract: budgets and a real Ctrl-C for every long call
+# ------------------------------------------------------------------------------------------------
+
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+import time  # noqa: E402
+
+BIG = "nets.deep_random(3, [16, 16, 16], 1)"   # 28,180 regions on R^3: ~1 s to enumerate, minutes of bounded()
+
+
+@pytest.fixture(scope="module")
+def big_whole():
+    return tropgeom.regions(eval(BIG), threads=1)
+
+
+@pytest.fixture(scope="module")
+def big_box():
+    return tropgeom.regions(eval(BIG), tropgeom.Box(-1, 1), threads=1)
+
+
+def _stops_in_time(call, budget, reason="max_seconds"):
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as ei:
+        call()
+    dt = time.monotonic() - t
+    assert ei.value.reason == reason
+    assert dt < max(1.1 * budget, budget + 0.2), f"stopped after {dt:.2f} s for a {budget} s budget"
+    return ei.value.partial
+
+
+def test_budget_regions_and_count_regions():
+    net = eval(BIG)
+    part = _stops_in_time(lambda: tropgeom.regions(net, max_seconds=0.3, threads=1), 0.3)
+    assert isinstance(part, tropgeom.RegionSet) and not part.complete and 0 < len(part) < 28180
+    assert np.array_equal(net.exact_signs(part.interior_points(exact=True)[:50]) == 1, part.patterns[:50])
+    n = _stops_in_time(lambda: tropgeom.count_regions(net, max_seconds=0.3, threads=1), 0.3)
+    assert isinstance(n, int) and 0 < n < 28180
+    part = _stops_in_time(lambda: tropgeom.regions(net, kind="linear", max_seconds=0.3, threads=1), 0.3)
+    assert isinstance(part, tropgeom.RegionSet)
+
+
+def test_budget_accessors(big_whole, big_box):
+    pairs = _stops_in_time(lambda: big_whole.adjacency(max_seconds=0.2), 0.2)
+    assert pairs.ndim == 2 and (pairs[:, 0] < pairs[:, 1]).all()
+    bits = big_whole.patterns
+    assert (bits[pairs[:, 0]] != bits[pairs[:, 1]]).any(axis=1).all()
+    __import__("scipy.sparse.csgraph")                   # its one-time import is outside the budget
+    lin = _stops_in_time(lambda: big_whole.linear(max_seconds=0.2), 0.2)
+    assert lin is big_whole                              # partial: the activation regions
+    bounded = _stops_in_time(lambda: big_whole.bounded(max_seconds=0.2), 0.2)
+    assert bounded.dtype == bool and len(bounded) < len(big_whole)
+    vols = _stops_in_time(lambda: big_box.volumes(max_seconds=0.2), 0.2)
+    assert 0 < len(vols) < len(big_box) and all(v > 0 for v in vols)
+    hs = _stops_in_time(lambda: big_box.halfspace_arrays(max_seconds=0.2), 0.2)
+    A, b, offsets, neuron = hs
+    assert len(offsets) < len(big_box) + 1 and offsets[-1] == len(b) == len(A)
+    # nothing partial was cached as complete
+    assert "pairs" not in big_whole._store._cache and "volumes" not in big_box._store._cache
+
+
+_CTRL_C = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    import numpy as np, tropgeom, nets
+    from tropgeom import BudgetExceeded
+    net = {big}
+    tropgeom.regions(nets.one_layer(1, 1, 0), kind="linear")  # imports scipy.sparse.csgraph
+    rs = None if {setup!r} == "none" else tropgeom.regions(net, None if {setup!r} == "whole" else tropgeom.Box(-1, 1), threads=1)
+    print("started", flush=True)
+    t = time.monotonic()
+    try:
+        {call}
+        print("finished")
+    except BudgetExceeded as e:
+        p = e.partial
+        print(e.reason, type(p).__name__, {check}, "%.2f" % (time.monotonic() - t), flush=True)
+""")
+
+
+@pytest.mark.parametrize("setup,call,check", [
+    ("none", "tropgeom.regions(net, threads=1)", "(not p.complete) and 0 < len(p) < 28180"),
+    ("none", "tropgeom.count_regions(net, threads=1)", "0 < p < 28180"),
+    ("whole", "rs.adjacency()", "bool((p[:, 0] < p[:, 1]).all())"),
+    ("whole", "rs.linear()", "p is rs"),
+    ("whole", "rs.bounded()", "len(p) < len(rs)"),
+    ("box", "rs.volumes()", "0 < len(p) < len(rs)"),
+    ("box", "rs.halfspace_arrays()", "p[2][-1] == len(p[1])"),
+], ids=["regions", "count_regions", "adjacency", "linear", "bounded", "volumes", "halfspace_arrays"])
+def test_ctrl_c_stops_every_long_call(setup, call, check):
+    code = _CTRL_C.format(tests=str(__import__("pathlib").Path(__file__).parent), big=BIG, setup=setup, call=call,
+                          check=check)
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "started", child.stderr.read()
+        time.sleep(0.3)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    words = out.split()
+    assert words[:1] == ["interrupted"] and "True" in words, (out, err[-2000:])
+    assert float(words[-1]) < 0.3 + 0.5, out

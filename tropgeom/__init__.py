@@ -1,20 +1,21 @@
 """tropgeom: exact polyhedral and tropical geometry of ReLU networks.
 
 The heavy geometry runs in a C++ core on CGAL's exact number types (``tropgeom._core``); tight
-float64 loops run in Cython (``tropgeom._kernels``).  Counts and combinatorics are exact.
+float64 passes run in numpy, and the loops where Cython measured faster (hashing packed activation
+patterns) in ``tropgeom._kernels``.  Counts and combinatorics are exact.
 """
 from .activation import ActivationPolytope, LossLevels, OneHiddenLayerPatterns, one_hidden_layer_patterns
 from .bounds import Bound, Bounds, bounds
 from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
 from .lp import LPResult, Polyhedron
 from .network import Network
-from .regions import Box, Polytope, RegionSet, count_regions, regions
+from .regions import Box, Polytope, Region, RegionSet, count_regions, regions
 from .tropical import TropicalPolynomial, TropicalRational, Zonotope, tropicalize, zonotope
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "regions", "count_regions", "RegionSet", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
+    "Network", "regions", "count_regions", "RegionSet", "Region", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
     "TropicalPolynomial", "TropicalRational", "tropicalize", "Zonotope", "zonotope",
     "ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns",
     "TropgeomError", "InputError", "BudgetExceeded", "InternalError",

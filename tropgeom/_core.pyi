@@ -6,14 +6,14 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'subdivision', 'tropicalize']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'subdivision', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
     """
     def __init__(self, dim: typing.SupportsInt | typing.SupportsIndex, A: typing.Any, b: typing.Any, C: typing.Any, d: typing.Any) -> None:
         ...
-    def irredundant(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
+    def irredundant(self) -> list[int]:
         ...
     def is_facet(self, i: typing.SupportsInt | typing.SupportsIndex) -> bool:
         ...
@@ -60,26 +60,44 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[list[tuple[int, int]], bool, str]:
+    def adjacency(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], bool, str]:
         """
-        (sorted pairs (i, j), i < j, of regions sharing a facet; complete; stop reason).
+        ((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason).
         """
-    def affine_map(self, i: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+    def affine_maps(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """
-        (J, c): the network is x -> J x + c on region i, exactly.
+        (J (R, out, d), c (R, out), status): the network is x -> J x + c.
         """
-    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], list[int]]:
+    def bounded(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.bool], tuple]:
+        """
+        (bounded per region, status), exact.
+        """
+    def cuts(self) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+        """
+        (flat cutting neurons, offsets): what rebuild() needs to restore the geometry.
+        """
+    def halfspace_arrays(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+        """
+        (A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1].
+        """
+    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
         (A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).
         """
-    def is_bounded(self) -> list[bool]:
-        ...
-    def patterns(self, hidden: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.uint8]:
+    def map_ids(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+        """
+        (ids, status): regions with equal exact affine maps share an id.
+        """
+    def patterns(self) -> numpy.typing.NDArray[numpy.uint8]:
         """
         (regions, hidden) uint8: 1 where the neuron is active.
         """
-    def points(self, d: typing.SupportsInt | typing.SupportsIndex, exact: bool) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    def points(self, exact: bool) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...
+    def volumes(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+        """
+        (exact volume per region of a bounded domain, status).
+        """
     @property
     def complete(self) -> bool:
         ...
@@ -103,7 +121,7 @@ class TropPoly:
         ...
     def __len__(self) -> int:
         ...
-    def evaluate(self, X: typing.Any, exact: bool = False) -> typing.Any:
+    def evaluate(self, X: typing.Any, exact: bool = True) -> typing.Any:
         """
         max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.
         """
@@ -111,10 +129,8 @@ class TropPoly:
         ...
     def product(self, arg0: TropPoly) -> TropPoly:
         ...
-    def prune(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[TropPoly, str]:
-        """
-        (the pruned polynomial, '') or, at a stop, (the same function partly pruned, the reason).
-        """
+    def prune(self) -> TropPoly:
+        ...
     def shift(self, arg0: typing.Any) -> TropPoly:
         ...
     def sum(self, arg0: TropPoly) -> TropPoly:
@@ -168,25 +184,27 @@ def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIn
     ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
-def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
+def linear_regions(numerator: TropPoly, denominator: TropPoly) -> int:
     """
     Number of linear regions of F - G over R^d, exact.
     """
 def one_hidden_layer(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, signs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], with_labels: bool, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
     ...
-def polytope_vertices(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+def polytope_vertices(A: typing.Any, b: typing.Any) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """
     Exact vertices of the polytope {x : A x <= b} as a (V, dim) array of Fractions (lexicographic order).
     """
-def polytope_volume(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> typing.Any:
+def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
     """
     Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
     """
-def subdivision(p: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> dict:
+def rebuild_regions(net: Network, A: typing.Any, b: typing.Any, patterns: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], points: typing.Any, cuts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], count: typing.SupportsInt | typing.SupportsIndex, complete: bool, reason: str, stats: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex]) -> RegionResult:
+    ...
+def subdivision(p: TropPoly) -> dict:
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
     """
-def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list:
+def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
     """
     [(numerator, denominator)] per output: the net as tropical rational maps F - G.
     """

@@ -7,17 +7,315 @@ forms only: float64 C-contiguous arrays (exact: a double is a dyadic rational), 
 """
 from __future__ import annotations
 
+import json
 import numbers
-from typing import Optional
+import operator
+from fractions import Fraction
+from typing import Optional, Tuple
 
 import numpy as np
 
 from .errors import InputError
 
-__all__ = ["positive_int", "positive_seconds", "MAX_COUNT"]
+__all__ = ["positive_int", "positive_seconds", "MAX_COUNT", "SCHEMA_VERSION", "numbers_array", "is_exact", "floats",
+           "fractions", "snap", "parse_fractions", "plain", "unplain", "points", "vector", "flags",
+           "boolean", "choice", "network", "domain_rows", "json_doc", "field", "architecture"]
 
 # Count budgets cross the seam as size_t; larger ones mean "no limit" in practice, so they are refused.
 MAX_COUNT = 2 ** 63 - 1
+# The version every to_json / to_dict writes and every from_json / from_dict checks.
+SCHEMA_VERSION = 1
+
+
+# --- numbers: float64 where every value is a double, exact Fractions otherwise -----------------------
+_EXACT_INT = 2 ** 53  # integers beyond this are not all doubles
+
+
+def _fraction(v) -> Fraction:
+    """One finite real number as the exact rational it is (floats and longdoubles exactly)."""
+    if isinstance(v, (bool, np.bool_)):
+        return Fraction(int(v))
+    if isinstance(v, (Fraction, int, np.integer)):
+        return Fraction(v)
+    if isinstance(v, (float, np.floating)):
+        if not np.isfinite(v):
+            raise ValueError("non-finite")
+        return Fraction(*v.as_integer_ratio())  # exact for float16..longdouble
+    if isinstance(v, numbers.Rational):
+        return Fraction(int(v.numerator), int(v.denominator))
+    raise TypeError(type(v).__name__)
+
+
+def _where(idx: tuple) -> str:
+    if len(idx) == 2:
+        return f"row {idx[0]}, column {idx[1]}"
+    return "index " + ", ".join(map(str, idx)) if idx else "the value"
+
+
+def numbers_array(a, what: str, *, layer: Optional[int] = None) -> np.ndarray:
+    """A numeric array as the core should see it: float64 (C-contiguous) when every entry is a double
+    exactly, else an object array of exact Fractions (Fraction entries, ints beyond 2**53, longdouble
+    values that are not doubles).  Never rounds; non-finite or non-numeric entries -> InputError naming
+    ``what`` and the index."""
+    at = f"layer {layer} {what}" if layer is not None else what
+    arr = np.asarray(a) if not isinstance(a, np.ndarray) else a
+    kind = arr.dtype.kind
+    if kind in "biu" or (kind == "f" and arr.dtype.itemsize <= 8):
+        if kind in "iu" and arr.size and ((arr > _EXACT_INT) | (arr < -_EXACT_INT)).any():
+            return _exact_array(arr, at, layer)
+        out = np.asarray(arr, dtype=np.float64, order="C")  # keeps 0-d shapes
+        bad = np.argwhere(~np.isfinite(out))
+        if len(bad):
+            idx = tuple(int(i) for i in bad[0])
+            raise InputError(f"{at} has a non-finite value ({out[idx]}) at {_where(idx)}", layer=layer,
+                             index=idx if len(idx) != 1 else idx[0])
+        return out
+    if kind == "f" or kind == "O":
+        return _exact_array(arr, at, layer)
+    raise InputError(f"{at} is not numeric (dtype {arr.dtype})", layer=layer)
+
+
+def _exact_array(arr: np.ndarray, at: str, layer) -> np.ndarray:
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        try:
+            out[idx] = _fraction(v)
+        except ValueError:
+            raise InputError(f"{at} has a non-finite value ({v}) at {_where(idx)}", layer=layer,
+                             index=idx if len(idx) != 1 else idx[0]) from None
+        except TypeError:
+            raise InputError(f"{at} has a non-numeric value ({v!r}) at {_where(idx)}", layer=layer,
+                             index=idx if len(idx) != 1 else idx[0]) from None
+    flat = out.ravel()
+    if all(q.denominator & (q.denominator - 1) == 0 and float(q) == q for q in flat):
+        return np.array([float(q) for q in flat], dtype=np.float64).reshape(out.shape)  # all doubles
+    return out
+
+
+def is_exact(a: np.ndarray) -> bool:
+    """True for an exact (object, Fraction) array, False for float64."""
+    return a.dtype == object
+
+
+def floats(a: np.ndarray) -> np.ndarray:
+    """The float64 view of an exact array: each value rounded to the nearest double (ties to even;
+    beyond the double range +-inf)."""
+    if a.dtype != object:
+        return np.asarray(a, dtype=np.float64)
+    out = np.empty(a.shape, dtype=np.float64)
+    for idx, q in np.ndenumerate(a):
+        try:
+            out[idx] = float(q)
+        except OverflowError:
+            out[idx] = np.inf if q > 0 else -np.inf
+    return out
+
+
+def fractions(a: np.ndarray) -> np.ndarray:
+    """An object array of Fractions equal to a (float64 values exactly)."""
+    out = np.empty(np.shape(a), dtype=object)
+    for idx, v in np.ndenumerate(np.asarray(a)):
+        out[idx] = _fraction(v)
+    return out
+
+
+def snap(a: np.ndarray, max_den: int) -> np.ndarray:
+    """Every entry snapped to the nearest Fraction with denominator at most max_den."""
+    out = np.empty(a.shape, dtype=object)
+    for idx, v in np.ndenumerate(a):
+        out[idx] = _fraction(v).limit_denominator(max_den)
+    return out
+
+
+def parse_fractions(a, what: str) -> np.ndarray:
+    """An array of "p/q" strings (as written by to_dict / save) as exact Fractions."""
+    arr = np.asarray(a)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        try:
+            out[idx] = Fraction(str(v))
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"{what} has {v!r} at {_where(idx)}; expected an exact number 'p/q'") from None
+    return out
+
+
+def plain(a: np.ndarray):
+    """A numeric array as JSON-ready nested lists: doubles as numbers (exact through repr), exact
+    values as "p/q" strings."""
+    a = np.asarray(a)
+    if a.dtype == object:
+        return np.vectorize(lambda v: str(_fraction(v)), otypes=[object])(a).tolist() if a.size else a.tolist()
+    return a.astype(np.float64).tolist()
+
+
+def unplain(x, what: str) -> np.ndarray:
+    """The inverse of plain: nested lists of numbers and "p/q" strings (bad entries -> InputError)."""
+    try:
+        arr = np.array(x, dtype=object)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} is not a rectangular array") from None
+    if any(isinstance(v, str) for v in arr.ravel()):
+        out = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            if isinstance(v, bool):
+                raise InputError(f"{what} has a boolean at {_where(idx)}")
+            try:
+                out[idx] = Fraction(v) if isinstance(v, str) else _fraction(v)
+            except (ValueError, ZeroDivisionError, TypeError):
+                raise InputError(f"{what} has {v!r} at {_where(idx)}; expected a number or 'p/q'") from None
+        return out
+    if any(isinstance(v, (bool, list, dict)) or v is None for v in arr.ravel()):
+        raise InputError(f"{what} has an entry that is not a number")
+    return numbers_array(arr, what)
+
+
+def points(X, d: int, what: str = "X") -> Tuple[np.ndarray, bool]:
+    """Validated (N, d) points (float64, or exact Fractions where given); the flag says one point."""
+    try:
+        arr = numbers_array(X, what)
+    except InputError as e:  # points are named by their row
+        raise InputError(str(e), index=e.index[0] if isinstance(e.index, tuple) else e.index) from None
+    single = arr.ndim == 1
+    if single:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != d:
+        raise InputError(f"{what} has shape {np.shape(X)}; expected (N, {d}) or ({d},)")
+    return arr, single
+
+
+def vector(v, name: str, dim: Optional[int] = None) -> np.ndarray:
+    """A scalar (repeated dim times) or a vector of finite numbers; float64 or exact."""
+    arr = numbers_array(v, name)
+    if arr.ndim == 0 and dim is not None:
+        arr = np.full(dim, arr[()], dtype=arr.dtype)
+    if arr.ndim != 1:
+        raise InputError(f"{name} must be a scalar or a vector; got shape {arr.shape}")
+    return arr
+
+
+def flags(value, name: str, n: int) -> list:
+    """n booleans: bools, 0/1 or the strings "true"/"false"/"1"/"0" (any case); anything else refused."""
+    try:
+        items = list(value)
+    except TypeError:
+        raise InputError(f"{name} must be a sequence of {n} booleans; got {value!r}") from None
+    if len(items) != n:
+        raise InputError(f"{name} has {len(items)} flags; expected one per layer ({n})")
+    out = []
+    for i, v in enumerate(items):
+        if isinstance(v, bytes):
+            v = v.decode("ascii", "replace")
+        if isinstance(v, str):
+            t = v.strip().lower()
+            if t not in ("true", "false", "1", "0"):
+                raise InputError(f"{name}[{i}] is {v!r}; expected true or false", index=i)
+            out.append(t in ("true", "1"))
+        elif isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, np.integer)) and v in (0, 1)):
+            out.append(bool(v))
+        else:
+            raise InputError(f"{name}[{i}] is {v!r}; expected a boolean", index=i)
+    return out
+
+
+def boolean(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def choice(value, name: str, options: tuple) -> str:
+    if not isinstance(value, str) or value not in options:
+        raise InputError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
+    return value
+
+
+def network(net):
+    """A tropgeom.Network, or a list of (W, b) pairs made into one."""
+    from .network import Network  # the seam is imported by network.py
+    if isinstance(net, Network):
+        return net
+    try:
+        return Network(net)
+    except InputError:
+        raise
+    except Exception:
+        raise InputError(f"expected a tropgeom.Network or a list of (W, b) pairs; got {type(net).__name__}") from None
+
+
+def domain_rows(domain, d: int):
+    """(A, b, bounded) of a domain (None: R^d, a Box, a Polytope) for the core."""
+    from .regions import Box, Polytope
+    if domain is None:
+        return np.zeros((0, d)), np.zeros(0), False
+    if not isinstance(domain, (Box, Polytope)):
+        raise InputError(f"domain must be None, tropgeom.Box or tropgeom.Polytope; got {type(domain).__name__}")
+    A, b = domain.halfspaces(d)
+    return A, b, domain.bounded
+
+
+def json_doc(text, what: str, kind: Optional[str] = None) -> dict:
+    """A JSON object written by to_json (schema_version 1); bad text -> InputError."""
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode("utf-8", "replace")
+    if isinstance(text, str):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{what}: not valid JSON ({e})") from None
+    else:
+        doc = text
+    if not isinstance(doc, dict):
+        raise InputError(f"{what}: expected a JSON object; got {type(doc).__name__}")
+    if doc.get("schema_version") != SCHEMA_VERSION:
+        raise InputError(f"{what}: schema_version {doc.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    if kind is not None and doc.get("type") != kind:
+        raise InputError(f"{what}: type {doc.get('type')!r} is not {kind!r}")
+    return doc
+
+
+def field(doc: dict, key: str, what: str):
+    """doc[key], or an InputError naming the missing key."""
+    if key not in doc:
+        raise InputError(f"{what}: missing key {key!r}")
+    return doc[key]
+
+
+
+def _width(i: int, x) -> int:
+    where = f"architecture entry {i} (n_{i}{', the input dimension' if i == 0 else ''})"
+    layer = i if i > 0 else None
+    # bool is an int subclass (and numpy bools refuse __index__), so reject them explicitly
+    if isinstance(x, bool) or type(x).__name__ in ("bool", "bool_"):
+        raise InputError(f"{where} is a bool ({x!r}); widths must be positive integers",
+                         layer=layer, index=i)
+    try:
+        v = operator.index(x)
+    except TypeError:
+        if isinstance(x, numbers.Real) and float(x).is_integer():
+            v = int(x)
+        else:
+            raise InputError(f"{where} is {x!r} ({type(x).__name__}); widths must be positive "
+                             "integers", layer=layer, index=i) from None
+    if v <= 0:
+        raise InputError(f"{where} is {v}; widths must be positive integers", layer=layer, index=i)
+    return v
+
+
+def architecture(architecture) -> Tuple[int, ...]:
+    """(d, n_1, ..., n_out) of positive ints, from a sequence or an object with .architecture."""
+    if hasattr(architecture, "architecture"):
+        architecture = architecture.architecture
+    if isinstance(architecture, (str, bytes)):
+        raise InputError(f"architecture must be a sequence of integers, got a string {architecture!r}")
+    try:
+        raw = tuple(architecture)
+    except TypeError:
+        raise InputError("architecture must be a sequence of integers, got "
+                         f"{type(architecture).__name__}") from None
+    if len(raw) < 2:
+        raise InputError(f"architecture has {len(raw)} entr{'y' if len(raw) == 1 else 'ies'}; it "
+                         "needs at least 2 (input dimension and output width)")
+    return tuple(_width(i, x) for i, x in enumerate(raw))
 
 
 def positive_int(value, name: str, *, allow_none: bool = False) -> Optional[int]:

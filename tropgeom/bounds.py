@@ -29,13 +29,11 @@ With no hidden layer the network is affine and the only entry is ``trivial`` (va
 """
 from __future__ import annotations
 
-import numbers
-import operator
 from dataclasses import asdict, dataclass
 from math import comb, prod
 from typing import Any, Dict, Sequence, Tuple
 
-from .errors import InputError
+from . import _seam
 
 __all__ = ["Bound", "Bounds", "bounds"]
 
@@ -76,6 +74,11 @@ class Bounds:
         raise KeyError(f"no bound named {name!r}; have {[b.name for b in self.entries]}")
 
     def as_dict(self) -> Dict[str, Any]:
+        import warnings
+        warnings.warn("Bounds.as_dict is deprecated; use Bounds.to_dict", FutureWarning, stacklevel=2)
+        return self.to_dict()
+
+    def to_dict(self) -> Dict[str, Any]:
         return {
             "architecture": list(self.architecture),
             "upper": self.upper,
@@ -95,42 +98,6 @@ class Bounds:
                      r[3].ljust(widths[3]), r[4]]
             lines.append("  ".join(cells).rstrip())
         return "\n".join(lines)
-
-
-def _entry(i: int, x: Any) -> int:
-    where = f"architecture entry {i} (n_{i}{', the input dimension' if i == 0 else ''})"
-    layer = i if i > 0 else None
-    # bool is an int subclass (and numpy bools refuse __index__), so reject them explicitly
-    if isinstance(x, bool) or type(x).__name__ in ("bool", "bool_"):
-        raise InputError(f"{where} is a bool ({x!r}); widths must be positive integers",
-                         layer=layer, index=i)
-    try:
-        v = operator.index(x)
-    except TypeError:
-        if isinstance(x, numbers.Real) and float(x).is_integer():
-            v = int(x)
-        else:
-            raise InputError(f"{where} is {x!r} ({type(x).__name__}); widths must be positive "
-                             "integers", layer=layer, index=i) from None
-    if v <= 0:
-        raise InputError(f"{where} is {v}; widths must be positive integers", layer=layer, index=i)
-    return v
-
-
-def _validate(architecture: Any) -> Tuple[int, ...]:
-    if hasattr(architecture, "architecture"):
-        architecture = architecture.architecture
-    if isinstance(architecture, (str, bytes)):
-        raise InputError(f"architecture must be a sequence of integers, got a string {architecture!r}")
-    try:
-        raw = tuple(architecture)
-    except TypeError:
-        raise InputError("architecture must be a sequence of integers, got "
-                         f"{type(architecture).__name__}") from None
-    if len(raw) < 2:
-        raise InputError(f"architecture has {len(raw)} entr{'y' if len(raw) == 1 else 'ies'}; it "
-                         "needs at least 2 (input dimension and output width)")
-    return tuple(_entry(i, x) for i, x in enumerate(raw))
 
 
 def _zaslavsky(d: int, n: int) -> int:
@@ -158,7 +125,7 @@ def bounds(architecture: Any) -> Bounds:
     ``architecture`` is ``(d, n_1, ..., n_{L-1}, n_out)`` or any object with such an
     ``.architecture`` attribute.  Raises :class:`InputError` on malformed input.
     """
-    arch = _validate(architecture)
+    arch = _seam.architecture(architecture)
     d, hidden = arch[0], arch[1:-1]
     if not hidden:
         return Bounds(arch, (Bound("trivial", "upper", 1, True, "no hidden layer: the network is affine",

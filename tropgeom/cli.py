@@ -24,7 +24,7 @@ def _emit(obj, as_json: bool, text: str) -> None:
 def cmd_bounds(args) -> None:
     from .bounds import bounds
     b = bounds(args.architecture)
-    _emit(b.as_dict(), args.json, str(b))
+    _emit(b.to_dict(), args.json, str(b))
 
 
 def cmd_info(args) -> None:
@@ -32,7 +32,7 @@ def cmd_info(args) -> None:
     from .network import Network
     net = Network.load(args.network)
     info = net.info()
-    info["bounds"] = bounds(net).as_dict()
+    info["bounds"] = bounds(net).to_dict()
     text = (f"{args.network}: {net!r}\n  layers {info['layers']}, hidden neurons {info['hidden_neurons']}, "
             f"parameters {info['parameters']}, rationalized {info['rationalized']}\n"
             f"  regions: at most {bounds(net).upper} for any weights; maximum over weights >= {bounds(net).lower}")
@@ -40,15 +40,22 @@ def cmd_info(args) -> None:
 
 
 def _load_polytope(path: str):
+    import os
+
     import numpy as np
     from .errors import InputError
     from .regions import Polytope
+    if not os.path.isfile(path):
+        raise InputError(f"no such file: {path}")
     if path.endswith(".npz"):
         with np.load(path) as z:
             if "A" not in z.files or "b" not in z.files:
                 raise InputError(f"{path} needs keys A and b ({{x : A x <= b}})")
             return Polytope(z["A"], z["b"])
-    rows = np.atleast_2d(np.loadtxt(path, delimiter="," if path.endswith(".csv") else None))
+    try:
+        rows = np.atleast_2d(np.loadtxt(path, delimiter="," if path.endswith(".csv") else None))
+    except ValueError as e:
+        raise InputError(f"{path}: expected rows 'a_1 ... a_d b' of numbers ({e})") from None
     return Polytope(rows[:, :-1], rows[:, -1])
 
 

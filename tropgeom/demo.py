@@ -19,7 +19,7 @@ def main() -> None:
         lin = tg.regions(net, domain, kind="linear")
         dt = time.perf_counter() - t
         print(f"  on {name:13s} {act.count:5d} activation regions, {lin.count:5d} linear regions, "
-              f"{act.is_bounded.sum():5d} bounded  ({dt:.2f} s, {act.stats['lps']} exact LPs)")
+              f"{act.bounded().sum():5d} bounded  ({dt:.2f} s, {act.stats['lps']} exact LPs)")
     b = tg.bounds(net)
     print(f"\nknown bounds for architecture {','.join(map(str, net.architecture))}: every network of this "
           f"shape has at most {b.upper} regions;\nthe best one has at least {b.lower} (a random one far fewer):")

@@ -1,68 +1,26 @@
 """The network model: a list of affine layers with ReLU after each hidden layer.
 
 ``W`` has shape ``(out, in)`` (PyTorch's ``nn.Linear`` convention).  Float64 weights are exact dyadic
-rationals, so the exact core sees exactly the network the user gave; ``rationalize=q`` first snaps
-every weight to the nearest fraction with denominator at most ``q``.
+rationals, so the exact core sees exactly the network the user gave.  Weights that are not doubles
+(Fractions, integers beyond 2**53, longdouble values) are kept exact: the exact core uses exactly
+them, the float passes their nearest doubles.  ``rationalize=q`` first snaps every weight to the
+nearest fraction with denominator at most ``q``.
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Tuple
 
+import json
+import re
+import warnings
+
 import numpy as np
 
+from . import _seam
 from .errors import InputError
 
 __all__ = ["Network"]
-
-
-def _as_float_array(a, what: str, layer: int) -> np.ndarray:
-    arr = np.asarray(a)
-    if arr.dtype == object:
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise InputError(f"layer {layer} {what} has entries that are not numbers", layer=layer) from None
-    elif arr.dtype.kind not in "biuf":
-        raise InputError(f"layer {layer} {what} is not numeric (dtype {arr.dtype})", layer=layer)
-    arr = np.ascontiguousarray(arr, dtype=np.float64)
-    bad = np.argwhere(~np.isfinite(arr))
-    if len(bad):
-        idx = tuple(int(i) for i in bad[0])
-        where = f"row {idx[0]}, column {idx[1]}" if len(idx) == 2 else f"index {idx[0]}"
-        raise InputError(f"layer {layer} {what} has a non-finite value ({arr[idx]}) at {where}",
-                         layer=layer, index=idx if len(idx) > 1 else idx[0])
-    return arr
-
-
-def _check_points(X, d: int, what: str = "X") -> Tuple[np.ndarray, bool]:
-    """Validated (N, d) float64 points; the flag says a single point was given."""
-    arr = np.asarray(X, dtype=object if _has_fractions(X) else None)
-    single = arr.ndim == 1
-    if single:
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != d:
-        raise InputError(f"{what} has shape {np.shape(X)}; expected (N, {d}) or ({d},)")
-    if arr.dtype != object:
-        if arr.dtype.kind not in "biuf":
-            raise InputError(f"{what} is not numeric (dtype {arr.dtype})")
-        arr = np.ascontiguousarray(arr, dtype=np.float64)
-        bad = [tuple(rc) for rc in np.argwhere(~np.isfinite(arr))[:1]]
-    else:  # Fractions mixed with other numbers: the float entries must still be finite
-        for (r, c), v in np.ndenumerate(arr):
-            if not isinstance(v, (Fraction, int, float, np.integer, np.floating)):
-                raise InputError(f"{what} has a non-numeric value at row {r}, column {c}", index=r)
-        bad = [rc for rc, v in np.ndenumerate(arr) if isinstance(v, (float, np.floating)) and not np.isfinite(v)][:1]
-    if bad:
-        r, c = bad[0]
-        raise InputError(f"{what} has a non-finite value at row {r}, column {c}", index=int(r))
-    return arr, single
-
-
-def _has_fractions(X) -> bool:
-    a = np.asarray(X, dtype=object) if not isinstance(X, np.ndarray) else X
-    return a.dtype == object and any(isinstance(v, Fraction) for v in a.ravel())
 
 
 class Network:
@@ -75,7 +33,10 @@ class Network:
 
     def __init__(self, layers: Iterable[Tuple[object, object]], *, relu: Optional[Sequence[bool]] = None,
                  rationalize: Optional[int] = None):
-        layers = list(layers)
+        try:
+            layers = list(layers)
+        except TypeError:
+            raise InputError(f"layers must be a list of (W, b) pairs; got {type(layers).__name__}") from None
         if not layers:
             raise InputError("network has no layers")
         Ws, bs = [], []
@@ -84,8 +45,8 @@ class Network:
                 W, b = pair
             except (TypeError, ValueError):
                 raise InputError(f"layer {l} is not a (W, b) pair", layer=l) from None
-            W = _as_float_array(W, "weight", l)
-            b = _as_float_array(b, "bias", l)
+            W = _seam.numbers_array(W, "weight", layer=l)
+            b = _seam.numbers_array(b, "bias", layer=l)
             if W.ndim != 2:
                 raise InputError(f"layer {l} weight has {W.ndim} dimensions; expected a matrix (out, in)", layer=l)
             if 0 in W.shape:
@@ -98,22 +59,80 @@ class Network:
                 raise InputError(f"layer {l} bias has shape {b.shape}; expected ({W.shape[0]},)", layer=l)
             Ws.append(W)
             bs.append(b)
-        if relu is None:
-            relu = [True] * (len(Ws) - 1) + [False]
-        relu = [bool(r) for r in relu]
-        if len(relu) != len(Ws):
-            raise InputError(f"relu has {len(relu)} flags; expected one per layer ({len(Ws)})")
-        self._exact = None
+        relu = [True] * (len(Ws) - 1) + [False] if relu is None else _seam.flags(relu, "relu", len(Ws))
+        self._rationalized = rationalize is not None
         if rationalize is not None:
-            if not isinstance(rationalize, (int, np.integer)) or isinstance(rationalize, bool) or rationalize < 1:
-                raise InputError(f"rationalize must be a positive integer (a maximum denominator); got {rationalize!r}")
-            self._exact = [(_snap(W, int(rationalize)), _snap(b, int(rationalize))) for W, b in zip(Ws, bs)]
-            Ws = [np.array(Wq, dtype=np.float64) for Wq, _ in self._exact]
-            bs = [np.array(bq, dtype=np.float64) for _, bq in self._exact]
+            q = _seam.positive_int(rationalize, "rationalize")
+            exact = [(_seam.snap(W, q), _seam.snap(b, q)) for W, b in zip(Ws, bs)]
+        elif any(_seam.is_exact(a) for a in Ws + bs):
+            exact = [(_seam.fractions(W), _seam.fractions(b)) for W, b in zip(Ws, bs)]
+        else:
+            exact = None
+        self._set(Ws, bs, relu, exact)
+
+    def _set(self, Ws, bs, relu, exact) -> None:
+        # _W, _b: float64 (the exact values rounded when _exact holds them); _exact: the exact core's
+        # weights when they are not all doubles (or rationalized), else None.
+        if exact is not None:
+            Ws = [_seam.floats(Wq) for Wq, _ in exact]
+            bs = [_seam.floats(bq) for _, bq in exact]
+            for Wq, bq in exact:
+                Wq.setflags(write=False)
+                bq.setflags(write=False)
+        Ws = [np.ascontiguousarray(W, dtype=np.float64) for W in Ws]
+        bs = [np.ascontiguousarray(b, dtype=np.float64) for b in bs]
         for a in Ws + bs:
             a.setflags(write=False)
-        self._W, self._b, self._relu = Ws, bs, relu
+        self._W, self._b, self._relu, self._exact = Ws, bs, list(relu), exact
         self._core = None
+
+    # --- pickle, dict, JSON -------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        # plain data only: the cached exact core is rebuilt on first use
+        return {"W": self._W, "b": self._b, "relu": self._relu, "exact": self._exact,
+                "rationalized": self._rationalized}
+
+    def __setstate__(self, state: dict) -> None:
+        self._rationalized = state["rationalized"]
+        self._set(state["W"], state["b"], state["relu"], state["exact"])
+
+    def __eq__(self, other) -> bool:
+        """Same architecture, flags and exact weights (a Fraction equals the double it is)."""
+        if not isinstance(other, Network):
+            return NotImplemented
+        mine, theirs = self._exact or self.layers, other._exact or other.layers
+        return self.architecture == other.architecture and self._relu == other._relu and \
+            all(np.array_equal(x, y) for p, q in zip(mine, theirs) for x, y in zip(p, q))
+
+    __hash__ = None
+
+    def to_dict(self) -> dict:
+        """Plain data: weights as numbers (doubles) or "p/q" strings (exact), relu flags."""
+        layers = self._exact if self._exact is not None else self.layers
+        return {"schema_version": _seam.SCHEMA_VERSION, "type": "Network",
+                "layers": [{"W": _seam.plain(W), "b": _seam.plain(b)} for W, b in layers],
+                "relu": list(self._relu), "rationalized": self._rationalized}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> "Network":
+        """The inverse of to_dict (bad data -> InputError)."""
+        doc = _seam.json_doc(doc, "Network", "Network")
+        layers = _seam.field(doc, "layers", "Network")
+        if not isinstance(layers, list) or not all(isinstance(L, dict) for L in layers):
+            raise InputError("Network: 'layers' must be a list of {'W': ..., 'b': ...}")
+        pairs = [(_seam.unplain(_seam.field(L, "W", f"Network layer {l}"), f"layer {l} weight"),
+                  _seam.unplain(_seam.field(L, "b", f"Network layer {l}"), f"layer {l} bias"))
+                 for l, L in enumerate(layers, start=1)]
+        net = cls(pairs, relu=_seam.field(doc, "relu", "Network"))
+        net._rationalized = bool(doc.get("rationalized", False)) and net._exact is not None
+        return net
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text) -> "Network":
+        return cls.from_dict(_seam.json_doc(text, "Network", "Network"))
 
     # --- description --------------------------------------------------------------------------------
     @property
@@ -151,14 +170,19 @@ class Network:
 
     @property
     def is_rationalized(self) -> bool:
-        return self._exact is not None
+        return self._rationalized
+
+    @property
+    def is_exact(self) -> bool:
+        """True when some weight is not a double (the float passes use the nearest doubles)."""
+        return self._exact is not None and not self._rationalized
 
     @property
     def exact_layers(self) -> list:
         """[(W, b)] as object arrays of Fraction: the weights the exact core uses."""
         if self._exact is not None:
             return [(W.copy(), b.copy()) for W, b in self._exact]
-        return [(_to_fractions(W), _to_fractions(b)) for W, b in zip(self._W, self._b)]
+        return [(_seam.fractions(W), _seam.fractions(b)) for W, b in zip(self._W, self._b)]
 
     def __repr__(self) -> str:
         arch = ",".join(map(str, self.architecture))
@@ -188,53 +212,76 @@ class Network:
     def forward(self, X, *, exact: bool = False):
         """Outputs at the rows of X (or at one point).
 
-        ``exact=False``: float64 (Cython kernel).  ``exact=True``: exact rationals (object array of
-        Fraction), X taken as exact too (floats are dyadic rationals; Fractions are accepted).
+        ``exact=False`` (default): float64 (numpy, contiguous weights).  ``exact=True``: exact
+        rationals (object array of Fraction), X taken as exact too (floats are dyadic rationals;
+        Fractions are accepted and kept exact).
         """
-        P, single = _check_points(X, self.input_dim)
-        if exact:
-            out = self.core.forward(P)
-        else:
-            from . import _kernels
-            out = _kernels.forward(self._W, self._b, self._relu, P.astype(np.float64))
+        P, single = _seam.points(X, self.input_dim)
+        out = self.core.forward(P) if exact else self._float_pass(_seam.floats(P))[0]
         return out[0] if single else out
 
     __call__ = forward
 
-    def activation_patterns(self, X, *, packed: bool = True) -> np.ndarray:
-        """Float64 activation patterns: bit j of a row is 1 iff hidden neuron j (layer order) has a
-        positive pre-activation.  Packed little-endian into uint8 rows, or (N, hidden) bools.
-        Approximate next to boundaries; ``exact_signs`` decides exactly."""
-        from . import _kernels
-        P, single = _check_points(X, self.input_dim)
-        bits = _kernels.patterns(self._W, self._b, self._relu, P.astype(np.float64))
-        if not packed:
-            bits = np.unpackbits(bits, axis=1, count=self.num_hidden_neurons, bitorder="little").astype(bool)
+    def _float_pass(self, X: np.ndarray, want_bits: bool = False):
+        """Float64 forward pass (numpy: measured faster than the Cython loop, bench/bench_network.py);
+        with want_bits also the (N, hidden) bools (pre-activation > 0)."""
+        cur, bits = X, []
+        for W, b, r in zip(self._W, self._b, self._relu):
+            Z = cur @ W.T
+            Z += b
+            if r:
+                if want_bits:
+                    bits.append(Z > 0)
+                np.maximum(Z, 0, out=Z)
+            cur = Z
+        if not want_bits:
+            return cur, None
+        return cur, (np.concatenate(bits, axis=1) if bits else np.zeros((len(X), 0), dtype=bool))
+
+    def activation_patterns(self, X, *, packed=None) -> np.ndarray:
+        """Float64 activation patterns, (N, hidden) bool: entry j is True iff hidden neuron j (layer
+        order) has a positive pre-activation.  Approximate next to boundaries; ``exact_signs``
+        decides exactly.  ``packed_activation_patterns`` gives packed rows."""
+        if packed is not None:
+            warnings.warn("activation_patterns(packed=...) is deprecated; use activation_patterns (bool) "
+                          "or packed_activation_patterns (packed uint8 rows)", FutureWarning, stacklevel=2)
+            if packed:
+                return self.packed_activation_patterns(X)
+        P, single = _seam.points(X, self.input_dim)
+        bits = self._float_pass(_seam.floats(P), True)[1]
+        return bits[0] if single else bits
+
+    def packed_activation_patterns(self, X) -> np.ndarray:
+        """activation_patterns packed little-endian into uint8 rows (bit j of a row: neuron j)."""
+        P, single = _seam.points(X, self.input_dim)
+        bits = np.packbits(self._float_pass(_seam.floats(P), True)[1], axis=1, bitorder="little")
         return bits[0] if single else bits
 
     def exact_signs(self, X) -> np.ndarray:
         """Exact sign (-1, 0, +1) of every hidden pre-activation, as an (N, hidden) int8 array."""
-        P, single = _check_points(X, self.input_dim)
+        P, single = _seam.points(X, self.input_dim)
         s = self.core.pre_activation_signs(P)
         return s[0] if single else s
 
     # --- files and other frameworks -----------------------------------------------------------------
     def save(self, path) -> None:
-        """Save to .npz with keys W1, b1, W2, b2, ..., relu (and exact strings when rationalized)."""
-        data = {"relu": np.array(self._relu)}
+        """Save to .npz with keys W1, b1, W2, b2, ..., relu (and W1_exact, ... as "p/q" strings when
+        the weights are exact or rationalized)."""
+        data = {"relu": np.array(self._relu), "rationalized": np.array(self._rationalized)}
         for l, (W, b) in enumerate(zip(self._W, self._b), start=1):
             data[f"W{l}"], data[f"b{l}"] = W, b
             if self._exact is not None:
                 Wq, bq = self._exact[l - 1]
-                data[f"W{l}_exact"] = np.vectorize(str, otypes=[str])(Wq)
-                data[f"b{l}_exact"] = np.vectorize(str, otypes=[str])(bq)
+                data[f"W{l}_exact"] = np.array(_seam.plain(Wq), dtype=str).reshape(Wq.shape)
+                data[f"b{l}_exact"] = np.array(_seam.plain(bq), dtype=str).reshape(bq.shape)
         np.savez(path, **data)
 
     @classmethod
     def load(cls, path) -> "Network":
-        """Load an .npz with keys W1, b1, W2, b2, ... (optional ``relu`` flags)."""
+        """Load an .npz with keys W1, b1, ..., WL, bL (every layer, no gaps), optional ``relu`` flags
+        and the exact forms written by save; any other key -> InputError naming it."""
         path = Path(path)
-        if not path.exists():
+        if not path.is_file():
             raise InputError(f"no such file: {path}")
         try:
             z = np.load(path, allow_pickle=False)
@@ -242,44 +289,65 @@ class Network:
             raise InputError(f"{path} is not a readable .npz file ({e})") from None
         with z:
             keys = set(z.files)
-            n = 0
-            while f"W{n + 1}" in keys:
-                n += 1
+            layer_keys = {k for k in keys if re.fullmatch(r"[Wb][1-9][0-9]*(_exact)?", k)}
+            n = max((int(re.sub(r"\D", "", k)) for k in layer_keys), default=0)
             if n == 0:
                 raise InputError(f"{path} has no key W1; expected W1, b1, W2, b2, ...")
-            layers, exact = [], []
+            extra = sorted(keys - layer_keys - {"relu", "rationalized"})
+            if extra:
+                raise InputError(f"{path} has unexpected key {extra[0]!r}; expected W1, b1, W2, b2, ..., relu")
             for l in range(1, n + 1):
-                if f"b{l}" not in keys:
-                    raise InputError(f"{path} has W{l} but no b{l}", layer=l)
-                layers.append((z[f"W{l}"], z[f"b{l}"]))
-                if f"W{l}_exact" in keys:
-                    exact.append((_parse_fractions(z[f"W{l}_exact"]), _parse_fractions(z[f"b{l}_exact"])))
-            relu = [bool(r) for r in z["relu"]] if "relu" in keys else None
+                missing = [k for k in (f"W{l}", f"b{l}") if k not in keys]
+                if missing:
+                    have = f"W{l}" if f"W{l}" in keys else (f"b{l}" if f"b{l}" in keys else f"W{n}")
+                    raise InputError(f"{path} has {have} but no {missing[0]} (layer keys must run W1, b1, ..., "
+                                     f"W{n}, b{n} without gaps)", layer=l)
+            exact = [f"W{l}_exact" in keys and f"b{l}_exact" in keys for l in range(1, n + 1)]
+            if any(exact) and not all(exact):
+                l = exact.index(False) + 1
+                raise InputError(f"{path} has exact weights for some layers but not W{l}_exact/b{l}_exact", layer=l)
+            if all(exact):
+                layers = [(_seam.parse_fractions(z[f"W{l}_exact"], f"W{l}_exact"),
+                           _seam.parse_fractions(z[f"b{l}_exact"], f"b{l}_exact")) for l in range(1, n + 1)]
+            else:
+                layers = [(z[f"W{l}"], z[f"b{l}"]) for l in range(1, n + 1)]
+            relu = _seam.flags(z["relu"].ravel().tolist(), "relu", n) if "relu" in keys else None
+            rationalized = (_seam.flags(z["rationalized"].ravel().tolist(), "rationalized", 1)[0]
+                            if "rationalized" in keys else all(exact))
         net = cls(layers, relu=relu)
-        if exact:
-            net._exact = exact
+        net._rationalized = rationalized and net._exact is not None
+        if rationalized and net._exact is None:  # rationalized weights that happen to be doubles
+            net._set(net._W, net._b, net._relu, [(_seam.fractions(W), _seam.fractions(b)) for W, b in net.layers])
+            net._rationalized = True
         return net
 
     from_npz = load
 
     @classmethod
     def from_torch(cls, module) -> "Network":
-        """From a PyTorch ``nn.Sequential`` of ``Linear`` and ``ReLU`` (or a single ``Linear``)."""
+        """From a PyTorch ``nn.Sequential`` of ``Linear``, ``ReLU`` and ``Identity`` modules (or a single
+        ``Linear``).  Subclasses (which may change forward) and other modules -> InputError naming them."""
         import torch.nn as nn  # optional dependency, imported only here
 
-        mods = list(module) if isinstance(module, nn.Sequential) else [module]
-        bad = [f"{type(m).__name__} (index {i})" for i, m in enumerate(mods)
-               if not isinstance(m, (nn.Linear, nn.ReLU, nn.Identity))]
+        if type(module) is nn.Sequential:
+            mods = list(module)
+        elif isinstance(module, nn.Module):
+            mods = [module]
+        else:
+            raise InputError(f"from_torch needs a torch.nn.Sequential or nn.Linear; got {type(module).__name__}")
+        bad = [(i, m) for i, m in enumerate(mods) if type(m) not in (nn.Linear, nn.ReLU, nn.Identity)]
         if bad:
-            raise InputError("unsupported layer types: " + ", ".join(bad) + "; supported: Linear, ReLU, Identity")
+            raise InputError("unsupported layer types: " + ", ".join(f"{type(m).__name__} (index {i})" for i, m in bad)
+                             + "; supported: Linear, ReLU, Identity exactly (subclasses may change forward)",
+                             index=bad[0][0])
         layers, relu = [], []
         for i, m in enumerate(mods):
-            if isinstance(m, nn.Linear):
-                W = m.weight.detach().cpu().double().numpy()
+            if type(m) is nn.Linear:
+                W = m.weight.detach().cpu().double().numpy()  # float16/32/bfloat16 -> float64 exactly
                 b = (m.bias.detach().cpu().double().numpy() if m.bias is not None else np.zeros(W.shape[0]))
                 layers.append((W, b))
                 relu.append(False)
-            elif isinstance(m, nn.ReLU):
+            elif type(m) is nn.ReLU:
                 if not layers or relu[-1]:
                     raise InputError(f"ReLU at index {i} does not follow a Linear layer", index=i)
                 relu[-1] = True
@@ -289,65 +357,113 @@ class Network:
 
     @classmethod
     def from_onnx(cls, model) -> "Network":
-        """From an ONNX model (path or ModelProto) made of Gemm, MatMul + Add and Relu nodes."""
+        """From an ONNX model (path or ModelProto) whose graph, followed from its one input along the
+        actual edges to its one output, is a plain chain of Gemm, MatMul + Add, Relu (and Identity /
+        Flatten) nodes with constant weights; nodes the output does not depend on are dead code and
+        ignored.  Anything else -> InputError naming the node."""
         import onnx  # optional dependency, imported only here
         from onnx import numpy_helper
 
         if not isinstance(model, onnx.ModelProto):
-            model = onnx.load(str(model))
-        init = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer}
+            path = Path(str(model))
+            if not path.is_file():
+                raise InputError(f"no such file: {path}")
+            try:
+                model = onnx.load(str(path))
+            except Exception as e:
+                raise InputError(f"{path} is not a readable ONNX model ({e})") from None
+        g = model.graph
+        init = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+        inputs = [i.name for i in g.input if i.name not in init]
+        if len(inputs) != 1 or len(g.output) != 1:
+            raise InputError(f"the ONNX graph needs exactly one input and one output; it has {len(inputs)} "
+                             f"inputs and {len(g.output)} outputs")
+        # Only nodes the output depends on count (an unused side branch is dead code).
+        producer = {o: i for i, node in enumerate(g.node) for o in node.output}
+        live, todo = set(), [g.output[0].name]
+        while todo:
+            i = producer.get(todo.pop())
+            if i is not None and i not in live:
+                live.add(i)
+                todo.extend(g.node[i].input)
         supported = ("Gemm", "MatMul", "Add", "Relu", "Identity", "Flatten")
-        bad = [f"{n.op_type} (node {i})" for i, n in enumerate(model.graph.node) if n.op_type not in supported]
+        bad = [f"{n.op_type} (node {i})" for i, n in enumerate(g.node) if i in live and n.op_type not in supported]
         if bad:
-            raise InputError("unsupported ONNX operators: " + ", ".join(bad) + "; supported: " + ", ".join(supported))
-        layers, relu = [], []
-        for i, node in enumerate(model.graph.node):
+            raise InputError("unsupported ONNX operators: " + ", ".join(bad) + "; supported: a chain of "
+                             + ", ".join(supported))
+        readers = {}
+        for i, node in enumerate(g.node):
+            if i in live:
+                for name in set(node.input):
+                    readers.setdefault(name, []).append((i, node))
+        label = lambda i, node: f"{node.op_type} node {node.name or i!r}"  # noqa: E731
+
+        def const(i, node, name, what):
+            if name not in init:
+                raise InputError(f"{label(i, node)}: {what} {name!r} is not a constant", index=i)
+            return init[name].astype(np.float64) if init[name].dtype.kind == "f" else init[name]
+
+        layers, relu, open_layer = [], [], False
+        cur, out = inputs[0], g.output[0].name
+        while True:
+            nxt = readers.get(cur, [])
+            if cur == out:
+                if nxt:
+                    raise InputError(f"the graph output {out!r} is also read by {label(*nxt[0])}", index=nxt[0][0])
+                break
+            if len(nxt) != 1:
+                if not nxt:
+                    raise InputError(f"tensor {cur!r} is read by no node and is not the graph output")
+                raise InputError(f"tensor {cur!r} is read by {len(nxt)} nodes ({', '.join(label(*n) for n in nxt)}); "
+                                 "only a plain chain of layers is supported", index=nxt[1][0])
+            i, node = nxt[0]
             attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-            if node.op_type == "Gemm":
-                B = init.get(node.input[1])
-                if B is None or attrs.get("transA", 0):
-                    raise InputError(f"Gemm node {i} needs a constant B and transA = 0", index=i)
+            if len(node.output) != 1:
+                raise InputError(f"{label(i, node)} has {len(node.output)} outputs; expected 1", index=i)
+            op = node.op_type
+            data = [k for k, name in enumerate(node.input) if name == cur]
+            if op in ("Gemm", "MatMul") and data != [0]:
+                raise InputError(f"{label(i, node)} reads the data as operand {data}; expected operand 0 only", index=i)
+            if op == "Gemm":
+                if attrs.get("transA", 0):
+                    raise InputError(f"{label(i, node)} has transA = 1; expected 0", index=i)
+                B = const(i, node, node.input[1], "B")
                 W = attrs.get("alpha", 1.0) * (B if attrs.get("transB", 0) else B.T)
-                c = init.get(node.input[2]) if len(node.input) > 2 else None
+                c = const(i, node, node.input[2], "C") if len(node.input) > 2 and node.input[2] else None
                 b = attrs.get("beta", 1.0) * c if c is not None else np.zeros(W.shape[0])
-                layers.append([W, np.broadcast_to(b, (W.shape[0],)).copy()])
+                layers.append([W, np.broadcast_to(b, (W.shape[0],)).astype(np.float64)])
                 relu.append(False)
-            elif node.op_type == "MatMul":
-                B = init.get(node.input[1])
-                if B is None:
-                    raise InputError(f"MatMul node {i} needs a constant right operand", index=i)
+                open_layer = c is None
+            elif op == "MatMul":
+                B = const(i, node, node.input[1], "right operand")
+                if B.ndim != 2:
+                    raise InputError(f"{label(i, node)}: the right operand has shape {B.shape}; expected a matrix", index=i)
                 layers.append([B.T, np.zeros(B.shape[1])])
                 relu.append(False)
-            elif node.op_type == "Add":
-                c = init.get(node.input[1], init.get(node.input[0]))
-                if not layers or c is None:
-                    raise InputError(f"Add node {i} does not add a constant bias to a layer", index=i)
-                layers[-1][1] = layers[-1][1] + c
-            elif node.op_type == "Relu":
+                open_layer = True
+            elif op == "Add":
+                if len(data) != 1 or len(node.input) != 2:
+                    raise InputError(f"{label(i, node)} does not add a constant to the data", index=i)
+                c = const(i, node, node.input[1 - data[0]], "addend")
+                if not layers or not open_layer:
+                    raise InputError(f"{label(i, node)} does not add a bias directly after a MatMul", index=i)
+                try:
+                    layers[-1][1] = layers[-1][1] + np.broadcast_to(c, layers[-1][1].shape)
+                except ValueError:
+                    raise InputError(f"{label(i, node)}: the addend has shape {c.shape}; expected "
+                                     f"({layers[-1][1].shape[0]},)", index=i) from None
+                open_layer = False
+            elif op == "Relu":
                 if not layers or relu[-1]:
-                    raise InputError(f"Relu node {i} does not follow a linear layer", index=i)
+                    raise InputError(f"{label(i, node)} does not follow a linear layer", index=i)
                 relu[-1] = True
+                open_layer = False
+            elif op in ("Identity",) or (op == "Flatten" and attrs.get("axis", 1) == 1):
+                pass
+            else:
+                raise InputError(f"unsupported {label(i, node)}; supported: a chain of Gemm, MatMul, Add, "
+                                 "Relu, Identity, Flatten(axis=1)", index=i)
+            cur = node.output[0]
         if not layers:
-            raise InputError("the ONNX graph has no Gemm or MatMul node")
+            raise InputError("the ONNX graph has no Gemm or MatMul node on the path from input to output")
         return cls([tuple(p) for p in layers], relu=relu)
-
-
-def _snap(a: np.ndarray, max_den: int) -> np.ndarray:
-    out = np.empty(a.shape, dtype=object)
-    for idx, v in np.ndenumerate(a):
-        out[idx] = Fraction(float(v)).limit_denominator(max_den)
-    return out
-
-
-def _to_fractions(a: np.ndarray) -> np.ndarray:
-    out = np.empty(a.shape, dtype=object)
-    for idx, v in np.ndenumerate(a):
-        out[idx] = Fraction(float(v))
-    return out
-
-
-def _parse_fractions(a: np.ndarray) -> np.ndarray:
-    out = np.empty(a.shape, dtype=object)
-    for idx, v in np.ndenumerate(a):
-        out[idx] = Fraction(str(v))
-    return out

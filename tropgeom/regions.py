@@ -8,47 +8,50 @@ regions.  Counts, patterns, H-representations, interior points and affine maps a
 from __future__ import annotations
 
 import json
+import threading
+import warnings
 from fractions import Fraction
-from typing import List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 import numpy as np
 
-from . import _run
-from ._seam import positive_int
-from .errors import InputError
+from . import _run, _seam
+from .errors import BudgetExceeded, InputError
 from .network import Network
 
-__all__ = ["Box", "Polytope", "RegionSet", "regions", "count_regions"]
+__all__ = ["Box", "Polytope", "RegionSet", "Region", "regions", "count_regions"]
 
 
-def _finite_vector(v, name: str, dim: Optional[int] = None) -> np.ndarray:
-    arr = np.asarray(v, dtype=np.float64)
-    if arr.ndim == 0 and dim is not None:
-        arr = np.full(dim, float(arr))
-    if arr.ndim != 1:
-        raise InputError(f"{name} must be a scalar or a vector; got shape {arr.shape}")
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if len(bad):
-        raise InputError(f"{name} has a non-finite value at coordinate {bad[0]}", index=int(bad[0]))
-    return arr
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"{old} is deprecated; use {new}", FutureWarning, stacklevel=3)
 
 
 class Box:
-    """The box {x : lo <= x <= hi}; ``lo``/``hi`` are scalars or per-coordinate vectors."""
+    """The box {x : lo <= x <= hi}; ``lo``/``hi`` are scalars or per-coordinate vectors (floats, or
+    Fractions kept exact).  ``dim``: the ambient dimension (None: any, for scalar bounds)."""
 
     bounded = True
 
     def __init__(self, lo, hi, dim: Optional[int] = None):
-        if dim is None:
+        if dim is not None:
+            dim = _seam.positive_int(dim, "Box dim")
+        else:
             sizes = {np.size(v) for v in (lo, hi) if np.ndim(v) > 0}
             if len(sizes) > 1:
                 raise InputError(f"Box lo and hi have different lengths {sorted(sizes)}")
             dim = sizes.pop() if sizes else None
         self._dim = dim
-        self.lo = _finite_vector(lo, "Box lo", dim) if dim is not None else float(_finite_vector([lo], "Box lo")[0])
-        self.hi = _finite_vector(hi, "Box hi", dim) if dim is not None else float(_finite_vector([hi], "Box hi")[0])
         if dim is not None:
+            self.lo, self.hi = _seam.vector(lo, "Box lo", dim), _seam.vector(hi, "Box hi", dim)
             self._check(dim)
+        else:
+            self.lo, self.hi = (_seam.vector([v], f"Box {n}")[0] for v, n in ((lo, "lo"), (hi, "hi")))
+            self.lo, self.hi = (v.item() if isinstance(v, np.generic) else v for v in (self.lo, self.hi))
+
+    @property
+    def dim(self) -> Optional[int]:
+        """The ambient dimension (None for a scalar box that fits any network)."""
+        return self._dim
 
     def _check(self, d: int) -> None:
         for name, v in (("lo", self.lo), ("hi", self.hi)):
@@ -70,37 +73,61 @@ class Box:
     def halfspaces(self, d: int) -> Tuple[np.ndarray, np.ndarray]:
         self.dim_for(d)
         lo, hi = np.broadcast_to(self.lo, d), np.broadcast_to(self.hi, d)
-        return np.vstack([np.eye(d), -np.eye(d)]), np.concatenate([hi, -lo])
+        b = np.concatenate([hi, -lo])
+        return np.vstack([np.eye(d), -np.eye(d)]), b
+
+    def to_dict(self) -> dict:
+        """Plain data (bounds as numbers, or "p/q" strings when exact)."""
+        return {"schema_version": _seam.SCHEMA_VERSION, "type": "box", "lo": _seam.plain(np.atleast_1d(self.lo)),
+                "hi": _seam.plain(np.atleast_1d(self.hi)), "dim": self._dim}
 
     def as_dict(self) -> dict:
-        return {"type": "box", "lo": np.atleast_1d(self.lo).tolist(), "hi": np.atleast_1d(self.hi).tolist()}
+        _deprecated("Box.as_dict", "Box.to_dict")
+        return self.to_dict()
+
+    @classmethod
+    def from_dict(cls, doc) -> "Box":
+        doc = _seam.json_doc(doc, "Box", "box")
+        lo, hi = (_seam.unplain(_seam.field(doc, k, "Box"), f"Box {k}") for k in ("lo", "hi"))
+        dim = doc.get("dim")
+        return cls(lo if dim is not None else lo[0], hi if dim is not None else hi[0], dim=dim)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Box):
+            return NotImplemented
+        return self._dim == other._dim and np.array_equal(self.lo, other.lo) and np.array_equal(self.hi, other.hi)
+
+    __hash__ = None
 
     def __repr__(self) -> str:
         return f"Box({self.lo!r}, {self.hi!r})"
 
 
 class Polytope:
-    """{x : A x <= b}.  It must be bounded unless ``bounded=False`` (a polyhedral domain)."""
+    """{x : A x <= b} (floats, or Fractions kept exact).  It must be bounded unless ``bounded=False``
+    (a polyhedral domain)."""
 
     def __init__(self, A, b, *, bounded: bool = True):
-        A = np.asarray(A, dtype=np.float64)
+        A = _seam.numbers_array(A, "Polytope A")
         if A.ndim != 2 or A.shape[1] == 0:
             raise InputError(f"Polytope A has shape {A.shape}; expected (rows, dim)")
-        bad = np.argwhere(~np.isfinite(A))
-        if len(bad):
-            raise InputError(f"Polytope A has a non-finite value at row {bad[0][0]}", index=int(bad[0][0]))
-        b = _finite_vector(b, "Polytope b")
+        b = _seam.vector(b, "Polytope b")
         if b.shape != (A.shape[0],):
             raise InputError(f"Polytope b has shape {b.shape}; expected ({A.shape[0]},)")
-        self.A, self.b, self.bounded = A, b, bool(bounded)
+        self.A, self.b, self.bounded = A, b, _seam.boolean(bounded, "bounded")
         from .lp import Polyhedron
         P = Polyhedron(A, b)
-        dim = P.dimension()
-        if dim < A.shape[1]:
-            raise InputError("Polytope is empty" if dim < 0 else
-                             f"Polytope is not full-dimensional (dimension {dim} in R^{A.shape[1]})")
-        if self.bounded and Polyhedron(A, np.zeros_like(b)).dimension() != 0:
+        dimension = P.dimension()
+        if dimension < A.shape[1]:
+            raise InputError("Polytope is empty" if dimension < 0 else
+                             f"Polytope is not full-dimensional (dimension {dimension} in R^{A.shape[1]})")
+        if self.bounded and Polyhedron(A, np.zeros(len(b))).dimension() != 0:
             raise InputError("Polytope is unbounded; pass bounded=False for an unbounded polyhedral domain")
+
+    @property
+    def dim(self) -> int:
+        """The ambient dimension."""
+        return self.A.shape[1]
 
     def dim_for(self, d: int) -> int:
         if self.A.shape[1] != d:
@@ -111,154 +138,441 @@ class Polytope:
         self.dim_for(d)
         return self.A, self.b
 
+    def to_dict(self) -> dict:
+        return {"schema_version": _seam.SCHEMA_VERSION, "type": "polytope", "A": _seam.plain(self.A),
+                "b": _seam.plain(self.b), "bounded": self.bounded}
+
     def as_dict(self) -> dict:
-        return {"type": "polytope", "A": self.A.tolist(), "b": self.b.tolist(), "bounded": self.bounded}
+        _deprecated("Polytope.as_dict", "Polytope.to_dict")
+        return self.to_dict()
+
+    @classmethod
+    def from_dict(cls, doc) -> "Polytope":
+        doc = _seam.json_doc(doc, "Polytope", "polytope")
+        return cls(_seam.unplain(_seam.field(doc, "A", "Polytope"), "Polytope A"),
+                   _seam.unplain(_seam.field(doc, "b", "Polytope"), "Polytope b"),
+                   bounded=_seam.field(doc, "bounded", "Polytope"))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Polytope):
+            return NotImplemented
+        return self.bounded == other.bounded and self.A.shape == other.A.shape and \
+            np.array_equal(self.A, other.A) and np.array_equal(self.b, other.b)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Polytope({self.A.shape[0]} rows in R^{self.dim}{'' if self.bounded else ', unbounded'})"
 
 
-def _domain(domain, d: int):
-    if domain is None:
-        return np.zeros((0, d)), np.zeros(0), False
-    if not isinstance(domain, (Box, Polytope)):
-        raise InputError(f"domain must be None, tropgeom.Box or tropgeom.Polytope; got {type(domain).__name__}")
-    A, b = domain.halfspaces(d)
-    return A, b, domain.bounded
+def _domain_from_dict(doc):
+    if doc is None:
+        return None
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if kind == "box":
+        return Box.from_dict(doc)
+    if kind == "polytope":
+        return Polytope.from_dict(doc)
+    raise InputError(f"domain: expected a box or polytope object; got {doc!r:.80}")
 
 
-def _frac_key(arr) -> tuple:
-    return tuple(Fraction(v) for v in np.ravel(arr))
+class _Store:
+    """The activation regions of one run, shared by a RegionSet and its views (``rs.activation``).
+
+    Holds the core's handle (rebuilt lazily from plain data after unpickling or from_json) and caches
+    every per-region array once computed.  ``_lock`` makes the rebuild and each cache fill happen once
+    when Python threads share the set; the core handle has its own lock for lazy geometry."""
+
+    def __init__(self, net: Network, domain, threads: int, res=None, saved: Optional[dict] = None):
+        self.net, self.domain, self.threads = net, domain, threads
+        self._res, self._saved, self._cache = res, saved, {}
+        self._lock = threading.RLock()
+        if res is not None:
+            self.count, self.complete, self.stop_reason = res.count, res.complete, res.stop_reason
+            self.stats = dict(res.stats)
+            self.stored = res.stored
+        else:
+            self.count, self.complete = saved["count"], saved["complete"]
+            self.stop_reason, self.stats = saved["stop_reason"], dict(saved["stats"])
+            self.stored = len(saved["patterns"])
+
+    def core(self):
+        with self._lock:
+            if self._res is None:
+                from . import _core
+                s = self._saved
+                A, b, _ = _seam.domain_rows(self.domain, self.net.input_dim)
+                self._res = _core.rebuild_regions(self.net.core, A, b, s["patterns"], s["points"], s["cuts"],
+                                                  s["offsets"], self.count, self.complete, self.stop_reason, self.stats)
+            return self._res
+
+    def cached(self, key, fill):
+        """fill() once (under the lock); its arrays are made read-only, as they are shared."""
+        with self._lock:
+            if key not in self._cache:
+                value = fill()
+                for a in value if isinstance(value, (tuple, list)) else (value,):
+                    if isinstance(a, np.ndarray):
+                        a.setflags(write=False)
+                self._cache[key] = value
+            return self._cache[key]
+
+    # plain data (what pickle and to_json keep)
+    def patterns(self) -> np.ndarray:
+        if self._saved is not None:
+            return self._saved["patterns"]
+        return self.cached("patterns", lambda: self.core().patterns())
+
+    def points(self) -> np.ndarray:
+        if self._saved is not None:
+            return self._saved["points"]
+        return self.cached("points", lambda: self.core().points(True))
+
+    def cuts(self):
+        if self._saved is not None:
+            return self._saved["cuts"], self._saved["offsets"]
+        return self.cached("cuts", lambda: self.core().cuts())
+
+    def state(self) -> dict:
+        cuts, offsets = self.cuts()
+        return {"patterns": self.patterns(), "points": self.points(), "cuts": cuts, "offsets": offsets,
+                "count": self.count, "complete": self.complete, "stop_reason": self.stop_reason,
+                "stats": self.stats}
+
+    def run(self, method: str, unit: str, what: str, *args, max_seconds=None, threads=None, progress=None,
+            partial=None):
+        """A budgeted core pass over every region; a stop raises BudgetExceeded with
+        partial(data, done)."""
+        threads = self.threads if threads is None else _run.threads(threads)
+        with _run.progress(progress, unit) as tick:
+            *data, (done, complete, why) = getattr(self.core(), method)(
+                *args, max_seconds=_run.seconds(max_seconds), threads=threads, progress=tick)
+        _run.stopped(complete, why, partial=partial(data, done) if partial else done,
+                     what=f"{what} for {done} of {self.stored} regions")
+        return data
+
+
+class Region:
+    """One region of a RegionSet (a light view: everything is read from the set)."""
+
+    __slots__ = ("_rs", "index")
+
+    def __init__(self, rs: "RegionSet", index: int):
+        self._rs, self.index = rs, index
+
+    @property
+    def pattern(self) -> np.ndarray:
+        """(hidden,) bool: the activation pattern (of the representative member, for kind="linear")."""
+        return self._rs.patterns[self.index]
+
+    def point(self, exact: bool = False) -> np.ndarray:
+        """A point strictly inside (float64, or Fractions with exact=True)."""
+        return self._rs.interior_points(exact=exact)[self.index]
+
+    def halfspaces(self, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        return self._rs.halfspaces(self.index, exact=exact)
+
+    def affine_map(self, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        return self._rs.affine_map(self.index, exact=exact)
+
+    def volume(self, exact: bool = False):
+        return self._rs.volumes(exact=exact)[self.index]
+
+    def bounded(self) -> bool:
+        return bool(self._rs.bounded()[self.index])
+
+    @property
+    def members(self) -> np.ndarray:
+        return self._rs.members[self.index]
+
+    def __repr__(self) -> str:
+        return f"Region({self.index} of {self._rs!r})"
 
 
 class RegionSet:
-    """The regions of a network on a domain (exact).  Geometry accessors take activation-region
-    indices; for ``kind="linear"``, ``members`` lists the activation regions of each linear region."""
+    """The regions of a network on a domain (exact), indexable and iterable (``rs[i]`` is a
+    :class:`Region` view).
 
-    def __init__(self, net: Network, domain, result, kind: str, threads: int):
-        self.net, self.domain, self.kind = net, domain, kind
-        self._res, self._threads = result, threads
-        self._bounded_domain = domain is not None and domain.bounded
-        self._adjacency = None
-        self._members = None
-        if kind == "linear":
-            self._members = self._merge_linear()
+    ``kind="activation"``: one entry per activation region.  ``kind="linear"``: one entry per linear
+    region everywhere (len, iteration, patterns, points, affine maps, bounded, volumes, JSON); the
+    activation regions are ``rs.activation`` (a RegionSet of kind "activation") and ``rs.members[i]``
+    lists those making up linear region i (its first member is its representative: its pattern and
+    interior point).
+
+    Coordinates and values follow one rule: float64 numpy arrays by default, exact
+    ``fractions.Fraction`` object arrays with ``exact=True`` (the float values are the exact ones
+    rounded to the nearest double).  Counts are Python ints.
+    """
+
+    def __init__(self, store: _Store, kind: str, members: Optional[List[np.ndarray]] = None):
+        self._store, self.kind, self._members = store, kind, members
+
+    @property
+    def net(self) -> Network:
+        return self._store.net
+
+    @property
+    def domain(self):
+        return self._store.domain
+
+    @property
+    def dim(self) -> int:
+        """The ambient dimension (the network's input dimension)."""
+        return self.net.input_dim
 
     # --- counts and status -----------------------------------------------------------------------
     @property
     def num_activation_regions(self) -> int:
-        return self._res.count
+        return self._store.count
 
     @property
     def count(self) -> int:
-        return len(self._members) if self._members is not None else self._res.count
+        return len(self._members) if self._members is not None else self._store.stored
 
     def __len__(self) -> int:
         return self.count
 
+    def __getitem__(self, i) -> Region:
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+            raise TypeError(f"RegionSet indices are integers; got {type(i).__name__}")
+        return Region(self, self._index(int(i)))
+
+    def __iter__(self) -> Iterator[Region]:
+        return (Region(self, i) for i in range(self.count))
+
     @property
     def complete(self) -> bool:
-        return self._res.complete
+        return self._store.complete
 
     @property
     def stop_reason(self) -> str:
-        return self._res.stop_reason
+        """Why the run stopped early ("max_regions", "max_seconds", "interrupted"), "" if complete."""
+        return _run.reason(self._store.stop_reason, "max_regions")
 
     @property
     def stats(self) -> dict:
-        return dict(self._res.stats)
+        return dict(self._store.stats)
+
+    @property
+    def activation(self) -> "RegionSet":
+        """The activation regions (this set itself for kind="activation")."""
+        return self if self._members is None else RegionSet(self._store, "activation")
+
+    @property
+    def members(self) -> List[np.ndarray]:
+        """For each region, the activation regions making it up (indices into rs.activation)."""
+        if self._members is None:
+            return [np.array([i]) for i in range(self.count)]
+        return list(self._members)
 
     def __repr__(self) -> str:
         where = "R^%d" % self.net.input_dim if self.domain is None else repr(self.domain)
         state = "" if self.complete else f", partial ({self.stop_reason})"
         return f"RegionSet({self.count} {self.kind} regions of {self.net!r} on {where}{state})"
 
-    # --- per-region data ---------------------------------------------------------------------------
-    @property
-    def pattern_bits(self) -> np.ndarray:
-        """(activation regions, hidden neurons) bool: True where the neuron is active."""
-        return self._res.patterns(self.net.num_hidden_neurons).astype(bool)
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, RegionSet):
+            return NotImplemented
+        a, b = self._store, other._store
+        return (self.kind == other.kind and self.net == other.net and self.domain == other.domain
+                and a.count == b.count and a.complete == b.complete and a.stop_reason == b.stop_reason
+                and np.array_equal(a.patterns(), b.patterns()) and np.array_equal(a.points(), b.points())
+                and [m.tolist() for m in self.members] == [m.tolist() for m in other.members])
 
-    @property
-    def patterns(self) -> np.ndarray:
-        """Activation patterns packed little-endian into uint8 rows (as Network.activation_patterns)."""
-        return np.packbits(self.pattern_bits, axis=1, bitorder="little")
+    __hash__ = None
 
-    def interior_points(self, exact: bool = True) -> np.ndarray:
-        """A point strictly inside every activation region: Fractions, or float64 if not exact."""
-        return self._res.points(self.net.input_dim, exact)
-
+    # --- index spaces ------------------------------------------------------------------------------
     def _index(self, i: int) -> int:
-        n = self._res.stored
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+            raise InputError(f"region index must be an integer; got {i!r}")
+        i, n = int(i), self.count
         if not -n <= i < n:
             raise IndexError(f"region index {i} out of range for {n} regions")
         return i % n
 
-    def halfspaces(self, i: int) -> Tuple[np.ndarray, np.ndarray]:
-        """Irredundant exact H-representation (A, b) of activation region i: {x : A x <= b}."""
-        A, b, _ = self._res.halfspaces(self._index(i), True)
+    def _reps(self) -> np.ndarray:
+        """The representative activation region of each entry."""
+        if self._members is None:
+            return np.arange(self.count)
+        return np.array([m[0] for m in self._members], dtype=np.int64)
+
+    def _single_member(self, i: Optional[int] = None) -> None:
+        if self._members is None:
+            return
+        many = [k for k in ([i] if i is not None else range(self.count)) if len(self._members[k]) > 1]
+        if many:
+            k = many[0]
+            raise InputError(f"linear region {k} is a union of {len(self._members[k])} convex activation regions "
+                             "and has no single H-representation; use rs.activation (and rs.members[i])")
+
+    # --- per-region data ---------------------------------------------------------------------------
+    @property
+    def patterns(self) -> np.ndarray:
+        """(regions, hidden) bool: True where the neuron is active (kind="linear": the representative's)."""
+        bits = self._store.cached("bits", lambda: self._store.patterns().astype(bool))
+        return bits if self._members is None else bits[self._reps()]
+
+    @property
+    def packed_patterns(self) -> np.ndarray:
+        """patterns packed little-endian into uint8 rows (as Network.packed_activation_patterns)."""
+        return np.packbits(self.patterns, axis=1, bitorder="little")
+
+    @property
+    def pattern_bits(self) -> np.ndarray:
+        _deprecated("RegionSet.pattern_bits", "RegionSet.patterns (bool) or packed_patterns")
+        return self.patterns
+
+    def interior_points(self, exact: bool = False) -> np.ndarray:
+        """A point strictly inside every region, (regions, dim): float64, or Fractions with exact=True."""
+        pts = self._store.points()
+        pts = pts if self._members is None else pts[self._reps()]
+        return pts.copy() if exact else self._store.cached(("fpoints", self._members is None),
+                                                           lambda: _seam.floats(pts))
+
+    def halfspaces(self, i: int, *, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        """Irredundant H-representation (A, b) of region i: {x : A x <= b} (float64, or Fractions)."""
+        A, b, _ = self._hrep(i, exact)
         return A, b
 
     def facet_neurons(self, i: int) -> List[int]:
         """The hidden neuron that made each row of halfspaces(i); -1 for the domain's boundary."""
-        return list(self._res.halfspaces(self._index(i), True)[2])
+        return self._hrep(i, False)[2].tolist()
 
-    def affine_map(self, i: int) -> Tuple[np.ndarray, np.ndarray]:
-        """(J, c): the network equals x -> J x + c on activation region i, exactly."""
-        return self._res.affine_map(self._index(i))
+    def _hrep(self, i: int, exact: bool):
+        i = self._index(i)
+        self._single_member(i)
+        k = i if self._members is None else int(self._members[i][0])
+        return self._store.core().halfspaces(k, True, exact)
 
-    def volumes(self) -> List[Fraction]:
-        """Exact volume of every region (Fractions) inside a bounded domain; for kind="linear" the
-        volume of each linear region (the sum over its members).  They add up to the domain's volume."""
-        if not self._bounded_domain:
+    def halfspace_arrays(self, *, exact: bool = False, max_seconds=None, threads=None, progress=None):
+        """Every region's irredundant H-representation at once, columnar:
+        ``(A (M, dim), b (M,), offsets (R + 1,), neuron (M,))``; region i is
+        ``{x : A[o_i:o_i+1] x <= b[o_i:o_i+1]}`` with ``o = offsets``, ``neuron`` the hidden neuron of
+        each row (-1: the domain).  Budgeted; a stop raises BudgetExceeded (partial: the arrays of
+        the first regions)."""
+        self._single_member()
+        st = self._store
+        A, b, offsets, neuron = st.run("halfspace_arrays", "regions", "halfspaces", exact,
+                                       max_seconds=max_seconds, threads=threads, progress=progress,
+                                       partial=lambda data, done: tuple(data))
+        return A, b, offsets, neuron
+
+    def affine_map(self, i: int, *, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        """(J, c): the network equals x -> J x + c on region i (float64, or exact Fractions)."""
+        J, c = self.affine_maps(exact=exact)
+        i = self._index(i)
+        return J[i].copy(), c[i].copy()
+
+    def affine_maps(self, *, exact: bool = False, max_seconds=None, threads=None, progress=None):
+        """All affine maps at once: J (regions, out, dim) and c (regions, out)."""
+        st = self._store
+        J, c = st.cached(("maps", exact), lambda: st.run("affine_maps", "regions", "affine maps", exact,
+                                                          max_seconds=max_seconds, threads=threads,
+                                                          progress=progress))
+        if self._members is not None:
+            r = self._reps()
+            J, c = J[r], c[r]
+        return J, c
+
+    def volumes(self, *, exact: bool = False, max_seconds=None, threads=None, progress=None) -> np.ndarray:
+        """Volume of every region inside a bounded domain (float64, or exact Fractions); for
+        kind="linear" the sum over its members.  They add up to the domain's volume."""
+        if not (self.domain is not None and self.domain.bounded):
             raise InputError("volumes need a bounded domain (a Box or a bounded Polytope); "
                              "regions of an unbounded domain can have infinite volume")
-        from .polytope import volume
-        act = [volume(*self._res.halfspaces(i, False)[:2], exact=True) for i in range(self._res.stored)]
-        return [sum((act[i] for i in m), Fraction(0)) for m in self.members]
+        st = self._store
+        act = st.cached("volumes", lambda: st.run("volumes", "regions", "volumes", True, max_seconds=max_seconds,
+                                                  threads=threads, progress=progress,
+                                                  partial=lambda data, done: data[0]))[0]
+        vol = act if self._members is None else np.array(
+            [sum((act[k] for k in m), Fraction(0)) for m in self._members] or [], dtype=object)
+        return vol.copy() if exact else _seam.floats(vol)
+
+    def bounded(self, *, max_seconds=None, threads=None, progress=None) -> np.ndarray:
+        """Per region: bounded or not (exact; cached).  For kind="linear": all members bounded."""
+        st = self._store
+        _seam.positive_seconds(max_seconds)  # validated even when nothing needs computing
+        if threads is not None:
+            _run.threads(threads)
+        if self.domain is not None and self.domain.bounded:
+            act = np.ones(st.stored, dtype=bool)
+        else:
+            act = st.cached("bounded", lambda: st.run("bounded", "regions", "boundedness", max_seconds=max_seconds,
+                                                      threads=threads, progress=progress,
+                                                      partial=lambda data, done: data[0])[0])
+        if self._members is None:
+            return act.copy()
+        return np.array([bool(act[m].all()) for m in self._members], dtype=bool)
 
     @property
     def is_bounded(self) -> np.ndarray:
-        """Per activation region: bounded or not (exact)."""
-        if self._bounded_domain:
-            return np.ones(self._res.stored, dtype=bool)
-        return np.array(self._res.is_bounded(), dtype=bool)
+        _deprecated("RegionSet.is_bounded", "RegionSet.bounded()")
+        return self.bounded()
 
-    def adjacency(self) -> List[Tuple[int, int, tuple]]:
-        """Pairs (i, j, neurons), i < j, of activation regions sharing a facet, with the hidden
-        neurons whose state differs between them."""
-        if self._adjacency is None:
-            pairs, complete, why = self._res.adjacency(threads=self._threads)
-            _run.stopped(complete, why, partial=list(pairs), what=f"{len(pairs)} adjacent pairs found")
-            bits = self.pattern_bits
-            self._adjacency = [(i, j, tuple(int(k) for k in np.flatnonzero(bits[i] != bits[j]))) for i, j in pairs]
-        return list(self._adjacency)
+    def _pairs(self, max_seconds=None, threads=None, progress=None) -> np.ndarray:
+        st = self._store
 
-    @property
-    def members(self) -> List[np.ndarray]:
-        """For kind="linear": the activation regions making up each linear region."""
+        def fill():
+            threads_ = st.threads if threads is None else _run.threads(threads)
+            with _run.progress(progress, "regions") as tick:
+                pairs, complete, why = st.core().adjacency(max_seconds=_run.seconds(max_seconds),
+                                                          threads=threads_, progress=tick)
+            _run.stopped(complete, why, partial=pairs, what=f"{len(pairs)} adjacent pairs found")
+            return pairs
+        return st.cached("pairs", fill)
+
+    def adjacency_arrays(self, *, max_seconds=None, threads=None, progress=None):
+        """``(pairs (E, 2) int64, flipped (E, hidden) bool)``: regions i < j sharing a facet (for
+        kind="linear": linear regions with members sharing a facet) and the neurons whose state differs
+        across it (kind="linear": across any shared facet).  Budgeted; a stop raises BudgetExceeded
+        whose partial holds the activation-region pairs found."""
+        pairs = self._pairs(max_seconds, threads, progress)
+        bits = self._store.cached("bits", lambda: self._store.patterns().astype(bool))
+        flipped = bits[pairs[:, 0]] != bits[pairs[:, 1]]
         if self._members is None:
-            return [np.array([i]) for i in range(self._res.stored)]
-        return list(self._members)
+            return pairs.copy(), flipped
+        label = self._labels()
+        lp = label[pairs]
+        keep = lp[:, 0] != lp[:, 1]
+        lp, flipped = np.sort(lp[keep], axis=1), flipped[keep]
+        if not len(lp):
+            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, bits.shape[1]), dtype=bool)
+        uniq, inv = np.unique(lp, axis=0, return_inverse=True)
+        out = np.zeros((len(uniq), bits.shape[1]), dtype=bool)
+        np.logical_or.at(out, inv.ravel(), flipped)
+        return uniq.astype(np.int64), out
 
-    def _merge_linear(self) -> List[np.ndarray]:
-        n = self._res.stored
-        keys = [None] * n
-        for i in range(n):
-            J, c = self._res.affine_map(i)
-            keys[i] = (_frac_key(J), _frac_key(c))
-        parent = list(range(n))
+    def adjacency(self, *, max_seconds=None, threads=None, progress=None) -> List[Tuple[int, int, tuple]]:
+        """Pairs (i, j, neurons), i < j, of regions sharing a facet, with the hidden neurons whose state
+        differs between them (the list form of adjacency_arrays)."""
+        pairs, flipped = self.adjacency_arrays(max_seconds=max_seconds, threads=threads, progress=progress)
+        return [(int(i), int(j), tuple(int(k) for k in np.flatnonzero(f))) for (i, j), f in zip(pairs, flipped)]
 
-        def find(a):
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
+    def linear(self, *, max_seconds=None, threads=None, progress=None) -> "RegionSet":
+        """The linear regions: the activation regions merged across shared facets where the exact
+        affine maps agree (kind="linear"; this set itself if it is one).  Budgeted (the first call in a
+        process also imports scipy.sparse.csgraph, outside the budget): a stop raises BudgetExceeded
+        whose partial is this activation RegionSet."""
+        if self._members is not None:
+            return self
+        seconds = _seam.positive_seconds(max_seconds)
+        threads = self._store.threads if threads is None else _run.threads(threads)
+        import time
 
-        for i, j, _ in self.adjacency():
-            if keys[i] == keys[j]:
-                parent[find(i)] = find(j)
-        groups = {}
-        for i in range(n):
-            groups.setdefault(find(i), []).append(i)
-        return [np.array(g) for g in sorted(groups.values())]
+        import scipy.sparse.csgraph  # noqa: F401  (imported before the clock starts: ~0.5 s the first time)
+        try:
+            members = _linear_members(self._store, None if seconds is None else time.monotonic() + seconds,
+                                      threads, progress)
+        except BudgetExceeded as e:
+            raise BudgetExceeded(f"{e} (merging activation regions into linear regions; partial: the "
+                                 "activation regions)", partial=self, reason=e.reason) from None
+        return RegionSet(self._store, "linear", members)
+
+    def _labels(self) -> np.ndarray:
+        label = np.empty(self._store.stored, dtype=np.int64)
+        for k, m in enumerate(self._members):
+            label[m] = k
+        return label
 
     # --- context ------------------------------------------------------------------------------------
     def bounds(self):
@@ -266,49 +580,120 @@ class RegionSet:
         from .bounds import bounds
         return bounds(self.net)
 
+    # --- pickle and JSON ------------------------------------------------------------------------------
+    def _state(self) -> dict:
+        return {"net": self.net, "domain": self.domain, "kind": self.kind, "threads": self._store.threads,
+                "regions": self._store.state(),
+                "members": None if self._members is None else [m.copy() for m in self._members]}
+
+    def __reduce__(self):
+        return (_restore, (self._state(),))
+
     def to_json(self, *, geometry: bool = False) -> str:
-        """JSON: count, kind, architecture, domain, status, patterns (bit strings) and exact interior
-        points as "p/q" strings; with geometry=True also every region's irredundant H-representation."""
-        bits = self.pattern_bits
-        pts = self.interior_points()
-        regions = []
-        for i in range(self._res.stored):
-            r = {"pattern": "".join("1" if v else "0" for v in bits[i]), "point": [str(v) for v in pts[i]]}
+        """JSON (schema_version 1): kind, count, status, stats, network, domain, bounds and one entry per
+        region ("pattern" bit string, exact "point", for kind="linear" its "members"); the activation
+        regions (pattern, point, cutting neurons) under "activation".  geometry=True adds each
+        activation region's irredundant exact H-representation ("A", "b")."""
+        st = self._store
+        s = st.state()
+        bits = s["patterns"]
+        cuts, off = s["cuts"], s["offsets"]
+        act = []
+        for i in range(st.stored):
+            r = {"pattern": "".join("1" if v else "0" for v in bits[i]), "point": [str(v) for v in s["points"][i]],
+                 "cuts": cuts[off[i]:off[i + 1]].tolist()}
             if geometry:
-                A, b = self.halfspaces(i)
-                r["A"] = [[str(v) for v in row] for row in A]
-                r["b"] = [str(v) for v in b]
-            regions.append(r)
+                A, b, _ = st.core().halfspaces(i, True, True)
+                r["A"], r["b"] = _seam.plain(A), _seam.plain(b)
+            act.append(r)
+        regions = act if self._members is None else [
+            {"pattern": act[m[0]]["pattern"], "point": act[m[0]]["point"], "members": m.tolist()}
+            for m in self._members]
         doc = {
+            "schema_version": _seam.SCHEMA_VERSION, "type": "RegionSet",
             "kind": self.kind, "count": self.count, "activation_regions": self.num_activation_regions,
-            "complete": self.complete, "stop_reason": self.stop_reason,
-            "architecture": list(self.net.architecture),
-            "domain": None if self.domain is None else self.domain.as_dict(),
-            "bounds": self.bounds().as_dict(), "regions": regions,
+            "complete": self.complete, "stop_reason": self.stop_reason, "stats": self.stats,
+            "architecture": list(self.net.architecture), "network": self.net.to_dict(),
+            "domain": None if self.domain is None else self.domain.to_dict(),
+            "bounds": self.bounds().to_dict(), "regions": regions,
         }
         if self._members is not None:
-            doc["members"] = [m.tolist() for m in self._members]
+            doc["activation"] = act
         return json.dumps(doc)
 
-
-def _validate(net, kind, max_regions, max_seconds, threads):
-    if not isinstance(net, Network):
+    @classmethod
+    def from_json(cls, text) -> "RegionSet":
+        """The inverse of to_json (geometry is rebuilt lazily); bad text -> InputError."""
+        doc = _seam.json_doc(text, "RegionSet", "RegionSet")
+        f = lambda k: _seam.field(doc, k, "RegionSet")  # noqa: E731
+        net = Network.from_dict(f("network"))
+        domain = _domain_from_dict(f("domain"))
+        kind = _seam.choice(f("kind"), "kind", ("activation", "linear"))
+        act = f("activation") if kind == "linear" else f("regions")
+        if not isinstance(act, list) or not all(isinstance(r, dict) for r in act):
+            raise InputError("RegionSet: regions must be a list of objects")
+        H, d = net.num_hidden_neurons, net.input_dim
         try:
-            net = Network(net)
-        except InputError:
-            raise
-        except Exception:
-            raise InputError(f"expected a tropgeom.Network or a list of (W, b) pairs; got {type(net).__name__}") from None
-    if kind not in ("activation", "linear"):
-        raise InputError(f"kind must be 'activation' or 'linear'; got {kind!r}")
-    positive_int(max_regions, "max_regions", allow_none=True)
-    _run.seconds(max_seconds)
-    return net, _run.threads(threads)
+            patterns = np.array([[c == "1" for c in r["pattern"]] for r in act], dtype=np.uint8).reshape(len(act), H)
+            points = np.array([[Fraction(v) for v in r["point"]] for r in act], dtype=object).reshape(len(act), d)
+            cuts = [list(map(int, r["cuts"])) for r in act]
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            raise InputError(f"RegionSet: a region entry is malformed ({type(e).__name__}: {e})") from None
+        offsets = np.cumsum([0] + [len(c) for c in cuts]).astype(np.int64)
+        active = (net.exact_signs(points) > 0).reshape(len(act), H) if len(act) else patterns.astype(bool)
+        bad = np.flatnonzero((active != patterns.astype(bool)).any(axis=1))
+        if len(bad):
+            raise InputError(f"RegionSet: the point of region {bad[0]} does not have its pattern (exactly)")
+        members = None
+        if kind == "linear":
+            try:
+                members = [np.array(list(map(int, r["members"])), dtype=np.int64) for r in f("regions")]
+            except (KeyError, TypeError, ValueError) as e:
+                raise InputError(f"RegionSet: a linear region's members are malformed ({e})") from None
+        reason = {"max_regions": "max_count"}.get(f("stop_reason"), f("stop_reason"))  # the core's name
+        saved = {"patterns": patterns, "points": points, "cuts": np.array(sum(cuts, []), dtype=np.int64),
+                 "offsets": offsets, "count": int(f("activation_regions")), "complete": bool(f("complete")),
+                 "stop_reason": reason, "stats": f("stats")}
+        return _restore({"net": net, "domain": domain, "kind": kind, "threads": 1, "regions": saved,
+                         "members": members})
+
+
+def _restore(state: dict) -> RegionSet:
+    s = dict(state["regions"])
+    for k in ("cuts", "offsets"):
+        s[k] = np.asarray(s[k], dtype=np.int64)
+    s["patterns"] = np.asarray(s["patterns"], dtype=np.uint8)
+    store = _Store(state["net"], state["domain"], state["threads"], saved=s)
+    members = state["members"]
+    return RegionSet(store, state["kind"], None if members is None else [np.asarray(m, dtype=np.int64) for m in members])
+
+
+def _linear_members(store: _Store, deadline: Optional[float], threads: int, progress) -> List[np.ndarray]:
+    """Linear regions: connected components of the activation regions under "adjacent with the same
+    exact affine map" (scipy.sparse.csgraph), ordered by their smallest member.  Budgeted by the
+    caller's remaining max_seconds."""
+    import time
+
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    def left():
+        return None if deadline is None else max(deadline - time.monotonic(), 1e-6)
+
+    ids = store.run("map_ids", "regions", "affine maps", max_seconds=left(), threads=threads, progress=progress)[0]
+    pairs = RegionSet(store, "activation")._pairs(left(), threads, progress)
+    same = pairs[ids[pairs[:, 0]] == ids[pairs[:, 1]]]
+    n = store.stored
+    graph = coo_matrix((np.ones(len(same)), (same[:, 0], same[:, 1])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    order = np.argsort(label, kind="stable")  # members ascending within each component
+    groups = np.split(order, np.flatnonzero(np.diff(label[order])) + 1) if n else []
+    return sorted((g.astype(np.int64) for g in groups), key=lambda g: int(g[0]))
 
 
 def _enumerate(net, domain, *, keep_geometry, max_regions, max_seconds, threads, progress):
     from . import _core
-    A, b, _ = _domain(domain, net.input_dim)
+    A, b, _ = _seam.domain_rows(domain, net.input_dim)
     with _run.progress(progress, "regions") as tick:
         return _core.enumerate_regions(net.core, A, b, max_regions=max_regions or 0,
                                        max_seconds=_run.seconds(max_seconds), threads=threads,
@@ -320,13 +705,23 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     """Enumerate the regions of ``net`` on ``domain`` (None: all of R^d; a Box; a Polytope), exactly.
 
     A budget (``max_regions``, ``max_seconds``) or Ctrl-C stops the run with BudgetExceeded, whose
-    ``partial`` is the RegionSet found so far.  ``progress``: None (a bar on a TTY for runs over a
-    second), False, True, or a callable receiving the number of regions found so far.
+    ``partial`` is the RegionSet found so far (for kind="linear": the activation RegionSet when the
+    time ran out or Ctrl-C came before the merge was done).  ``max_seconds`` covers the linear merge too.  ``progress``: None (a bar on
+    a TTY for runs over a second), False, True, or a callable receiving the number of regions so far.
     """
-    net, threads = _validate(net, kind, max_regions, max_seconds, threads)
-    res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=max_seconds,
+    import time
+    start = time.monotonic()
+    net = _seam.network(net)
+    kind = _seam.choice(kind, "kind", ("activation", "linear"))
+    max_regions = _seam.positive_int(max_regions, "max_regions", allow_none=True)
+    seconds = _seam.positive_seconds(max_seconds)
+    threads = _run.threads(threads)
+    res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=seconds,
                      threads=threads, progress=progress)
-    rs = RegionSet(net, domain, res, kind, threads)
+    rs = RegionSet(_Store(net, domain, threads, res=res), "activation")
+    if kind == "linear" and res.stop_reason not in ("max_seconds", "interrupted"):  # time left to merge
+        left = None if seconds is None else max(start + seconds - time.monotonic(), 1e-6)
+        rs = rs.linear(max_seconds=left, threads=threads, progress=progress)
     _run.stopped(res.complete, res.stop_reason, partial=rs, count_name="max_regions",
                  what=f"{res.count} activation regions found")
     return rs
@@ -334,11 +729,18 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
 
 def count_regions(net, domain=None, *, kind: str = "activation", threads: Optional[int] = None,
                   max_seconds: Optional[float] = None, progress=None) -> int:
-    """The exact number of regions; keeps no geometry for kind="activation"."""
+    """The exact number of regions; keeps no geometry for kind="activation".  A stop raises
+    BudgetExceeded whose partial is the count so far."""
+    kind = _seam.choice(kind, "kind", ("activation", "linear"))
     if kind == "linear":
-        return regions(net, domain, kind=kind, threads=threads, max_seconds=max_seconds, progress=progress).count
-    net, threads = _validate(net, kind, None, max_seconds, threads)
-    res = _enumerate(net, domain, keep_geometry=False, max_regions=None, max_seconds=max_seconds,
+        try:
+            return regions(net, domain, kind=kind, threads=threads, max_seconds=max_seconds, progress=progress).count
+        except BudgetExceeded as e:
+            raise BudgetExceeded(str(e), partial=len(e.partial), reason=e.reason) from None
+    net = _seam.network(net)
+    seconds = _seam.positive_seconds(max_seconds)
+    threads = _run.threads(threads)
+    res = _enumerate(net, domain, keep_geometry=False, max_regions=None, max_seconds=seconds,
                      threads=threads, progress=progress)
     _run.stopped(res.complete, res.stop_reason, partial=res.count, count_name="max_regions",
                  what=f"{res.count} activation regions found")

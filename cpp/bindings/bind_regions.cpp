@@ -1,9 +1,16 @@
-// Region enumeration: the C++ result stays alive behind an opaque handle with lazy, columnar accessors.
+// Region enumeration: the C++ result lives behind an opaque handle (Regions) whose lazy geometry is
+// filled once, under the handle's own lock.  Accessors are columnar: one pass over every region with
+// the GIL released (parallel_for, budgeted), then one conversion to numpy.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <map>
+#include <mutex>
+
+#include "../src/run.hpp"  // parallel_for: the one pool
 #include "convert.hpp"
 #include "hooks.hpp"
+#include "tropgeom/polytope.hpp"
 #include "tropgeom/regions.hpp"
 
 namespace py = pybind11;
@@ -12,94 +19,216 @@ using namespace tropgeom::py_convert;
 
 namespace {
 
-// Region i with its exact geometry composed (on first use).
-const Region& at(RegionResult& r, py::ssize_t i) {
-  if (i < 0) i += static_cast<py::ssize_t>(r.regions.size());
-  if (i < 0 || i >= static_cast<py::ssize_t>(r.regions.size()))
-    throw py::index_error("region index " + std::to_string(i) + " out of range");
-  materialize(*r.net, r.domain, r.regions[i]);
-  return r.regions[i];
+py::ssize_t S(std::size_t n) { return static_cast<py::ssize_t>(n); }
+
+// The Python-side holder: the result plus everything derived from it lazily.  Python threads may
+// share one; `mu` is taken (after the GIL is released, never the other way round) around every
+// access that can fill geometry, so a region is materialized exactly once.
+struct Regions {
+  RegionResult r;
+  std::mutex mu;
+  std::vector<std::vector<std::size_t>> facets;  // irredundant rows of each region (filled with has_facets)
+  std::vector<char> has_facets, has_volume;
+  std::vector<signed char> bounded;              // -1: not computed yet
+  Vec volume;
+
+  explicit Regions(RegionResult res) : r(std::move(res)) {
+    const std::size_t n = r.regions.size();
+    facets.resize(n);
+    has_facets.assign(n, 0);
+    has_volume.assign(n, 0);
+    bounded.assign(n, -1);
+    volume.resize(n);
+  }
+  std::size_t size() const { return r.regions.size(); }
+  std::size_t dim() const { return r.net->input_dim(); }
+
+  Region& geometry(std::size_t i) {
+    materialize(*r.net, r.domain, r.regions[i]);
+    return r.regions[i];
+  }
+  const std::vector<std::size_t>& irredundant(std::size_t i) {
+    if (!has_facets[i]) {
+      const Region& reg = geometry(i);
+      Polyhedron P(reg.A.cols);
+      P.A = reg.A;
+      P.b = reg.b;
+      facets[i] = irredundant_inequalities(P);
+      has_facets[i] = 1;
+    }
+    return facets[i];
+  }
+};
+
+// What a budgeted pass returns besides its data: regions [0, done) are finished.
+py::tuple status_of(const ForResult& f) {
+  return py::make_tuple(f.done, f.status.complete, stop_reason_name(f.status.reason));
 }
 
-py::ssize_t S(std::size_t n) { return static_cast<py::ssize_t>(n); }
+// fn(i) for every region on lim.threads workers, under the holder's lock, GIL released.
+template <class Fn>
+ForResult each(Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress, Fn fn) {
+  RunLimits lim;
+  py_hooks::set_limits(lim, max_seconds, threads, progress);
+  py::gil_scoped_release nogil;
+  std::lock_guard<std::mutex> g(R.mu);
+  return parallel_for(R.size(), lim, [&](std::size_t i, int) { fn(i); });
+}
+
+std::size_t index(const Regions& R, py::ssize_t i) {
+  const py::ssize_t n = S(R.size());
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) throw py::index_error("region index " + std::to_string(i) + " out of range");
+  return static_cast<std::size_t>(i);
+}
+
+#define BUDGET_ARGS py::arg("max_seconds") = 0.0, py::arg("threads") = 1, py::arg("progress") = py::none()
 
 }  // namespace
 
 void bind_regions(py::module_& m) {
-  py::class_<RegionResult> cls(m, "RegionResult", "Exact regions held by the core (use tropgeom.RegionSet).");
-  py_hooks::def_status(cls, &RegionResult::status);
-  cls.def_readonly("count", &RegionResult::count)
-      .def_property_readonly("stored", [](const RegionResult& r) { return r.regions.size(); })
-      .def_property_readonly("stats", [](const RegionResult& r) {
+  py::class_<Regions> cls(m, "RegionResult", "Exact regions held by the core (use tropgeom.RegionSet).");
+  cls.def_property_readonly("count", [](const Regions& R) { return R.r.count; })
+      .def_property_readonly("stored", &Regions::size)
+      .def_property_readonly("complete", [](const Regions& R) { return R.r.status.complete; })
+      .def_property_readonly("stop_reason", [](const Regions& R) { return stop_reason_name(R.r.status.reason); })
+      .def_property_readonly("stats", [](const Regions& R) {
         py::dict s;
-        s["lps"] = r.stats.lps;
-        s["float_lps"] = r.stats.float_lps;
-        s["exact_decisions"] = r.stats.exact_decisions;
-        s["cells"] = r.stats.cells;
+        s["lps"] = R.r.stats.lps;
+        s["float_lps"] = R.r.stats.float_lps;
+        s["exact_decisions"] = R.r.stats.exact_decisions;
+        s["cells"] = R.r.stats.cells;
         return s;
       })
-      .def("patterns", [](const RegionResult& r, std::size_t hidden) {
-            py::array_t<std::uint8_t> out({S(r.regions.size()), S(hidden)});
+      .def("patterns", [](const Regions& R) {
+            const std::size_t h = R.r.net->num_hidden_neurons();
+            py::array_t<std::uint8_t> out({S(R.size()), S(h)});
             auto* p = out.mutable_data();
-            for (std::size_t i = 0; i < r.regions.size(); ++i)
-              std::copy(r.regions[i].pattern.begin(), r.regions[i].pattern.end(), p + i * hidden);
+            for (std::size_t i = 0; i < R.size(); ++i)
+              std::copy(R.r.regions[i].pattern.begin(), R.r.regions[i].pattern.end(), p + i * h);
             return out;
-          }, py::arg("hidden"), "(regions, hidden) uint8: 1 where the neuron is active.")
-      .def("points", [](const RegionResult& r, std::size_t d, bool exact) -> py::array {
+          }, "(regions, hidden) uint8: 1 where the neuron is active.")
+      .def("points", [](const Regions& R, bool exact) {
             Vec all;
-            all.reserve(r.regions.size() * d);
-            for (const auto& reg : r.regions) all.insert(all.end(), reg.point.begin(), reg.point.end());
-            std::vector<py::ssize_t> shape{S(r.regions.size()), S(d)};
-            return exact ? to_fraction_array(all, shape) : py::array(to_float_array(all, shape));
-          }, py::arg("d"), py::arg("exact"))
-      .def("halfspaces", [](RegionResult& r, py::ssize_t i, bool irredundant) {
-            const Region& reg = at(r, i);
-            std::vector<std::size_t> rows;
-            if (irredundant) {
+            all.reserve(R.size() * R.dim());
+            for (const auto& reg : R.r.regions) all.insert(all.end(), reg.point.begin(), reg.point.end());
+            return to_array(all, {S(R.size()), S(R.dim())}, exact);
+          }, py::arg("exact"))
+      .def("cuts", [](const Regions& R) {
+            std::vector<int> flat;
+            std::vector<std::int64_t> offsets{0};
+            for (const auto& reg : R.r.regions) {
+              flat.insert(flat.end(), reg.cuts.begin(), reg.cuts.end());
+              offsets.push_back(static_cast<std::int64_t>(flat.size()));
+            }
+            return py::make_tuple(py::array(py::cast(flat)), py::array(py::cast(offsets)));
+          }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
+      .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact) {
+            const std::size_t k0 = index(R, i);
+            Vec A, b;
+            std::vector<int> neuron;
+            std::size_t d;
+            {
+              py::gil_scoped_release nogil;
+              std::lock_guard<std::mutex> g(R.mu);
+              const Region& reg = R.geometry(k0);
+              d = reg.A.cols;
+              std::vector<std::size_t> rows;
+              if (irredundant) rows = R.irredundant(k0);
+              else for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
+              for (std::size_t k : rows) {
+                A.insert(A.end(), reg.A.row(k), reg.A.row(k) + d);
+                b.push_back(reg.b[k]);
+                neuron.push_back(reg.row_neuron[k]);
+              }
+            }
+            return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact), to_array(b, {S(b.size())}, exact),
+                                  py::array(py::cast(neuron)));
+          }, py::arg("i"), py::arg("irredundant") = true, py::arg("exact") = true,
+          "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).")
+      .def("halfspace_arrays", [](Regions& R, bool exact, double max_seconds, int threads,
+                                  const py_hooks::Progress& progress) {
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) { R.irredundant(i); });
+            Vec A, b;
+            std::vector<int> neuron;
+            std::vector<std::int64_t> offsets{0};
+            {
+              py::gil_scoped_release nogil;
+              for (std::size_t i = 0; i < f.done; ++i) {
+                const Region& reg = R.r.regions[i];
+                for (std::size_t k : R.facets[i]) {
+                  A.insert(A.end(), reg.A.row(k), reg.A.row(k) + reg.A.cols);
+                  b.push_back(reg.b[k]);
+                  neuron.push_back(reg.row_neuron[k]);
+                }
+                offsets.push_back(static_cast<std::int64_t>(b.size()));
+              }
+            }
+            return py::make_tuple(to_array(A, {S(b.size()), S(R.dim())}, exact), to_array(b, {S(b.size())}, exact),
+                                  py::array(py::cast(offsets)), py::array(py::cast(neuron)), status_of(f));
+          }, py::arg("exact"), BUDGET_ARGS,
+          "(A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1].")
+      .def("affine_maps", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) { R.geometry(i); });
+            const std::size_t out = R.r.net->output_dim(), d = R.dim();
+            Vec J, c;
+            J.reserve(f.done * out * d);
+            for (std::size_t i = 0; i < f.done; ++i) {
+              J.insert(J.end(), R.r.regions[i].J.data.begin(), R.r.regions[i].J.data.end());
+              c.insert(c.end(), R.r.regions[i].c.begin(), R.r.regions[i].c.end());
+            }
+            return py::make_tuple(to_array(J, {S(f.done), S(out), S(d)}, exact), to_array(c, {S(f.done), S(out)}, exact),
+                                  status_of(f));
+          }, py::arg("exact"), BUDGET_ARGS, "(J (R, out, d), c (R, out), status): the network is x -> J x + c.")
+      .def("map_ids", [](Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress) {
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) { R.geometry(i); });
+            // Equal exact maps get one id (first-seen order): exact comparison of (J, c).
+            std::map<std::pair<Vec, Vec>, std::int64_t> ids;
+            std::vector<std::int64_t> out(f.done);
+            {
+              py::gil_scoped_release nogil;
+              for (std::size_t i = 0; i < f.done; ++i) {
+                const Region& reg = R.r.regions[i];
+                out[i] = ids.emplace(std::make_pair(reg.J.data, reg.c), static_cast<std::int64_t>(ids.size())).first->second;
+              }
+            }
+            return py::make_tuple(py::array(py::cast(out)), status_of(f));
+          }, BUDGET_ARGS, "(ids, status): regions with equal exact affine maps share an id.")
+      .def("bounded", [](Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress) {
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) {
+              if (R.bounded[i] < 0) R.bounded[i] = is_bounded(R.geometry(i)) ? 1 : 0;
+            });
+            py::array_t<bool> out(S(f.done));
+            for (std::size_t i = 0; i < f.done; ++i) out.mutable_data()[i] = R.bounded[i] == 1;
+            return py::make_tuple(out, status_of(f));
+          }, BUDGET_ARGS, "(bounded per region, status), exact.")
+      .def("volumes", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) {
+              if (R.has_volume[i]) return;
+              const Region& reg = R.geometry(i);
               Polyhedron P(reg.A.cols);
               P.A = reg.A;
               P.b = reg.b;
-              py::gil_scoped_release nogil;
-              rows = irredundant_inequalities(P);
-            } else {
-              for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
-            }
-            Vec A, b;
-            std::vector<int> neuron;
-            for (std::size_t k : rows) {
-              A.insert(A.end(), reg.A.row(k), reg.A.row(k) + reg.A.cols);
-              b.push_back(reg.b[k]);
-              neuron.push_back(reg.row_neuron[k]);
-            }
-            return py::make_tuple(to_fraction_array(A, {S(rows.size()), S(reg.A.cols)}),
-                                  to_fraction_array(b, {S(rows.size())}), neuron);
-          }, py::arg("i"), py::arg("irredundant") = true,
-          "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).")
-      .def("affine_map", [](RegionResult& r, py::ssize_t i) {
-            const Region& reg = at(r, i);
-            return py::make_tuple(to_fraction_array(reg.J.data, {S(reg.J.rows), S(reg.J.cols)}),
-                                  to_fraction_array(reg.c, {S(reg.c.size())}));
-          }, py::arg("i"), "(J, c): the network is x -> J x + c on region i, exactly.")
-      .def("is_bounded", [](RegionResult& r) {
-            std::vector<bool> out(r.regions.size());
-            py::gil_scoped_release nogil;
-            for (std::size_t i = 0; i < r.regions.size(); ++i) {
-              materialize(*r.net, r.domain, r.regions[i]);
-              out[i] = is_bounded(r.regions[i]);
-            }
-            return out;
-          })
-      .def("adjacency", [](RegionResult& r, double max_seconds, int threads, const py_hooks::Progress& progress) {
+              R.volume[i] = tropgeom::volume(P);
+              R.has_volume[i] = 1;
+            });
+            return py::make_tuple(to_array(Vec(R.volume.begin(), R.volume.begin() + f.done), {S(f.done)}, exact),
+                                  status_of(f));
+          }, py::arg("exact"), BUDGET_ARGS, "(exact volume per region of a bounded domain, status).")
+      .def("adjacency", [](Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress) {
             RunLimits lim;
             py_hooks::set_limits(lim, max_seconds, threads, progress);
             Adjacency a;
             {
               py::gil_scoped_release nogil;
-              a = adjacency(r, lim);
+              std::lock_guard<std::mutex> g(R.mu);
+              a = adjacency(R.r, lim);
             }
-            return py::make_tuple(a.pairs, a.status.complete, stop_reason_name(a.status.reason));
-          }, py::arg("max_seconds") = 0.0, py::arg("threads") = 1, py::arg("progress") = py::none(),
-          "(sorted pairs (i, j), i < j, of regions sharing a facet; complete; stop reason).");
+            py::array_t<std::int64_t> pairs({S(a.pairs.size()), S(2)});
+            auto* p = pairs.mutable_data();
+            for (std::size_t e = 0; e < a.pairs.size(); ++e) p[2 * e] = a.pairs[e].first, p[2 * e + 1] = a.pairs[e].second;
+            return py::make_tuple(pairs, a.status.complete, stop_reason_name(a.status.reason));
+          }, BUDGET_ARGS, "((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason).");
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,
@@ -112,8 +241,56 @@ void bind_regions(py::module_& m) {
           opt.keep_geometry = keep_geometry;
           py_hooks::set_limits(opt, max_seconds, threads, progress);
           py::gil_scoped_release nogil;
-          return enumerate_regions(net, domain, opt);
+          return std::make_unique<Regions>(enumerate_regions(net, domain, opt));
         },
         py::arg("net"), py::arg("A"), py::arg("b"), py::arg("max_regions") = 0, py::arg("max_seconds") = 0.0,
         py::arg("threads") = 1, py::arg("keep_geometry") = true, py::arg("progress") = py::none());
+
+  // A stored result (pickle, JSON) back in the core: patterns, exact points and cutting neurons are all
+  // materialize() needs; geometry is rebuilt lazily as for a fresh run.
+  m.def("rebuild_regions",
+        [](const Network& net, py::handle A, py::handle b, py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> patterns,
+           py::handle points, py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> cuts,
+           py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> offsets, std::size_t count,
+           bool complete, const std::string& reason, const std::map<std::string, std::size_t>& stats) {
+          const std::size_t d = net.input_dim(), h = net.num_hidden_neurons();
+          RegionResult r;
+          r.net = std::make_shared<const Network>(net);
+          r.domain = Polyhedron(d);
+          r.domain.A = to_matrix(A, d);
+          r.domain.b = to_rationals(b);
+          Matrix P = to_matrix(points, d);
+          const std::size_t n = P.rows;
+          if (patterns.ndim() != 2 || static_cast<std::size_t>(patterns.shape(0)) != n ||
+              static_cast<std::size_t>(patterns.shape(1)) != h || static_cast<std::size_t>(offsets.size()) != n + 1)
+            throw InputError("stored regions: patterns, points and cuts disagree in shape");
+          const std::int64_t* o = offsets.data();
+          const std::int64_t* c = cuts.data();
+          for (std::size_t i = 0; i < n; ++i) {
+            Region reg;
+            reg.pattern.assign(patterns.data() + i * h, patterns.data() + (i + 1) * h);
+            for (std::uint8_t v : reg.pattern)
+              if (v > 1) throw InputError("stored regions: a pattern entry is not 0 or 1");
+            reg.point.assign(P.row(i), P.row(i) + d);
+            if (o[i] < 0 || o[i] > o[i + 1] || o[i + 1] > cuts.size()) throw InputError("stored regions: bad cut offsets");
+            for (std::int64_t k = o[i]; k < o[i + 1]; ++k) {
+              if (c[k] < 0 || static_cast<std::size_t>(c[k]) >= h) throw InputError("stored regions: a cut names no hidden neuron");
+              reg.cuts.push_back(static_cast<int>(c[k]));
+            }
+            r.regions.push_back(std::move(reg));
+          }
+          r.count = count;
+          r.status.complete = complete;
+          r.status.reason = reason == "max_count" ? StopReason::max_count
+                          : reason == "max_seconds" ? StopReason::max_seconds
+                          : reason == "interrupted" ? StopReason::interrupted : StopReason::none;
+          auto get = [&](const char* k) { auto it = stats.find(k); return it == stats.end() ? 0 : it->second; };
+          r.stats.lps = get("lps");
+          r.stats.float_lps = get("float_lps");
+          r.stats.exact_decisions = get("exact_decisions");
+          r.stats.cells = get("cells");
+          return std::make_unique<Regions>(std::move(r));
+        },
+        py::arg("net"), py::arg("A"), py::arg("b"), py::arg("patterns"), py::arg("points"), py::arg("cuts"),
+        py::arg("offsets"), py::arg("count"), py::arg("complete"), py::arg("reason"), py::arg("stats"));
 }

@@ -4,8 +4,10 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -15,23 +17,68 @@ namespace tropgeom::py_convert {
 namespace py = pybind11;
 using namespace pybind11::literals;
 
+// A Python int as an exact integer: machine-sized ones directly, larger ones through hex digits.
 inline Integer to_integer(py::handle i) {
-  return Integer(py::str(i).cast<std::string>(), 10);
+  int overflow = 0;
+  const long v = PyLong_AsLongAndOverflow(i.ptr(), &overflow);
+  if (!overflow) {
+    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+    Integer z;
+    mpz_set_si(z.get_mpz_t(), v);
+    return z;
+  }
+  py::object hex = py::reinterpret_steal<py::object>(PyNumber_ToBase(i.ptr(), 16));
+  if (!hex) throw py::error_already_set();
+  std::string s = hex.cast<std::string>();  // "-0x1f" or "0x1f"
+  const bool neg = s[0] == '-';
+  Integer z(s.substr(neg ? 3 : 2), 16);
+  return neg ? Integer(-z) : z;
 }
 
-// One Python number (float, int, Fraction or numpy scalar) as an exact rational.
+// fractions.Fraction, and the names of its two slots (numerator, denominator) when it has them, so
+// that the seam reads and writes Fractions without calling Python code.  Leaked on purpose: no decref
+// after the interpreter is gone.
+inline PyTypeObject* fraction_type() {
+  static py::object& F = *new py::object(py::module_::import("fractions").attr("Fraction"));
+  return reinterpret_cast<PyTypeObject*>(F.ptr());
+}
+inline const py::str* fraction_slots() {
+  static const py::str* slots = [] {
+    py::object F = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(fraction_type()));
+    if (!py::hasattr(F, "_numerator") || !py::hasattr(F, "_denominator")) return static_cast<py::str*>(nullptr);
+    return new py::str[2]{py::str("_numerator"), py::str("_denominator")};
+  }();
+  return slots;
+}
+
+// One Python number (float, int, Fraction, numpy scalar) as the exact rational it is.  Floats of any
+// width (also longdouble) go through as_integer_ratio; nothing is rounded.
 inline Rational to_rational(py::handle v) {
   if (PyFloat_Check(v.ptr())) {
-    double x = v.cast<double>();
+    double x = PyFloat_AS_DOUBLE(v.ptr());
     if (!std::isfinite(x)) throw InputError("non-finite value");
     return Rational(x);  // exact: a double is a dyadic rational
   }
-  if (py::hasattr(v, "numerator") && py::hasattr(v, "denominator") && !py::isinstance<py::float_>(v)) {
-    Rational q(to_integer(v.attr("numerator")), to_integer(v.attr("denominator")));
-    q.canonicalize();
-    return q;
+  if (PyLong_Check(v.ptr())) return Rational(to_integer(v));
+  py::object num, den;
+  if (fraction_slots() && Py_TYPE(v.ptr()) == fraction_type()) {  // a Fraction: its two ints, no Python call
+    num = v.attr(fraction_slots()[0]), den = v.attr(fraction_slots()[1]);
+  } else if (py::hasattr(v, "numerator") && py::hasattr(v, "denominator")) {  // numpy integers, Rationals
+    num = v.attr("numerator"), den = v.attr("denominator");
+  } else if (py::hasattr(v, "as_integer_ratio")) {  // numpy floats, longdouble
+    py::object x = py::reinterpret_borrow<py::object>(v);
+    if (!py::module_::import("math").attr("isfinite")(x).cast<bool>()) throw InputError("non-finite value");
+    py::tuple r = x.attr("as_integer_ratio")();
+    num = r[0], den = r[1];
+  } else {
+    throw InputError(std::string("not a real number: ") + py::str(py::type::of(v)).cast<std::string>());
   }
-  return to_rational(py::reinterpret_borrow<py::object>(v).attr("__float__")());
+  num = py::reinterpret_steal<py::object>(PyNumber_Index(num.ptr()));
+  den = py::reinterpret_steal<py::object>(PyNumber_Index(den.ptr()));
+  if (!num || !den) throw py::error_already_set();
+  Rational q(to_integer(num), to_integer(den));
+  q.canonicalize();
+  return q;
 }
 
 // Any array-like, flattened in C order: float64 arrays go through the buffer, others element-wise.
@@ -54,44 +101,68 @@ inline Vec to_rationals(py::handle obj) {
 }
 
 inline py::object to_pyint(const Integer& z) {
+  if (mpz_fits_slong_p(z.get_mpz_t())) return py::reinterpret_steal<py::object>(PyLong_FromLong(mpz_get_si(z.get_mpz_t())));
   std::string s = z.get_str(16);
   return py::reinterpret_steal<py::object>(PyLong_FromString(s.c_str(), nullptr, 16));
 }
 
+// q as a fractions.Fraction; q is canonical, so Python's normalisation is skipped: the object is
+// made with object.__new__ and its two slots set (or, without slots, by _from_coprime_ints /
+// _normalize=False).
 inline py::object to_fraction(const Rational& q) {
-  static py::object Fraction = py::module_::import("fractions").attr("Fraction");
-  return Fraction(to_pyint(q.get_num()), to_pyint(q.get_den()));
+  py::object num = to_pyint(q.get_num()), den = to_pyint(q.get_den());
+  PyTypeObject* F = fraction_type();
+  if (const py::str* slots = fraction_slots()) {
+    py::object f = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(F, py::tuple().ptr(), nullptr));
+    if (!f || PyObject_SetAttr(f.ptr(), slots[0].ptr(), num.ptr()) || PyObject_SetAttr(f.ptr(), slots[1].ptr(), den.ptr()))
+      throw py::error_already_set();
+    return f;
+  }
+  py::object Fr = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(F));
+  if (py::hasattr(Fr, "_from_coprime_ints")) return Fr.attr("_from_coprime_ints")(num, den);
+  return Fr(num, den, "_normalize"_a = false);
 }
 
-// A numpy object array of fractions.Fraction with the given shape.
+// A numpy object array of fractions.Fraction with the given shape, filled in place.
 inline py::array to_fraction_array(const Vec& v, std::vector<py::ssize_t> shape) {
-  py::list items(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) items[i] = to_fraction(v[i]);
-  py::module_ np = py::module_::import("numpy");
-  py::array a = np.attr("empty")(v.size(), "dtype"_a = "object");
-  for (std::size_t i = 0; i < v.size(); ++i) a.attr("__setitem__")(i, items[i]);
-  return a.attr("reshape")(py::tuple(py::cast(shape)));
+  py::array a(py::dtype("O"), shape);
+  auto** p = static_cast<PyObject**>(a.mutable_data());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    PyObject* o = to_fraction(v[i]).release().ptr();
+    Py_XDECREF(p[i]);
+    p[i] = o;
+  }
+  return a;
 }
 
-// The double nearest to q (ties to even; +-inf beyond the range), as Python's float(Fraction) gives:
-// GMP's get_d truncates, so the neighbour towards q wins when q lies past their exact midpoint.
-inline double nearest_double(const Rational& q) {
-  const double t = q.get_d();
-  if (!std::isfinite(t) || Rational(t) == q) return t;  // beyond the range: +-inf
-  const double away = std::nextafter(t, sgn(q) > 0 ? HUGE_VAL : -HUGE_VAL);
-  const Rational mid = std::isfinite(away) ? Rational((Rational(t) + Rational(away)) / 2)
-                                           : Rational(Rational(t) + (Rational(t) - Rational(std::nextafter(t, 0.0))) / 2);
-  const int c = cmp(abs(q), abs(mid));
-  if (c != 0) return c > 0 ? away : t;
-  // A tie goes to the even mantissa; past DBL_MAX the even neighbour is 2^1024, i.e. infinity.
-  return (!std::isfinite(away) || (reinterpret_cast<const std::uint64_t&>(away) & 1) == 0) ? away : t;
+// q rounded to the nearest double (ties to even), +-inf beyond the double range: what float(Fraction)
+// gives (mpq_get_d truncates, so the neighbour away from zero is checked exactly).
+inline double to_double(const Rational& q) {
+  double d = q.get_d();
+  if (!std::isfinite(d) || sgn(q) == 0) return d;
+  if (Rational(d) == q) return d;
+  const double e = std::nextafter(d, sgn(q) > 0 ? HUGE_VAL : -HUGE_VAL);
+  if (!std::isfinite(e)) {  // d is the largest finite double: round to inf past its half-ulp
+    const Rational half = Rational(d) + (Rational(d) - Rational(std::nextafter(d, 0.0))) / 2;
+    return (sgn(q) > 0 ? q >= half : q <= half) ? e : d;
+  }
+  const Rational gap_d = abs(q - Rational(d)), gap_e = abs(Rational(e) - q);
+  if (gap_d != gap_e) return gap_d < gap_e ? d : e;
+  std::int64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return (bits & 1) ? e : d;  // a tie: the even mantissa
 }
 
 inline py::array_t<double> to_float_array(const Vec& v, std::vector<py::ssize_t> shape) {
   py::array_t<double> a(shape);
   double* p = a.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) p[i] = nearest_double(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) p[i] = to_double(v[i]);
   return a;
+}
+
+// The exact= rule at the seam: exact Fractions or the correctly rounded float64 view.
+inline py::array to_array(const Vec& v, std::vector<py::ssize_t> shape, bool exact) {
+  return exact ? to_fraction_array(v, std::move(shape)) : py::array(to_float_array(v, std::move(shape)));
 }
 
 // Rows of a 2-D array-like with `cols` columns, as a rational matrix.

@@ -58,7 +58,7 @@ def test_polygons_are_the_exact_regions_rounded():
     assert len(polys) == len(rs)
     areas = [area(p) for p in polys]
     assert all(a > 0 for a in areas)  # counter-clockwise
-    assert areas == pytest.approx([float(v) for v in rs.volumes()], rel=1e-9, abs=1e-12)
+    assert areas == pytest.approx(list(rs.volumes()), rel=1e-9, abs=1e-12)
     assert sum(areas) == pytest.approx(4.0)
 
 
@@ -68,7 +68,7 @@ def test_linear_polygons_union_their_cells():
     lin = tg.regions(net, BOX, kind="linear")
     shapes = plot.polygons(lin, as_shapely=True)
     assert len(shapes) == len(lin) < lin.num_activation_regions
-    assert [s.area for s in shapes] == pytest.approx([float(v) for v in lin.volumes()], rel=1e-9)
+    assert [s.area for s in shapes] == pytest.approx(list(lin.volumes()), rel=1e-9)
 
 
 def test_boundary_segments_lie_on_the_zero_set():

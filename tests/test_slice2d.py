@@ -94,7 +94,7 @@ def test_one_layer_degenerate(name):
     assert euler(s) == 1
     assert sum(s.areas(exact=True)) == 4
     rs = tg.regions(net, tg.Box([-1.0, -1.0], [1.0, 1.0]))
-    assert bits_set(s.patterns) == bits_set(rs.pattern_bits)
+    assert bits_set(s.patterns) == bits_set(rs.patterns)
 
 
 def test_near_concurrent_float32_biases():
@@ -117,7 +117,7 @@ def test_deep_net_equals_region_engine(widths, seed):
     s = slice2d(net, domain=BOX)
     rs = tg.regions(net, tg.Box([-1.0, -1.0], [1.0, 1.0]))
     assert s.num_faces == len(rs)
-    assert bits_set(s.patterns) == bits_set(rs.pattern_bits)
+    assert bits_set(s.patterns) == bits_set(rs.patterns)
     assert euler(s) == 1
     assert sum(s.areas(exact=True)) == 4
 
@@ -139,7 +139,7 @@ def test_slice_of_a_deep_input_net_is_the_restricted_net():
     c1 = np.array([bi + sum(w * v for w, v in zip(row, o)) for row, bi in zip(W1, b1)], dtype=object)
     plane_net = tg.Network([(W, c1)] + list(rest))
     rs = tg.regions(plane_net, tg.Box([-1.0, -1.0], [2.0, 2.0]))
-    assert bits_set(s.patterns) == bits_set(rs.pattern_bits)
+    assert bits_set(s.patterns) == bits_set(rs.patterns)
     # vertices in input space are exact points of the plane
     P = s.points(exact=True)
     uv = s.vertices(exact=True)
@@ -153,7 +153,7 @@ def test_whole_plane_of_a_two_input_net():
     assert s.num_faces == len(rs)
     assert euler(s) == 1
     # the faces that reach the box are exactly the unbounded regions (pattern by pattern)
-    bounded = {bytes(p): b for p, b in zip(np.asarray(rs.pattern_bits, dtype=np.uint8), rs.is_bounded)}
+    bounded = {bytes(p): b for p, b in zip(rs.patterns.astype(np.uint8), rs.bounded())}
     assert [not bounded[bytes(p)] for p in s.patterns.astype(np.uint8)] == list(s.unbounded())
     assert Slice.from_json(s.to_json()) == s
 

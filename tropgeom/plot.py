@@ -98,21 +98,17 @@ def _cells(rs):
 
 
 def _points(rs) -> np.ndarray:
-    return np.asarray(_cells(rs).interior_points(exact=True), dtype=np.float64)
-
-
-def _halfspaces(cells, i):
-    A, b = cells.halfspaces(i)[:2]
-    return np.asarray(A, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return _cells(rs).interior_points()
 
 
 def _cell_polygons(rs, view) -> List[np.ndarray]:
-    cells = _cells(rs)
+    """Every activation region clipped to the view (from the columnar H-representations)."""
+    A, b, offsets, _ = _cells(rs).halfspace_arrays()
     out = []
-    for i in range(cells._res.stored if hasattr(cells, "_res") else len(cells)):
+    for i in range(len(offsets) - 1):
         poly = _square(view)
-        for a, b in zip(*_halfspaces(cells, i)):
-            poly = _clip(poly, a, b)
+        for k in range(offsets[i], offsets[i + 1]):
+            poly = _clip(poly, A[k], b[k])
         out.append(poly)
     return out
 
@@ -213,9 +209,9 @@ def plot_regions(rs, ax=None, *, color_by: str = "pattern", boundary: bool = Tru
     v = _view(rs, view)
     cells = _cells(rs)
     polys = _cell_polygons(rs, v)
-    bits = np.asarray(cells.pattern_bits if hasattr(cells, "pattern_bits") else cells.patterns, dtype=bool)
-    keys = [bytes(r) for r in np.packbits(bits, axis=1, bitorder="little")]
-    maps = [tuple(np.asarray(m, dtype=np.float64) for m in cells.affine_map(i)) for i in range(len(polys))]
+    keys = [bytes(r) for r in cells.packed_patterns]
+    J, c = cells.affine_maps()
+    maps = list(zip(J, c))
     faces, fill, edge = [], [], []
     if color_by == "linear":
         lin = [m for m in rs.members] if rs.kind == "linear" else [np.array([i]) for i in range(len(polys))]
@@ -278,10 +274,11 @@ def plot_regions(rs, ax=None, *, color_by: str = "pattern", boundary: bool = Tru
 def _plot_function(rs, ax, view):
     ax = _axes(ax)
     cells = _cells(rs)
-    n = cells._res.stored if hasattr(cells, "_res") else len(cells)
+    Aall, ball, offsets, _ = cells.halfspace_arrays()
+    Js, cs = cells.affine_maps()
     ends = []
-    for i in range(n):
-        A, b = _halfspaces(cells, i)
+    for i in range(len(offsets) - 1):
+        A, b = Aall[offsets[i]:offsets[i + 1]], ball[offsets[i]:offsets[i + 1]]
         lo = max([bi / a[0] for a, bi in zip(A, b) if a[0] < 0], default=-np.inf)
         hi = min([bi / a[0] for a, bi in zip(A, b) if a[0] > 0], default=np.inf)
         ends.append((lo, hi))
@@ -294,7 +291,7 @@ def _plot_function(rs, ax, view):
     else:
         x0, x1 = -1.0, 1.0
     for i, (lo, hi) in enumerate(ends):
-        J, c = (np.asarray(m, dtype=np.float64) for m in cells.affine_map(i))
+        J, c = Js[i], cs[i]
         xs = np.array([max(lo, x0), min(hi, x1)])
         if xs[0] >= xs[1]:
             continue

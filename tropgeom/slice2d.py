@@ -138,9 +138,7 @@ def _whole_plane(net: Network, frame):
     rs = regions(net)
     big = Fraction(1)
     for i in range(len(rs)):
-        A, b = rs.halfspaces(i)[:2]
-        A = [[Fraction(v) for v in row] for row in A]
-        b = [Fraction(v) for v in b]
+        A, b = rs.halfspaces(i, exact=True)
         for p in range(len(A)):
             for q in range(p + 1, len(A)):
                 det = A[p][0] * A[q][1] - A[p][1] * A[q][0]
@@ -515,7 +513,7 @@ class Slice:
         rs = regions(line_net, Box([0.0], [1.0]))
         ends = set()
         for i in range(len(rs)):
-            A, bb = rs.halfspaces(i)[:2]
+            A, bb = rs.halfspaces(i, exact=True)
             for row, v in zip(A, bb):
                 x = Fraction(v) / Fraction(row[0])
                 if 0 < x < 1:

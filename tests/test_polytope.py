@@ -261,8 +261,8 @@ def test_input_validation_names_the_row():
     A, b = cube(2)
     with pytest.raises(InputError, match="A has a non-finite value \\(nan\\) at row 2, column 1") as e:
         volume(np.where(np.arange(8).reshape(4, 2) == 5, np.nan, A), b, exact=True)
-    assert e.value.index == 2
-    with pytest.raises(InputError, match="b has a non-finite value \\(inf\\) at row 3") as e:
+    assert e.value.index == (2, 1)  # the entry at fault: (row, column)
+    with pytest.raises(InputError, match="b has a non-finite value \\(inf\\) at index 3") as e:
         vertices(A, [1, 1, 0, np.inf], exact=True)
     assert e.value.index == 3
     with pytest.raises(InputError, match="b has shape"):

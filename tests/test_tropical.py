@@ -248,8 +248,8 @@ def test_str_json_and_immutability():
     ([1, 2], [0, 0], "expected \\(k, d\\)"),
     (np.zeros((0, 2)), [], "expected \\(k, d\\)"),
     ([[1, 0], [0, float("nan")]], [0, 0], "row 1, column 1"),
-    ([[1, 0], [0, 1]], [0, float("inf")], "row 1"),
-    ([[1, "a"]], [0], "non-numeric"),
+    ([[1, 0], [0, 1]], [0, float("inf")], "index 1"),
+    ([[1, "a"]], [0], "not numeric"),
 ])
 def test_validation(E, c, match):
     with pytest.raises(InputError, match=match):

@@ -6,14 +6,14 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'subdivision', 'tropicalize']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropicalize']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
     """
     def __init__(self, dim: typing.SupportsInt | typing.SupportsIndex, A: typing.Any, b: typing.Any, C: typing.Any, d: typing.Any) -> None:
         ...
-    def irredundant(self) -> list[int]:
+    def irredundant(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
         ...
     def is_facet(self, i: typing.SupportsInt | typing.SupportsIndex) -> bool:
         ...
@@ -113,6 +113,47 @@ class RegionResult:
     @property
     def stored(self) -> int:
         ...
+class Slice2D:
+    """
+    An exact 2-D slice held by the core (use tropgeom.Slice).
+    """
+    def exact_area(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> typing.Any:
+        ...
+    def exact_map(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+    def exact_vertices(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+        ...
+    def faces(self) -> tuple[numpy.typing.NDArray[numpy.uint32], numpy.typing.NDArray[numpy.uint32], numpy.typing.NDArray[numpy.int32]]:
+        """
+        (start, vertices, edge_neuron): CSR faces, ccw; edge i made by hidden neuron edge_neuron[i] (-1: domain)
+        """
+    def maps(self) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        """
+        ((F, outputs, 3) float64 output maps a u + b v + c, (F, outputs, 3) error bounds)
+        """
+    def packed_patterns(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        (F, ceil(hidden / 8)) uint8: bit j little-endian set where hidden neuron j is active
+        """
+    def vertices(self) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        """
+        ((V, 2) float64 positions, (V,) error bounds)
+        """
+    @property
+    def complete(self) -> bool:
+        ...
+    @property
+    def exact_decisions(self) -> int:
+        ...
+    @property
+    def hidden(self) -> int:
+        ...
+    @property
+    def num_faces(self) -> int:
+        ...
+    @property
+    def stop_reason(self) -> str:
+        ...
 class TropPoly:
     """
     Exact max-plus polynomial, canonical (use tropgeom.TropicalPolynomial).
@@ -121,7 +162,7 @@ class TropPoly:
         ...
     def __len__(self) -> int:
         ...
-    def evaluate(self, X: typing.Any, exact: bool = True) -> typing.Any:
+    def evaluate(self, X: typing.Any, exact: bool = False) -> typing.Any:
         """
         max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.
         """
@@ -129,8 +170,10 @@ class TropPoly:
         ...
     def product(self, arg0: TropPoly) -> TropPoly:
         ...
-    def prune(self) -> TropPoly:
-        ...
+    def prune(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[TropPoly, str]:
+        """
+        (the pruned polynomial, '') or, at a stop, (the same function partly pruned, the reason).
+        """
     def shift(self, arg0: typing.Any) -> TropPoly:
         ...
     def sum(self, arg0: TropPoly) -> TropPoly:
@@ -184,27 +227,29 @@ def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIn
     ...
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
     ...
-def linear_regions(numerator: TropPoly, denominator: TropPoly) -> int:
+def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
     """
     Number of linear regions of F - G over R^d, exact.
     """
 def one_hidden_layer(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, signs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], with_labels: bool, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
     ...
-def polytope_vertices(A: typing.Any, b: typing.Any) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+def polytope_vertices(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """
     Exact vertices of the polytope {x : A x <= b} as a (V, dim) array of Fractions (lexicographic order).
     """
-def polytope_volume(A: typing.Any, b: typing.Any) -> typing.Any:
+def polytope_volume(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> typing.Any:
     """
     Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
     """
 def rebuild_regions(net: Network, A: typing.Any, b: typing.Any, patterns: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], points: typing.Any, cuts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], count: typing.SupportsInt | typing.SupportsIndex, complete: bool, reason: str, stats: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex]) -> RegionResult:
     ...
-def subdivision(p: TropPoly) -> dict:
+def slice2d(net: Network, origin: typing.Any, d1: typing.Any, d2: typing.Any, polygon: typing.Any, max_faces: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> Slice2D:
+    ...
+def subdivision(p: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> dict:
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
     """
-def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0) -> list:
+def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list:
     """
     [(numerator, denominator)] per output: the net as tropical rational maps F - G.
     """

@@ -62,7 +62,7 @@ def numbers_array(a, what: str, *, layer: Optional[int] = None) -> np.ndarray:
     kind = arr.dtype.kind
     if kind in "biu" or (kind == "f" and arr.dtype.itemsize <= 8):
         if kind in "iu" and arr.size and ((arr > _EXACT_INT) | (arr < -_EXACT_INT)).any():
-            return _exact_array(arr, at, layer)
+            return _numbers_array(arr, at, layer)
         out = np.asarray(arr, dtype=np.float64, order="C")  # keeps 0-d shapes
         bad = np.argwhere(~np.isfinite(out))
         if len(bad):
@@ -71,11 +71,11 @@ def numbers_array(a, what: str, *, layer: Optional[int] = None) -> np.ndarray:
                              index=idx if len(idx) != 1 else idx[0])
         return out
     if kind == "f" or kind == "O":
-        return _exact_array(arr, at, layer)
+        return _numbers_array(arr, at, layer)
     raise InputError(f"{at} is not numeric (dtype {arr.dtype})", layer=layer)
 
 
-def _exact_array(arr: np.ndarray, at: str, layer) -> np.ndarray:
+def _numbers_array(arr: np.ndarray, at: str, layer) -> np.ndarray:
     out = np.empty(arr.shape, dtype=object)
     for idx, v in np.ndenumerate(arr):
         try:
@@ -87,9 +87,19 @@ def _exact_array(arr: np.ndarray, at: str, layer) -> np.ndarray:
             raise InputError(f"{at} has a non-numeric value ({v!r}) at {_where(idx)}", layer=layer,
                              index=idx if len(idx) != 1 else idx[0]) from None
     flat = out.ravel()
-    if all(q.denominator & (q.denominator - 1) == 0 and float(q) == q for q in flat):
+    if all(_is_double(q) for q in flat):
         return np.array([float(q) for q in flat], dtype=np.float64).reshape(out.shape)  # all doubles
     return out
+
+
+def _is_double(q: Fraction) -> bool:
+    """q is exactly a float64 (beyond the double range it is not)."""
+    if q.denominator & (q.denominator - 1):
+        return False
+    try:
+        return float(q) == q
+    except OverflowError:
+        return False
 
 
 def is_exact(a: np.ndarray) -> bool:
@@ -97,9 +107,10 @@ def is_exact(a: np.ndarray) -> bool:
     return a.dtype == object
 
 
-def floats(a: np.ndarray) -> np.ndarray:
+def floats(a) -> np.ndarray:
     """The float64 view of an exact array: each value rounded to the nearest double (ties to even;
     beyond the double range +-inf)."""
+    a = np.asarray(a)
     if a.dtype != object:
         return np.asarray(a, dtype=np.float64)
     out = np.empty(a.shape, dtype=np.float64)
@@ -344,59 +355,12 @@ def positive_seconds(value, name: str = "max_seconds") -> Optional[float]:
     return v
 
 
-# --- tropical, activation, polytope, lp ---
-from fractions import Fraction  # noqa: E402  (kept in this section: one owner per section)
-
-# Numbers go to the core as float64 arrays when every entry is exactly a double (floats, integers up
-# to 2**53), else as object arrays of exact ints / Fractions (never rounded).  Non-numbers, bools and
-# NaN/inf are refused with the row and column at fault.
-
-_EXACT_INT = 2 ** 53
-
-
-def _where(idx) -> str:
-    return f"row {idx[0]}" + (f", column {idx[1]}" if len(idx) > 1 else "") if idx else "its only entry"
-
-
-def exact_array(a, name: str) -> np.ndarray:
-    """``a`` as the core takes it: a C-contiguous float64 array, or an object array of exact numbers."""
-    try:
-        arr = np.asarray(a)
-    except (TypeError, ValueError):
-        arr = np.asarray(a, dtype=object)
-    kind = arr.dtype.kind
-    if kind in "fiu" and arr.dtype != np.longdouble:
-        if kind in "iu" and arr.size and (int(arr.max()) > _EXACT_INT or int(arr.min()) < -_EXACT_INT):
-            return arr.astype(object)  # large integers stay exact
-        arr = np.ascontiguousarray(arr, dtype=np.float64)
-        bad = np.argwhere(~np.isfinite(arr))
-        if len(bad):
-            idx = tuple(int(i) for i in bad[0])
-            raise InputError(f"{name} has a non-finite value ({arr[idx]}) at {_where(idx)}",
-                             index=idx[0] if idx else None)
-        return arr
-    arr = np.asarray(a, dtype=object)  # element by element: exact numbers, or the entry at fault
-    out = np.empty(arr.shape, dtype=object)
-    floats = True
-    for idx, v in np.ndenumerate(arr):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Rational, float, np.integer, np.floating)):
-            raise InputError(f"{name} has a non-numeric value {v!r} at {_where(idx)}", index=idx[0] if idx else None)
-        if isinstance(v, (float, np.floating)):
-            if not np.isfinite(v):
-                raise InputError(f"{name} has a non-finite value ({v}) at {_where(idx)}", index=idx[0] if idx else None)
-            v = Fraction(*v.as_integer_ratio()) if isinstance(v, np.longdouble) else float(v)
-        elif isinstance(v, np.integer):
-            v = int(v)
-        floats = floats and (isinstance(v, float) or (isinstance(v, int) and abs(v) <= _EXACT_INT))
-        out[idx] = v
-    return np.ascontiguousarray(out.astype(np.float64)) if floats else out
-
-
+# --- shapes of exact inputs (tropical, activation, polytope, lp) ---
 def exact_matrix(a, name: str, *, cols: Optional[int] = None, min_rows: int = 0,
                  expected: Optional[str] = None) -> np.ndarray:
     """A 2-D :func:`exact_array` with ``cols`` columns (any if None, but at least one) and at least
     ``min_rows`` rows; ``expected`` describes the shape in the message."""
-    arr = exact_array(a, name)
+    arr = numbers_array(a, name)
     if arr.ndim == 1 and arr.size == 0:
         arr = arr.reshape(0, cols or 0)
     if arr.ndim != 2 or (cols is not None and arr.shape[1] != cols) or arr.shape[0] < min_rows or arr.shape[1] == 0:
@@ -407,7 +371,7 @@ def exact_matrix(a, name: str, *, cols: Optional[int] = None, min_rows: int = 0,
 
 def exact_vector(a, name: str, n: int) -> np.ndarray:
     """A 1-D :func:`exact_array` of length n."""
-    arr = exact_array(a, name)
+    arr = numbers_array(a, name)
     if arr.size == 0 and n == 0:
         return arr.reshape(0)
     if arr.shape != (n,):
@@ -417,43 +381,12 @@ def exact_vector(a, name: str, n: int) -> np.ndarray:
 
 def exact_scalar(v, name: str):
     """One number, exactly: a float, or an int / Fraction kept exact."""
-    arr = exact_array(np.array([v], dtype=object), name)
+    arr = numbers_array(np.array([v], dtype=object), name)
     x = arr[0]
     return float(x) if arr.dtype == np.float64 else x
 
 
-def exact_points(x, d: int, name: str = "x"):
-    """(N, d) points (float64 or exact) and whether a single point (d,) was given."""
-    arr = exact_array(x, name)
-    single = arr.ndim == 1
-    if single:
-        arr = arr[None, :]
-    if arr.ndim != 2 or arr.shape[1] != d:
-        raise InputError(f"{name} has shape {np.shape(x)}; expected (N, {d}) or ({d},)")
-    return arr, single
 
-
-def to_fractions(a) -> np.ndarray:
-    """An object array of Fractions equal to the entries of ``a`` (floats exactly, as dyadics)."""
-    a = np.asarray(a)
-    out = np.empty(a.shape, dtype=object)
-    for idx, v in np.ndenumerate(a):
-        out[idx] = Fraction(float(v)) if isinstance(v, (float, np.floating)) else Fraction(v)
-    return out
-
-
-def to_floats(a) -> np.ndarray:
-    """float64 view of exact values, each rounded to nearest (inf beyond the double range)."""
-    a = np.asarray(a)
-    if a.dtype != object:
-        return np.asarray(a, dtype=np.float64)
-    out = np.empty(a.shape, dtype=np.float64)
-    for idx, v in np.ndenumerate(a):
-        try:
-            out[idx] = float(v)
-        except OverflowError:
-            out[idx] = np.inf if v > 0 else -np.inf
-    return out
 
 
 def data_points(X, name: str = "data X") -> np.ndarray:
@@ -488,17 +421,3 @@ def labels(y, n: int) -> np.ndarray:
 def count_budget(value, name: str) -> int:
     """A count budget as the core takes it: 0 for no limit (None)."""
     return positive_int(value, name, allow_none=True) or 0
-
-
-def json_document(text, kind: str) -> dict:
-    """A result's JSON document (str or dict) of the given "type" and schema_version 1, or InputError."""
-    import json
-    try:
-        data = json.loads(text) if isinstance(text, (str, bytes, bytearray)) else text
-    except (ValueError, TypeError) as e:
-        raise InputError(f"not a {kind} JSON document ({e})") from None
-    if not isinstance(data, dict) or data.get("type") != kind:
-        raise InputError(f"not a {kind} JSON document (type is {data.get('type') if isinstance(data, dict) else None!r})")
-    if data.get("schema_version") != 1:
-        raise InputError(f"{kind} JSON schema_version {data.get('schema_version')!r} is not supported (expected 1)")
-    return data

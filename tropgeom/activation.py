@@ -32,7 +32,7 @@ def _search(fn, *args, progress=None, unit: str, **budget):
 
 def _lifted(X: np.ndarray, exact: bool = True) -> np.ndarray:
     """(N, d+1) rows (1, x) as Fractions (exact: a double is a dyadic rational)."""
-    return _seam.to_fractions(np.hstack([np.ones((len(X), 1)), X]))
+    return _seam.fractions(np.hstack([np.ones((len(X), 1)), X]))
 
 
 def _components(n: int, edges: np.ndarray, keep: np.ndarray) -> int:
@@ -141,7 +141,7 @@ class ActivationPolytope:
     @classmethod
     def from_json(cls, text) -> "ActivationPolytope":
         """The polytope of a :meth:`to_json` document (str or dict); InputError if it is not one."""
-        data = _seam.json_document(text, "ActivationPolytope")
+        data = _seam.json_doc(text, "ActivationPolytope", "ActivationPolytope")
         try:
             P = cls(data["X"], data["m"], data["n"], max_vertices=data.get("max_vertices"),
                     max_seconds=data.get("max_seconds"), threads=data.get("threads"))
@@ -242,7 +242,7 @@ class ActivationPolytope:
         W = res.witnesses().reshape(V, self.K - 1, self.d + 1)
         zero = np.full((V, 1, self.d + 1), Fraction(0), dtype=object)
         theta = np.concatenate([W, zero], axis=1)
-        return theta if exact else _seam.to_floats(theta)
+        return theta if exact else _seam.floats(theta)
 
     def coordinates(self, patterns=None, *, exact: bool = False) -> np.ndarray:
         """Points sum_i e_{sigma(i)} (x) (1, x_i) in R^{K(d+1)} (block k = coordinates K*k..), one row
@@ -251,7 +251,7 @@ class ActivationPolytope:
         onehot = (P[:, None, :] == np.arange(self.K)[None, :, None]).astype(object)
         blocks = onehot.reshape(-1, self.N) @ _lifted(self.X, True)  # (V*K, d+1), summed exactly
         C = blocks.reshape(len(P), self.K * (self.d + 1))
-        return C if exact else _seam.to_floats(C)
+        return C if exact else _seam.floats(C)
 
     def vertices(self, *, exact: bool = False, max_seconds: Optional[float] = None,
                  progress=None) -> Tuple[np.ndarray, np.ndarray]:
@@ -356,7 +356,7 @@ class ActivationPolytope:
         E = self.edges()
         lab = self.pattern_labels()
         walls = np.flatnonzero((E[:, 2] == first) & (lab[E[:, 0], first] != lab[E[:, 1], first]))
-        return {"point": i, "pairs": pairs, "normals": normals if exact else _seam.to_floats(normals), "walls": walls}
+        return {"point": i, "pairs": pairs, "normals": normals if exact else _seam.floats(normals), "walls": walls}
 
     # --- faces ---
     def f_vector(self, *, max_faces: Optional[int] = None, max_seconds: Optional[float] = None,

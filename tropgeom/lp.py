@@ -42,7 +42,7 @@ class LPResult:
 def _result(status, x, value, exact: bool) -> LPResult:
     if x is None or exact:
         return LPResult(status, x, value)
-    return LPResult(status, _seam.to_floats(x), float(_seam.to_floats([value])[0]))
+    return LPResult(status, _seam.floats(x), float(_seam.floats([value])[0]))
 
 
 class Polyhedron:
@@ -107,7 +107,7 @@ class Polyhedron:
         point rounded: it may leave the polyhedron when that is thinner than a rounding step) or
         Fractions with ``exact=True``; None when empty."""
         x = self._relint()["point"]
-        return x if x is None or exact else _seam.to_floats(x)
+        return x if x is None or exact else _seam.floats(x)
 
     def implicit_equalities(self) -> List[int]:
         """Inequality rows that hold with equality on all of the polyhedron."""

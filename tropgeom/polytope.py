@@ -32,7 +32,7 @@ def vertices(A, b, *, exact: bool = False, max_seconds: Optional[float] = None, 
     A, b = _system(A, b)
     with _run.progress(progress, "rows") as tick:
         V = _core.polytope_vertices(A, b, max_seconds=_run.seconds(max_seconds), progress=tick)
-    return V if exact else _seam.to_floats(V)
+    return V if exact else _seam.floats(V)
 
 
 def volume(A, b, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> Union[float, Fraction]:
@@ -42,4 +42,4 @@ def volume(A, b, *, exact: bool = False, max_seconds: Optional[float] = None, pr
     A, b = _system(A, b)
     with _run.progress(progress, "faces") as tick:
         v = _core.polytope_volume(A, b, max_seconds=_run.seconds(max_seconds), progress=tick)
-    return v if exact else float(_seam.to_floats([v])[0])
+    return v if exact else float(_seam.floats([v])[0])

@@ -63,12 +63,12 @@ def _run_core(unit: str, progress, what: str, count_name: str = "max_count"):
 
 
 def _view(a: np.ndarray, exact: bool) -> np.ndarray:
-    return a if exact else _seam.to_floats(a)
+    return a if exact else _seam.floats(a)
 
 
 def _tuple(values, exact: bool) -> tuple:
     """A point of an exact structure: Fractions, or Python floats (each rounded to nearest)."""
-    return tuple(values) if exact else tuple(_seam.to_floats(list(values)).tolist())
+    return tuple(values) if exact else tuple(_seam.floats(list(values)).tolist())
 
 
 class UpperFace(NamedTuple):
@@ -101,7 +101,7 @@ class TropicalPolynomial:
 
     def __init__(self, exponents, coefficients):
         E = _seam.exact_matrix(exponents, "exponents", min_rows=1, expected="(k, d) with k, d >= 1")
-        c = _seam.exact_array(coefficients, "coefficients")
+        c = _seam.numbers_array(coefficients, "coefficients")
         if c.shape != (E.shape[0],):
             raise InputError(f"coefficients have shape {c.shape}; expected ({E.shape[0]},), one per exponent row")
         from . import _core
@@ -186,7 +186,7 @@ class TropicalPolynomial:
     def evaluate(self, x, *, exact: bool = False):
         """f at one point (d,) or at the rows of (N, d), computed exactly: float64 (rounded), or
         Fraction(s) with ``exact=True``.  Points may be floats, ints or Fractions."""
-        P, single = _seam.exact_points(x, self.dim, "x")
+        P, single = _seam.points(x, self.dim, "x")
         out = self._core.evaluate(P, exact)
         return out[0] if single else out
 
@@ -319,7 +319,7 @@ class TropicalPolynomial:
     @classmethod
     def from_json(cls, text) -> "TropicalPolynomial":
         """The polynomial of a :meth:`to_json` document (str or dict); InputError if it is not one."""
-        return cls._from_dict(_seam.json_document(text, "TropicalPolynomial"))
+        return cls._from_dict(_seam.json_doc(text, "TropicalPolynomial", "TropicalPolynomial"))
 
     @classmethod
     def _from_dict(cls, data: dict) -> "TropicalPolynomial":
@@ -356,7 +356,7 @@ class TropicalRational:
         """F(x) - G(x) at one point or at the rows of X, computed exactly: float64 (the exact
         difference rounded), or Fractions with ``exact=True``."""
         v = self.numerator.evaluate(x, exact=True) - self.denominator.evaluate(x, exact=True)
-        return v if exact else (float(v) if isinstance(v, Fraction) else _seam.to_floats(v))
+        return v if exact else (float(v) if isinstance(v, Fraction) else _seam.floats(v))
 
     __call__ = evaluate
 
@@ -403,7 +403,7 @@ class TropicalRational:
     @classmethod
     def from_json(cls, text) -> "TropicalRational":
         """The map of a :meth:`to_json` document (str or dict); InputError if it is not one."""
-        data = _seam.json_document(text, "TropicalRational")
+        data = _seam.json_doc(text, "TropicalRational", "TropicalRational")
         try:
             F, G = data["numerator"], data["denominator"]
         except KeyError as e:
@@ -475,11 +475,11 @@ class Zonotope:
     __slots__ = ("_G", "_offset", "_V", "_U")
 
     def __init__(self, generators, offset=None):
-        G = _seam.exact_array(generators, "generators")
+        G = _seam.numbers_array(generators, "generators")
         if G.ndim != 2 or G.shape[1] == 0:
             raise InputError(f"generators have shape {G.shape}; expected (m, D) with D >= 1")
-        G = _seam.to_fractions(G)
-        o = _zeros(G.shape[1]) if offset is None else _seam.to_fractions(_seam.exact_array(offset, "offset"))
+        G = _seam.fractions(G)
+        o = _zeros(G.shape[1]) if offset is None else _seam.fractions(_seam.numbers_array(offset, "offset"))
         if o.shape != (G.shape[1],):
             raise InputError(f"offset has shape {o.shape}; expected ({G.shape[1]},)")
         for a in (G, o):
@@ -522,7 +522,7 @@ class Zonotope:
     @classmethod
     def from_json(cls, text) -> "Zonotope":
         """The zonotope of a :meth:`to_json` document (str or dict); InputError if it is not one."""
-        data = _seam.json_document(text, "Zonotope")
+        data = _seam.json_doc(text, "Zonotope", "Zonotope")
         try:
             D = int(data["dim"])
             G = np.array([[Fraction(a) for a in row] for row in data["generators"]], dtype=object).reshape(-1, D)

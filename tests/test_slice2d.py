@@ -338,3 +338,23 @@ def test_pictures():
         assert img.shape[0] > 100 and len({tuple(c) for c in rgb[::5]}) >= 4
     root = ET.fromstring(s.to_svg())
     assert sum(1 for el in root.iter() if el.tag.endswith("polygon")) == s.num_faces
+
+
+def test_cli_slice(tmp_path):
+    from tropgeom.cli import main
+    net = nets.deep_random(5, [8, 8], 0)
+    net.save(tmp_path / "n.npz")
+    X = np.random.default_rng(0).normal(size=(6, 5))
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", np.arange(6) % 2)
+    out = tmp_path / "s.png"
+    js = tmp_path / "s.json"
+    assert main(["slice", str(tmp_path / "n.npz"), "--through", "0,1,2", "--data", str(tmp_path / "X.npy"),
+                 "--labels", str(tmp_path / "y.npy"), "--out", str(out), "--json", str(js)]) == 0
+    s = Slice.from_json(js.read_text())
+    assert s == slice2d(net, through=X[:3], domain="auto") and out.stat().st_size > 1000
+    assert main(["slice", str(tmp_path / "n.npz"), "--through", "0,1", "--data", str(tmp_path / "X.npy")]) == 2
+    assert main(["slice", str(tmp_path / "missing.npz")]) == 2
+    big = nets.deep_random(2, [64, 64, 64], 0)
+    big.save(tmp_path / "big.npz")
+    assert main(["slice", str(tmp_path / "big.npz"), "--box", "-1", "1", "--max-seconds", "0.05"]) == 3

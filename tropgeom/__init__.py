@@ -11,6 +11,11 @@ from .lp import LPResult, Polyhedron
 from .network import Network
 from .regions import Box, Polytope, Region, RegionSet, count_regions, regions
 from .tropical import TropicalPolynomial, TropicalRational, Zonotope, tropicalize, zonotope
+from .slice2d import Box2D, Polygon2D, Slice, slice2d
+from .complexity import local_complexity
+from .sampling import estimate_regions, expected_hits, sampling_radius
+from . import plot
+from .plot import plot_regions
 
 __version__ = "0.1.0"
 
@@ -18,5 +23,7 @@ __all__ = [
     "Network", "regions", "count_regions", "RegionSet", "Region", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
     "TropicalPolynomial", "TropicalRational", "tropicalize", "Zonotope", "zonotope",
     "ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns",
+    "slice2d", "Slice", "Box2D", "Polygon2D", "plot", "plot_regions",
+    "local_complexity", "sampling_radius", "expected_hits", "estimate_regions",
     "TropgeomError", "InputError", "BudgetExceeded", "InternalError",
 ]

@@ -119,6 +119,61 @@ def cmd_tropical(args) -> None:
             json.dump({"network": repr(net), "pruned": not args.no_prune, "outputs": report}, f, indent=2)
 
 
+def _load_array(path: str, what: str):
+    import os
+
+    import numpy as np
+    from .errors import InputError
+    if not os.path.isfile(path):
+        raise InputError(f"no such file: {path}")
+    try:
+        return np.load(path, allow_pickle=False) if path.endswith(".npy") else np.loadtxt(path, delimiter=",")
+    except ValueError as e:
+        raise InputError(f"{path}: cannot read {what} ({e})") from None
+
+
+def cmd_slice(args) -> int:
+    import time
+    from .errors import BudgetExceeded, InputError
+    from .network import Network
+    from .slice2d import Box2D, slice2d
+    net = Network.load(args.network)
+    through = None
+    if args.through is not None:
+        if args.data is None:
+            raise InputError("--through needs --data X.npy (the points are rows of X)")
+        X = _load_array(args.data, "data points")
+        try:
+            idx = [int(t) for t in args.through.split(",")]
+            through = X[idx]
+        except (ValueError, IndexError):
+            raise InputError(f"--through takes three row indices of the data, like 0,1,2; got {args.through!r}") from None
+    domain = Box2D([args.box[0]] * 2, [args.box[1]] * 2) if args.box else "auto" if through is not None else None
+    t = time.perf_counter()
+    partial = False
+    try:
+        s = slice2d(net, through=through, domain=domain, max_seconds=args.max_seconds, threads=args.threads)
+    except BudgetExceeded as e:
+        s, partial = e.partial, True
+        print(f"budget: {e}", file=sys.stderr)
+    dt = time.perf_counter() - t
+    db = s.decision_boundary()
+    print(f"slice of {net!r}: V = {s.num_vertices}, E = {s.num_edges}, F = {s.num_faces}, "
+          f"boundary {len(db['polylines'])} polylines ({db['chords']} chords){' (partial)' if partial else ''} "
+          f"in {dt:.2f} s")
+    if args.out:
+        labels = _load_array(args.labels, "labels") if args.labels else None
+        pts = _load_array(args.data, "data points") if args.data else None
+        if args.out.endswith(".svg") and pts is None:
+            s.to_svg(args.out)
+        else:
+            s.plot(path=args.out, points=pts, labels=labels)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(s.to_json())
+    return 3 if partial else 0
+
+
 def cmd_demo(args) -> None:
     from .demo import main as demo
     demo()
@@ -156,6 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", metavar="OUT", help="write the counts and the exact polynomials as JSON to OUT")
     s.set_defaults(func=cmd_tropical)
 
+    s = sub.add_parser("slice", help="exact 2-D slice: the regions of a plane through input space and the boundary")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--through", metavar="I,J,K", help="the plane through data rows I, J, K (needs --data)")
+    s.add_argument("--data", metavar="X.npy", help="data points (.npy or .csv), drawn on the picture")
+    s.add_argument("--labels", metavar="y.npy", help="labels of the data points")
+    s.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="the square [LO, HI]^2 in plane coordinates")
+    s.add_argument("--out", metavar="FILE", help="write the picture (.png, .svg, .pdf)")
+    s.add_argument("--json", metavar="OUT", help="write the slice as JSON to OUT")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    s.set_defaults(func=cmd_slice)
+
     add_dichotomies_command(sub)
 
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
@@ -166,14 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
     except TropgeomError as e:
         print(f"{type(e).__name__}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

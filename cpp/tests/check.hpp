@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "tropgeom/types.hpp"
+#include "tropgeom/network.hpp"
 
 static int failures = 0;
 #define CHECK(cond)                                                                  \
@@ -20,4 +20,11 @@ inline tropgeom::Rational q(long n, long d = 1) {
   tropgeom::Rational r(n, d);
   r.canonicalize();
   return r;
+}
+
+// One layer of a network: W (out x in, row-major), b, and whether ReLU follows.
+inline tropgeom::Layer layer(std::size_t out, std::size_t in, tropgeom::Vec W, tropgeom::Vec b, bool relu) {
+  tropgeom::Layer L;
+  L.out = out, L.in = in, L.W = std::move(W), L.b = std::move(b), L.relu = relu;
+  return L;
 }

@@ -7,16 +7,6 @@
 
 using namespace tropgeom;
 
-static Layer layer(std::size_t out, std::size_t in, Vec W, Vec b, bool relu) {
-  Layer L;
-  L.out = out;
-  L.in = in;
-  L.W = std::move(W);
-  L.b = std::move(b);
-  L.relu = relu;
-  return L;
-}
-
 // Layer 1: W1 = [[1/3, -1], [2/7, 1/2]], b1 = [1/5, -1]; ReLU.
 // Layer 2: W2 = [[3, -1/2]], b2 = [1/11]; no ReLU.
 static Network two_layer() {

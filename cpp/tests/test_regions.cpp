@@ -11,16 +11,6 @@
 
 using namespace tropgeom;
 
-static Layer layer(std::size_t out, std::size_t in, Vec W, Vec b, bool relu) {
-  Layer L;
-  L.out = out;
-  L.in = in;
-  L.W = std::move(W);
-  L.b = std::move(b);
-  L.relu = relu;
-  return L;
-}
-
 // A random net with small rational weights: d inputs, hidden widths, one linear output.
 static Network random_net(std::size_t d, std::vector<std::size_t> widths, unsigned seed) {
   std::mt19937 rng(seed);

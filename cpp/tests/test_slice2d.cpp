@@ -18,12 +18,6 @@ using namespace tropgeom;
 using K = CGAL::Exact_predicates_exact_constructions_kernel;
 using Arrangement = CGAL::Arrangement_2<CGAL::Arr_segment_traits_2<K>>;
 
-static Layer layer(std::size_t out, std::size_t in, Vec W, Vec b, bool relu) {
-  Layer L;
-  L.out = out, L.in = in, L.W = std::move(W), L.b = std::move(b), L.relu = relu;
-  return L;
-}
-
 static std::vector<std::pair<Rational, Rational>> box() { return {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}}; }
 
 // Faces of the arrangement of the lines w.x + b = 0 inside [-1, 1]^2, by CGAL (each line clipped to

@@ -197,6 +197,19 @@ def test_argmax_boundary_is_exact():
     assert len(on) >= 2
 
 
+def test_boundary_modes():
+    net = nets.deep_random(2, [8, 8], 3, out=3)
+    s = slice2d(net, domain=BOX)
+    assert s.boundary == "argmax"
+    binary = slice2d(net, domain=BOX, boundary="binary")
+    for line in binary.decision_boundary(exact=True)["polylines"]:  # output 0 = 0
+        assert all(y == 0 for y in net.forward(np.array(line, dtype=object), exact=True)[:, 0])
+    assert slice2d(net, domain=BOX, boundary=None).boundary is None
+    with pytest.raises(tg.InputError, match="argmax"):
+        slice2d(nets.deep_random(2, [4], 0), domain=BOX, boundary="argmax").decision_boundary()
+    assert Slice.from_json(binary.to_json()).boundary == "binary"
+
+
 def test_faces_where_the_output_is_identically_the_threshold():
     # f = relu(x) - relu(x - 0) ... : f is 0 wherever the only neuron is inactive
     net = tg.Network([(np.array([[1.0, 0.0]]), np.array([0.0])), (np.array([[1.0]]), np.array([0.0]))])

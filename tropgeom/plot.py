@@ -356,7 +356,7 @@ def plot_slice(sl, ax=None, *, color_by: str = "pattern", boundary: bool = True,
         layer = np.where(neuron < 0, -1, np.searchsorted(offsets, neuron, side="right") - 1)
         cols = [("k" if l < 0 else f"C{l % 10}") for l in layer]
         ax.add_collection(LineCollection(uv[pairs], colors=cols, linewidths=0.6))
-    if boundary:  # the exact boundary (f = t, or where the argmax changes), drawn in float
+    if boundary and sl.boundary is not None:  # the exact boundary (f = t, or where the argmax changes)
         for line in sl.decision_boundary()["polylines"]:
             ax.plot(line[:, 0], line[:, 1], color="k", lw=2.0)
     if points is not None:

@@ -217,7 +217,8 @@ class Slice:
     returns coordinates or values gives float64 arrays by default and Fractions with ``exact=True``.
     """
 
-    def __init__(self, net, frame, domain, core, kind: str, threshold, whole_plane: bool = False):
+    def __init__(self, net, frame, domain, core, kind: str, threshold, whole_plane: bool = False,
+                 boundary="auto"):
         self.net, self.domain, self.kind = net, domain, kind
         self.whole_plane = whole_plane
         self.origin, self.d1, self.d2 = frame
@@ -229,7 +230,8 @@ class Slice:
         self._maps, self._map_err = core.maps()
         self._packed = core.packed_patterns()
         self._edges = None
-        self._boundary = None
+        self.boundary = "binary" if boundary == "auto" and net.output_dim == 1 else \
+            "argmax" if boundary == "auto" else boundary
 
     # --- sizes and status -----------------------------------------------------------------------
     @property
@@ -371,14 +373,21 @@ class Slice:
                 s[i] = (x > 0) - (x < 0)
         return s
 
-    def decision_boundary(self, *, exact: bool = False, threshold=None) -> dict:
-        """The decision boundary in the slice.  One output: {f = t} (t = ``threshold``, default the
-        slice's); several outputs: where the argmax changes (pieces where two outputs tie above all the
-        others; "faces" then lists faces on which two maximal outputs are identically equal).
+    def decision_boundary(self, *, exact: bool = False, threshold=None, mode=None) -> dict:
+        """The decision boundary in the slice, by ``mode`` (default the slice's ``boundary``):
+        "binary": {f = t} for output 0 (t = ``threshold``, default the slice's); "argmax" (two or more
+        outputs): where the argmax changes (pieces where two outputs tie above all the others; "faces"
+        then lists faces on which two maximal outputs are identically equal).
         Returns {"polylines": list of (k, 2) arrays (plane coordinates; exact=True: Fractions), chained
         across faces, "faces": faces on which f = t identically, "chords": the number of face chords}.
         Every endpoint is on the boundary exactly (decided exactly, located exactly with exact=True)."""
-        if self.net.output_dim != 1:
+        mode = self.boundary if mode is None else mode
+        if mode not in ("binary", "argmax"):
+            raise InputError(f"mode must be 'binary' or 'argmax' (this slice was made with boundary={self.boundary!r}); "
+                             f"got {mode!r}")
+        if mode == "argmax":
+            if self.net.output_dim < 2:
+                raise InputError("the argmax boundary needs two or more outputs; use mode='binary'")
             return self._argmax_boundary(exact)
         t = self.threshold if threshold is None else _exact(threshold, "threshold")
         segs, flat, on_edges = [], [], set()
@@ -528,6 +537,7 @@ class Slice:
                                    for W, b in self.net.exact_layers], "relu": list(self.net.relu)},
             "frame": [[str(v) for v in x] for x in (self.origin, self.d1, self.d2)],
             "domain": None if self.whole_plane else self.domain.to_dict(), "threshold": str(self.threshold),
+            "boundary": self.boundary,
             "num_faces": self.num_faces, "complete": self.complete,
             "vertices": self._uv.tolist(), "faces": [self.face(f).tolist() for f in range(self.num_faces)],
             "patterns": ["".join("1" if b else "0" for b in row) for row in self.patterns],
@@ -553,9 +563,10 @@ class Slice:
         net = Network(layers, relu=d["network"]["relu"])
         frame = [[Fraction(v) for v in x] for x in d["frame"]]
         dom = None if d["domain"] is None else _domain_from_dict(d["domain"])
+        how = {"kind": d["kind"], "threshold": Fraction(d["threshold"]), "boundary": d.get("boundary", "auto")}
         if dom is None:  # the whole plane of a 2-input net: its own coordinates
-            return slice2d(net, domain=None, kind=d["kind"], threshold=Fraction(d["threshold"]))
-        return slice2d(net, plane=frame, domain=dom, kind=d["kind"], threshold=Fraction(d["threshold"]))
+            return slice2d(net, domain=None, **how)
+        return slice2d(net, plane=frame, domain=dom, **how)
 
     def save(self, path) -> None:
         with open(path, "w") as f:
@@ -612,7 +623,7 @@ class Slice:
             col = f"hsl({h[0] * 360 // 256},{45 + h[1] % 30}%,{60 + h[2] % 25}%)"
             pts = " ".join(xy(uv[v]) for v in self.face(f))
             parts.append(f'<polygon points="{pts}" fill="{col}" stroke="black" stroke-width="0.4"/>')
-        if self.net.output_dim == 1:
+        if self.boundary is not None:
             for line in self.decision_boundary()["polylines"]:
                 parts.append(f'<polyline points="{" ".join(xy(p) for p in line)}" fill="none" '
                              f'stroke="black" stroke-width="2"/>')
@@ -661,7 +672,7 @@ def slice2d(net, *, through=None, plane=None, domain=None, kind: str = "activati
         core = _core.slice2d(net.core, obj(frame[0]), obj(frame[1]), obj(frame[2]),
                              np.array(dom.vertices(), dtype=object), max_faces=max_faces or 0,
                              max_seconds=_run.seconds(max_seconds), threads=_run.threads(threads), progress=tick)
-    s = Slice(net, frame, dom, core, kind, t, whole_plane=domain is None)
+    s = Slice(net, frame, dom, core, kind, t, whole_plane=domain is None, boundary=boundary)
     _run.stopped(core.complete, core.stop_reason, partial=s, count_name="max_faces",
                  what=f"{s.num_faces} faces found")
     return s

@@ -62,6 +62,14 @@ def test_polygons_are_the_exact_regions_rounded():
     assert sum(areas) == pytest.approx(4.0)
 
 
+def test_region_set_methods_draw():
+    rs = tg.regions(nets.one_layer(2, 5, 2), BOX)
+    assert [area(p) for p in rs.polygons()] == pytest.approx(list(rs.volumes()), rel=1e-9)
+    img = mpimg.imread(io.BytesIO(rs._repr_png_()))
+    assert img.shape[0] > 100
+    assert tg.regions(nets.one_layer(3, 3, 0), tg.Box([-1.0] * 3, [1.0] * 3))._repr_png_() is None
+
+
 def test_linear_polygons_union_their_cells():
     pytest.importorskip("shapely")
     net = nets.one_layer(2, 5, 1, out_weights=[[1.0, 0.0, -1.0, 0.0, 2.0]])  # two neurons do not change the map

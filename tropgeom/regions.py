@@ -575,6 +575,19 @@ class RegionSet:
         return label
 
     # --- context ------------------------------------------------------------------------------------
+    def polygons(self, view=None, *, as_shapely: bool = False):
+        """2-input nets: every region as a float64 ccw polygon clipped to ``view`` (see
+        tropgeom.plot.polygons; shapely geometries with as_shapely=True)."""
+        from .plot import polygons
+        return polygons(self, view, as_shapely=as_shapely)
+
+    def _repr_png_(self):
+        """A picture in notebooks for 1- and 2-input nets (up to 20,000 regions)."""
+        if self.net.input_dim > 2 or len(self) > 20000:
+            return None
+        from .plot import plot_regions, render
+        return render(lambda ax: plot_regions(self, ax, color_by="linear" if self.kind == "linear" else "pattern"))
+
     def bounds(self):
         """Known bounds for the architecture (tropgeom.bounds), to set beside the exact count."""
         from .bounds import bounds

@@ -110,3 +110,16 @@ def test_regions_json_round_trips_and_missing_polytope(tmp_path, capsys):
     assert f"{len(rs)} activation regions" in capsys.readouterr().out
     assert main(["regions", str(path), "--polytope", str(tmp_path / "missing.csv")]) == 2
     assert "InputError: no such file" in capsys.readouterr().err
+
+
+
+def test_closed_pipe_is_quiet():
+    import os
+    import subprocess
+    import sys
+    r, w = os.pipe()
+    os.close(r)  # the reader is gone before the first write, as with `| head` on long output
+    p = subprocess.run([sys.executable, "-m", "tropgeom", "bounds", "2,16,16,1"], stdout=w, stderr=subprocess.PIPE,
+                       text=True)
+    os.close(w)
+    assert p.returncode == 0 and p.stderr == ""

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "box.hpp"
 #include "float_lp.hpp"
 #include "interval.hpp"
 #include "layer_map.hpp"
@@ -82,6 +83,9 @@ struct Task {
 
 enum class Decision { unknown, active, inactive, split };
 
+// Thrown out of a decision whose LP gave up because the run was stopped.
+struct Abandoned {};
+
 // Per-thread statistics, added to the shared ones once per task: shared counters bumped on every
 // decision made the two cores fight over one cache line.
 thread_local RegionStats tally;
@@ -92,23 +96,33 @@ class Enumerator {
       : net_(net), opt_(opt), ix_(net), wi_(weights_as<Interval>(net)), wz_(weights_as<Integer>(net)) {}
 
   RegionResult run(const Polyhedron& domain) {
-    InteriorResult in = relative_interior(domain);
+    // A box is kept as variable bounds (box.hpp): no rows in the cells, no LP for its interior point.
+    use_box_ = opt_.box_as_bounds && box::detect(domain, box_);
+    InteriorResult in;
+    if (use_box_) {
+      in.dimension = static_cast<int>(domain.dim);
+      in.point = box::centre(box_);
+    } else {
+      in = relative_interior(domain);
+    }
     if (in.dimension != static_cast<int>(domain.dim))
       throw InputError(in.dimension < 0 ? "domain is empty" : "domain is not full-dimensional (dimension " +
                                                                   std::to_string(in.dimension) + " in R^" +
                                                                   std::to_string(domain.dim) + ")");
     domain_ = domain;
+    m0_ = use_box_ ? 0 : domain.A.rows;
+    if (use_box_) no_fixed_.assign(domain.dim, 0);
     for (std::size_t i = 0; i < domain.A.rows; ++i) {
       const Integer L = clearing_factor(domain.A.row(i), domain.dim, &domain.b[i]);
       for (std::size_t j = 0; j < domain.dim; ++j) dom_A_.emplace_back(domain.A(i, j) * L);
       dom_b_.emplace_back(domain.b[i] * L);
     }
     const std::size_t d = domain.dim;
-    box_radius(domain);
+    if (!use_box_) box_radius(domain);
     Task root;
     root.rows.d = d;
     std::vector<Interval> a(d);
-    for (std::size_t i = 0; i < domain.A.rows; ++i) {
+    for (std::size_t i = 0; i < m0_; ++i) {
       for (std::size_t j = 0; j < d; ++j) a[j] = iv::of(domain.A(i, j));
       root.add_row(a.data(), iv::of(domain.b[i]), d);
     }
@@ -137,7 +151,14 @@ class Enumerator {
   // One cell: decide neurons until it splits (both sides go on) or it is a finished region.
   void step(Task&& cur, const ParallelSearch<Task>::Push& push) {
     ++tally.cells;
-    if (auto other = advance(cur)) push(std::move(*other));
+    std::unique_ptr<Task> other;
+    try {
+      other = advance(cur);
+    } catch (const Abandoned&) {  // a stop came inside an LP: the cell is dropped
+      search_->stop(StopReason::interrupted, /*lost=*/true);
+      return;
+    }
+    if (other) push(std::move(*other));
     if (cur.layer < net_.layers.size()) {
       push(std::move(cur));
     } else {
@@ -187,22 +208,30 @@ class Enumerator {
     if (!(zp.positive() || zp.negative())) return Decision::unknown;
     const int sp = zp.positive() ? 1 : -1;
     const Decision same = sp > 0 ? Decision::active : Decision::inactive;
-    std::vector<double> c(d);
-    for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
-    ++tally.float_lps;
-    flp::Result r = flp::minimize(cur.rows, c, cur.point);
     std::vector<Interval> cs(g, g + d);
     if (sp < 0)
       for (auto& v : cs) v = -v;
     const Interval ce = sp > 0 ? e : -e;
+    // On a box, the closed-form range of sp * z over the whole box decides many neurons with no LP.
+    if (use_box_ && box::certify_nonnegative(cur.A, cur.b, {}, no_fixed_, cs.data(), ce, box_)) return same;
+    std::vector<double> c(d);
+    for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
+    ++tally.float_lps;
+    box::Result r;
+    if (use_box_) {
+      r = box::minimize(cur.rows, box_, c, cur.point, &search_->stop_flag());
+      if (r.status == flp::Status::failed && search_->stopped()) throw Abandoned{};
+    } else {
+      static_cast<flp::Result&>(r) = flp::minimize(cur.rows, c, cur.point);
+    }
     double val = ce.mid();
     for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
-    if (r.status == flp::Status::optimal && val >= 0)
-      return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
-                                      radius_.empty() ? nullptr : radius_.data()) ||
-                     certify_exact(cur, r.active, sp)
-                 ? same
-                 : Decision::unknown;
+    if (r.status == flp::Status::optimal && val >= 0) {
+      const bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_)
+                                   : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
+                                                              radius_.empty() ? nullptr : radius_.data());
+      return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
+    }
     // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
     // (its optimum, or where it stopped), or, when unbounded, y moved along the ray until
     // sp * z(y) = -sp * z(point).  The ray alone is no witness: it is only nearly in the cell's cone.
@@ -236,6 +265,9 @@ class Enumerator {
     const std::size_t d = domain_.dim;
     if (!std::all_of(q.begin(), q.end(), [](double v) { return std::isfinite(v); })) return false;
     if (!(iv::dot(cs, q.data(), d) + ce).negative()) return false;
+    if (use_box_)
+      for (std::size_t j = 0; j < d; ++j)
+        if (!(q[j] > box_.ilo[j].hi && q[j] < box_.ihi[j].lo)) return false;  // strictly inside
     for (std::size_t i = 0; i < cur.b.size(); ++i)
       if (!(iv::dot(&cur.A[i * d], q.data(), d) - cur.b[i]).negative()) return false;
     return true;
@@ -263,8 +295,8 @@ class Enumerator {
   // The float LP's dual proof redone exactly on its active rows alone.  Needed where the optimum is a
   // face, not a vertex (fewer than d active rows: few active neurons leave flat directions), which
   // intervals cannot prove; far cheaper than the exact LP.
-  bool certify_exact(Task& cur, const std::vector<int>& active, int sp) {
-    const std::size_t d = domain_.dim, m0 = domain_.A.rows;
+  bool certify_exact(Task& cur, const std::vector<int>& active, const std::vector<signed char>& at, int sp) {
+    const std::size_t d = domain_.dim, m0 = m0_;
     const IntMaps& maps = int_maps(cur);
     std::vector<Integer> A, b;
     A.reserve(active.size() * d);
@@ -285,7 +317,8 @@ class Enumerator {
     if (sp < 0)
       for (auto& v : c) v = -v;
     const Integer& e = z.e[cur.neuron];
-    return flp::certify_lower_bound(A, b, c, sp > 0 ? Integer(-e) : e);
+    const Integer bound = sp > 0 ? Integer(-e) : e;
+    return use_box_ ? box::certify_lower_bound(A, b, c, bound, at, box_) : flp::certify_lower_bound(A, b, c, bound);
   }
 
   // The integer maps of layers 0..cur.layer, composed once per cell and layer and shared by its splits.
@@ -448,6 +481,10 @@ class Enumerator {
   const std::vector<LayerWeights<Interval>> wi_;  // the weights, enclosed
   const std::vector<LayerWeights<Integer>> wz_;   // the weights as integers over each layer's denominator
   Polyhedron domain_;
+  bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
+  box::Box box_;
+  std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
+  std::size_t m0_ = 0;                            // domain rows at the head of every cell's rows
   std::vector<Integer> dom_A_, dom_b_;           // the domain's rows, each scaled to integers
   std::vector<double> radius_;
   ParallelSearch<Task>* search_ = nullptr;

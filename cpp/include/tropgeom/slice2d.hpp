@@ -32,6 +32,7 @@ struct Slice2D {
   std::vector<std::int32_t> edge_neuron;
   std::vector<std::uint8_t> patterns;  // faces x hidden: 1 where active
   std::vector<double> maps;            // faces x outputs x 3: output k = a u + b v + c (float64)
+  std::vector<double> map_errors;      // a bound on each entry's error
   std::size_t hidden = 0, outputs = 0;
   RunStatus status;
   std::size_t exact_decisions = 0;  // decisions the float filter left to exact arithmetic

@@ -92,7 +92,7 @@ void toggle(const flp::Rows& R, const std::vector<int>& W, const std::vector<dou
 }  // namespace
 
 Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
-                const std::atomic<bool>* cancel) {
+                const std::atomic<bool>* cancel, double stop_below) {
   const std::size_t d = R.d, m = R.size();
   Result res;
   std::vector<signed char>& at = res.at;
@@ -154,7 +154,12 @@ Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, 
         res.ray = dir;
         break;
       }
-      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t];
+      double v = 0;
+      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t], v += c[t] * x[t];
+      if (v < stop_below) {
+        res.status = flp::Status::below;
+        break;
+      }
       if (static_cast<std::size_t>(bi) < m) {
         W.push_back(static_cast<int>(bi));
         in_W[bi] = 1;

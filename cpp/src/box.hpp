@@ -34,9 +34,9 @@ struct Result : flp::Result {
 };
 
 // min c.x over {R x <= b} and the box, from a strictly feasible start: a hint, as flp::minimize.
-// Stops early (status failed) once *cancel is set.
+// Stops early (status failed) once *cancel is set, and (status below) as flp::minimize's stop_below.
 Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
-                const std::atomic<bool>* cancel = nullptr);
+                const std::atomic<bool>* cancel = nullptr, double stop_below = -INFINITY);
 
 // Rigorous: min over {A x <= b} and the box of c.x + c0 >= 0, by multipliers mu >= 0 on the active
 // rows (fitted on the free variables in floats) and the box minimum of the residual c + A_W^T mu, in

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "box.hpp"
 #include "float_lp.hpp"
@@ -216,13 +217,26 @@ class Enumerator {
     if (use_box_ && box::certify_nonnegative(cur.A, cur.b, {}, no_fixed_, cs.data(), ce, box_)) return same;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
-    ++tally.float_lps;
-    box::Result r;
-    if (use_box_) {
-      r = box::minimize(cur.rows, box_, c, cur.point, &search_->stop_flag());
-      if (r.status == flp::Status::failed && search_->stopped()) throw Abandoned{};
-    } else {
-      static_cast<flp::Result&>(r) = flp::minimize(cur.rows, c, cur.point);
+    // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
+    // comes of that point, it runs again to the optimum.
+    auto solve = [&](double stop_below) {
+      ++tally.float_lps;
+      box::Result r;
+      if (use_box_) {
+        r = box::minimize(cur.rows, box_, c, cur.point, &search_->stop_flag(), stop_below);
+        if (r.status == flp::Status::failed && search_->stopped()) throw Abandoned{};
+      } else {
+        static_cast<flp::Result&>(r) = flp::minimize(cur.rows, c, cur.point, stop_below);
+      }
+      return r;
+    };
+    box::Result r = solve(-ce.mid());
+    if (r.status == flp::Status::below) {
+      if (auto q = witness(cur, cs.data(), ce, c, r)) {
+        child = make_split(cur, sp, std::move(*q));
+        return Decision::split;
+      }
+      r = solve(-INFINITY);
     }
     double val = ce.mid();
     for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
@@ -232,9 +246,21 @@ class Enumerator {
                                                               radius_.empty() ? nullptr : radius_.data());
       return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
     }
-    // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
-    // (its optimum, or where it stopped), or, when unbounded, y moved along the ray until
-    // sp * z(y) = -sp * z(point).  The ray alone is no witness: it is only nearly in the cell's cone.
+    if (auto q = witness(cur, cs.data(), ce, c, r)) {
+      child = make_split(cur, sp, std::move(*q));
+      return Decision::split;
+    }
+    return Decision::unknown;
+  }
+
+  // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
+  // (its optimum, or where it stopped), or, when unbounded, y moved along the ray until
+  // sp * z(y) = -sp * z(point).  The ray alone is no witness: it is only nearly in the cell's cone.
+  std::optional<std::vector<double>> witness(const Task& cur, const Interval* cs, const Interval& ce,
+                                             const std::vector<double>& c, box::Result& r) const {
+    const std::size_t d = domain_.dim;
+    double val = ce.mid();
+    for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
     double zpf = ce.mid();
     for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.point[j];
     std::vector<double>& y = r.x;
@@ -247,17 +273,14 @@ class Enumerator {
         val = -zpf;
       }
     }
-    if (!(val < 0 && zpf > 0)) return Decision::unknown;
+    if (!(val < 0 && zpf > 0)) return std::nullopt;
     const double lam0 = zpf / (zpf - val);
     for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4, lam0 + (1 - lam0) / 64}) {
       std::vector<double> q(d);
       for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + lam * (y[j] - cur.point[j]);
-      if (beyond(cur, cs.data(), ce, q)) {
-        child = make_split(cur, sp, std::move(q));
-        return Decision::split;
-      }
+      if (beyond(cur, cs, ce, q)) return q;
     }
-    return Decision::unknown;
+    return std::nullopt;
   }
 
   // q is strictly inside the cell and cs.q + ce < 0 (proven in interval arithmetic).

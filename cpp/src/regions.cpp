@@ -113,7 +113,7 @@ class Enumerator {
     domain_ = domain;
     m0_ = use_box_ ? 0 : domain.A.rows;
     if (use_box_) no_fixed_.assign(domain.dim, 0);
-    for (std::size_t i = 0; i < domain.A.rows; ++i) {
+    for (std::size_t i = 0; i < m0_; ++i) {  // (a box's rows never enter a certificate)
       const Integer L = clearing_factor(domain.A.row(i), domain.dim, &domain.b[i]);
       for (std::size_t j = 0; j < domain.dim; ++j) dom_A_.emplace_back(domain.A(i, j) * L);
       dom_b_.emplace_back(domain.b[i] * L);
@@ -144,7 +144,7 @@ class Enumerator {
               [](const Region& a, const Region& b) { return a.pattern < b.pattern; });
     result_.status = search.status();
     result_.net = std::make_shared<Network>(net_);
-    result_.domain = domain;
+    result_.domain = std::move(domain_);
     return std::move(result_);
   }
 

@@ -103,6 +103,8 @@ class Enumerator {
     if (use_box_) {
       in.dimension = static_cast<int>(domain.dim);
       in.point = box::centre(box_);
+    } else if (float_interior(domain, in.point)) {
+      in.dimension = static_cast<int>(domain.dim);
     } else {
       in = relative_interior(domain);
     }
@@ -119,7 +121,6 @@ class Enumerator {
       dom_b_.emplace_back(domain.b[i] * L);
     }
     const std::size_t d = domain.dim;
-    if (!use_box_) box_radius(domain);
     Task root;
     root.rows.d = d;
     std::vector<Interval> a(d);
@@ -128,6 +129,7 @@ class Enumerator {
       root.add_row(a.data(), iv::of(domain.b[i]), d);
     }
     place(root, domain, std::move(in.point));
+    if (!use_box_) box_radius(domain, root);
     root.z = std::make_shared<const AffineMap<Interval>>(push(wi_[0], identity_map<Interval>(d)));
     ParallelSearch<Task> search(opt_);
     search_ = &search;
@@ -296,14 +298,72 @@ class Enumerator {
     return true;
   }
 
-  // radius_[t] >= |x_t| on a bounded domain (2d exact LPs, rounded up); empty when unbounded.
-  void box_radius(const Polyhedron& domain) {
+  // A point strictly inside P (no equalities) from a float phase-1 LP, max s over A x + s |a_i| <= b_i,
+  // s <= 1, checked exactly; false when that fails (the exact LP decides).  Many-row domains in high
+  // dimension made the exact interior LP the longest part of a run, and one that cannot be polled.
+  static bool float_interior(const Polyhedron& P, Vec& out) {
+    const std::size_t d = P.dim, m = P.A.rows;
+    if (P.C.rows > 0 || m == 0) return false;
+    flp::Rows R;
+    R.d = d + 1;
+    std::vector<double> a(d + 1), start(d + 1, 0.0);
+    double s0 = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      double n = 0;
+      for (std::size_t j = 0; j < d; ++j) a[j] = P.A(i, j).get_d(), n += a[j] * a[j];
+      a[d] = std::sqrt(n);
+      const double bi = P.b[i].get_d();
+      if (!std::isfinite(bi) || !std::isfinite(a[d]) || a[d] == 0) return false;
+      R.add(a.data(), bi);
+      s0 = std::min(s0, bi / a[d]);
+    }
+    std::fill(a.begin(), a.end(), 0.0);
+    a[d] = 1;
+    R.add(a.data(), 1.0);
+    start[d] = s0 - 1;  // x = 0 with a slack this negative satisfies every row
+    std::vector<double> c(d + 1, 0.0);
+    c[d] = -1;
+    const flp::Result r = flp::minimize(R, c, start);
+    if (r.x.size() != d + 1 || !(r.x[d] > 0)) return false;
+    Vec x(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      if (!std::isfinite(r.x[j])) return false;
+      x[j] = Rational(r.x[j]);
+    }
+    if (!strictly_inside(P, x)) return false;
+    out = std::move(x);
+    return true;
+  }
+
+  // radius_[t] >= |x_t| on a bounded domain, rounded up; empty when unbounded.  Each bound is a float
+  // LP's optimum plus a margin proven by its interval dual certificate, else an exact LP.
+  void box_radius(const Polyhedron& domain, const Task& root) {
     const std::size_t d = domain.dim;
+    const Budget budget(opt_);  // before the search: a stop here has found nothing
+    std::vector<double> c(d);
+    std::vector<Interval> ci(d);
     for (std::size_t t = 0; t < d && domain.A.rows > 0; ++t) {
       Vec e(d);
       e[t] = 1;
       double r = 0;
       for (bool maximize : {true, false}) {
+        budget.check();
+        if (!root.exact_point) {  // max of s x_t: min of -s x_t; proven: R - s x_t >= 0 on the domain
+          const double s = maximize ? 1 : -1;
+          std::fill(c.begin(), c.end(), 0.0);
+          std::fill(ci.begin(), ci.end(), iv::exact(0));
+          c[t] = -s;
+          ci[t] = iv::exact(-s);
+          const flp::Result f = flp::minimize(root.rows, c, root.point);
+          if (f.status == flp::Status::optimal) {
+            const double v = s * f.x[t];
+            const double R = iv::up(v + (std::fabs(v) + 1) * 1e-9);
+            if (std::isfinite(R) && flp::certify_nonnegative(root.A, root.b, f.active, ci.data(), iv::exact(R))) {
+              r = std::max(r, R);
+              continue;
+            }
+          }
+        }
         LPResult lp = optimize(domain, e, maximize);
         if (lp.status != LPStatus::optimal) {
           radius_.clear();

@@ -537,6 +537,7 @@ class Enumerator {
   void next_layer(Task& cur) {
     const std::size_t l = cur.layer++;
     cur.neuron = 0;
+    if (cur.layer > last_relu_) cur.layer = net_.layers.size();  // linear layers after the last ReLU split nothing
     cur.z = cur.layer < net_.layers.size()
                 ? std::make_shared<const AffineMap<Interval>>(push(wi_[cur.layer], *cur.z, live_after(net_, ix_, cur.pattern, l)))
                 : nullptr;
@@ -568,6 +569,12 @@ class Enumerator {
   box::Box box_;
   std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
   std::size_t m0_ = 0;                            // domain rows at the head of every cell's rows
+  const std::size_t last_relu_ = [this] {         // the last ReLU layer (maps past it are never needed)
+    std::size_t l = 0;
+    for (std::size_t i = 0; i < net_.layers.size(); ++i)
+      if (net_.layers[i].relu) l = i;
+    return l;
+  }();
   std::vector<Integer> dom_A_, dom_b_;           // the domain's rows, each scaled to integers
   std::vector<double> radius_;
   ParallelSearch<Task>* search_ = nullptr;

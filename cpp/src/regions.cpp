@@ -3,6 +3,7 @@
 #include "tropgeom/regions.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -97,6 +98,7 @@ class Enumerator {
       : net_(net), opt_(opt), ix_(net), wi_(weights_as<Interval>(net)), wz_(weights_as<Integer>(net)) {}
 
   RegionResult run(const Polyhedron& domain) {
+    const auto t0 = std::chrono::steady_clock::now();  // max_seconds counts the set-up too (d = 784: ~0.3 s)
     // A box is kept as variable bounds (box.hpp): no rows in the cells, no LP for its interior point.
     use_box_ = opt_.box_as_bounds && box::detect(domain, box_);
     InteriorResult in;
@@ -131,7 +133,10 @@ class Enumerator {
     place(root, domain, std::move(in.point));
     if (!use_box_) box_radius(domain, root);
     root.z = std::make_shared<const AffineMap<Interval>>(push(wi_[0], identity_map<Interval>(d)));
-    ParallelSearch<Task> search(opt_);
+    RunLimits lim = opt_;
+    if (lim.max_seconds > 0)
+      lim.max_seconds = std::max(1e-3, lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    ParallelSearch<Task> search(lim);
     search_ = &search;
     search.run(std::move(root), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });
@@ -183,6 +188,7 @@ class Enumerator {
   std::unique_ptr<Task> advance(Task& cur) {
     const Layer& L = net_.layers[cur.layer];
     for (; L.relu && cur.neuron < L.out; ++cur.neuron) {
+      if (search_->stopped()) throw Abandoned{};  // a step may decide many neurons: poll between them
       std::unique_ptr<Task> child;
       Decision dec = filtered(cur, child);
       if (dec == Decision::unknown) {

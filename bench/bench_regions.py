@@ -26,6 +26,15 @@ T threads) and, per tool, domain and d, the largest net finished in time (= most
     python bench/bench_regions.py --time-limit 20 --dims 2,3,4   # about 40 minutes
     python bench/bench_regions.py                            # full grid, 60 s limit: about 3 hours
     python bench/bench_regions.py --accessors                # RegionSet accessors against enumeration
+    python bench/bench_regions.py --suite highdim --tools affinitree   # d = 100, 200, 784 (box [0,1]^d, R^d)
+    python bench/bench_regions.py --suite memory             # peak RSS per region, count and full enumeration
+    python bench/bench_regions.py --suite threads            # 1 vs 2 threads on nets over 10^5 regions
+
+The highdim suite runs He nets d-w-10 (w = 4..32) and d-w-w-10 for d = 100, 200, 784 on [0,1]^d and
+on R^d, and the MNIST shapes of Serra et al. 784-n1-n2-10 with n1 + n2 = 22, on [0,1]^784.  The memory
+suite reports each child's peak resident set (ru_maxrss) after the call minus before it, per region,
+for count_regions and for regions().  The threads suite reports wall time and CPU seconds of 1 and 2
+threads (CPU / wall / threads = how busy each thread was: below 1 is waiting or contention).
 
 The full grid sweeps, per (tool, d, domain), depth 1..4 and width 8..64 upward and skips a net once
 a smaller-or-equal one (depth and width) timed out for that tool. Timings need an idle machine (the header prints the load average).
@@ -61,25 +70,37 @@ def seed_of(d: int, depth: int, width: int) -> int:
     return 10000 * d + 100 * depth + width
 
 
-def make_net(d: int, depth: int, width: int) -> list:
-    rng = np.random.default_rng(seed_of(d, depth, width))
-    dims = [d] + [width] * depth + [1]
+def make_net(d: int, depth: int, width: int, widths=None, out: int = 1) -> list:
+    """He net d -> width^depth -> 1, or d -> widths -> out when widths is given (highdim suite)."""
+    rng = np.random.default_rng(seed_of(d, depth, width) if widths is None else seed_of(d, len(widths), sum(widths)))
+    dims = [d] + ([width] * depth if widths is None else list(widths)) + [out]
     return [(rng.normal(0.0, math.sqrt(2.0 / n_in), size=(n_out, n_in)), rng.normal(0.0, 0.1, size=n_out))
             for n_in, n_out in zip(dims, dims[1:])]
 
 
 # ---- tools: each prepare_* imports its tool and builds its input, and returns the call to time ----
 
-def prepare_tropgeom(layers, d, box, threads, limit):
+def box_bounds(box):
+    """box: False (R^d), True ([-1, 1]^d) or "unit" ([0, 1]^d)."""
+    return (0.0, 1.0) if box == "unit" else (-1.0, 1.0)
+
+
+def prepare_tropgeom(layers, d, box, threads, limit, full=False):
     import tropgeom as tg
-    net, domain = tg.Network(layers), (tg.Box(-1, 1) if box else None)
+    net, domain = tg.Network(layers), (tg.Box(*box_bounds(box)) if box else None)
 
     def run():
         try:
+            if full:
+                return len(tg.regions(net, domain, threads=threads, max_seconds=limit, progress=False)), "ok"
             return tg.count_regions(net, domain, threads=threads, max_seconds=limit, progress=False), "ok"
         except tg.BudgetExceeded as e:
-            return int(e.partial), "timeout"
+            return int(e.partial) if not hasattr(e.partial, "__len__") else len(e.partial), "timeout"
     return run
+
+
+def prepare_tropgeom_full(layers, d, box, threads, limit):
+    return prepare_tropgeom(layers, d, box, threads, limit, full=True)
 
 
 def prepare_affinitree(layers, d, box, threads, limit):
@@ -89,7 +110,7 @@ def prepare_affinitree(layers, d, box, threads, limit):
         arch.linear(AffFunc.from_mats(W, b))
         if i < len(layers) - 1:
             arch.relu()
-    pre = AffTree.from_poly(Polytope.hyperrectangle(d, [(-1.0, 1.0)] * d), AffFunc.identity(d)) if box else None
+    pre = AffTree.from_poly(Polytope.hyperrectangle(d, [box_bounds(box)] * d), AffFunc.identity(d)) if box else None
     return lambda: (builder.from_layers(arch, pre).num_terminals(), "ok")
 
 
@@ -101,6 +122,8 @@ def prepare_relucent(layers, d, box, threads, limit):
     for i, (W, b) in enumerate(layers):
         seq += [LinearLayer(W, b)] + ([ReLULayer()] if i < len(layers) - 1 else [])
     cx = Complex(ReLUNetwork(seq))
+    if box == "unit":
+        raise ImportError("relucent's cube is [-r, r]^d only")
     kw = {"cube_radius": 1.0, "cube_mode": "intersect"} if box else {}
 
     def run():
@@ -116,33 +139,39 @@ def prepare_relucent(layers, d, box, threads, limit):
 
 def worker(spec: dict) -> None:
     """Child process: stdout is /dev/null (affinitree's Rust progress), the result goes to a file."""
+    import resource
     out = Path(spec["out"])
     try:
-        run = globals()["prepare_" + spec["tool"]](make_net(spec["d"], spec["depth"], spec["width"]), spec["d"],
-                                                   spec["box"], spec["threads"], spec["limit"])
+        layers = make_net(spec["d"], spec["depth"], spec["width"], spec.get("widths"), spec.get("outputs", 1))
+        run = globals()["prepare_" + spec["tool"]](layers, spec["d"], spec["box"], spec["threads"], spec["limit"])
     except ImportError as e:
         out.write_text(json.dumps({"status": "unavailable", "detail": str(e)}))
         return
     Path(spec["ready"]).touch()  # the parent starts the clock here
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu0 = sum(os.times()[:2])
     t = time.perf_counter()
     count, status = run()
     seconds = time.perf_counter() - t
+    cpu = sum(os.times()[:2]) - cpu0
+    rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) * 1024  # bytes (ru_maxrss is KiB)
     # Runs of milliseconds are noise-dominated: repeat them (to 0.2 s in all) and keep the fastest.
     # relucent's Complex keeps its regions between calls, so it runs once.
     spent = seconds
-    while spec["tool"] != "relucent" and status == "ok" and spent < 0.2:
+    while spec["tool"] != "relucent" and status == "ok" and spent < 0.2 and not spec.get("once"):
         t = time.perf_counter()
         run()
         dt = time.perf_counter() - t
         seconds, spent = min(seconds, dt), spent + dt
-    out.write_text(json.dumps({"count": count, "status": status, "seconds": seconds}))
+    out.write_text(json.dumps({"count": count, "status": status, "seconds": seconds, "cpu": cpu, "rss": rss}))
 
 
-def run_tool(tool: str, threads: int, d: int, depth: int, width: int, box: bool, limit: float) -> dict:
-    """Run one tool on one net in a child process group; kill the group at the limit."""
+def run_tool(tool: str, threads: int, d: int, depth: int, width: int, box, limit: float, **extra) -> dict:
+    """Run one tool on one net in a child process group; kill the group at the limit.  extra: widths
+    and outputs (a net other than d-width^depth-1), once (no repeats: timings of one call)."""
     with tempfile.TemporaryDirectory() as tmp:
         spec = {"tool": tool, "threads": threads, "d": d, "depth": depth, "width": width, "box": box,
-                "limit": limit, "out": f"{tmp}/result.json", "ready": f"{tmp}/ready"}
+                "limit": limit, "out": f"{tmp}/result.json", "ready": f"{tmp}/ready", **extra}
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
         with open(f"{tmp}/stderr", "w+") as err:
             p = subprocess.Popen([sys.executable, __file__, "--worker", json.dumps(spec)], stdout=subprocess.DEVNULL,
@@ -264,6 +293,67 @@ def summary(rows, peers, tools, T, args):
         print(f"  seed {r['seed']} d={r['d']} {r['arch']} {r['domain']} {k}: {text}")
 
 
+# ---- the other suites: high dimension, memory, threads ----
+
+HIGHDIM = ([(d, (w,), dom) for d in (100, 200, 784) for w in (4, 8, 16, 32) for dom in ("unit", "rd")]
+           + [(d, (w, w), dom) for d in (100, 200, 784) for w in (4, 8) for dom in ("unit", "rd")]
+           + [(784, (n1, 22 - n1), "unit") for n1 in (6, 8, 11, 14, 16)])
+MEMORY = [(2, (64, 64), True), (3, (32, 32), True), (4, (16, 16, 16), True), (2, (128, 128), True)]
+THREADS = [(2, (96, 96), True), (3, (32, 32, 32), True), (4, (24, 24, 24), False)]
+
+
+def _net_name(d, widths, out):
+    return "-".join(map(str, (d,) + tuple(widths) + (out,)))
+
+
+def suite_highdim(args, peers):
+    print(f"{'net':<16} {'dom':<4} {'tropgeom':>9} {'time':>8}" + "".join(f" | {p:>10} {'time':>8} {'agree':<5} {'ratio':>7}" for p in peers))
+    rows = []
+    for d, widths, dom in HIGHDIM:
+        box = "unit" if dom == "unit" else False
+        kw = dict(widths=list(widths), outputs=10)
+        res = {"tropgeom": run_tool("tropgeom", 1, d, 0, 0, box, args.time_limit, **kw)}
+        for p in peers:
+            res[p] = run_tool(p, 1, d, 0, 0, box, args.time_limit, **kw)
+        tg = res["tropgeom"]
+        line = f"{_net_name(d, widths, 10):<16} {dom:<4} {fmt_count(tg):>9} {tg['seconds'] or 0:>7.3f}s"
+        for p in peers:
+            r = res[p]
+            t = f"{r['seconds']:.3f}s" if complete(r) else "-"
+            line += f" | {fmt_count(r):>10} {t:>8} {agree(tg, r):<5} {ratio(tg, r) or 0:>7.1f}"
+        print(line, flush=True)
+        rows.append({"d": d, "widths": widths, "domain": dom, "results": res})
+    return rows
+
+
+def suite_memory(args):
+    print(f"{'net':<16} {'call':<14} {'regions':>9} {'time':>8} {'peak RSS':>10} {'bytes/region':>13}")
+    rows = []
+    for d, widths, box in MEMORY:
+        for tool, name in (("tropgeom", "count_regions"), ("tropgeom_full", "regions")):
+            r = run_tool(tool, 1, d, 0, 0, box, args.time_limit, widths=list(widths), outputs=1, once=True)
+            per = r["rss"] / r["count"] if r.get("count") and r.get("rss") is not None else None
+            print(f"{_net_name(d, widths, 1):<16} {name:<14} {fmt_count(r):>9} {r['seconds'] or 0:>7.2f}s "
+                  f"{(r.get('rss') or 0) / 2**20:>8.1f}MB {per if per is None else round(per, 1)!s:>13}", flush=True)
+            rows.append({"d": d, "widths": widths, "call": name, "result": r})
+    return rows
+
+
+def suite_threads(args):
+    print(f"{'net':<16} {'regions':>9} {'1t wall':>8} {'1t cpu':>7} {'2t wall':>8} {'2t cpu':>7} {'speedup':>8} {'busy/thread':>12}")
+    rows = []
+    for d, widths, box in THREADS:
+        r1, r2 = (run_tool("tropgeom", t, d, 0, 0, box, args.time_limit, widths=list(widths), outputs=1, once=True)
+                  for t in (1, 2))
+        if not (complete(r1) and complete(r2)):
+            print(f"{_net_name(d, widths, 1):<16} {fmt_count(r1):>9} incomplete", flush=True)
+            continue
+        print(f"{_net_name(d, widths, 1):<16} {r1['count']:>9} {r1['seconds']:>7.2f}s {r1['cpu']:>6.2f}s {r2['seconds']:>7.2f}s "
+              f"{r2['cpu']:>6.2f}s {r1['seconds'] / r2['seconds']:>7.2f}x {r2['cpu'] / r2['seconds'] / 2:>12.2f}", flush=True)
+        rows.append({"d": d, "widths": widths, "results": {"1": r1, "2": r2}})
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -273,7 +363,8 @@ def main():
     ap.add_argument("--tools", default=",".join(PEERS), help="peers to run, comma-separated (tropgeom always runs)")
     ap.add_argument("--domains", default="box,rd", help="box ([-1,1]^d) and/or rd (R^d)")
     ap.add_argument("--dims", default=",".join(map(str, DIMS)), help="input dimensions")
-    ap.add_argument("--json", default=str(REPO / "bench" / "results" / "bench_regions.json"))
+    ap.add_argument("--suite", default="grid", choices=("grid", "highdim", "memory", "threads"))
+    ap.add_argument("--json", help="results file (default bench/results/bench_regions[_SUITE].json)")
     ap.add_argument("--accessors", action="store_true",
                     help="time the RegionSet accessors (columnar and per region) against the enumeration")
     args = ap.parse_args()
@@ -281,6 +372,22 @@ def main():
         return worker(json.loads(args.worker))
     if args.accessors:
         return accessors(args.threads)
+    suffix = "" if args.suite == "grid" else "_" + args.suite
+    args.json = args.json or str(REPO / "bench" / "results" / f"bench_regions{suffix}.json")
+    if args.suite != "grid":
+        args.time_limit = args.time_limit or 60.0
+        load = os.getloadavg()[0]
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        print(f"tropgeom {REPO} @ {commit}; {os.cpu_count()} cores, load {load:.2f}; limit {args.time_limit:g} s; suite {args.suite}")
+        peers = [p for p in args.tools.split(",") if p == "affinitree"]
+        rows = (suite_highdim(args, peers) if args.suite == "highdim" else
+                suite_memory(args) if args.suite == "memory" else suite_threads(args))
+        out = Path(args.json)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"args": vars(args), "commit": commit, "machine": platform.platform(), "cores": os.cpu_count(),
+                                   "load_start": load, "load_end": os.getloadavg(), "rows": rows}, indent=1))
+        print(f"\nwrote {out}")
+        return
     args.time_limit = args.time_limit or (10.0 if args.quick else 60.0)
     args.dims = [int(x) for x in args.dims.split(",")]
     args.domains = [x for x in args.domains.split(",") if x]

@@ -5,6 +5,7 @@
 
 #include "float_lp.hpp"
 #include "layer_map.hpp"
+#include "region_geometry.hpp"
 #include "run.hpp"
 #include "tropgeom/regions.hpp"
 
@@ -49,22 +50,33 @@ std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, con
   auto strictly_below = [&](std::size_t i, const std::vector<double>& q) {
     return (iv::dot(&A[i * d], q.data(), d) - b[i]).negative();
   };
+  // Every row once in float (normalised); each facet's LP takes all but its own row, copied into
+  // buffers reused across rows (no allocation per row).
+  flp::Rows all, rows;
+  all.d = rows.d = d;
+  if (fast) {
+    std::vector<double> f(d);
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < d; ++j) f[j] = A[i * d + j].mid();
+      all.add(f.data(), b[i].mid());
+    }
+  }
+  std::vector<Interval> Ao, bo;
+  std::vector<double> c(d);
+  auto without = [](const auto& v, std::size_t from, std::size_t to, auto& out) {
+    out.assign(v.begin(), v.begin() + from);
+    out.insert(out.end(), v.begin() + to, v.end());
+  };
   for (std::size_t k = 0; k < m; ++k) {
     if (r.row_neuron[k] < 0) continue;  // the domain's boundary has no neighbour
     const Interval* ak = &A[k * d];
     int facet = -1;  // 1 proven facet (q found), 0 proven not, -1 unknown
     std::vector<double> q;
     if (fast) {
-      flp::Rows rows;
-      rows.d = d;
-      std::vector<Interval> Ao, bo;
-      std::vector<double> c(d), f(d);
-      for (std::size_t i = 0; i < m; ++i) {
-        if (i == k) continue;
-        for (std::size_t j = 0; j < d; ++j) Ao.push_back(A[i * d + j]), f[j] = A[i * d + j].mid();
-        bo.push_back(b[i]);
-        rows.add(f.data(), b[i].mid());
-      }
+      without(all.A, k * d, (k + 1) * d, rows.A);
+      without(all.b, k, k + 1, rows.b);
+      without(A, k * d, (k + 1) * d, Ao);
+      without(b, k, k + 1, bo);
       for (std::size_t j = 0; j < d; ++j) c[j] = -ak[j].mid();
       flp::Result lp = flp::minimize(rows, c, p);
       std::vector<std::vector<double>> tries;
@@ -134,6 +146,8 @@ std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, con
 Adjacency adjacency(RegionResult& res, const RunLimits& lim) {
   const Network& net = *res.net;
   const IWeights Wi = weights_as<Interval>(net);
+  const std::vector<LayerWeights<Integer>> Wz = weights_as<Integer>(net);
+  const NeuronIndex ix(net);
   std::vector<Region>& regions = res.regions;
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < regions.size(); ++i)
@@ -142,7 +156,7 @@ Adjacency adjacency(RegionResult& res, const RunLimits& lim) {
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(std::max(1, lim.threads));
   const ForResult run = parallel_for(regions.size(), lim, [&](std::size_t i, int t) {
     Region& r = regions[i];
-    materialize(net, res.domain, r);
+    materialize(net, res.domain, r, Wz, ix);
     for (const auto& p : region_neighbours(net, Wi, r)) {
       auto it = index.find(std::string(p.begin(), p.end()));
       if (it == index.end()) {

@@ -56,7 +56,7 @@ bool residual_bound(const std::vector<iv::Interval>& A, const std::vector<iv::In
 
 }  // namespace
 
-Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start) {
+Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start, double stop_below) {
   const std::size_t d = R.d, m = R.size();
   Result res;
   std::vector<double> x = start, dir(d), mu;
@@ -116,7 +116,12 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
         res.ray = dir;
         break;
       }
-      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t];
+      double v = 0;
+      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t], v += c[t] * x[t];
+      if (v < stop_below) {
+        res.status = Status::below;
+        break;
+      }
       W.push_back(bi);
       in_W[bi] = 1;
       if (W.size() > d) break;

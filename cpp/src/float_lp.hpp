@@ -19,7 +19,7 @@ struct Rows {
   std::size_t size() const { return b.size(); }
 };
 
-enum class Status { optimal, unbounded, failed };
+enum class Status { optimal, unbounded, failed, below };  // below: stopped at c.x < stop_below
 
 struct Result {
   Status status = Status::failed;
@@ -28,7 +28,10 @@ struct Result {
   std::vector<double> ray;  // a direction of unboundedness
 };
 
-Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start);
+// stop_below: return (status below) at the first point reached with c.x < stop_below, a witness that
+// the minimum is lower (the region engine's splits need no more).
+Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<double>& start,
+                double stop_below = -INFINITY);
 
 // Rigorous: min over {A x <= b} of c.x + c0 >= 0 (> 0 if strict), proven by multipliers mu >= 0 on the
 // `active` rows with A_W^T mu = -c: for d active rows solved in interval arithmetic (A, b, c, c0

@@ -22,10 +22,14 @@ Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, cons
 }
 
 void materialize(const Network& net, const Polyhedron& domain, Region& r) {
+  if (!r.has_geometry) materialize(net, domain, r, weights_as<Integer>(net), NeuronIndex(net));
+}
+
+void materialize(const Network& net, const Polyhedron& domain, Region& r, const std::vector<LayerWeights<Integer>>& wz,
+                 const NeuronIndex& ix) {
   if (r.has_geometry) return;
-  const NeuronIndex ix(net);
   IntMaps maps;
-  extend(net, weights_as<Integer>(net), ix, r.pattern, maps, net.layers.size());
+  extend(net, wz, ix, r.pattern, maps, net.layers.size());
   Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron);
   // The network on the cell: the last layer's map, its inactive neurons zeroed if it has a ReLU.
   const AffineMap<Integer>& z = *maps.back();

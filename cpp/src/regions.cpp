@@ -3,10 +3,13 @@
 #include "tropgeom/regions.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "box.hpp"
 #include "float_lp.hpp"
 #include "interval.hpp"
 #include "layer_map.hpp"
@@ -82,6 +85,9 @@ struct Task {
 
 enum class Decision { unknown, active, inactive, split };
 
+// Thrown out of a decision whose LP gave up because the run was stopped.
+struct Abandoned {};
+
 // Per-thread statistics, added to the shared ones once per task: shared counters bumped on every
 // decision made the two cores fight over one cache line.
 thread_local RegionStats tally;
@@ -92,29 +98,45 @@ class Enumerator {
       : net_(net), opt_(opt), ix_(net), wi_(weights_as<Interval>(net)), wz_(weights_as<Integer>(net)) {}
 
   RegionResult run(const Polyhedron& domain) {
-    InteriorResult in = relative_interior(domain);
+    const auto t0 = std::chrono::steady_clock::now();  // max_seconds counts the set-up too (d = 784: ~0.3 s)
+    // A box is kept as variable bounds (box.hpp): no rows in the cells, no LP for its interior point.
+    use_box_ = opt_.box_as_bounds && box::detect(domain, box_);
+    InteriorResult in;
+    if (use_box_) {
+      in.dimension = static_cast<int>(domain.dim);
+      in.point = box::centre(box_);
+    } else if (float_interior(domain, in.point)) {
+      in.dimension = static_cast<int>(domain.dim);
+    } else {
+      in = relative_interior(domain);
+    }
     if (in.dimension != static_cast<int>(domain.dim))
       throw InputError(in.dimension < 0 ? "domain is empty" : "domain is not full-dimensional (dimension " +
                                                                   std::to_string(in.dimension) + " in R^" +
                                                                   std::to_string(domain.dim) + ")");
     domain_ = domain;
-    for (std::size_t i = 0; i < domain.A.rows; ++i) {
+    m0_ = use_box_ ? 0 : domain.A.rows;
+    if (use_box_) no_fixed_.assign(domain.dim, 0);
+    for (std::size_t i = 0; i < m0_; ++i) {  // (a box's rows never enter a certificate)
       const Integer L = clearing_factor(domain.A.row(i), domain.dim, &domain.b[i]);
       for (std::size_t j = 0; j < domain.dim; ++j) dom_A_.emplace_back(domain.A(i, j) * L);
       dom_b_.emplace_back(domain.b[i] * L);
     }
     const std::size_t d = domain.dim;
-    box_radius(domain);
     Task root;
     root.rows.d = d;
     std::vector<Interval> a(d);
-    for (std::size_t i = 0; i < domain.A.rows; ++i) {
+    for (std::size_t i = 0; i < m0_; ++i) {
       for (std::size_t j = 0; j < d; ++j) a[j] = iv::of(domain.A(i, j));
       root.add_row(a.data(), iv::of(domain.b[i]), d);
     }
     place(root, domain, std::move(in.point));
+    if (!use_box_) box_radius(domain, root);
     root.z = std::make_shared<const AffineMap<Interval>>(push(wi_[0], identity_map<Interval>(d)));
-    ParallelSearch<Task> search(opt_);
+    RunLimits lim = opt_;
+    if (lim.max_seconds > 0)
+      lim.max_seconds = std::max(1e-3, lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    ParallelSearch<Task> search(lim);
     search_ = &search;
     search.run(std::move(root), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });
@@ -129,7 +151,7 @@ class Enumerator {
               [](const Region& a, const Region& b) { return a.pattern < b.pattern; });
     result_.status = search.status();
     result_.net = std::make_shared<Network>(net_);
-    result_.domain = domain;
+    result_.domain = std::move(domain_);
     return std::move(result_);
   }
 
@@ -137,7 +159,14 @@ class Enumerator {
   // One cell: decide neurons until it splits (both sides go on) or it is a finished region.
   void step(Task&& cur, const ParallelSearch<Task>::Push& push) {
     ++tally.cells;
-    if (auto other = advance(cur)) push(std::move(*other));
+    std::unique_ptr<Task> other;
+    try {
+      other = advance(cur);
+    } catch (const Abandoned&) {  // a stop came inside an LP: the cell is dropped
+      search_->stop(StopReason::interrupted, /*lost=*/true);
+      return;
+    }
+    if (other) push(std::move(*other));
     if (cur.layer < net_.layers.size()) {
       push(std::move(cur));
     } else {
@@ -159,6 +188,7 @@ class Enumerator {
   std::unique_ptr<Task> advance(Task& cur) {
     const Layer& L = net_.layers[cur.layer];
     for (; L.relu && cur.neuron < L.out; ++cur.neuron) {
+      if (search_->stopped()) throw Abandoned{};  // a step may decide many neurons: poll between them
       std::unique_ptr<Task> child;
       Decision dec = filtered(cur, child);
       if (dec == Decision::unknown) {
@@ -187,25 +217,58 @@ class Enumerator {
     if (!(zp.positive() || zp.negative())) return Decision::unknown;
     const int sp = zp.positive() ? 1 : -1;
     const Decision same = sp > 0 ? Decision::active : Decision::inactive;
-    std::vector<double> c(d);
-    for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
-    ++tally.float_lps;
-    flp::Result r = flp::minimize(cur.rows, c, cur.point);
     std::vector<Interval> cs(g, g + d);
     if (sp < 0)
       for (auto& v : cs) v = -v;
     const Interval ce = sp > 0 ? e : -e;
+    // On a box, the closed-form range of sp * z over the whole box decides many neurons with no LP.
+    if (use_box_ && box::certify_nonnegative(cur.A, cur.b, {}, no_fixed_, cs.data(), ce, box_)) return same;
+    std::vector<double> c(d);
+    for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
+    // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
+    // comes of that point, it runs again to the optimum.
+    auto solve = [&](double stop_below) {
+      ++tally.float_lps;
+      box::Result r;
+      if (use_box_) {
+        r = box::minimize(cur.rows, box_, c, cur.point, &search_->stop_flag(), stop_below);
+        if (r.status == flp::Status::failed && search_->stopped()) throw Abandoned{};
+      } else {
+        static_cast<flp::Result&>(r) = flp::minimize(cur.rows, c, cur.point, stop_below);
+      }
+      return r;
+    };
+    box::Result r = solve(-ce.mid());
+    if (r.status == flp::Status::below) {
+      if (auto q = witness(cur, cs.data(), ce, c, r)) {
+        child = make_split(cur, sp, std::move(*q));
+        return Decision::split;
+      }
+      r = solve(-INFINITY);
+    }
     double val = ce.mid();
     for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
-    if (r.status == flp::Status::optimal && val >= 0)
-      return flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
-                                      radius_.empty() ? nullptr : radius_.data()) ||
-                     certify_exact(cur, r.active, sp)
-                 ? same
-                 : Decision::unknown;
-    // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
-    // (its optimum, or where it stopped), or, when unbounded, y moved along the ray until
-    // sp * z(y) = -sp * z(point).  The ray alone is no witness: it is only nearly in the cell's cone.
+    if (r.status == flp::Status::optimal && val >= 0) {
+      const bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_)
+                                   : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
+                                                              radius_.empty() ? nullptr : radius_.data());
+      return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
+    }
+    if (auto q = witness(cur, cs.data(), ce, c, r)) {
+      child = make_split(cur, sp, std::move(*q));
+      return Decision::split;
+    }
+    return Decision::unknown;
+  }
+
+  // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
+  // (its optimum, or where it stopped), or, when unbounded, y moved along the ray until
+  // sp * z(y) = -sp * z(point).  The ray alone is no witness: it is only nearly in the cell's cone.
+  std::optional<std::vector<double>> witness(const Task& cur, const Interval* cs, const Interval& ce,
+                                             const std::vector<double>& c, box::Result& r) const {
+    const std::size_t d = domain_.dim;
+    double val = ce.mid();
+    for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
     double zpf = ce.mid();
     for (std::size_t j = 0; j < d; ++j) zpf += c[j] * cur.point[j];
     std::vector<double>& y = r.x;
@@ -218,17 +281,14 @@ class Enumerator {
         val = -zpf;
       }
     }
-    if (!(val < 0 && zpf > 0)) return Decision::unknown;
+    if (!(val < 0 && zpf > 0)) return std::nullopt;
     const double lam0 = zpf / (zpf - val);
     for (double lam : {(1 + lam0) / 2, (1 + 3 * lam0) / 4, lam0 + (1 - lam0) / 64}) {
       std::vector<double> q(d);
       for (std::size_t j = 0; j < d; ++j) q[j] = cur.point[j] + lam * (y[j] - cur.point[j]);
-      if (beyond(cur, cs.data(), ce, q)) {
-        child = make_split(cur, sp, std::move(q));
-        return Decision::split;
-      }
+      if (beyond(cur, cs, ce, q)) return q;
     }
-    return Decision::unknown;
+    return std::nullopt;
   }
 
   // q is strictly inside the cell and cs.q + ce < 0 (proven in interval arithmetic).
@@ -236,19 +296,80 @@ class Enumerator {
     const std::size_t d = domain_.dim;
     if (!std::all_of(q.begin(), q.end(), [](double v) { return std::isfinite(v); })) return false;
     if (!(iv::dot(cs, q.data(), d) + ce).negative()) return false;
+    if (use_box_)
+      for (std::size_t j = 0; j < d; ++j)
+        if (!(q[j] > box_.ilo[j].hi && q[j] < box_.ihi[j].lo)) return false;  // strictly inside
     for (std::size_t i = 0; i < cur.b.size(); ++i)
       if (!(iv::dot(&cur.A[i * d], q.data(), d) - cur.b[i]).negative()) return false;
     return true;
   }
 
-  // radius_[t] >= |x_t| on a bounded domain (2d exact LPs, rounded up); empty when unbounded.
-  void box_radius(const Polyhedron& domain) {
+  // A point strictly inside P (no equalities) from a float phase-1 LP, max s over A x + s |a_i| <= b_i,
+  // s <= 1, checked exactly; false when that fails (the exact LP decides).  Many-row domains in high
+  // dimension made the exact interior LP the longest part of a run, and one that cannot be polled.
+  static bool float_interior(const Polyhedron& P, Vec& out) {
+    const std::size_t d = P.dim, m = P.A.rows;
+    if (P.C.rows > 0 || m == 0) return false;
+    flp::Rows R;
+    R.d = d + 1;
+    std::vector<double> a(d + 1), start(d + 1, 0.0);
+    double s0 = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      double n = 0;
+      for (std::size_t j = 0; j < d; ++j) a[j] = P.A(i, j).get_d(), n += a[j] * a[j];
+      a[d] = std::sqrt(n);
+      const double bi = P.b[i].get_d();
+      if (!std::isfinite(bi) || !std::isfinite(a[d]) || a[d] == 0) return false;
+      R.add(a.data(), bi);
+      s0 = std::min(s0, bi / a[d]);
+    }
+    std::fill(a.begin(), a.end(), 0.0);
+    a[d] = 1;
+    R.add(a.data(), 1.0);
+    start[d] = s0 - 1;  // x = 0 with a slack this negative satisfies every row
+    std::vector<double> c(d + 1, 0.0);
+    c[d] = -1;
+    const flp::Result r = flp::minimize(R, c, start);
+    if (r.x.size() != d + 1 || !(r.x[d] > 0)) return false;
+    Vec x(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      if (!std::isfinite(r.x[j])) return false;
+      x[j] = Rational(r.x[j]);
+    }
+    if (!strictly_inside(P, x)) return false;
+    out = std::move(x);
+    return true;
+  }
+
+  // radius_[t] >= |x_t| on a bounded domain, rounded up; empty when unbounded.  Each bound is a float
+  // LP's optimum plus a margin proven by its interval dual certificate, else an exact LP.
+  void box_radius(const Polyhedron& domain, const Task& root) {
     const std::size_t d = domain.dim;
+    const Budget budget(opt_);  // before the search: a stop here has found nothing
+    std::vector<double> c(d);
+    std::vector<Interval> ci(d);
     for (std::size_t t = 0; t < d && domain.A.rows > 0; ++t) {
       Vec e(d);
       e[t] = 1;
       double r = 0;
       for (bool maximize : {true, false}) {
+        budget.check();
+        if (!root.exact_point) {  // max of s x_t: min of -s x_t; proven: R - s x_t >= 0 on the domain
+          const double s = maximize ? 1 : -1;
+          std::fill(c.begin(), c.end(), 0.0);
+          std::fill(ci.begin(), ci.end(), iv::exact(0));
+          c[t] = -s;
+          ci[t] = iv::exact(-s);
+          const flp::Result f = flp::minimize(root.rows, c, root.point);
+          if (f.status == flp::Status::optimal) {
+            const double v = s * f.x[t];
+            const double R = iv::up(v + (std::fabs(v) + 1) * 1e-9);
+            if (std::isfinite(R) && flp::certify_nonnegative(root.A, root.b, f.active, ci.data(), iv::exact(R))) {
+              r = std::max(r, R);
+              continue;
+            }
+          }
+        }
         LPResult lp = optimize(domain, e, maximize);
         if (lp.status != LPStatus::optimal) {
           radius_.clear();
@@ -263,8 +384,8 @@ class Enumerator {
   // The float LP's dual proof redone exactly on its active rows alone.  Needed where the optimum is a
   // face, not a vertex (fewer than d active rows: few active neurons leave flat directions), which
   // intervals cannot prove; far cheaper than the exact LP.
-  bool certify_exact(Task& cur, const std::vector<int>& active, int sp) {
-    const std::size_t d = domain_.dim, m0 = domain_.A.rows;
+  bool certify_exact(Task& cur, const std::vector<int>& active, const std::vector<signed char>& at, int sp) {
+    const std::size_t d = domain_.dim, m0 = m0_;
     const IntMaps& maps = int_maps(cur);
     std::vector<Integer> A, b;
     A.reserve(active.size() * d);
@@ -285,7 +406,8 @@ class Enumerator {
     if (sp < 0)
       for (auto& v : c) v = -v;
     const Integer& e = z.e[cur.neuron];
-    return flp::certify_lower_bound(A, b, c, sp > 0 ? Integer(-e) : e);
+    const Integer bound = sp > 0 ? Integer(-e) : e;
+    return use_box_ ? box::certify_lower_bound(A, b, c, bound, at, box_) : flp::certify_lower_bound(A, b, c, bound);
   }
 
   // The integer maps of layers 0..cur.layer, composed once per cell and layer and shared by its splits.
@@ -421,6 +543,7 @@ class Enumerator {
   void next_layer(Task& cur) {
     const std::size_t l = cur.layer++;
     cur.neuron = 0;
+    if (cur.layer > last_relu_) cur.layer = net_.layers.size();  // linear layers after the last ReLU split nothing
     cur.z = cur.layer < net_.layers.size()
                 ? std::make_shared<const AffineMap<Interval>>(push(wi_[cur.layer], *cur.z, live_after(net_, ix_, cur.pattern, l)))
                 : nullptr;
@@ -448,6 +571,16 @@ class Enumerator {
   const std::vector<LayerWeights<Interval>> wi_;  // the weights, enclosed
   const std::vector<LayerWeights<Integer>> wz_;   // the weights as integers over each layer's denominator
   Polyhedron domain_;
+  bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
+  box::Box box_;
+  std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
+  std::size_t m0_ = 0;                            // domain rows at the head of every cell's rows
+  const std::size_t last_relu_ = [this] {         // the last ReLU layer (maps past it are never needed)
+    std::size_t l = 0;
+    for (std::size_t i = 0; i < net_.layers.size(); ++i)
+      if (net_.layers[i].relu) l = i;
+    return l;
+  }();
   std::vector<Integer> dom_A_, dom_b_;           // the domain's rows, each scaled to integers
   std::vector<double> radius_;
   ParallelSearch<Task>* search_ = nullptr;

@@ -54,6 +54,8 @@ class ParallelSearch {
   }
 
   bool stopped() const { return stop_.load(); }
+  // For long steps to poll (an LP's inner loop): set once the run stops.
+  const std::atomic<bool>& stop_flag() const { return stop_; }
   // Nothing was lost: a stop that came after the last node was done does not count.
   RunStatus status() const {
     if (!dropped_.load()) return {};

@@ -2,9 +2,11 @@
 // Interval agrees with the exact forward pass; the cut convention keeps the side of the pattern; a
 // region's exact map equals the forward pass at its point; counts of hand-checked arrangements, also
 // with extreme magnitudes; threads = 1 and threads = 2 give the same regions in the same order.
+#include <cmath>
 #include <random>
 #include <vector>
 
+#include "../src/box.hpp"
 #include "../src/layer_map.hpp"
 #include "check.hpp"
 #include "tropgeom/regions.hpp"
@@ -185,12 +187,100 @@ static void test_order_independent_of_threads() {
   }
 }
 
+// The box [lo_j, hi_j]^d as 2d rows +-e_j (scaled by 2 on the upper side: still a box).
+static Polyhedron box_rows(const Vec& lo, const Vec& hi) {
+  const std::size_t d = lo.size();
+  Polyhedron P(d);
+  for (std::size_t j = 0; j < d; ++j) {
+    Vec a(d);
+    a[j] = 2;
+    P.add_inequality(a.data(), 2 * hi[j]);
+    a[j] = -1;
+    P.add_inequality(a.data(), -lo[j]);
+  }
+  return P;
+}
+
+static void test_box_as_bounds() {
+  // A box kept as bounds gives the regions of the box kept as rows: same count, patterns, cuts and
+  // exact halfspaces; bounds that are no doubles (1/3, 5/7) included.
+  struct Case { std::size_t d; std::vector<std::size_t> widths; unsigned seed; };
+  for (const Case& c : {Case{2, {6, 5}, 11}, Case{3, {5, 4}, 12}, Case{4, {4, 4, 3}, 13}, Case{3, {8}, 14}}) {
+    const Network net = random_net(c.d, c.widths, c.seed);
+    Vec lo(c.d), hi(c.d);
+    for (std::size_t j = 0; j < c.d; ++j) lo[j] = q(-1, 3) - j, hi[j] = q(5, 7) + 2 * j;
+    const Polyhedron dom = box_rows(lo, hi);
+    box::Box B;
+    CHECK(box::detect(dom, B) && B.lo == lo && B.hi == hi);
+    RegionOptions as_rows;
+    as_rows.box_as_bounds = false;
+    RegionResult a = enumerate_regions(net, dom, RegionOptions{}), b = enumerate_regions(net, dom, as_rows);
+    CHECK(a.count == b.count && a.count > 1 && a.regions.size() == b.regions.size());
+    CHECK(a.stats.cells == b.stats.cells && a.stats.float_lps <= b.stats.float_lps);
+    for (std::size_t i = 0; i < a.regions.size() && i < b.regions.size(); ++i) {
+      Region &ra = a.regions[i], &rb = b.regions[i];
+      CHECK(ra.pattern == rb.pattern && ra.cuts == rb.cuts);
+      materialize(net, dom, ra);
+      materialize(net, dom, rb);
+      CHECK(ra.A.data == rb.A.data && ra.b == rb.b && ra.J.data == rb.J.data && ra.c == rb.c);
+      for (std::size_t k = 0; k < ra.A.rows; ++k) {  // the point is strictly inside its cell
+        Rational s = 0;
+        for (std::size_t j = 0; j < c.d; ++j) s += ra.A(k, j) * ra.point[j];
+        CHECK(s < ra.b[k]);
+      }
+    }
+  }
+  // Not boxes: a row with two non-zeros, a coordinate bounded one way only.
+  Polyhedron P = box_rows({q(0), q(0)}, {q(1), q(1)});
+  box::Box B;
+  Polyhedron Q = P;
+  const Vec diag = {q(1), q(1)};
+  Q.add_inequality(diag.data(), q(3));
+  CHECK(!box::detect(Q, B));
+  Polyhedron half(2);
+  const Vec e0 = {q(1), q(0)}, e1 = {q(0), q(1)}, m1 = {q(0), q(-1)};
+  half.add_inequality(e0.data(), q(1));
+  half.add_inequality(e1.data(), q(1));
+  half.add_inequality(m1.data(), q(1));
+  CHECK(!box::detect(half, B));
+}
+
+static void test_box_certificates() {
+  // Exact lower bounds over {A x <= b} and the box [0, 1]^2, against hand-computed minima.
+  Polyhedron P = box_rows({q(0), q(0)}, {q(1), q(1)});
+  box::Box B;
+  CHECK(box::detect(P, B));
+  using Z = std::vector<Integer>;
+  // No rows: min of x1 - x2 over the box is -1.
+  CHECK(box::certify_lower_bound({}, {}, Z{1, -1}, Integer(-1), {0, 0}, B));
+  CHECK(!box::certify_lower_bound({}, {}, Z{1, -1}, Integer(0), {0, 0}, B));
+  // x1 + x2 >= 1/2 (row -2 x1 - 2 x2 <= -1): min of 2 x1 + 2 x2 is 1 on a face (mu = 1).
+  CHECK(box::certify_lower_bound(Z{-2, -2}, Z{-1}, Z{2, 2}, Integer(1), {0, 0}, B));
+  CHECK(!box::certify_lower_bound(Z{-2, -2}, Z{-1}, Z{2, 2}, Integer(2), {0, 0}, B));
+  // min of 2 x1 + 6 x2 there is 1 at (1/2, 0): x2 at its lower bound, x1 free.
+  CHECK(box::certify_lower_bound(Z{-2, -2}, Z{-1}, Z{2, 6}, Integer(1), {0, -1}, B));
+  CHECK(!box::certify_lower_bound(Z{-2, -2}, Z{-1}, Z{2, 6}, Integer(2), {0, -1}, B));
+  // The float LP finds that optimum, and its interval certificate proves 2 x1 + 6 x2 - 0.99 >= 0.
+  flp::Rows R;
+  R.d = 2;
+  const double row[2] = {-2, -2};
+  R.add(row, -1);
+  const box::Result r = box::minimize(R, B, {2, 6}, {0.75, 0.5});
+  CHECK(r.status == flp::Status::optimal && r.active == std::vector<int>{0} && r.at[1] == -1 && r.at[0] == 0);
+  CHECK(std::fabs(r.x[0] - 0.5) < 1e-12 && r.x[1] == 0);
+  const std::vector<iv::Interval> A = {iv::exact(-2), iv::exact(-2)}, b = {iv::exact(-1)}, c = {iv::exact(2), iv::exact(6)};
+  CHECK(box::certify_nonnegative(A, b, r.active, r.at, c.data(), iv::exact(-0.99), B));  // (a zero min is left to the exact proof)
+  CHECK(!box::certify_nonnegative(A, b, r.active, r.at, c.data(), iv::exact(-1.01), B));
+}
+
 int main() {
   test_layer_map_agrees();
   test_cut_row_convention();
   test_pattern_towards();
   test_counts_and_geometry();
   test_order_independent_of_threads();
+  test_box_as_bounds();
+  test_box_certificates();
   if (failures) std::fprintf(stderr, "%d check(s) failed\n", failures);
   else std::printf("test_regions: all checks passed\n");
   return failures ? 1 : 0;

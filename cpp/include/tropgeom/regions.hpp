@@ -35,6 +35,7 @@ struct Region {
 struct RegionOptions : RunLimits {
   std::size_t max_regions = 0;  // 0: no limit; otherwise stop after this many (budget)
   bool keep_geometry = true;    // false: count only (regions vector stays empty)
+  bool box_as_bounds = true;    // a box domain (rows +-e_i) kept as variable bounds; false: as rows
 };
 
 struct RegionStats {

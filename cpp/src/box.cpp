@@ -1,0 +1,294 @@
+#include "box.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "linalg.hpp"
+
+namespace tropgeom::box {
+
+bool detect(const Polyhedron& P, Box& out) {
+  const std::size_t d = P.dim;
+  if (P.A.rows == 0 || P.C.rows > 0 || d == 0) return false;
+  std::vector<char> has_lo(d, 0), has_hi(d, 0);
+  Vec lo(d), hi(d);
+  for (std::size_t i = 0; i < P.A.rows; ++i) {
+    std::size_t nz = 0, j = 0;
+    for (std::size_t t = 0; t < d; ++t)
+      if (sgn(P.A(i, t)) != 0) ++nz, j = t;
+    if (nz != 1) return false;
+    const Rational v = P.b[i] / P.A(i, j);
+    if (sgn(P.A(i, j)) > 0) {
+      if (!has_hi[j] || v < hi[j]) hi[j] = v;
+      has_hi[j] = 1;
+    } else {
+      if (!has_lo[j] || v > lo[j]) lo[j] = v;
+      has_lo[j] = 1;
+    }
+  }
+  for (std::size_t j = 0; j < d; ++j)
+    if (!has_lo[j] || !has_hi[j] || !(lo[j] < hi[j])) return false;  // the rows path reports empty / flat
+  out.d = d;
+  out.range.resize(d);
+  out.ilo.resize(d);
+  out.ihi.resize(d);
+  out.flo.resize(d);
+  out.fhi.resize(d);
+  for (std::size_t j = 0; j < d; ++j) {
+    out.ilo[j] = iv::of(lo[j]);
+    out.ihi[j] = iv::of(hi[j]);
+    out.range[j] = {out.ilo[j].lo, out.ihi[j].hi};
+    out.flo[j] = lo[j].get_d();
+    out.fhi[j] = hi[j].get_d();
+  }
+  out.lo = std::move(lo);
+  out.hi = std::move(hi);
+  return true;
+}
+
+Vec centre(const Box& B) {
+  Vec c(B.d);
+  for (std::size_t j = 0; j < B.d; ++j) c[j] = (B.lo[j] + B.hi[j]) / 2;
+  return c;
+}
+
+namespace {
+
+// Gram matrix and right-hand side of the least-squares multipliers on the free variables:
+// M_ij = sum_F a_i a_j, r_i = -sum_F a_i c.
+void gram(const flp::Rows& R, const std::vector<int>& W, const std::vector<signed char>& at,
+          const std::vector<double>& c, std::vector<double>& M, std::vector<double>& r) {
+  const std::size_t k = W.size(), d = R.d;
+  M.assign(k * k, 0);
+  r.assign(k, 0);
+  for (std::size_t i = 0; i < k; ++i) {
+    const double* ai = &R.A[W[i] * d];
+    for (std::size_t j = i; j < k; ++j) {
+      const double* aj = &R.A[W[j] * d];
+      double s = 0;
+      for (std::size_t t = 0; t < d; ++t)
+        if (!at[t]) s += ai[t] * aj[t];
+      M[i * k + j] = M[j * k + i] = s;
+    }
+    double s = 0;
+    for (std::size_t t = 0; t < d; ++t)
+      if (!at[t]) s -= ai[t] * c[t];
+    r[i] = s;
+  }
+}
+
+// Variable t joins (sign -1) or leaves (+1) the free set: its column's share of M and r.
+void toggle(const flp::Rows& R, const std::vector<int>& W, const std::vector<double>& c, std::size_t t, double sign,
+            std::vector<double>& M, std::vector<double>& r) {
+  const std::size_t k = W.size(), d = R.d;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double ai = R.A[W[i] * d + t];
+    if (ai == 0) continue;
+    for (std::size_t j = 0; j < k; ++j) M[i * k + j] += sign * ai * R.A[W[j] * d + t];
+    r[i] -= sign * ai * c[t];
+  }
+}
+
+}  // namespace
+
+Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
+                const std::atomic<bool>* cancel, double stop_below) {
+  const std::size_t d = R.d, m = R.size();
+  Result res;
+  std::vector<signed char>& at = res.at;
+  at.assign(d, 0);
+  std::vector<double> x = start, dir(d), mu, M, r;
+  std::vector<int> W;
+  std::vector<char> in_W(m, 0);
+  double cn = 0;
+  for (double v : c) cn += v * v;
+  cn = std::sqrt(cn);
+  if (cn == 0) {
+    res.x = start;
+    return res;
+  }
+  std::size_t fixed = 0;
+  bool dirty = true;  // M, r must be rebuilt (the working set of rows changed)
+  const std::size_t max_iter = 4 * (m + 2 * d) + 20;
+  for (std::size_t it = 0; it < max_iter; ++it) {
+    if (cancel && (it & 31) == 31 && cancel->load(std::memory_order_relaxed)) break;
+    const std::size_t k = W.size();
+    if (dirty) gram(R, W, at, c, M, r), dirty = false;
+    mu.assign(k, 0);
+    if (k > 0 && !la::solve(M, r, k, mu)) break;
+    // dir = the projection of -c onto the null space of the active rows, in the free variables.
+    double dn = 0, slope = 0;
+    for (std::size_t t = 0; t < d; ++t) {
+      double s = 0;
+      if (!at[t]) {
+        s = -c[t];
+        for (std::size_t i = 0; i < k; ++i) s -= mu[i] * R.A[W[i] * d + t];
+      }
+      dir[t] = s;
+      dn += s * s;
+      slope += c[t] * s;
+    }
+    if (std::sqrt(dn) > 1e-9 * cn && slope < -0.5 * dn) {
+      const double tiny = 1e-12 * std::sqrt(dn);
+      double best = INFINITY;
+      long bi = -1;  // none, a row i < m, or the variable t as m + t
+      for (std::size_t i = 0; i < m; ++i) {
+        if (in_W[i]) continue;
+        const double* ai = &R.A[i * d];
+        double ad = 0, ax = 0;
+        for (std::size_t t = 0; t < d; ++t) ad += ai[t] * dir[t], ax += ai[t] * x[t];
+        if (ad <= tiny) continue;
+        const double step = std::max(0.0, R.b[i] - ax) / ad;
+        if (step < best) best = step, bi = static_cast<long>(i);
+      }
+      for (std::size_t t = 0; t < d; ++t) {
+        if (at[t]) continue;
+        double step;
+        if (dir[t] > tiny) step = std::max(0.0, B.fhi[t] - x[t]) / dir[t];
+        else if (dir[t] < -tiny) step = std::max(0.0, x[t] - B.flo[t]) / -dir[t];
+        else continue;
+        if (step < best) best = step, bi = static_cast<long>(m + t);
+      }
+      if (bi < 0) {
+        res.status = flp::Status::unbounded;
+        res.ray = dir;
+        break;
+      }
+      double v = 0;
+      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t], v += c[t] * x[t];
+      if (v < stop_below) {
+        res.status = flp::Status::below;
+        break;
+      }
+      if (static_cast<std::size_t>(bi) < m) {
+        W.push_back(static_cast<int>(bi));
+        in_W[bi] = 1;
+        dirty = true;
+      } else {
+        const std::size_t t = static_cast<std::size_t>(bi) - m;
+        at[t] = dir[t] > 0 ? 1 : -1;
+        x[t] = at[t] > 0 ? B.fhi[t] : B.flo[t];
+        ++fixed;
+        toggle(R, W, c, t, -1, M, r);
+      }
+      if (W.size() + fixed > d) break;
+    } else {
+      // Multipliers: mu on the rows, and on a variable at its bound lam = -+(c + A_W^T mu)_t (rows are
+      // unit, as are the bounds' e_t, so all compare); the most negative leaves.
+      double worst = -1e-12;
+      long wi = -1;  // none, a row position j < k, or the variable t as k + t
+      for (std::size_t j = 0; j < k; ++j)
+        if (mu[j] < worst) worst = mu[j], wi = static_cast<long>(j);
+      for (std::size_t t = 0; t < d; ++t) {
+        if (!at[t]) continue;
+        double g = c[t];
+        for (std::size_t i = 0; i < k; ++i) g += mu[i] * R.A[W[i] * d + t];
+        const double lam = at[t] > 0 ? -g : g;
+        if (lam < worst) worst = lam, wi = static_cast<long>(k + t);
+      }
+      if (wi < 0) {
+        res.status = flp::Status::optimal;
+        res.active = W;
+        break;
+      }
+      if (static_cast<std::size_t>(wi) < k) {
+        in_W[W[wi]] = 0;
+        W.erase(W.begin() + wi);
+        dirty = true;
+      } else {
+        const std::size_t t = static_cast<std::size_t>(wi) - k;
+        at[t] = 0;
+        --fixed;
+        toggle(R, W, c, t, +1, M, r);
+      }
+    }
+  }
+  auto finite = [](const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [](double t) { return std::isfinite(t); }); };
+  if (!finite(x) || !finite(res.ray)) res.status = flp::Status::failed;
+  res.x = std::move(x);
+  return res;
+}
+
+bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                         const std::vector<int>& active, const std::vector<signed char>& at, const iv::Interval* c,
+                         const iv::Interval& c0, const Box& B) {
+  using iv::Interval;
+  const std::size_t d = B.d, k = active.size();
+  std::vector<double> mu;
+  if (k > 0) {
+    std::vector<double> M(k * k), rhs(k);
+    for (std::size_t i = 0; i < k; ++i) {
+      const Interval* ai = &A[active[i] * d];
+      for (std::size_t j = 0; j < k; ++j) {
+        const Interval* aj = &A[active[j] * d];
+        double s = 0;
+        for (std::size_t t = 0; t < d; ++t)
+          if (!at[t]) s += ai[t].mid() * aj[t].mid();
+        M[i * k + j] = s;
+      }
+      double s = 0;
+      for (std::size_t t = 0; t < d; ++t)
+        if (!at[t]) s -= ai[t].mid() * c[t].mid();
+      rhs[i] = s;
+    }
+    if (!la::solve(M, rhs, k, mu)) return false;
+  }
+  // c.x = r.x - mu.A_W x >= min_box(r.x) - mu.b_W for x in the cell, r = c + A_W^T mu.
+  Interval value = c0;
+  for (std::size_t i = 0; i < k; ++i) {
+    mu[i] = std::max(0.0, mu[i]);
+    value = value - b[active[i]] * mu[i];
+  }
+  for (std::size_t t = 0; t < d; ++t) {
+    Interval rt = c[t];
+    for (std::size_t i = 0; i < k; ++i) rt = rt + A[active[i] * d + t] * mu[i];
+    const Interval p = rt * B.range[t];
+    value = value + Interval{p.lo, p.lo};
+  }
+  return value.lo >= 0;
+}
+
+bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
+                         const Integer& bound, const std::vector<signed char>& at, const Box& B) {
+  const std::size_t d = c.size(), k = b.size(), w = k + 1;
+  std::vector<std::size_t> free;
+  for (std::size_t t = 0; t < d; ++t)
+    if (!at[t]) free.push_back(t);
+  const std::size_t n = free.size();
+  std::vector<Integer> mu_D(k);  // mu * |D| >= 0
+  Integer D = 1;
+  if (k > 0) {
+    if (k > n) return false;
+    // A_W,F^T mu = -c_F by fraction-free Gauss-Jordan, as flp::certify_lower_bound.
+    std::vector<Integer> S(n * w);
+    for (std::size_t f = 0; f < n; ++f) {
+      for (std::size_t i = 0; i < k; ++i) S[f * w + i] = A[i * d + free[f]];
+      S[f * w + k] = -c[free[f]];
+    }
+    std::vector<std::size_t> pivot_row;
+    Integer prev;
+    if (!la::gauss_jordan(S, n, w, k, pivot_row, prev)) return false;
+    for (std::size_t f = k; f < n; ++f)
+      if (sgn(S[f * w + k]) != 0) return false;  // -c_F is not in the span of the rows
+    const int sd = sgn(prev);
+    for (std::size_t col = 0; col < k; ++col) {
+      mu_D[col] = S[pivot_row[col] * w + k];
+      if (sgn(mu_D[col]) * sd < 0) return false;
+      if (sd < 0) mu_D[col] = -mu_D[col];
+    }
+    D = abs(prev);
+  }
+  // |D| (c.x) >= sum_t min_box(rD_t x_t) - mu_D.b with rD = |D| c + A_W^T mu_D (zero on F).
+  Rational value = 0;
+  for (std::size_t i = 0; i < k; ++i) value -= Rational(mu_D[i] * b[i]);
+  Integer rt;
+  for (std::size_t t = 0; t < d; ++t) {
+    rt = D * c[t];
+    for (std::size_t i = 0; i < k; ++i) mpz_addmul(rt.get_mpz_t(), mu_D[i].get_mpz_t(), A[i * d + t].get_mpz_t());
+    const int s = sgn(rt);
+    if (s != 0) value += Rational(rt) * (s > 0 ? B.lo[t] : B.hi[t]);
+  }
+  return value >= Rational(bound * D);
+}
+
+}  // namespace tropgeom::box

@@ -1,0 +1,54 @@
+// Internal: a box domain {lo <= x <= hi} kept as variable bounds instead of 2d dense rows.  A box in
+// R^784 as rows makes every cell carry 1568 rows of 784 columns and every LP and certificate pay for
+// them; as bounds a cell carries only its cuts, the float LP fixes variables at their bounds (a
+// bounded-variable active-set method), and proofs take the closed-form minimum of an affine function
+// over the box (sum_j min(r_j lo_j, r_j hi_j)) for the bound constraints' part.
+#pragma once
+
+#include <atomic>
+#include <vector>
+
+#include "float_lp.hpp"
+#include "interval.hpp"
+#include "tropgeom/lp.hpp"
+
+namespace tropgeom::box {
+
+struct Box {
+  std::size_t d = 0;
+  Vec lo, hi;                         // exact
+  std::vector<iv::Interval> ilo, ihi; // enclosures of lo_j and hi_j
+  std::vector<iv::Interval> range;    // [lo_j, hi_j] enclosed outwards
+  std::vector<double> flo, fhi;       // nearest doubles, for the float LP's hints only
+};
+
+// The domain as a box when every row has exactly one non-zero (rows +-c e_i, duplicates allowed) and
+// every coordinate is bounded both ways; false otherwise.
+bool detect(const Polyhedron& P, Box& out);
+
+// The box's centre, exactly.
+Vec centre(const Box& B);
+
+struct Result : flp::Result {
+  std::vector<signed char> at;  // per variable: -1 fixed at lo, +1 fixed at hi, 0 free
+};
+
+// min c.x over {R x <= b} and the box, from a strictly feasible start: a hint, as flp::minimize.
+// Stops early (status failed) once *cancel is set, and (status below) as flp::minimize's stop_below.
+Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
+                const std::atomic<bool>* cancel = nullptr, double stop_below = -INFINITY);
+
+// Rigorous: min over {A x <= b} and the box of c.x + c0 >= 0, by multipliers mu >= 0 on the active
+// rows (fitted on the free variables in floats) and the box minimum of the residual c + A_W^T mu, in
+// interval arithmetic.  With no active rows this is the closed-form range of c.x + c0 over the box.
+bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                         const std::vector<int>& active, const std::vector<signed char>& at, const iv::Interval* c,
+                         const iv::Interval& c0, const Box& B);
+
+// Exact: min over {A x <= b} and the box of c.x >= bound, by the exact multipliers of the given rows on
+// the free variables (A_W,F^T mu = -c_F, mu >= 0) and the exact box minimum of the residual.  Integer
+// rows (any positive scaling).  False when no such proof exists on these rows and fixed variables.
+bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
+                         const Integer& bound, const std::vector<signed char>& at, const Box& B);
+
+}  // namespace tropgeom::box

@@ -368,6 +368,6 @@ def test_cli_slice(tmp_path):
     assert s == slice2d(net, through=X[:3], domain="auto") and out.stat().st_size > 1000
     assert main(["slice", str(tmp_path / "n.npz"), "--through", "0,1", "--data", str(tmp_path / "X.npy")]) == 2
     assert main(["slice", str(tmp_path / "missing.npz")]) == 2
-    big = nets.deep_random(2, [64, 64, 64], 0)
+    big = nets.deep_random(2, [128, 128, 128], 0)  # about a second: the budget stops it
     big.save(tmp_path / "big.npz")
     assert main(["slice", str(tmp_path / "big.npz"), "--box", "-1", "1", "--max-seconds", "0.05"]) == 3

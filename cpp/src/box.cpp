@@ -215,24 +215,7 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
   using iv::Interval;
   const std::size_t d = B.d, k = active.size();
   std::vector<double> mu;
-  if (k > 0) {
-    std::vector<double> M(k * k), rhs(k);
-    for (std::size_t i = 0; i < k; ++i) {
-      const Interval* ai = &A[active[i] * d];
-      for (std::size_t j = 0; j < k; ++j) {
-        const Interval* aj = &A[active[j] * d];
-        double s = 0;
-        for (std::size_t t = 0; t < d; ++t)
-          if (!at[t]) s += ai[t].mid() * aj[t].mid();
-        M[i * k + j] = s;
-      }
-      double s = 0;
-      for (std::size_t t = 0; t < d; ++t)
-        if (!at[t]) s -= ai[t].mid() * c[t].mid();
-      rhs[i] = s;
-    }
-    if (!la::solve(M, rhs, k, mu)) return false;
-  }
+  if (k > 0 && !flp::multipliers(A, active, c, d, at.data(), mu)) return false;
   // c.x = r.x - mu.A_W x >= min_box(r.x) - mu.b_W for x in the cell, r = c + A_W^T mu.
   Interval value = c0;
   for (std::size_t i = 0; i < k; ++i) {

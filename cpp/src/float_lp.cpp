@@ -16,6 +16,30 @@ void Rows::add(const double* a, double rhs) {
   b.push_back(rhs / n);
 }
 
+// Float multipliers mu for the active rows: the least-squares solution of A_W A_W^T mu = -A_W c over
+// the coordinates t with skip[t] == 0 (all when skip is null).  Any mu >= 0 gives a valid bound; this
+// one makes the residual small.
+bool multipliers(const std::vector<iv::Interval>& A, const std::vector<int>& active, const iv::Interval* c,
+                      std::size_t d, const signed char* skip, std::vector<double>& mu) {
+  const std::size_t k = active.size();
+  std::vector<double> M(k * k), rhs(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const iv::Interval* ai = &A[active[i] * d];
+    for (std::size_t j = 0; j < k; ++j) {
+      const iv::Interval* aj = &A[active[j] * d];
+      double s = 0;
+      for (std::size_t t = 0; t < d; ++t)
+        if (!skip || !skip[t]) s += ai[t].mid() * aj[t].mid();
+      M[i * k + j] = s;
+    }
+    double s = 0;
+    for (std::size_t t = 0; t < d; ++t)
+      if (!skip || !skip[t]) s -= ai[t].mid() * c[t].mid();
+    rhs[i] = s;
+  }
+  return la::solve(M, rhs, k, mu);
+}
+
 namespace {
 
 // The Neumaier-Shcherbina bound: for any mu >= 0 (here a float least-squares fit on the active rows)
@@ -26,20 +50,8 @@ bool residual_bound(const std::vector<iv::Interval>& A, const std::vector<iv::In
                     const double* radius, std::size_t d) {
   using iv::Interval;
   const std::size_t k = active.size();
-  std::vector<double> M(k * k), rhs(k), mu;
-  for (std::size_t i = 0; i < k; ++i) {
-    const Interval* ai = &A[active[i] * d];
-    for (std::size_t j = 0; j < k; ++j) {
-      const Interval* aj = &A[active[j] * d];
-      double s = 0;
-      for (std::size_t t = 0; t < d; ++t) s += ai[t].mid() * aj[t].mid();
-      M[i * k + j] = s;
-    }
-    double s = 0;
-    for (std::size_t t = 0; t < d; ++t) s -= ai[t].mid() * c[t].mid();
-    rhs[i] = s;
-  }
-  if (!la::solve(M, rhs, k, mu)) return false;
+  std::vector<double> mu;
+  if (!flp::multipliers(A, active, c, d, nullptr, mu)) return false;
   Interval value = c0;
   for (std::size_t i = 0; i < k; ++i) {
     mu[i] = std::max(0.0, mu[i]);

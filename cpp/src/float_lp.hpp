@@ -37,6 +37,9 @@ Result minimize(const Rows& R, const std::vector<double>& c, const std::vector<d
 // `active` rows with A_W^T mu = -c: for d active rows solved in interval arithmetic (A, b, c, c0
 // enclose the exact data; A is row-major with d columns); otherwise, if the cell lies in the box
 // |x_t| <= radius[t], by a residual bound.  False when the proof fails (the caller decides exactly).
+// Least-squares float multipliers of the active rows (coordinates with skip[t] != 0 left out).
+bool multipliers(const std::vector<iv::Interval>& A, const std::vector<int>& active, const iv::Interval* c,
+                 std::size_t d, const signed char* skip, std::vector<double>& mu);
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
                          const std::vector<int>& active, const iv::Interval* c, const iv::Interval& c0,
                          bool strict = false, const double* radius = nullptr);

@@ -46,9 +46,9 @@ def render(draw, fmt: str = "png", **kwargs) -> bytes:
 def pattern_color(key: bytes):
     """A colour fixed by an activation pattern (its packed bytes): the same pattern always gets the
     same colour, in every picture and every run."""
-    from matplotlib.colors import hsv_to_rgb
+    from colorsys import hsv_to_rgb
     h = hashlib.sha1(bytes(key)).digest()
-    return hsv_to_rgb((h[0] / 255.0, 0.35 + 0.4 * h[1] / 255.0, 0.75 + 0.2 * h[2] / 255.0))
+    return hsv_to_rgb(h[0] / 255.0, 0.35 + 0.4 * h[1] / 255.0, 0.75 + 0.2 * h[2] / 255.0)
 
 
 # --- regions ---------------------------------------------------------------------------------------

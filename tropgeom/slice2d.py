@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from . import _run
+from . import _run, _seam
 from ._seam import positive_int
 from .errors import InputError
 from .network import Network
@@ -26,20 +26,11 @@ SCHEMA_VERSION = 1
 
 
 def _exact(v, what: str) -> Fraction:
-    if isinstance(v, (bool, np.bool_)):
-        raise InputError(f"{what} must be a number; got {v!r}")
-    try:
-        q = Fraction(v) if not isinstance(v, (float, np.floating)) else Fraction(float(v))
-    except (TypeError, ValueError, OverflowError):
-        raise InputError(f"{what} must be a finite number; got {v!r}") from None
-    return q
+    return Fraction(_seam.exact_scalar(v, what))  # the seam's check; a float is its dyadic rational
 
 
 def _exact_vector(x, n: int, what: str) -> List[Fraction]:
-    a = np.asarray(x, dtype=object).reshape(-1)
-    if a.size != n:
-        raise InputError(f"{what} must have {n} coordinates; got {a.size}")
-    return [_exact(v, f"{what}[{i}]") for i, v in enumerate(a)]
+    return list(_seam.fractions(_seam.exact_vector(np.asarray(x, dtype=object).reshape(-1), what, n)))
 
 
 class Box2D:
@@ -609,7 +600,7 @@ class Slice:
 
     def to_svg(self, path=None, size: int = 480) -> str:
         """A dependency-free SVG of the faces (stable colour per pattern) and the decision boundary."""
-        import hashlib
+        from .plot import pattern_color  # the colour rule of every picture (no matplotlib needed)
         uv = self._uv
         lo, hi = uv.min(axis=0), uv.max(axis=0)
         scale = size / max(float((hi - lo).max()), 1e-300)
@@ -619,8 +610,7 @@ class Slice:
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
                  f'viewBox="0 0 {size} {size}">']
         for f, bits in enumerate(self.packed_patterns):
-            h = hashlib.sha1(bytes(bits)).digest()
-            col = f"hsl({h[0] * 360 // 256},{45 + h[1] % 30}%,{60 + h[2] % 25}%)"
+            col = "#%02x%02x%02x" % tuple(round(255 * v) for v in pattern_color(bytes(bits)))
             pts = " ".join(xy(uv[v]) for v in self.face(f))
             parts.append(f'<polygon points="{pts}" fill="{col}" stroke="black" stroke-width="0.4"/>')
         if self.boundary is not None:

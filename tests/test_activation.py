@@ -225,23 +225,6 @@ def test_edges_budget_returns_a_subset():
     assert part < full
 
 
-def test_cli_dichotomies(tmp_path, capsys):
-    import argparse
-    import json
-
-    from tropgeom.activation import add_dichotomies_command
-    parser = argparse.ArgumentParser()
-    add_dichotomies_command(parser.add_subparsers(dest="command"))
-    (tmp_path / "X.csv").write_text("0\n1\n2\n3\n")
-    (tmp_path / "y.csv").write_text("1\n-1\n1\n-1\n")
-    args = parser.parse_args(["dichotomies", str(tmp_path / "X.csv"), "--terms", "1,1",
-                              "--labels", str(tmp_path / "y.csv"), "--f-vector", "--json"])
-    args.func(args)
-    doc = json.loads(capsys.readouterr().out)
-    assert doc["num_vertices"] == 8 and doc["f_vector"] == [8, 8, 1]
-    assert doc["loss"]["minimum"] == 1 and doc["loss"]["levels"]["1"] == 2
-
-
 # --- vocabulary, exact= rule, pickle and JSON ---------------------------------------------------------
 
 def test_dim_is_ambient_and_dimension_affine():

@@ -1,18 +1,23 @@
 """The scripts in examples/ run (each asserts its own exact claims) and produce what they promise."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
 
 
 def run(script, *args):
+    """The script as a user runs it, importing this checkout's package (installed or not)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+           "MPLBACKEND": "Agg"}
     return subprocess.run([sys.executable, str(EXAMPLES / script), *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, cwd=ROOT, env=env)
 
 
 def test_two_moons(tmp_path):

@@ -354,6 +354,8 @@ def test_pictures():
 
 
 def test_cli_slice(tmp_path):
+    import json
+
     from tropgeom.cli import main
     net = nets.deep_random(5, [8, 8], 0)
     net.save(tmp_path / "n.npz")
@@ -364,7 +366,7 @@ def test_cli_slice(tmp_path):
     js = tmp_path / "s.json"
     assert main(["slice", str(tmp_path / "n.npz"), "--through", "0,1,2", "--data", str(tmp_path / "X.npy"),
                  "--labels", str(tmp_path / "y.npy"), "--out", str(out), "--json", str(js)]) == 0
-    s = Slice.from_json(js.read_text())
+    s = Slice.from_json(json.dumps(json.loads(js.read_text())["result"]))  # the CLI envelope
     assert s == slice2d(net, through=X[:3], domain="auto") and out.stat().st_size > 1000
     assert main(["slice", str(tmp_path / "n.npz"), "--through", "0,1", "--data", str(tmp_path / "X.npy")]) == 2
     assert main(["slice", str(tmp_path / "missing.npz")]) == 2

@@ -428,7 +428,7 @@ def test_cli_tropical_counts_and_json(tmp_path, capsys):
     text = capsys.readouterr().out
     # F: 2^5 products prune to sum_{j<=2} C(5, j) = 16; N(F) is a zonotope with 5 generators in R^2
     assert "F has 16 monomials, G has 1 (unpruned 32 and 1); N(F) = 10 vertices, N(G) = 1 vertices" in text
-    row = json.loads(open(out).read())["outputs"][0]
+    row = json.loads(open(out).read())["result"]["outputs"][0]  # the CLI envelope
     assert (row["F_monomials"], row["F_monomials_unpruned"], row["N(F)"], row["N(G)"]) == (16, 32, 10, 1)
     assert TropicalPolynomial.from_json(row["map"]["numerator"]).count_regions() == 16
 

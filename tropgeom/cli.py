@@ -1,14 +1,38 @@
-"""The ``tropgeom`` command."""
+"""The ``tropgeom`` command.
+
+One language for every command:
+
+- ``--json [FILE]`` writes one versioned envelope ``{"schema_version": 1, "command", "inputs",
+  "result", "stats", "complete"}`` to FILE, or to stdout when no FILE is given (the human text is
+  then left out, so stdout is pure JSON).
+- Exit codes: 0 done; 2 bad arguments or input files (one line on stderr, no traceback); 3 a partial
+  result after a budget (``--max-seconds``, ``--max-regions``, ...) or Ctrl-C.
+- ``--box LO HI``: each of LO and HI is one number (the cube [LO, HI]^d) or comma-separated
+  per-coordinate numbers (``--box -1,0 1,2`` is [-1, 1] x [0, 2]).
+- Networks are read by :func:`_network` (every format ``Network.load`` reads, and ``.onnx``).
+- A closed pipe (``tropgeom ... | head``) ends the command quietly.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import time
 from typing import List, Optional
 
-from .activation import add_dichotomies_command
-from .errors import TropgeomError
+from .errors import BudgetExceeded, InputError, TropgeomError
 
+
+class _Parser(argparse.ArgumentParser):
+    """Reads ``-1,-0.5`` as a value, not an option (no option of ours starts with a digit)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
+
+
+# --- argument types and file readers ---------------------------------------------------------------
 
 def _architecture(text: str) -> List[int]:
     try:
@@ -17,55 +41,122 @@ def _architecture(text: str) -> List[int]:
         raise argparse.ArgumentTypeError(f"expected comma-separated widths like 2,16,16,1; got {text!r}")
 
 
-def _emit(obj, as_json: bool, text: str) -> None:
-    print(json.dumps(obj, indent=2) if as_json else text)
+def _numbers(text: str):
+    """One number, or comma-separated numbers (a per-coordinate vector)."""
+    try:
+        v = [float(t) for t in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or comma-separated numbers like -1,0.5; got {text!r}")
+    return v[0] if len(v) == 1 else v
 
 
-def cmd_bounds(args) -> None:
-    from .bounds import bounds
-    b = bounds(args.architecture)
-    _emit(b.to_dict(), args.json, str(b))
+def _add_box(parser, what: str) -> None:
+    parser.add_argument("--box", nargs=2, type=_numbers, metavar=("LO", "HI"),
+                        help=f"restrict to the box [LO, HI] {what}; LO and HI are numbers (a cube) or "
+                             "comma-separated per-coordinate values, e.g. --box -1,0 1,2")
 
 
-def cmd_info(args) -> None:
-    from .bounds import bounds
+def _box_bounds(box, dim: Optional[int] = None):
+    """(lo, hi) of --box, each a float or a list; per-coordinate lists must agree in length (and
+    with ``dim`` when given)."""
+    lo, hi = box
+    n = {len(v) for v in (lo, hi) if isinstance(v, list)}
+    if len(n) > 1:
+        raise InputError(f"--box LO and HI have different lengths ({len(lo)} and {len(hi)})")
+    if dim is not None and n and n != {dim}:
+        raise InputError(f"--box needs {dim} values per corner here (or one number each); got {n.pop()}")
+    return lo, hi
+
+
+def _network(path: str):
+    """The ONE reader of networks for every command: whatever Network.load reads, and ONNX files."""
     from .network import Network
-    net = Network.load(args.network)
-    info = net.info()
-    info["bounds"] = bounds(net).to_dict()
-    text = (f"{args.network}: {net!r}\n  layers {info['layers']}, hidden neurons {info['hidden_neurons']}, "
-            f"parameters {info['parameters']}, rationalized {info['rationalized']}\n"
-            f"  regions: at most {bounds(net).upper} for any weights; maximum over weights >= {bounds(net).lower}")
-    _emit(info, args.json, text)
+    if str(path).endswith(".onnx"):
+        return Network.from_onnx(path)
+    return Network.load(path)
 
 
-def _load_polytope(path: str):
+def _load_array(path: str, what: str, *, ndim: Optional[int] = None):
+    """A numeric array from .npy, .npz (its one array) or CSV / whitespace text; any failure -> InputError."""
     import os
 
     import numpy as np
-    from .errors import InputError
-    from .regions import Polytope
     if not os.path.isfile(path):
         raise InputError(f"no such file: {path}")
-    if path.endswith(".npz"):
-        with np.load(path) as z:
-            if "A" not in z.files or "b" not in z.files:
-                raise InputError(f"{path} needs keys A and b ({{x : A x <= b}})")
-            return Polytope(z["A"], z["b"])
     try:
-        rows = np.atleast_2d(np.loadtxt(path, delimiter="," if path.endswith(".csv") else None))
-    except ValueError as e:
-        raise InputError(f"{path}: expected rows 'a_1 ... a_d b' of numbers ({e})") from None
+        if path.endswith(".npz"):
+            with np.load(path, allow_pickle=False) as z:
+                if len(z.files) != 1:
+                    raise InputError(f"{path}: expected one array of {what}; it has keys {sorted(z.files)}")
+                a = z[z.files[0]]
+        elif path.endswith(".npy"):
+            a = np.load(path, allow_pickle=False)
+        else:
+            with open(path) as f:
+                first = f.readline()
+            a = np.loadtxt(path, delimiter="," if "," in first else None, ndmin=ndim or 1)
+    except InputError:
+        raise
+    except (ValueError, OSError, EOFError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read {what} ({type(e).__name__}: {e})") from None
+    if a.dtype.kind not in "biuf":
+        raise InputError(f"{path}: {what} must be numbers; got dtype {a.dtype}")
+    if ndim == 2 and a.ndim == 1:
+        a = a.reshape(-1, 1)
+    if ndim is not None and a.ndim != ndim:
+        raise InputError(f"{path}: {what} must be a {ndim}-D array; got shape {a.shape}")
+    return a
+
+
+def _load_polytope(path: str):
+    import numpy as np
+    from .regions import Polytope
+    if path.endswith(".npz"):
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if "A" not in z.files or "b" not in z.files:
+                    raise InputError(f"{path} needs keys A and b ({{x : A x <= b}})")
+                return Polytope(z["A"], z["b"])
+        except (ValueError, OSError, EOFError) as e:
+            raise InputError(f"{path}: not a readable .npz file ({type(e).__name__}: {e})") from None
+    rows = _load_array(path, "rows 'a_1 ... a_d b'", ndim=2)
+    if rows.shape[1] < 2:
+        raise InputError(f"{path}: expected rows 'a_1 ... a_d b' of at least two numbers")
     return Polytope(rows[:, :-1], rows[:, -1])
 
 
-def cmd_regions(args) -> None:
-    import time
-    from .errors import BudgetExceeded
-    from .network import Network
+def _inputs(args, **extra) -> dict:
+    """The envelope's "inputs": every parsed argument (as typed), plus what the command adds."""
+    doc = {k: v for k, v in vars(args).items() if k not in ("func", "json", "command")}
+    doc.update(extra)
+    return doc
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+def cmd_bounds(args) -> int:
+    from .bounds import bounds
+    b = bounds(args.architecture)
+    return _report(args, "bounds", inputs=_inputs(args), result=b.to_dict(), text=str(b))
+
+
+def cmd_info(args) -> int:
+    from .bounds import bounds
+    net = _network(args.network)
+    info = net.info()
+    b = bounds(net)
+    info["bounds"] = b.to_dict()
+    text = (f"{args.network}: {net!r}\n  layers {info['layers']}, hidden neurons {info['hidden_neurons']}, "
+            f"parameters {info['parameters']}, rationalized {info['rationalized']}\n"
+            f"  regions: at most {b.upper} for any weights; maximum over weights >= {b.lower}")
+    return _report(args, "info", inputs=_inputs(args), result=info, text=text)
+
+
+def cmd_regions(args) -> int:
     from .regions import Box, regions
-    net = Network.load(args.network)
-    domain = Box(args.box[0], args.box[1]) if args.box else (_load_polytope(args.polytope) if args.polytope else None)
+    net = _network(args.network)
+    domain = (Box(*_box_bounds(args.box)) if args.box else
+              _load_polytope(args.polytope) if args.polytope else None)
     kind = "linear" if args.linear else "activation"
     t = time.perf_counter()
     try:
@@ -75,31 +166,35 @@ def cmd_regions(args) -> None:
         rs = e.partial
         print(f"budget: {e}", file=sys.stderr)
     dt = time.perf_counter() - t
-    if args.json:
-        with open(args.json, "w") as f:
-            f.write(rs.to_json())
     b = rs.bounds()
     where = "R^%d" % net.input_dim if domain is None else repr(domain)
-    print(f"{rs.count} {kind} regions{'' if rs.complete else ' (partial)'} of {net!r} on {where} "
-          f"in {dt:.2f} s")
-    print(f"architecture bounds: at most {b.upper} regions for any weights (count / bound = "
-          f"{rs.count / b.upper:.3g}); the maximum over weights is at least {b.lower}")
-    print(b)
+    text = (f"{rs.count} {kind} regions{'' if rs.complete else ' (partial)'} of {net!r} on {where} in {dt:.2f} s\n"
+            f"architecture bounds: at most {b.upper} regions for any weights (count / bound = "
+            f"{rs.count / b.upper:.3g}); the maximum over weights is at least {b.lower}\n{b}")
+    return _report(args, "regions", inputs=_inputs(args), result=json.loads(rs.to_json()),
+                   stats={**rs.stats, "seconds": dt}, complete=rs.complete, text=text)
 
 
-def cmd_tropical(args) -> None:
-    import time
-    from .network import Network
+def cmd_tropical(args) -> int:
     from .tropical import tropicalize
-    net = Network.load(args.network)
+    net = _network(args.network)
     t = time.perf_counter()
     # Unpruned sizes multiply layer by layer; they are shown only when asked for (--no-prune) or
     # cheap: one hidden layer, where F and G have at most 2^width monomials.
-    raw = tropicalize(net, prune=False) if args.no_prune or len(net.layers) <= 2 else None
-    maps = raw if args.no_prune else tropicalize(net, prune=True)
+    try:
+        raw = (tropicalize(net, prune=False, max_seconds=args.max_seconds)
+               if args.no_prune or len(net.layers) <= 2 else None)
+        maps = raw if args.no_prune else tropicalize(net, prune=True, max_seconds=args.max_seconds)
+    except BudgetExceeded as e:  # tropical maps are complete only at the last layer: nothing to show
+        print(f"budget: {e}", file=sys.stderr)
+        dt = time.perf_counter() - t
+        return _report(args, "tropical", inputs=_inputs(args),
+                       result={"network": repr(net), "pruned": not args.no_prune, "stop_reason": e.reason,
+                               "outputs": []},
+                       stats={"seconds": dt}, complete=False, text=f"stopped after {dt:.2f} s ({e.reason})")
     dt = time.perf_counter() - t
-    print(f"{net!r} as {len(maps)} tropical rational map(s) F - G{' (unpruned)' if args.no_prune else ''} "
-          f"in {dt:.2f} s")
+    lines = [f"{net!r} as {len(maps)} tropical rational map(s) F - G{' (unpruned)' if args.no_prune else ''} "
+             f"in {dt:.2f} s"]
     report = []
     for o, m in enumerate(maps):
         row = {"output": o, "F_monomials": len(m.numerator), "G_monomials": len(m.denominator),
@@ -108,143 +203,244 @@ def cmd_tropical(args) -> None:
             row["F_monomials_unpruned"], row["G_monomials_unpruned"] = len(raw[o].numerator), len(raw[o].denominator)
         before = (f" (unpruned {row['F_monomials_unpruned']} and {row['G_monomials_unpruned']})"
                   if raw is not None and not args.no_prune else "")
-        print(f"output {o}: F has {row['F_monomials']} monomials, G has {row['G_monomials']}{before}; "
-              f"N(F) = {row['N(F)']} vertices, N(G) = {row['N(G)']} vertices")
+        lines.append(f"output {o}: F has {row['F_monomials']} monomials, G has {row['G_monomials']}{before}; "
+                     f"N(F) = {row['N(F)']} vertices, N(G) = {row['N(G)']} vertices")
         if len(m.numerator) + len(m.denominator) <= 12:
-            print(f"  F = {m.numerator}\n  G = {m.denominator}")
+            lines.append(f"  F = {m.numerator}\n  G = {m.denominator}")
         row["map"] = m.to_dict()
         report.append(row)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"network": repr(net), "pruned": not args.no_prune, "outputs": report}, f, indent=2)
-
-
-def _load_array(path: str, what: str):
-    import os
-
-    import numpy as np
-    from .errors import InputError
-    if not os.path.isfile(path):
-        raise InputError(f"no such file: {path}")
-    try:
-        return np.load(path, allow_pickle=False) if path.endswith(".npy") else np.loadtxt(path, delimiter=",")
-    except ValueError as e:
-        raise InputError(f"{path}: cannot read {what} ({e})") from None
+    return _report(args, "tropical", inputs=_inputs(args),
+                   result={"network": repr(net), "pruned": not args.no_prune, "outputs": report},
+                   stats={"seconds": dt}, text="\n".join(lines))
 
 
 def cmd_slice(args) -> int:
-    import time
-    from .errors import BudgetExceeded, InputError
-    from .network import Network
     from .slice2d import Box2D, slice2d
-    net = Network.load(args.network)
+    net = _network(args.network)
     through = None
     if args.through is not None:
         if args.data is None:
             raise InputError("--through needs --data X.npy (the points are rows of X)")
-        X = _load_array(args.data, "data points")
+        X = _load_array(args.data, "data points", ndim=2)
         try:
             idx = [int(t) for t in args.through.split(",")]
             through = X[idx]
         except (ValueError, IndexError):
             raise InputError(f"--through takes three row indices of the data, like 0,1,2; got {args.through!r}") from None
-    domain = Box2D([args.box[0]] * 2, [args.box[1]] * 2) if args.box else "auto" if through is not None else None
+    if args.box:
+        lo, hi = _box_bounds(args.box, 2)
+        domain = Box2D([lo] * 2 if not isinstance(lo, list) else lo, [hi] * 2 if not isinstance(hi, list) else hi)
+    else:
+        domain = "auto" if through is not None else None
     t = time.perf_counter()
-    partial = False
     try:
         s = slice2d(net, through=through, domain=domain, max_seconds=args.max_seconds, threads=args.threads)
     except BudgetExceeded as e:
-        s, partial = e.partial, True
+        s = e.partial
         print(f"budget: {e}", file=sys.stderr)
     dt = time.perf_counter() - t
     db = s.decision_boundary()
-    print(f"slice of {net!r}: V = {s.num_vertices}, E = {s.num_edges}, F = {s.num_faces}, "
-          f"boundary {len(db['polylines'])} polylines ({db['chords']} chords){' (partial)' if partial else ''} "
-          f"in {dt:.2f} s")
+    text = (f"slice of {net!r}: V = {s.num_vertices}, E = {s.num_edges}, F = {s.num_faces}, "
+            f"boundary {len(db['polylines'])} polylines ({db['chords']} chords){'' if s.complete else ' (partial)'} "
+            f"in {dt:.2f} s")
     if args.out:
         labels = _load_array(args.labels, "labels") if args.labels else None
-        pts = _load_array(args.data, "data points") if args.data else None
+        pts = _load_array(args.data, "data points", ndim=2) if args.data else None
         if args.out.endswith(".svg") and pts is None:
             s.to_svg(args.out)
         else:
             s.plot(path=args.out, points=pts, labels=labels)
-    if args.json:
-        with open(args.json, "w") as f:
-            f.write(s.to_json())
-    return 3 if partial else 0
+    result = {**s.to_dict(), "num_vertices": s.num_vertices, "num_edges": s.num_edges,
+              "boundary_polylines": len(db["polylines"]), "boundary_chords": db["chords"]}
+    return _report(args, "slice", inputs=_inputs(args), result=result, stats={**s.stats, "seconds": dt},
+                   complete=s.complete, text=text)
 
 
-def cmd_demo(args) -> None:
+def cmd_dichotomies(args) -> int:
+    from .activation import ActivationPolytope
+    try:
+        m, n = (int(t) for t in args.terms.split(","))
+    except ValueError:
+        raise InputError(f"--terms must be m,n (two integers); got {args.terms!r}") from None
+    X = _load_array(args.data, "data points", ndim=2)
+    y = None if args.labels is None else _load_array(args.labels, "labels").reshape(-1)
+    P = ActivationPolytope(X, m, n, threads=args.threads, max_seconds=args.max_seconds)
+    t = time.perf_counter()
+    try:
+        doc = P.report(labels=y, f_vector=args.f_vector)
+    except BudgetExceeded as e:
+        print(f"budget: {e}", file=sys.stderr)
+        found = e.partial if isinstance(e.partial, int) else len(e.partial) if e.partial is not None else 0
+        return _report(args, "dichotomies", inputs=_inputs(args),
+                       result={"N": P.N, "d": P.d, "m": m, "n": n, "stop_reason": e.reason, "found": found},
+                       stats={"seconds": time.perf_counter() - t}, complete=False,
+                       text=f"stopped ({e.reason}) after {found} found")
+    dt = time.perf_counter() - t
+    lines = [f"{P.N} points in R^{P.d}, terms m={m}, n={n}: activation polytope of dimension {doc['dimension']}",
+             f"vertices (activation patterns): {doc['num_vertices']}",
+             f"edges: {doc['num_edges']}",
+             f"realisable labelings: {doc['num_labelings']} of {2 ** P.N}"]
+    if "f_vector" in doc:
+        lines.append(f"f-vector: {tuple(doc['f_vector'])}")
+    if "loss" in doc:
+        L = doc["loss"]
+        lines.append(f"minimum 0/1 loss: {L['minimum']} on {len(L['minimizers'])} chambers "
+                     f"in {L['levels'][L['minimum']]} components")
+        lines.append("sublevel components: " + ", ".join(f"<= {c}: {v}" for c, v in L["sublevels"].items()))
+    return _report(args, "dichotomies", inputs=_inputs(args), result=doc,
+                   stats={**P.search_stats(), "seconds": dt}, text="\n".join(lines))
+
+
+def cmd_demo(args) -> int:
+    import io
+
     from .demo import main as demo
-    demo()
+    out = io.StringIO()
+    result = demo(out)
+    return _report(args, "demo", inputs=_inputs(args), result=result, text=out.getvalue().rstrip("\n"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tropgeom", description="Exact geometry of ReLU networks.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="tropgeom", description="Exact geometry of ReLU networks.",
+                epilog="Every command takes --json [FILE] (one versioned envelope; stdout when no FILE). "
+                       "Exit codes: 0 done, 2 bad input, 3 partial result (a budget or Ctrl-C stopped it).")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    net_help = "the network: .npz (W1, b1, W2, b2, ...), or any format Network.load reads, or .onnx"
 
     s = sub.add_parser("bounds", help="known bounds on the number of linear regions of an architecture")
     s.add_argument("architecture", type=_architecture, help="d,n1,...,n_out, e.g. 2,16,16,1")
-    s.add_argument("--json", action="store_true", help="print JSON")
+    _add_json(s)
     s.set_defaults(func=cmd_bounds)
 
-    s = sub.add_parser("info", help="describe a network stored as .npz (W1, b1, W2, b2, ...)")
-    s.add_argument("network", help="path to the .npz file")
-    s.add_argument("--json", action="store_true", help="print JSON")
+    s = sub.add_parser("info", help="describe a network (architecture, parameters, region bounds)")
+    s.add_argument("network", help=net_help)
+    _add_json(s)
     s.set_defaults(func=cmd_info)
 
     s = sub.add_parser("regions", help="exact count of the activation (or linear) regions of a network")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=net_help)
     g = s.add_mutually_exclusive_group()
-    g.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="restrict to the box [LO, HI]^d")
+    _add_box(g, "(a cube [LO, HI]^d, or per coordinate)")
     g.add_argument("--polytope", metavar="FILE", help="restrict to {x : A x <= b}: .npz with A, b, or rows 'a_1 .. a_d b'")
     s.add_argument("--linear", action="store_true", help="count linear regions (merge equal affine maps)")
-    s.add_argument("--json", metavar="OUT", help="write the regions as JSON to OUT")
-    s.add_argument("--max-regions", type=int, default=None, help="stop after N regions")
-    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
-    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    s.add_argument("--max-regions", type=int, default=None, help="stop after N regions (exit 3)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (exit 3)")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all usable cores)")
+    _add_json(s)
     s.set_defaults(func=cmd_regions)
 
     s = sub.add_parser("tropical", help="the network as tropical rational maps F - G (Zhang-Naitzat-Lim)")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=net_help)
     s.add_argument("--no-prune", action="store_true", help="keep every monomial of the recursion")
-    s.add_argument("--json", metavar="OUT", help="write the counts and the exact polynomials as JSON to OUT")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (exit 3)")
+    _add_json(s)
     s.set_defaults(func=cmd_tropical)
 
     s = sub.add_parser("slice", help="exact 2-D slice: the regions of a plane through input space and the boundary")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=net_help)
     s.add_argument("--through", metavar="I,J,K", help="the plane through data rows I, J, K (needs --data)")
     s.add_argument("--data", metavar="X.npy", help="data points (.npy or .csv), drawn on the picture")
     s.add_argument("--labels", metavar="y.npy", help="labels of the data points")
-    s.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="the square [LO, HI]^2 in plane coordinates")
+    _add_box(s, "in plane coordinates (a square, or per coordinate)")
     s.add_argument("--out", metavar="FILE", help="write the picture (.png, .svg, .pdf)")
-    s.add_argument("--json", metavar="OUT", help="write the slice as JSON to OUT")
-    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
-    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (exit 3)")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all usable cores)")
+    _add_json(s)
     s.set_defaults(func=cmd_slice)
 
-    add_dichotomies_command(sub)
+    s = sub.add_parser("dichotomies", help="classifications of a data set realisable by max-affine models")
+    s.add_argument("data", help="data points, one per row (.csv, .txt, .npy)")
+    s.add_argument("--terms", default="1,1", help="m,n: numerator and denominator terms (default 1,1: linear)")
+    s.add_argument("--labels", help="+1/-1 labels (.csv, .txt, .npy): report the 0/1 loss landscape")
+    s.add_argument("--f-vector", action="store_true", help="also count all faces (slow)")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all usable cores)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (exit 3)")
+    _add_json(s)
+    s.set_defaults(func=cmd_dichotomies)
 
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
+    _add_json(s)
     s.set_defaults(func=cmd_demo)
     return p
 
 
+def _quiet_stdout() -> None:
+    """The reader of stdout left (`| head`): send what is still buffered nowhere, so neither this
+    command nor the interpreter's exit flush complains."""
+    import os
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    """Run the ``tropgeom`` command line; returns the exit code (0 done, 2 bad input, 3 partial)."""
     args = build_parser().parse_args(argv)
     try:
+        _check_json_target(getattr(args, "json", None))
         code = args.func(args)
+        sys.stdout.flush()
     except TropgeomError as e:
         print(f"{type(e).__name__}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `tropgeom ... | head`: the reader left; say nothing more
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:
+        _quiet_stdout()
         return 0
     return code or 0
+
+
+# --- the envelope (every command reports through _report) ------------------------------------------
+
+def _add_json(parser) -> None:
+    """``--json [FILE]``: the versioned JSON envelope to FILE, or to stdout when no FILE is given."""
+    parser.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
+                        help="write the result as one JSON envelope to FILE (stdout when no FILE; "
+                             "give FILE as --json=FILE before a positional argument)")
+
+
+def _check_json_target(target) -> None:
+    """Refuse an unwritable --json FILE before the work, not after it."""
+    import os
+    if target in (None, "-"):
+        return
+    folder = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(target) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise InputError(f"--json {target}: cannot write there (no such folder, a folder, or not writable)")
+
+
+def _report(args, command: str, *, inputs: dict, result: dict, stats: Optional[dict] = None,
+            complete: bool = True, text: str = "") -> int:
+    """Print ``text`` (unless the JSON goes to stdout), write the envelope to the --json target and
+    return the exit code: 3 when the result is partial, else 0."""
+    target = getattr(args, "json", None)
+    if text and target != "-":
+        print(text)
+    if target is not None:
+        doc = json.dumps({"schema_version": 1, "command": command, "inputs": inputs, "result": result,
+                          "stats": stats or {}, "complete": bool(complete)}, indent=2, default=_plain)
+        if target == "-":
+            print(doc)
+        else:
+            try:
+                with open(target, "w") as f:
+                    f.write(doc + "\n")
+            except OSError as e:
+                raise InputError(f"--json {target}: cannot write ({e.strerror})") from None
+    return 0 if complete else 3
+
+
+def _plain(x):
+    """JSON for numpy scalars / arrays and Fractions that reach the envelope."""
+    import numpy as np
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
 
 
 if __name__ == "__main__":

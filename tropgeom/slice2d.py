@@ -331,7 +331,7 @@ class Slice:
             key = np.minimum(a, b) * V + np.maximum(a, b)
             order = np.argsort(key, kind="stable")
             k = key[order]
-            first = np.r_[True, k[1:] != k[:-1]]
+            first = np.r_[True, k[1:] != k[:-1]][:len(k)]  # [:len(k)]: a partial slice may have no face
             idx = np.flatnonzero(first)
             pairs = np.stack([a[order][idx], b[order][idx]], axis=1)
             left = face_of[order][idx]

@@ -224,10 +224,132 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_slice)
 
     add_dichotomies_command(sub)
+    _add_boundary_commands(sub)
 
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
     s.set_defaults(func=cmd_demo)
     return p
+
+
+# --- boundary, complexity, radius, estimate (issue 14) ---------------------------------------------
+def _box(args, d: Optional[int] = None):
+    from .regions import Box
+    return Box(args.box[0], args.box[1]) if args.box else None
+
+
+def cmd_boundary(args) -> int:
+    from .boundary import decision_boundary
+    from .errors import BudgetExceeded
+    from .network import Network
+    net = Network.load(args.network)
+    complete = True
+    try:
+        B = decision_boundary(net, _box(args), threshold=args.threshold, output=args.output,
+                              mode="argmax" if args.argmax else "binary", threads=args.threads,
+                              max_seconds=args.max_seconds, progress=False)
+    except BudgetExceeded as e:
+        B, complete = e.partial, False
+    doc = B.to_dict()
+    result = {k: doc[k] for k in ("mode", "threshold", "output", "num_regions", "num_components", "class_regions",
+                                  "zero_regions", "region", "classes", "points", "on_facet")}
+    result["pieces"] = len(B)
+    text = repr(B)
+    if complete and B.mode == "binary":
+        text += f"\n{B.negative_regions} connected regions with f < t, {B.positive_regions} with f > t"
+    return _report(args, "boundary", inputs={"network": args.network, "box": args.box, "argmax": args.argmax,
+                                             "threshold": args.threshold, "output": args.output},
+                   result=result, complete=complete, text=text)
+
+
+def cmd_complexity(args) -> int:
+    import numpy as np
+    from .complexity import local_complexity
+    from .network import Network
+    net = Network.load(args.network)
+    X = _load_array(args.data, "data points")
+    lc = local_complexity(net, np.atleast_2d(X), args.r, directions=args.directions, seed=args.seed,
+                          method=args.method)
+    per = lc if lc.ndim == 2 else lc[:, None]
+    mean = per.mean(axis=0).tolist()
+    text = f"local complexity ({args.method}, r = {args.r}) of {len(per)} points: mean per layer {mean}"
+    return _report(args, "complexity", inputs={"network": args.network, "data": args.data, "r": args.r,
+                                               "method": args.method, "directions": args.directions},
+                   result={"mean": mean, "values": per.tolist()}, text=text)
+
+
+def cmd_radius(args) -> int:
+    from .network import Network
+    from .sampling import sampling_radius
+    net = Network.load(args.network)
+    R = sampling_radius(net, norm=2 if args.norm == "2" else "inf", max_seconds=args.max_seconds)
+    what = "R*^2" if R.norm == "2" else "R*"
+    text = f"{what} = {R.radius} (R* = {R.value:.6g}, {args.norm}-norm) at region {R.region} of {len(R.distances)}"
+    return _report(args, "radius", inputs={"network": args.network, "norm": args.norm},
+                   result={"radius": str(R.radius), "value": R.value, "norm": R.norm, "region": R.region,
+                           "witness": [str(v) for v in R.witness], "regions": len(R.distances)}, text=text)
+
+
+def cmd_estimate(args) -> int:
+    from .errors import BudgetExceeded, InputError
+    from .network import Network
+    from .regions import Box
+    from .sampling import estimate_regions
+    net = Network.load(args.network)
+    if not float(args.samples).is_integer() or args.samples < 1:
+        raise InputError(f"--samples must be a positive integer; got {args.samples}")
+    box = Box(*(args.box or (-1.0, 1.0)))
+    complete = True
+    try:
+        e = estimate_regions(net, box, samples=int(args.samples), seed=args.seed, max_seconds=args.max_seconds,
+                             progress=False)
+    except BudgetExceeded as b:
+        e, complete = b.partial, False
+    result = {"observed": e.observed, "samples": e.samples, "singletons": e.singletons, "doubletons": e.doubletons,
+              "coverage": e.coverage, "chao1": e.chao1}
+    text = (f"{e.observed} distinct patterns in {e.samples} samples (a lower bound); Good-Turing coverage "
+            f"{e.coverage:.4f}, Chao1 {e.chao1:.1f}")
+    return _report(args, "estimate", inputs={"network": args.network, "box": [float(box.lo), float(box.hi)],
+                                             "samples": int(args.samples), "seed": args.seed},
+                   result=result, complete=complete, text=text)
+
+
+def _add_boundary_commands(sub) -> None:
+    s = sub.add_parser("boundary", help="exact decision boundary in d dimensions: pieces, components, regions")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="restrict to the box [LO, HI]^d")
+    s.add_argument("--argmax", action="store_true", help="the argmax boundary of several outputs")
+    s.add_argument("--threshold", type=float, default=0.0, help="binary: the level t of {f = t} (default 0)")
+    s.add_argument("--output", type=int, default=0, help="binary: the output f (default 0)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    _add_json(s)
+    s.set_defaults(func=cmd_boundary)
+
+    s = sub.add_parser("complexity", help="local complexity (Humayun et al.) at data points")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("data", help="data points X (.npy or .csv), one per row")
+    s.add_argument("--r", type=float, required=True, help="the radius of the neighbourhood")
+    s.add_argument("--directions", type=int, default=None, help="P orthonormal directions (default min(d, 16))")
+    s.add_argument("--method", choices=("vertices", "neurons", "regions"), default="vertices")
+    s.add_argument("--seed", type=int, default=0)
+    _add_json(s)
+    s.set_defaults(func=cmd_complexity)
+
+    s = sub.add_parser("radius", help="exact sampling radius: the smallest ball around 0 meeting every region")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--norm", choices=("inf", "2"), default="inf")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    _add_json(s)
+    s.set_defaults(func=cmd_radius)
+
+    s = sub.add_parser("estimate", help="sampling estimate of the region count (lower bound, coverage, Chao1)")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--samples", type=float, required=True, help="number of uniform samples, e.g. 1e6")
+    s.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="the box [LO, HI]^d (default [-1, 1]^d)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    _add_json(s)
+    s.set_defaults(func=cmd_estimate)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -245,6 +367,30 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return code or 0
+
+
+def _add_json(parser) -> None:
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
+                        help="write the JSON envelope to FILE (stdout when no FILE is given)")
+
+
+def _report(args, command, *, inputs, result, stats=None, complete=True, text="") -> int:
+    """The one CLI envelope: human text (unless JSON goes to stdout), the JSON document
+    {schema_version, command, inputs, result, stats, complete} to --json's target; 3 when partial."""
+    target = getattr(args, "json", None)
+    if text and target != "-":
+        print(text)
+    if not complete:
+        print(f"{command}: stopped early; the result is partial", file=sys.stderr)
+    if target:
+        doc = json.dumps({"schema_version": 1, "command": command, "inputs": inputs, "result": result,
+                          "stats": stats or {}, "complete": bool(complete)})
+        if target == "-":
+            print(doc)
+        else:
+            with open(target, "w") as f:
+                f.write(doc + "\n")
+    return 0 if complete else 3
 
 
 if __name__ == "__main__":

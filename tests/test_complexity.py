@@ -3,6 +3,7 @@ measure as a lower bound on the exact neuron count, the exact regions against th
 from __future__ import annotations
 
 import json
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -77,3 +78,60 @@ def test_bad_arguments():
         local_complexity(net, np.zeros((1, 3)), 0.1, directions=np.array([[1.0, 0, 0], [0, 0, 0]]))
     with pytest.raises(tg.InputError, match="method"):
         local_complexity(net, np.zeros((1, 3)), 0.1, method="exact")
+
+
+def test_mnist_sized_batch_is_fast_and_matches_the_direct_pass():
+    rng = np.random.default_rng(0)
+    net = tg.Network([(rng.normal(size=(32, 784)) / 28, rng.normal(size=32) * 0.1),
+                      (rng.normal(size=(10, 32)) / 6, np.zeros(10))])
+    X = rng.random((10000, 784))
+    t = time.monotonic()
+    lc = local_complexity(net, X, 0.02, directions=8)
+    assert time.monotonic() - t < 20 and lc.shape == (10000, 2)
+    V = tropgeom_directions(784, 8)
+    for i in range(0, 10000, 997):  # the paper's measure, point by point, at the 2P vertices
+        H = np.concatenate([X[i] + 0.02 * V, X[i] - 0.02 * V])
+        want = []
+        for W, b, relu in zip(net.weights, net.biases, net.relu):
+            Z = H @ W.T + b
+            S = np.sign(Z)
+            want.append(int((S != S[:1]).any(axis=0).sum()))
+            H = np.maximum(Z, 0) if relu else Z
+        assert lc[i].tolist() == want
+
+
+def tropgeom_directions(d, P, seed=0):
+    from tropgeom.complexity import _directions
+    return _directions(P, d, seed)
+
+
+def test_log_over_torch_training_epochs(tmp_path):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    X = torch.randn(64, 2)
+    y = (X[:, :1] * X[:, 1:] > 0).float()
+    path = tmp_path / "lc.jsonl"
+    rows = []
+    for epoch in range(3):
+        opt.zero_grad()
+        torch.nn.functional.binary_cross_entropy_with_logits(model(X), y).backward()
+        opt.step()
+        rows.append(log_local_complexity(model, X.numpy().astype(np.float64), 0.1, path, epoch=epoch))
+    back = [json.loads(line) for line in path.read_text().splitlines()]
+    assert back == rows and [r["epoch"] for r in back] == [0, 1, 2]
+    net = tg.Network.from_torch(model)  # the last row is the trained model's measure
+    lc = local_complexity(net, X.numpy().astype(np.float64), 0.1)
+    assert back[-1]["per_layer"] == lc.mean(axis=0).tolist()
+
+
+def test_cli_complexity(tmp_path, capsys):
+    from tropgeom.cli import main
+    net = nets.deep_random(3, [4], 0)
+    X = np.random.default_rng(1).normal(size=(5, 3))
+    net.save(tmp_path / "net.npz")
+    np.save(tmp_path / "X.npy", X)
+    assert main(["complexity", str(tmp_path / "net.npz"), str(tmp_path / "X.npy"), "--r", "0.3", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["result"]["values"] == local_complexity(net, X, 0.3).tolist() and doc["command"] == "complexity"

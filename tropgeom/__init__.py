@@ -13,7 +13,9 @@ from .regions import Box, Polytope, Region, RegionSet, count_regions, regions
 from .tropical import TropicalPolynomial, TropicalRational, Zonotope, tropicalize, zonotope
 from .slice2d import Box2D, Polygon2D, Slice, slice2d
 from .complexity import local_complexity
-from .sampling import estimate_regions, expected_hits, sampling_radius
+from .sampling import estimate_regions, expected_hits, samples_needed, sampling_radius, symmetric_count
+from .boundary import Boundary, decision_boundary
+from .cone import OneLayer, one_layer
 from . import plot
 from .plot import plot_regions
 
@@ -26,4 +28,5 @@ __all__ = [
     "slice2d", "Slice", "Box2D", "Polygon2D", "plot", "plot_regions",
     "local_complexity", "sampling_radius", "expected_hits", "estimate_regions",
     "TropgeomError", "InputError", "BudgetExceeded", "InternalError",
+    "decision_boundary", "Boundary", "one_layer", "OneLayer", "samples_needed", "symmetric_count",
 ]

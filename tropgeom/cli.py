@@ -68,6 +68,14 @@ def _box_bounds(box, dim: Optional[int] = None):
     return lo, hi
 
 
+def _box(args, default=None):
+    """The Box of --box (or of ``default`` = (lo, hi)); None when neither is given."""
+    from .regions import Box
+    if args.box:
+        return Box(*_box_bounds(args.box))
+    return None if default is None else Box(*default)
+
+
 def _network(path: str):
     """The ONE reader of networks for every command: whatever Network.load reads, and ONNX files."""
     from .network import Network
@@ -153,10 +161,9 @@ def cmd_info(args) -> int:
 
 
 def cmd_regions(args) -> int:
-    from .regions import Box, regions
+    from .regions import regions
     net = _network(args.network)
-    domain = (Box(*_box_bounds(args.box)) if args.box else
-              _load_polytope(args.polytope) if args.polytope else None)
+    domain = _box(args) or (_load_polytope(args.polytope) if args.polytope else None)
     kind = "linear" if args.linear else "activation"
     t = time.perf_counter()
     try:
@@ -358,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json(s)
     s.set_defaults(func=cmd_dichotomies)
 
+    _add_boundary_commands(sub)
+
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
     _add_json(s)
     s.set_defaults(func=cmd_demo)
@@ -372,6 +381,118 @@ def _quiet_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+# --- boundary, complexity, radius, estimate (issue 14) ---------------------------------------------
+
+
+def cmd_boundary(args) -> int:
+    from .boundary import decision_boundary
+    net = _network(args.network)
+    complete = True
+    try:
+        B = decision_boundary(net, _box(args), threshold=args.threshold, output=args.output,
+                              mode="argmax" if args.argmax else "binary", threads=args.threads,
+                              max_seconds=args.max_seconds, progress=False)
+    except BudgetExceeded as e:
+        B, complete = e.partial, False
+    doc = B.to_dict()
+    result = {k: doc[k] for k in ("mode", "threshold", "output", "num_regions", "num_components", "class_regions",
+                                  "zero_regions", "region", "classes", "points", "on_facet")}
+    result["pieces"] = len(B)
+    text = repr(B)
+    if complete and B.mode == "binary":
+        text += f"\n{B.negative_regions} connected regions with f < t, {B.positive_regions} with f > t"
+    return _report(args, "boundary", inputs={"network": args.network, "box": args.box, "argmax": args.argmax,
+                                             "threshold": args.threshold, "output": args.output},
+                   result=result, complete=complete, text=text)
+
+
+def cmd_complexity(args) -> int:
+    import numpy as np
+    from .complexity import local_complexity
+    net = _network(args.network)
+    X = _load_array(args.data, "data points")
+    lc = local_complexity(net, np.atleast_2d(X), args.r, directions=args.directions, seed=args.seed,
+                          method=args.method)
+    per = lc if lc.ndim == 2 else lc[:, None]
+    mean = per.mean(axis=0).tolist()
+    text = f"local complexity ({args.method}, r = {args.r}) of {len(per)} points: mean per layer {mean}"
+    return _report(args, "complexity", inputs={"network": args.network, "data": args.data, "r": args.r,
+                                               "method": args.method, "directions": args.directions},
+                   result={"mean": mean, "values": per.tolist()}, text=text)
+
+
+def cmd_radius(args) -> int:
+    from .sampling import sampling_radius
+    net = _network(args.network)
+    R = sampling_radius(net, norm=2 if args.norm == "2" else "inf", max_seconds=args.max_seconds)
+    what = "R*^2" if R.norm == "2" else "R*"
+    text = f"{what} = {R.radius} (R* = {R.value:.6g}, {args.norm}-norm) at region {R.region} of {len(R.distances)}"
+    return _report(args, "radius", inputs={"network": args.network, "norm": args.norm},
+                   result={"radius": str(R.radius), "value": R.value, "norm": R.norm, "region": R.region,
+                           "witness": [str(v) for v in R.witness], "regions": len(R.distances)}, text=text)
+
+
+def cmd_estimate(args) -> int:
+
+    from .sampling import estimate_regions
+    net = _network(args.network)
+    if not float(args.samples).is_integer() or args.samples < 1:
+        raise InputError(f"--samples must be a positive integer; got {args.samples}")
+    box = _box(args, default=(-1.0, 1.0))
+    complete = True
+    try:
+        e = estimate_regions(net, box, samples=int(args.samples), seed=args.seed, max_seconds=args.max_seconds,
+                             progress=False)
+    except BudgetExceeded as b:
+        e, complete = b.partial, False
+    result = {"observed": e.observed, "samples": e.samples, "singletons": e.singletons, "doubletons": e.doubletons,
+              "coverage": e.coverage, "chao1": e.chao1}
+    text = (f"{e.observed} distinct patterns in {e.samples} samples (a lower bound); Good-Turing coverage "
+            f"{e.coverage:.4f}, Chao1 {e.chao1:.1f}")
+    return _report(args, "estimate", inputs={"network": args.network, "box": args.box,
+                                             "samples": int(args.samples), "seed": args.seed},
+                   result=result, complete=complete, text=text)
+
+
+def _add_boundary_commands(sub) -> None:
+    s = sub.add_parser("boundary", help="exact decision boundary in d dimensions: pieces, components, regions")
+    s.add_argument("network", help="path to the .npz file")
+    _add_box(s, "of input space")
+    s.add_argument("--argmax", action="store_true", help="the argmax boundary of several outputs")
+    s.add_argument("--threshold", type=float, default=0.0, help="binary: the level t of {f = t} (default 0)")
+    s.add_argument("--output", type=int, default=0, help="binary: the output f (default 0)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    _add_json(s)
+    s.set_defaults(func=cmd_boundary)
+
+    s = sub.add_parser("complexity", help="local complexity (Humayun et al.) at data points")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("data", help="data points X (.npy or .csv), one per row")
+    s.add_argument("--r", type=float, required=True, help="the radius of the neighbourhood")
+    s.add_argument("--directions", type=int, default=None, help="P orthonormal directions (default min(d, 16))")
+    s.add_argument("--method", choices=("vertices", "neurons", "regions"), default="vertices")
+    s.add_argument("--seed", type=int, default=0)
+    _add_json(s)
+    s.set_defaults(func=cmd_complexity)
+
+    s = sub.add_parser("radius", help="exact sampling radius: the smallest ball around 0 meeting every region")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--norm", choices=("inf", "2"), default="inf")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    _add_json(s)
+    s.set_defaults(func=cmd_radius)
+
+    s = sub.add_parser("estimate", help="sampling estimate of the region count (lower bound, coverage, Chao1)")
+    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("--samples", type=float, required=True, help="number of uniform samples, e.g. 1e6")
+    _add_box(s, "of input space (default [-1, 1]^d)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
+    _add_json(s)
+    s.set_defaults(func=cmd_estimate)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

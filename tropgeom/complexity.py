@@ -77,10 +77,13 @@ def _paper(net, X, r, V, batch):
     Ws = [np.ascontiguousarray(W, dtype=np.float64) for W in net.weights]
     bs = [np.asarray(b, dtype=np.float64) for b in net.biases]
     for s in range(0, len(X), batch):
-        H = (X[s:s + batch, None, :] + offsets[None]).reshape(-1, X.shape[1])  # (B * 2P, d)
         B = min(batch, len(X) - s)
+        H = None
         for l, (W, b, relu) in enumerate(zip(Ws, bs, net.relu)):
-            Z = H @ W.T + b
+            if H is None:  # layer 1 by linearity: (x + o) W^T + b, never the (B * 2P, d) inputs
+                Z = ((X[s:s + B] @ W.T + b)[:, None, :] + (offsets @ W.T)[None]).reshape(B * 2 * P, -1)
+            else:
+                Z = H @ W.T + b
             S = np.sign(Z).reshape(B, 2 * P, -1)
             out[s:s + B, l] = (S != S[:, :1]).any(axis=1).sum(axis=1)
             H = np.maximum(Z, 0) if relu else Z

@@ -435,7 +435,6 @@ def cmd_radius(args) -> int:
 
 
 def cmd_estimate(args) -> int:
-
     from .sampling import estimate_regions
     net = _network(args.network)
     if not float(args.samples).is_integer() or args.samples < 1:

@@ -65,3 +65,13 @@ def test_sphinx_builds_without_warnings(tmp_path):
     for name in ("Network", "regions", "tropicalize", "slice2d", "BudgetExceeded"):
         assert f'id="tropgeom.{name}"' in page
     assert "Parameters" in page and "Returns" in page
+
+
+def test_readme_covers_the_public_api_and_the_cli():
+    text = (ROOT / "README.md").read_text()
+    missing = [n for n in tropgeom.__all__ if f"`{n}`" not in text and f"`{n}," not in text and f", `{n}`" not in text]
+    assert not missing
+    for img in re.findall(r"\]\((docs/img/[^)]+)\)", text):
+        assert (ROOT / img).is_file(), img
+    for word in ("schema_version", "--json [FILE]", "--box LO HI", "`2`", "`3`"):
+        assert word in text

@@ -19,7 +19,7 @@ BUILD_DIR := build/cmake
 STAMP     := build/.installed
 SOURCES   := $(shell find cpp -type f) CMakeLists.txt setup.py pyproject.toml tropgeom/_kernels.pyx
 
-.PHONY: demo test sysdeps install bench stubs clean which-python sdist-check
+.PHONY: demo test sysdeps install bench stubs docs clean which-python sdist-check
 
 demo: $(STAMP)
 	$(PY) -m tropgeom demo
@@ -61,6 +61,10 @@ bench: $(STAMP)
 	for b in bench/bench_*.py; do $(PY) $$b --quick || exit 1; done
 
 # The checked-in type stub of the compiled core (tests/test_stub.py checks it is current).
+# The API reference (Sphinx, from the docstrings) in build/docs/index.html; the tests build it too.
+docs: build/.test-deps
+	$(PY) -m sphinx -W -q -b html docs build/docs
+
 stubs: $(STAMP)
 	$(PIP) install -q "pybind11-stubgen==3.0.0"
 	$(PY) -m pybind11_stubgen tropgeom._core -o . --numpy-array-use-type-var

@@ -249,6 +249,7 @@ def _bad_files(d):
     np.save(d / "cube.npy", np.zeros((2, 2, 2)))
     np.save(d / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     (d / "ragged.csv").write_text("1,2,3\n4,5\n")
+    (d / "y3.csv").write_text("1\n-1\n1\n")
 
 
 BAD = [
@@ -266,6 +267,9 @@ BAD = [
     (["dichotomies", "{d}/cube.npy"], "2-D"),
     (["dichotomies", "{d}/objects.npy"], "objects.npy"),
     (["dichotomies", "{d}/X.csv", "--terms", "x"], "--terms"),
+    (["dichotomies", "{d}/X.csv", "--labels", "{d}/y3.csv"], "labels"),
+    (["regions", "{d}/net.npz", "--threads", "0"], "threads"),
+    (["regions", "{d}/net.npz", "--max-seconds", "-1"], "max_seconds"),
     (["slice", "{d}/net.npz", "--through", "0,1,2", "--data", "{d}/objects.npy"], "objects.npy"),
     (["slice", "{d}/net.npz", "--box", "0,0,0", "1,1,1"], "2 values"),
     (["bounds", "2,3,1", "--json", "{d}/no/such/dir/out.json"], "cannot write"),

@@ -60,7 +60,17 @@ def _deprecated(old: str, new: str) -> None:
 @dataclass(frozen=True)
 class LossLevels:
     """0/1 loss of every vertex (chamber of the classification fan) for labels y, and how many
-    connected components (through edges of P_X, i.e. across walls) each level and sublevel set has."""
+    connected components (through edges of P_X, i.e. across walls) each level and sublevel set has.
+
+    Parameters
+    ----------
+    loss : numpy.ndarray
+        The 0/1 loss of every vertex.
+    levels : dict of int to int
+        Connected components of each level set {loss = c}.
+    sublevels : dict of int to int
+        Connected components of each sublevel set {loss <= c}.
+    """
     loss: np.ndarray                 # (V,) int: misclassified points per vertex
     levels: Dict[int, int]           # loss value -> components of {loss == value}
     sublevels: Dict[int, int]        # loss value -> components of {loss <= value}
@@ -89,6 +99,22 @@ class ActivationPolytope:
     bar on a TTY), False, True or a callable.  Coordinates and parameters follow the one ``exact=``
     rule: float64 by default, Fractions with ``exact=True``.  Pickles and round-trips through
     ``to_json`` / ``from_json`` (computed vertices and edges included).
+
+    Parameters
+    ----------
+    X : (N, d) array_like
+        The data points.
+    m, n : int
+        Numerator and denominator terms (m = n = 1: linear classifiers).
+    max_vertices : int, optional
+        Stop after this many vertices (BudgetExceeded, reason "max_vertices").
+    max_seconds : float, optional
+        Stop after this many seconds (BudgetExceeded, reason "max_seconds").
+    progress : None, bool or callable, optional
+        None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
+        the count so far.
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
     """
 
     def __init__(self, X, m: int, n: int, *, max_vertices: Optional[int] = None,
@@ -396,7 +422,23 @@ class ActivationPolytope:
 @dataclass(frozen=True)
 class OneHiddenLayerPatterns:
     """Activation patterns of k ReLU neurons on X, and (given output-weight signs) the labelings
-    sign(sum_j s_j |v_j| relu(<w_j, (1, x)>) + c) reachable on X."""
+    ``sign(sum_j s_j |v_j| relu(<w_j, (1, x)>) + c)`` reachable on X.
+
+    Parameters
+    ----------
+    k : int
+        The number of neurons.
+    neuron_patterns : (T, N) bool numpy.ndarray
+        The chambers of one neuron on the data.
+    signs : tuple of int, optional
+        The output weights' signs.
+    labelings : (L, N) int8 numpy.ndarray, optional
+        The reachable labelings.
+    pattern_counts : (L,) numpy.ndarray, optional
+        How many network patterns give each labeling.
+    stats : dict
+        The search's counters.
+    """
     k: int
     neuron_patterns: np.ndarray          # (T, N) bool: per neuron, the chambers of {<w, x^_i> = 0}
     signs: Optional[Tuple[int, ...]] = None
@@ -432,6 +474,29 @@ def one_hidden_layer_patterns(X, k: int, signs: Optional[Sequence[int]] = None, 
     BudgetExceeded with ``reason`` "max_results", "max_seconds" or "interrupted" and ``partial`` the
     neuron patterns (T, N) bool found so far (first search) or the distinct labelings (L, N) found so
     far (second search).
+
+    Parameters
+    ----------
+    X : (N, d) array_like
+        The data points.
+    k : int
+        The number of hidden neurons.
+    signs : sequence of int, optional
+        k values +1 / -1: the output weights' signs (to get labelings).
+    max_results : int, optional
+        Stop after this many (pattern, labeling) pairs.
+    max_seconds : float, optional
+        Stop after this many seconds (BudgetExceeded, reason "max_seconds").
+    progress : None, bool or callable, optional
+        None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
+        the count so far.
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
+
+    Returns
+    -------
+    OneHiddenLayerPatterns
+        The patterns (and labelings when ``signs`` is given).
     """
     X = _seam.data_points(X)
     k = _seam.positive_int(k, "k")

@@ -40,7 +40,23 @@ __all__ = ["Bound", "Bounds", "bounds"]
 
 @dataclass(frozen=True)
 class Bound:
-    """One bound: its ``value`` is meaningful as a bound only when ``holds`` is true."""
+    """One bound: its ``value`` is meaningful as a bound only when ``holds`` is true.
+
+    Parameters
+    ----------
+    name : str
+        The bound's name (``"serra2018"``, ...).
+    kind : str
+        "upper", "lower" or "exact-if-general-position".
+    value : int
+        The bound.
+    holds : bool
+        Whether its condition holds for the architecture.
+    condition : str
+        The condition, in words.
+    reference : str
+        Where it comes from.
+    """
 
     name: str
     kind: str  # "upper", "lower" or "exact-if-general-position"
@@ -52,7 +68,15 @@ class Bound:
 
 @dataclass(frozen=True)
 class Bounds:
-    """All known bounds for one architecture, in a fixed order."""
+    """All known bounds for one architecture, in a fixed order.
+
+    Parameters
+    ----------
+    architecture : tuple of int
+        ``(d, n_1, ..., n_out)``.
+    entries : tuple of Bound
+        The bounds, in a fixed order; ``b["name"]`` looks one up.
+    """
 
     architecture: Tuple[int, ...]
     entries: Tuple[Bound, ...]
@@ -124,6 +148,16 @@ def bounds(architecture: Any) -> Bounds:
 
     ``architecture`` is ``(d, n_1, ..., n_{L-1}, n_out)`` or any object with such an
     ``.architecture`` attribute.  Raises :class:`InputError` on malformed input.
+
+    Parameters
+    ----------
+    architecture : sequence of int, or an object with ``.architecture``
+        ``(d, n_1, ..., n_out)``, e.g. a Network.
+
+    Returns
+    -------
+    Bounds
+        Every known bound, exact ints with their conditions.
     """
     arch = _seam.architecture(architecture)
     d, hidden = arch[0], arch[1:-1]

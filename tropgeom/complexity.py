@@ -50,7 +50,30 @@ def local_complexity(net: Network, X, r, *, directions=None, seed: int = 0, meth
     """(N, L) int: per data point (rows of X) and per layer (the output layer included), the local
     complexity at radius r (see the module docstring for the three methods).  ``directions``: a count
     P (P orthonormal directions drawn with ``seed``; default min(d, 16)) or a (P, d) array.
-    For ``method="regions"`` the result is (N,): regions, not per layer."""
+    For ``method="regions"`` the result is (N,): regions, not per layer.
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    X : (N, d) array_like
+        The data points.
+    r : number
+        The radius.
+    directions : int or (P, d) array_like, optional
+        The directions v_p, or how many to draw.
+    seed : int
+        Seed for drawn directions.
+    method : {"vertices", "neurons", "regions"}
+        Which measure (see the module docstring).
+    batch : int
+        Points per vectorised batch.
+
+    Returns
+    -------
+    numpy.ndarray
+        (N, L) int per layer, or (N,) for ``method="regions"``.
+    """
     if not isinstance(net, Network):
         raise InputError(f"local_complexity needs a tropgeom.Network; got {type(net).__name__}")
     if method not in ("vertices", "neurons", "regions"):

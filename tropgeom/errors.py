@@ -20,6 +20,15 @@ class InputError(TropgeomError, ValueError):
 
     ``layer`` (1-based, as in messages) and ``index`` (row / data index) name the place at fault when
     there is one.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    layer : int, optional
+        The layer at fault (1-based).
+    index : optional
+        The row / data index at fault.
     """
 
     def __init__(self, message: str, *, layer: Optional[int] = None, index: Any = None):
@@ -32,6 +41,15 @@ class BudgetExceeded(TropgeomError):
     """A budget (``max_regions``, ``max_seconds``) ran out, or the run was interrupted.
 
     ``partial`` holds the result found so far; ``reason`` says which budget stopped the run.
+
+    Parameters
+    ----------
+    message : str
+        What stopped and what was found.
+    partial : optional
+        The partial result.
+    reason : str
+        "max_<budget argument>", "max_seconds" or "interrupted".
     """
 
     def __init__(self, message: str, partial: Any = None, reason: str = ""):

@@ -21,6 +21,17 @@ __all__ = ["Polyhedron", "LPResult"]
 
 @dataclass(frozen=True)
 class LPResult:
+    """The result of an exact LP: its status, an optimal point and the optimal value.
+
+    Parameters
+    ----------
+    status : str
+        "optimal", "infeasible" or "unbounded".
+    x : numpy.ndarray, optional
+        An optimal point.
+    value : float or Fraction, optional
+        The optimal value.
+    """
     status: str                                       # "optimal", "infeasible" or "unbounded"
     x: Optional[np.ndarray] = None                    # an optimal point when optimal (float64 or Fractions)
     value: Optional[Union[float, Fraction]] = None    # the optimum when optimal
@@ -50,6 +61,19 @@ class Polyhedron:
 
     ``Polyhedron(A, b)`` or with equalities ``Polyhedron(A, b, C, d)``; give ``dim`` when there are no
     rows at all.  ``dim`` is the ambient dimension, ``dimension()`` the affine dimension.
+
+    Parameters
+    ----------
+    A : array_like
+        Inequality rows ``A x <= b``, shape (m, dim).
+    b : (m,) array_like
+        Inequality right-hand sides.
+    C : array_like, optional
+        Equality rows ``C x = d``, shape (k, dim).
+    d : (k,) array_like, optional
+        Equality right-hand sides.
+    dim : int, optional
+        The ambient dimension (needed only without rows).
     """
 
     def __init__(self, A, b, C=None, d=None, *, dim: Optional[int] = None):

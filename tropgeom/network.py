@@ -29,6 +29,20 @@ class Network:
     ``Network([(W1, b1), (W2, b2), ...])``: ReLU after every layer but the last unless ``relu`` (one
     flag per layer) says otherwise.  Weights are stored as float64 for fast passes; ``exact_layers``
     gives them as :class:`fractions.Fraction` arrays (equal to the floats unless ``rationalize``).
+
+    Parameters
+    ----------
+    layers : iterable of (W, b) pairs
+        ``W`` of shape (out, in), ``b`` of shape (out,): floats, integers or Fractions (kept exact).
+    relu : sequence of bool, optional
+        One flag per layer (ReLU after it); default: every layer but the last.
+    rationalize : int, optional
+        Snap every weight to the nearest fraction with denominator at most this.
+
+    Raises
+    ------
+    InputError
+        A malformed layer, naming it.
     """
 
     def __init__(self, layers: Iterable[Tuple[object, object]], *, relu: Optional[Sequence[bool]] = None,

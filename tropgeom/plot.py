@@ -187,7 +187,30 @@ def plot_regions(rs, ax=None, *, color_by: str = "pattern", boundary: bool = Tru
     region's affine maps) or "linear" (one colour per linear region, no edges inside it).
     ``boundary``: the decision boundary (one output: f = 0; several: where the argmax changes).
     ``data=(X, y)``: data points coloured by label.  1-input nets draw the graph of the function
-    with its breakpoints instead.  Returns the axes."""
+    with its breakpoints instead.  Returns the axes.
+
+    Parameters
+    ----------
+    rs : RegionSet or Network
+        What to draw.
+    ax : matplotlib Axes, optional
+        Where to draw (default: a new figure).
+    color_by : {"pattern", "output", "linear"}
+        How faces are coloured.
+    boundary : bool
+        Draw the decision boundary.
+    data : (X, y), optional
+        Data points and their labels.
+    view : ((xmin, xmax), (ymin, ymax)), optional
+        The view box (unbounded regions are clipped to it).
+    linewidth : float
+        Width of the region edges.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     from .network import Network
     from .regions import Box, regions
     if isinstance(rs, Network):

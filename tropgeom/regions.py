@@ -28,7 +28,15 @@ def _deprecated(old: str, new: str) -> None:
 
 class Box:
     """The box {x : lo <= x <= hi}; ``lo``/``hi`` are scalars or per-coordinate vectors (floats, or
-    Fractions kept exact).  ``dim``: the ambient dimension (None: any, for scalar bounds)."""
+    Fractions kept exact).  ``dim``: the ambient dimension (None: any, for scalar bounds).
+
+    Parameters
+    ----------
+    lo, hi : number or sequence of numbers
+        Lower and upper bounds (scalars: the cube [lo, hi]^d).
+    dim : int, optional
+        The ambient dimension.
+    """
 
     bounded = True
 
@@ -105,7 +113,17 @@ class Box:
 
 class Polytope:
     """{x : A x <= b} (floats, or Fractions kept exact).  It must be bounded unless ``bounded=False``
-    (a polyhedral domain)."""
+    (a polyhedral domain).
+
+    Parameters
+    ----------
+    A : (m, d) array_like
+        Constraint rows.
+    b : (m,) array_like
+        Right-hand sides.
+    bounded : bool
+        Require a bounded polytope (default True).
+    """
 
     def __init__(self, A, b, *, bounded: bool = True):
         A = _seam.numbers_array(A, "Polytope A")
@@ -253,7 +271,15 @@ class _Store:
 
 
 class Region:
-    """One region of a RegionSet (a light view: everything is read from the set)."""
+    """One region of a RegionSet (a light view: everything is read from the set).
+
+    Parameters
+    ----------
+    rs : RegionSet
+        The set it belongs to.
+    index : int
+        Its index in ``rs``.
+    """
 
     __slots__ = ("_rs", "index")
 
@@ -302,6 +328,19 @@ class RegionSet:
     Coordinates and values follow one rule: float64 numpy arrays by default, exact
     ``fractions.Fraction`` object arrays with ``exact=True`` (the float values are the exact ones
     rounded to the nearest double).  Counts are Python ints.
+
+    Attributes
+    ----------
+    net : Network
+        The network.
+    domain : None, Box or Polytope
+        The domain (None: all of R^d).
+    kind : str
+        "activation" or "linear".
+    count : int
+        The number of regions.
+    stats : dict
+        The search's counters (exact LPs, float decisions, ...).
     """
 
     def __init__(self, store: _Store, kind: str, members: Optional[List[np.ndarray]] = None):
@@ -721,6 +760,36 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     ``partial`` is the RegionSet found so far (for kind="linear": the activation RegionSet when the
     time ran out or Ctrl-C came before the merge was done).  ``max_seconds`` covers the linear merge too.  ``progress``: None (a bar on
     a TTY for runs over a second), False, True, or a callable receiving the number of regions so far.
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    domain : None, Box or Polytope, optional
+        None: all of R^d.
+    kind : {"activation", "linear"}
+        Activation regions, or linear regions (activation regions merged where the map is the same).
+    max_regions : int, optional
+        Stop after this many regions (BudgetExceeded, reason "max_regions").
+    max_seconds : float, optional
+        Stop after this many seconds (BudgetExceeded, reason "max_seconds").
+    progress : None, bool or callable, optional
+        None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
+        the count so far.
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
+
+    Returns
+    -------
+    RegionSet
+        Every region, exactly.
+
+    Raises
+    ------
+    BudgetExceeded
+        A budget or Ctrl-C stopped the run; ``partial`` is a RegionSet.
+    InputError
+        Bad network or domain.
     """
     import time
     start = time.monotonic()
@@ -743,7 +812,29 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
 def count_regions(net, domain=None, *, kind: str = "activation", threads: Optional[int] = None,
                   max_seconds: Optional[float] = None, progress=None) -> int:
     """The exact number of regions; keeps no geometry for kind="activation".  A stop raises
-    BudgetExceeded whose partial is the count so far."""
+    BudgetExceeded whose partial is the count so far.
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    domain : None, Box or Polytope, optional
+        None: all of R^d.
+    kind : {"activation", "linear"}
+        Which regions to count.
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
+    max_seconds : float, optional
+        Stop after this many seconds (BudgetExceeded, reason "max_seconds").
+    progress : None, bool or callable, optional
+        None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
+        the count so far.
+
+    Returns
+    -------
+    int
+        The exact number of regions.
+    """
     kind = _seam.choice(kind, "kind", ("activation", "linear"))
     if kind == "linear":
         try:

@@ -47,11 +47,29 @@ class SamplingRadius:
 def sampling_radius(net_or_regions, center=0, *, norm="inf", kind: str = "activation",
                     max_seconds: Optional[float] = None) -> SamplingRadius:
     """The exact smallest radius R* around ``center`` at which the ball meets every region of the net
-    on R^d (a network, or a RegionSet of one).  ``norm="inf"``: one exact LP per region, ``radius`` is
-    R*.  ``norm=2``: one exact QP per region (an active-set method in rationals, each optimum proven
-    by its exact KKT certificate), ``radius`` is R*^2 (R* itself is irrational in general; ``value``
-    is its float).  For kind="linear", a linear region meets the ball when one of its activation
-    regions does."""
+    on R^d (a network, or a RegionSet of one).  For kind="linear", a linear region meets the ball when
+    one of its activation regions does.
+
+    Parameters
+    ----------
+    net_or_regions : Network or RegionSet
+        The network (its regions on R^d are enumerated) or its regions.
+    center : number or array_like
+        The centre of the ball.
+    norm : {"inf", 2}
+        ``"inf"``: one exact LP per region, ``radius`` is R*.  ``2``: one exact QP per region (an
+        active-set method in rationals, each optimum proven by its exact KKT certificate), ``radius``
+        is R*^2 (R* itself is irrational in general; ``value`` is its float).
+    kind : {"activation", "linear"}
+        Which regions must meet the ball.
+    max_seconds : float, optional
+        Budget of the enumeration and the per-region programs.
+
+    Returns
+    -------
+    SamplingRadius
+        ``radius`` (exact), a farthest ``region``, its ``witness`` point and every region's ``distances``.
+    """
     from .lp import Polyhedron
     from .regions import RegionSet, regions
     norm = {"inf": "inf", 2: "2", "2": "2"}.get(norm) if isinstance(norm, (str, int)) and not isinstance(norm, bool) else None
@@ -176,7 +194,22 @@ def expected_hits(rs, N: int, *, exact: bool = False):
     """The expected number of distinct regions of ``rs`` (a RegionSet on a bounded domain) hit by N
     independent uniform samples of the domain, from the exact volumes: a float64 (computed as
     -expm1(N log1p(-p)) per region) or, with ``exact=True``, the exact Fraction (its size grows like N
-    times the volumes' bits: for small N)."""
+    times the volumes' bits: for small N).
+
+    Parameters
+    ----------
+    rs : RegionSet
+        Regions on a bounded domain.
+    N : int
+        The number of uniform samples.
+    exact : bool
+        Return the exact Fraction.
+
+    Returns
+    -------
+    float or Fraction
+        The expected number of distinct regions hit.
+    """
     N = _seam.positive_int(N, "N")
     vol = rs.volumes(exact=True)
     total = sum(vol, Fraction(0))
@@ -199,7 +232,30 @@ class RegionEstimate:
 def estimate_regions(net: Network, domain, *, samples: int, seed: int = 0, batch: int = 65536,
                      max_seconds: Optional[float] = None, progress=None) -> RegionEstimate:
     """Distinct activation patterns of ``samples`` uniform points of a Box (float64 samples, each
-    pattern decided exactly: float signs with an error bound, exact signs where it is doubtful)."""
+    pattern decided exactly: float signs with an error bound, exact signs where it is doubtful).
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    domain : Box
+        The box sampled uniformly.
+    samples : int
+        How many points.
+    seed : int
+        The random seed.
+    batch : int
+        Points per batch (memory).
+    max_seconds : float, optional
+        Stop after this many seconds.
+    progress : None, bool or callable, optional
+        Progress reporting, as everywhere.
+
+    Returns
+    -------
+    RegionEstimate
+        ``observed`` (a lower bound on the count), ``singletons``, ``doubletons``, ``coverage``, ``chao1``.
+    """
     from . import _kernels
     from .regions import Box
     net = _seam.network(net)

@@ -34,7 +34,13 @@ def _exact_vector(x, n: int, what: str) -> List[Fraction]:
 
 
 class Box2D:
-    """The rectangle lo <= (u, v) <= hi in plane coordinates (exact bounds)."""
+    """The rectangle lo <= (u, v) <= hi in plane coordinates (exact bounds).
+
+    Parameters
+    ----------
+    lo, hi : pair of numbers
+        The corners (u, v).
+    """
 
     def __init__(self, lo, hi):
         lo, hi = _exact_vector(np.broadcast_to(np.asarray(lo, dtype=object), (2,)), 2, "lo"), \
@@ -55,7 +61,13 @@ class Box2D:
 
 
 class Polygon2D:
-    """A convex polygon in plane coordinates, given by its vertices (either orientation)."""
+    """A convex polygon in plane coordinates, given by its vertices (either orientation).
+
+    Parameters
+    ----------
+    vertices : (k, 2) array_like
+        The vertices in plane coordinates.
+    """
 
     def __init__(self, vertices):
         V = np.asarray(vertices, dtype=object)
@@ -206,6 +218,17 @@ class Slice:
 
     Coordinates are plane coordinates (u, v) unless a method says input space.  Every method that
     returns coordinates or values gives float64 arrays by default and Fractions with ``exact=True``.
+
+    Attributes
+    ----------
+    net : Network
+        The network.
+    origin, d1, d2 : numpy.ndarray
+        The plane's frame in input space (exact).
+    num_faces, num_vertices, num_edges : int
+        The tessellation's counts.
+    complete : bool
+        False for a partial slice after a budget.
     """
 
     def __init__(self, net, frame, domain, core, kind: str, threshold, whole_plane: bool = False,
@@ -636,7 +659,39 @@ def slice2d(net, *, through=None, plane=None, domain=None, kind: str = "activati
     the plane, for 2-input nets: a box that holds every vertex).  ``boundary`` and ``threshold``: the
     decision boundary {f = t} drawn and returned by decision_boundary().  A budget (``max_faces``,
     ``max_seconds``) or Ctrl-C raises BudgetExceeded whose ``partial`` is a Slice of the faces found
-    (they do not tile the domain then)."""
+    (they do not tile the domain then).
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    through : (3, d) array_like, optional
+        Three points spanning the plane.
+    plane : (origin, d1, d2), optional
+        The plane as a point and two directions.
+    domain : None, "auto", Box2D or Polygon2D, optional
+        The part of the plane, in plane coordinates.
+    kind : {"activation", "linear"}
+        Activation faces, or faces merged where the map is the same.
+    boundary : str
+        Which decision boundary to trace ("auto" by default).
+    threshold : number
+        The level t of the boundary {f = t}.
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
+    max_faces : int, optional
+        Stop after this many faces.
+    max_seconds : float, optional
+        Stop after this many seconds (BudgetExceeded, reason "max_seconds").
+    progress : None, bool or callable, optional
+        None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
+        the count so far.
+
+    Returns
+    -------
+    Slice
+        The exact tessellation of the plane.
+    """
     if not isinstance(net, Network):
         raise InputError(f"slice2d needs a tropgeom.Network; got {type(net).__name__}")
     if kind not in ("activation", "linear"):

@@ -95,6 +95,13 @@ class TropicalPolynomial:
 
     ``exponents``: (k, d) numbers or Fractions; ``coefficients``: (k,).  ``len(p)`` is the number of
     distinct monomials after merging duplicates.
+
+    Parameters
+    ----------
+    exponents : (k, d) array_like
+        One exponent vector per monomial.
+    coefficients : (k,) array_like
+        One coefficient per monomial.
     """
 
     __slots__ = ("_core", "_E", "_c", "_sub")
@@ -333,7 +340,13 @@ class TropicalPolynomial:
 
 
 class TropicalRational:
-    """numerator ⊘ denominator: the function x -> numerator(x) - denominator(x)."""
+    """numerator ⊘ denominator: the function x -> numerator(x) - denominator(x).
+
+    Parameters
+    ----------
+    numerator, denominator : TropicalPolynomial
+        F and G.
+    """
 
     __slots__ = ("numerator", "denominator")
 
@@ -421,6 +434,29 @@ def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int
     no limit when pruned) stops a run whose next product would exceed it.  A stop (``max_monomials``,
     ``max_seconds``, Ctrl-C) raises BudgetExceeded with ``partial=None`` (the maps are complete only at
     the last layer) and ``reason`` "max_monomials", "max_seconds" or "interrupted".
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    prune : bool
+        Prune redundant monomials exactly (default True).
+    max_monomials : int, optional
+        Stop before a product would exceed this many monomials.
+    max_seconds : float, optional
+        Stop after this many seconds.
+    progress : None, bool or callable, optional
+        Progress reporting, as everywhere.
+
+    Returns
+    -------
+    list of TropicalRational
+        One map per output.
+
+    Raises
+    ------
+    BudgetExceeded
+        A budget or Ctrl-C stopped the run (``partial`` is None).
     """
     if not isinstance(net, Network):
         raise InputError(f"tropicalize needs a tropgeom.Network; got {type(net).__name__}")
@@ -470,7 +506,15 @@ class Zonotope:
     """Z = offset + [0, g_1] + ... + [0, g_m] in R^D (the Minkowski sum of segments), exactly.
 
     Built as the tropical product of the binomials (x^{g_i} ⊕ 0), pruned after every factor: the
-    vertices of a Minkowski sum are sums of vertices, so each step is one exact prune()."""
+    vertices of a Minkowski sum are sums of vertices, so each step is one exact prune().
+
+    Parameters
+    ----------
+    generators : (m, D) array_like
+        The segments' directions g_i.
+    offset : (D,) array_like, optional
+        The offset (default 0).
+    """
 
     __slots__ = ("_G", "_offset", "_V", "_U")
 
@@ -584,7 +628,20 @@ class Zonotope:
 
 
 def zonotope(generators, offset=None) -> Zonotope:
-    """The zonotope offset + sum_i [0, g_i] (rows of ``generators``), exact."""
+    """The zonotope offset + sum_i [0, g_i] (rows of ``generators``), exact.
+
+    Parameters
+    ----------
+    generators : (m, D) array_like
+        The generators g_i.
+    offset : (D,) array_like, optional
+        The offset (default 0).
+
+    Returns
+    -------
+    Zonotope
+        The zonotope, exactly.
+    """
     return Zonotope(generators, offset)
 
 

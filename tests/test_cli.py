@@ -198,6 +198,14 @@ def test_regions_budget_exits_3_with_the_partial_result(files, capsys):
     assert doc["result"]["count"] == 2 and len(doc["result"]["regions"]) == 2
 
 
+def test_slice_budget_exits_3_with_a_partial_slice(tmp_path, capsys):
+    nets.deep_random(2, [128, 128, 128], 0).save(tmp_path / "big.npz")   # about a second
+    assert main(["slice", str(tmp_path / "big.npz"), "--box", "-1", "1", "--max-seconds", "0.05", "--json"]) == 3
+    doc = envelope(capsys)
+    assert doc["complete"] is False and doc["result"]["complete"] is False
+    assert doc["result"]["stop_reason"] == "max_seconds" and doc["result"]["num_faces"] == len(doc["result"]["faces"])
+
+
 def test_tropical_and_dichotomies_budgets_exit_3(tmp_path, capsys):
     nets.deep_random(2, [8, 8, 8], 0).save(tmp_path / "n.npz")   # pruning takes ~0.1 s
     assert main(["tropical", str(tmp_path / "n.npz"), "--max-seconds", "0.001", "--json"]) == 3

@@ -240,10 +240,11 @@ def cmd_slice(args) -> int:
     else:
         domain = "auto" if through is not None else None
     t = time.perf_counter()
+    reason = None
     try:
         s = slice2d(net, through=through, domain=domain, max_seconds=args.max_seconds, threads=args.threads)
     except BudgetExceeded as e:
-        s = e.partial
+        s, reason = e.partial, e.reason
         print(f"budget: {e}", file=sys.stderr)
     dt = time.perf_counter() - t
     db = s.decision_boundary()
@@ -258,7 +259,7 @@ def cmd_slice(args) -> int:
         else:
             s.plot(path=args.out, points=pts, labels=labels)
     result = {**s.to_dict(), "num_vertices": s.num_vertices, "num_edges": s.num_edges,
-              "boundary_polylines": len(db["polylines"]), "boundary_chords": db["chords"]}
+              "boundary_polylines": len(db["polylines"]), "boundary_chords": db["chords"], "stop_reason": reason}
     return _report(args, "slice", inputs=_inputs(args), result=result, stats={**s.stats, "seconds": dt},
                    complete=s.complete, text=text)
 

@@ -226,3 +226,18 @@ def test_leaky_results_round_trip():
     p, q = [F(-1), F(1, 3)], [F(1), F(-1, 5)]
     cross = [-(w[0] * p[0] + w[1] * p[1] + c) / (w[0] * (q[0] - p[0]) + w[1] * (q[1] - p[1])) for w, c in zip(W1, b1)]
     assert s.line(p, q) == sorted(t for t in cross if 0 < t < 1)
+
+
+def test_zero_bias_leaky_net_takes_the_exact_path_and_equals_brute_force():
+    # zero biases put every stored point on later hyperplanes: decisions go to the exact path (Integer
+    # maps with the slope folded into their common denominator)
+    rng = np.random.default_rng(14)
+    layers = [(W, np.zeros(len(b))) for W, b in leaky_layers(rng, 2, [3, 3])]
+    slopes = [F(1, 3), F(2, 5)]
+    rs = regions(Network(layers, negative_slopes=slopes), threads=1)
+    assert rs.stats["exact_decisions"] > 0
+    assert {tuple(int(v) for v in p) for p in rs.patterns} == brute_force_patterns(layers, slopes, 2)
+    J, c = rs.affine_maps(exact=True)
+    P = rs.interior_points(exact=True)
+    for i in range(len(rs)):
+        assert list(J[i].dot(P[i]) + c[i]) == list(rs.net.forward(P[i], exact=True))

@@ -3,6 +3,7 @@ networkx and scipy.sparse graphs (against the adjacency pairs and closed-form fa
 pandas summary (against counts, volumes and patterns)."""
 import pickle
 import sys
+import time
 from fractions import Fraction as F
 from math import comb
 
@@ -10,7 +11,10 @@ import numpy as np
 import pytest
 
 from nets import deep_random, one_layer, zaslavsky
-from tropgeom import Box, regions
+from sigint import interrupt
+from tropgeom import Box, BudgetExceeded, regions
+
+MEDIUM = "nets.deep_random(3, [12, 12, 12], 1)"  # 8,630 regions: under a second to enumerate, seconds of adjacency
 
 
 def brute_locate(rs, X):
@@ -125,3 +129,25 @@ def test_missing_pandas_or_networkx_is_a_clear_import_error(monkeypatch):
         rs.summary()
     with pytest.raises(ImportError, match="needs networkx"):
         rs.to_networkx()
+
+
+def test_graph_exports_honour_max_seconds():
+    import nets
+    pytest.importorskip("networkx")  # imported before the clocks start
+    rs = regions(eval(MEDIUM), threads=1)
+    for call in (lambda: rs.adjacency_matrix(max_seconds=0.2, threads=1), lambda: rs.to_networkx(max_seconds=0.2)):
+        t = time.monotonic()
+        with pytest.raises(BudgetExceeded) as ei:
+            call()
+        dt = time.monotonic() - t
+        assert ei.value.reason == "max_seconds" and dt < 0.2 + 0.2, dt
+        pairs = ei.value.partial  # the adjacent pairs found: each differs in its pattern
+        assert 0 < len(pairs) and (pairs[:, 0] < pairs[:, 1]).all()
+        assert (rs.patterns[pairs[:, 0]] != rs.patterns[pairs[:, 1]]).any(axis=1).all()
+
+
+def test_ctrl_c_stops_adjacency_matrix():
+    words, latency = interrupt(f"import nets\nrs = tg.regions({MEDIUM}, threads=1)",
+                               "rs.adjacency_matrix(threads=1)",
+                               check="(partial[:, 0] < partial[:, 1]).all() and len(partial) > 0")
+    assert words == ["stopped", "interrupted", "True"] and latency < 1.0, (words, latency)

@@ -705,34 +705,26 @@ class RegionSet:
             out = np.where(out >= 0, label[np.maximum(out, 0)], -1)
         return int(out[0]) if single else out
 
-    def _region_pairs(self, max_seconds=None, threads=None, progress=None) -> np.ndarray:
-        """(E, 2) int64 pairs i < j of adjacent regions of this set (linear: adjacent members, merged)."""
-        pairs = self.activation._pairs(max_seconds, threads, progress)
-        if self._members is None:
-            return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        label = self._labels()
-        lp = np.sort(label[np.asarray(pairs, dtype=np.int64).reshape(-1, 2)], axis=1)
-        lp = lp[lp[:, 0] != lp[:, 1]]
-        return np.unique(lp, axis=0).astype(np.int64).reshape(-1, 2)
-
     def adjacency_matrix(self, *, max_seconds=None, threads=None, progress=None):
         """The region adjacency graph as a symmetric scipy.sparse CSR matrix (regions x regions, int8
-        ones where two regions share a facet).  Budgeted like adjacency()."""
-        from scipy.sparse import coo_matrix
-        p = self._region_pairs(max_seconds, threads, progress)
+        ones where two regions share a facet).  Budgeted like adjacency_arrays."""
+        p = self.adjacency_arrays(max_seconds=max_seconds, threads=threads, progress=progress)[0].reshape(-1, 2)
+        from scipy.sparse import coo_matrix  # after the budgeted part: its first import takes ~0.5 s
         n = self.count
         rows, cols = np.concatenate([p[:, 0], p[:, 1]]), np.concatenate([p[:, 1], p[:, 0]])
         return coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
 
     def to_networkx(self, *, max_seconds=None, threads=None, progress=None):
         """A networkx Graph: one node per region (attributes "pattern" bit string, "point" float64
-        tuple; kind="linear": "members"), one edge per pair sharing a facet (activation regions:
-        attribute "neurons", the hidden neurons whose state differs).  Needs networkx."""
+        tuple; kind="linear": "members"), one edge per pair sharing a facet (attribute "neurons": the
+        hidden neurons whose state differs, as in adjacency()).  Budgeted like adjacency_arrays.
+        Needs networkx."""
         try:
             import networkx as nx
         except ImportError:
             raise ImportError("RegionSet.to_networkx needs networkx: pip install networkx "
                               "(or tropgeom[test])") from None
+        edges = self.adjacency(max_seconds=max_seconds, threads=threads, progress=progress)  # the budgeted part
         G = nx.Graph(kind=self.kind)
         pts = self.interior_points()
         for i, (p, x) in enumerate(zip(self.patterns, pts)):
@@ -740,11 +732,7 @@ class RegionSet:
             if self._members is not None:
                 attrs["members"] = self._members[i].tolist()
             G.add_node(i, **attrs)
-        if self._members is None:
-            G.add_edges_from((i, j, {"neurons": f}) for i, j, f in self.adjacency(
-                max_seconds=max_seconds, threads=threads, progress=progress))
-        else:
-            G.add_edges_from(map(tuple, self._region_pairs(max_seconds, threads, progress).tolist()))
+        G.add_edges_from((i, j, {"neurons": f}) for i, j, f in edges)
         return G
 
     def summary(self):

@@ -557,9 +557,11 @@ def test_bad_rationalize(q):
 def test_unsupported_torch_layers():
     torch = pytest.importorskip("torch")
     nn = torch.nn
-    with raises_at(r"unsupported layer types: Conv1d \(index 0\), Sigmoid \(index 3\)"):
+    with raises_at(r"unsupported submodule '0' \(Conv1d\)", index=0):
         Network.from_torch(nn.Sequential(nn.Conv1d(1, 2, 3), nn.ReLU(), nn.Linear(3, 2), nn.Sigmoid()))
-    with raises_at(r"ReLU at index 0 does not follow a Linear layer", index=0):
+    with raises_at(r"unsupported submodule '3' \(Sigmoid\)", index=3):
+        Network.from_torch(nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 2), nn.Sigmoid()))
+    with raises_at(r"ReLU at submodule '0' does not follow a Linear layer", index=0):
         Network.from_torch(nn.Sequential(nn.ReLU(), nn.Linear(2, 2)))
     with raises_at("no Linear layer"):
         Network.from_torch(nn.Sequential(nn.Identity()))
@@ -628,3 +630,204 @@ def test_nan_next_to_fraction_in_float_forward():
     net = Network([GOOD, (np.ones((1, 3)), np.zeros(1))])
     with pytest.raises(InputError, match="non-finite"):
         net.forward([[F(1, 3), float("nan")]])
+
+
+# --- adapters: any MLP module, state_dicts, from_any ---------------------------------------------------
+
+try:  # module level, so torch.save(module) pickles the class by reference
+    import torch
+    import torch.nn as tnn
+    import torch.nn.functional as tF
+
+    class _Block(tnn.Module):
+        def __init__(self, i, o):
+            super().__init__()
+            self.fc = tnn.Linear(i, o)
+            self.act = tnn.LeakyReLU(0.25)
+
+        def forward(self, x):
+            return self.act(self.fc(x))
+
+    class _MLP(tnn.Module):
+        """A custom MLP: nested containers, a functional ReLU, Flatten and Dropout."""
+
+        def __init__(self):
+            super().__init__()
+            self.flat = tnn.Flatten()
+            self.inp = tnn.Linear(3, 6)
+            self.body = tnn.Sequential(_Block(6, 5), tnn.Dropout(0.3), tnn.Identity())
+            self.head = tnn.Linear(5, 2)
+
+        def forward(self, x):
+            return self.head(self.body(tF.relu(self.inp(self.flat(x)))))
+
+    class _Sigmoid(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = tnn.Linear(2, 2)
+
+        def forward(self, x):
+            return torch.sigmoid(self.fc(x))
+
+    class _Residual(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = tnn.Linear(2, 2)
+
+        def forward(self, x):
+            return x + self.fc(x)
+
+    class _Branchy(tnn.Module):
+        """Data-dependent control flow: torch.fx cannot trace it."""
+
+        def __init__(self, order_ok=True):
+            super().__init__()
+            self.a, self.r, self.b = tnn.Linear(2, 4), tnn.ReLU(), tnn.Linear(4, 1)
+            self.order_ok = order_ok
+
+        def forward(self, x):
+            if x.sum() > 1e9:
+                return x
+            h = self.r(self.a(x))
+            return self.b(h) if self.order_ok else self.b(self.a(x).abs())
+except ImportError:  # pragma: no cover
+    torch = None
+
+
+needs_torch = pytest.mark.skipif(torch is None, reason="torch not installed")
+
+
+def _torch_out(model, X):
+    model = model.double().eval()
+    with torch.no_grad():
+        return model(torch.from_numpy(X)).numpy()
+
+
+@needs_torch
+def test_from_torch_custom_module_matches_torch_and_the_pairs_route():
+    from tropgeom import Box, count_regions
+    torch.manual_seed(3)
+    model = _MLP().double().eval()
+    net = Network.from_torch(model)
+    assert net.architecture == (3, 6, 5, 2) and net.relu == (True, True, False)
+    assert net.negative_slopes == (F(0), F(1, 4))
+    X = np.random.default_rng(5).normal(size=(40, 3))
+    ref = _torch_out(model, X)
+    np.testing.assert_allclose(net.forward(X), ref, rtol=1e-12, atol=1e-12)
+    exact = net.forward(X, exact=True)
+    np.testing.assert_allclose(exact.astype(float), ref, rtol=1e-12, atol=1e-12)
+    pairs = Network(net.layers, negative_slopes=[0, 0.25])
+    assert pairs == net
+    for dom in (None, Box(-2, 2)):
+        assert count_regions(model, dom, threads=1) == count_regions(pairs, dom, threads=1)
+
+
+@needs_torch
+def test_from_torch_state_dict_routes():
+    torch.manual_seed(4)
+    model = _MLP().double()
+    net = Network.from_torch(model)
+    sd = model.state_dict()
+    assert Network.from_torch(sd, activation=[0, 0.25]) == net
+    assert Network.from_any({"epoch": 3, "state_dict": sd}) != net  # ReLU by default: the slope differs
+    assert Network.from_torch({"model_state_dict": sd}, activation=["relu", 0.25]) == net
+    picked = Network.from_torch(sd, layers=["inp", "body.0.fc"])
+    assert picked.architecture == (3, 6, 5)
+    assert np.array_equal(picked.weights[1], sd["body.0.fc.weight"].numpy())
+    with pytest.raises(InputError, match="no body.weight"):
+        Network.from_torch(sd, layers=["inp", "body"])
+    with pytest.raises(InputError, match="'running_mean'"):
+        Network.from_torch(dict(sd, running_mean=torch.zeros(3)))
+    with pytest.raises(InputError, match="one per hidden layer"):
+        Network.from_torch(sd, activation=[0])
+    with pytest.raises(InputError, match=r"negative_slopes\[0\] is 1.5"):
+        Network.from_torch(sd, activation=1.5)
+
+
+@needs_torch
+def test_from_torch_names_the_offending_submodule():
+    with raises_at(r"submodule 'fc' \(Linear\)|'_Sigmoid.forward'|sigmoid"):
+        Network.from_torch(_Sigmoid())
+    with raises_at("not a plain chain"):
+        Network.from_torch(_Residual())
+    with raises_at(r"submodule 'body\.0' \(Bad\).*sigmoid"):
+        class Bad(_Block):
+            def forward(self, x):
+                return torch.sigmoid(self.fc(x))
+        m = _MLP()
+        m.body[0] = Bad(6, 5)
+        Network.from_torch(m)
+    with raises_at(r"submodule 'act' \(Tanh\)"):
+        Network.from_torch(tnn.Sequential(tnn.Linear(2, 2), tnn.Tanh()).__class__(
+            __import__("collections").OrderedDict(fc=tnn.Linear(2, 2), act=tnn.Tanh())))
+    with raises_at("torch.nn.Module or a state_dict"):
+        Network.from_torch(3)
+
+
+@needs_torch
+def test_from_torch_untraceable_module_falls_back_to_registration_order():
+    torch.manual_seed(5)
+    model = _Branchy().double()
+    net = Network.from_torch(model)
+    X = np.random.default_rng(6).normal(size=(20, 2))
+    np.testing.assert_allclose(net.forward(X), _torch_out(model, X), rtol=1e-12, atol=1e-12)
+    with raises_at("registration order do not compute its forward"):
+        Network.from_torch(_Branchy(order_ok=False))
+
+
+@needs_torch
+def test_from_any_reads_every_format(tmp_path):
+    import onnx  # noqa: F401
+    torch.manual_seed(6)
+    model = _MLP().double().eval()
+    net = Network.from_torch(model)
+    assert Network.from_any(net) is net
+    assert Network.from_any(model) == net
+    assert Network.from_any(net.layers) == Network(net.layers)
+    torch.save(model, tmp_path / "m.pt")
+    torch.save(model.state_dict(), tmp_path / "sd.pth")
+    assert Network.load(tmp_path / "m.pt") == net
+    assert Network.from_any(str(tmp_path / "sd.pth")) == Network.from_torch(model.state_dict())
+    net.save(tmp_path / "n.npz")
+    assert Network.from_any(tmp_path / "n.npz") == net
+    (tmp_path / "n.json").write_text(net.to_json())
+    assert Network.from_any(tmp_path / "n.json") == net
+    assert Network.from_any(net.to_dict()) == net
+    rng = np.random.default_rng(7)
+    W1, b1, W2, b2 = (_f32(rng.normal(size=s)) for s in ((4, 3), 4, (1, 4), 1))
+    onnx.save(_onnx_gemm_model(W1, b1, W2, b2), str(tmp_path / "m.onnx"))
+    assert Network.load(tmp_path / "m.onnx") == Network([(W1, b1), (W2, b2)])
+    (tmp_path / "junk.pt").write_bytes(b"not a torch file")
+    with raises_at("not a readable torch file"):
+        Network.load(tmp_path / "junk.pt")
+    with raises_at("expected a tropgeom.Network"):
+        Network.from_any(object())
+
+
+def test_from_any_keeps_exact_weights_exact():
+    from tropgeom import regions
+    layers = [([[F(1, 3), F(-2, 7)], [F(5, 11), F(1, 2)]], [F(1, 10), F(-1, 3)]), ([[F(2, 3), F(-1, 9)]], [F(0)])]
+    net = Network.from_any(layers)
+    assert net.is_exact
+    assert net.exact_layers[0][0][0, 0] == F(1, 3)
+    x = np.array([F(1, 7), F(-2, 5)], dtype=object)
+    h = [max(sum(w * xi for w, xi in zip(row, x)) + b, 0) for row, b in zip(layers[0][0], layers[0][1])]
+    want = sum(w * hi for w, hi in zip(layers[1][0][0], h))
+    assert net.forward(x, exact=True)[0] == want
+    assert regions(layers).net == net  # every entry point coerces through from_any
+
+
+@needs_torch
+def test_cli_reads_torch_and_onnx_files(tmp_path, capsys):
+    from tropgeom.cli import main
+    torch.manual_seed(8)
+    model = _MLP().eval()
+    torch.save(model, tmp_path / "m.pt")
+    torch.save(model.state_dict(), tmp_path / "sd.pth")
+    assert main(["info", str(tmp_path / "m.pt")]) == 0
+    assert "Network(3,6,5,2, leaky 0/1/4)" in capsys.readouterr().out
+    assert main(["info", str(tmp_path / "sd.pth")]) == 0
+    assert "Network(3,6,5,2)" in capsys.readouterr().out  # a state_dict alone: ReLU
+    (tmp_path / "bad.onnx").write_bytes(b"\x00garbage")
+    assert main(["info", str(tmp_path / "bad.onnx")]) == 2
+    assert "not a readable ONNX model" in capsys.readouterr().err

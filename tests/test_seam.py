@@ -135,12 +135,12 @@ def test_torch_linear_subclass_and_unknown_modules_are_refused():
         def forward(self, x):
             return 2 * super().forward(x)
 
-    with pytest.raises(InputError, match=r"Scaled \(index 1\)"):
+    with pytest.raises(InputError, match=r"'1' \(Scaled\)"):
         Network.from_torch(nn.Sequential(nn.Linear(2, 3), Scaled(3, 1)))
     with pytest.raises(InputError, match="Scaled"):
         Network.from_torch(Scaled(2, 1))
-    with pytest.raises(InputError, match="Sequential"):
-        Network.from_torch(nn.Sequential(nn.Sequential(nn.Linear(2, 1))))
+    with pytest.raises(InputError, match=r"'0\.1' \(Scaled\)"):  # nested containers are traced through
+        Network.from_torch(nn.Sequential(nn.Sequential(nn.Linear(2, 2), Scaled(2, 1))))
     net = Network.from_torch(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)))
     assert net.architecture == (2, 3, 1)
 

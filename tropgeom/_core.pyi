@@ -37,8 +37,10 @@ class Network:
     """
     Exact rational network (use tropgeom.Network).
     """
-    def __init__(self, layers: list, relu: collections.abc.Sequence[bool]) -> None:
-        ...
+    def __init__(self, layers: list, relu: collections.abc.Sequence[bool], slopes: typing.Any = None) -> None:
+        """
+        slopes: one negative slope per layer (Fractions; 0 is ReLU), None: all 0.
+        """
     def forward(self, X: typing.Any) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
         Exact outputs (object array of Fraction) of the rows of X.

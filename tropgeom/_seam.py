@@ -19,7 +19,7 @@ from .errors import InputError
 
 __all__ = ["positive_int", "positive_seconds", "MAX_COUNT", "SCHEMA_VERSION", "numbers_array", "is_exact", "floats",
            "fractions", "snap", "parse_fractions", "plain", "unplain", "points", "vector", "flags",
-           "boolean", "choice", "network", "domain_rows", "json_doc", "field", "architecture"]
+           "boolean", "choice", "network", "relu_only", "slopes", "domain_rows", "json_doc", "field", "architecture"]
 
 # Count budgets cross the seam as size_t; larger ones mean "no limit" in practice, so they are refused.
 MAX_COUNT = 2 ** 63 - 1
@@ -241,16 +241,47 @@ def choice(value, name: str, options: tuple) -> str:
 
 
 def network(net):
-    """A tropgeom.Network, or a list of (W, b) pairs made into one."""
+    """The one coercion of a net argument: whatever Network.from_any reads (a Network, (W, b) pairs,
+    a torch module or state_dict, an ONNX model, a path to .npz / .onnx / .pt / .pth / .json)."""
     from .network import Network  # the seam is imported by network.py
-    if isinstance(net, Network):
-        return net
-    try:
-        return Network(net)
-    except InputError:
-        raise
-    except Exception:
-        raise InputError(f"expected a tropgeom.Network or a list of (W, b) pairs; got {type(net).__name__}") from None
+    return Network.from_any(net)
+
+
+def relu_only(net, what: str):
+    """net, refused (InputError naming the first LeakyReLU layer) where only ReLU is supported."""
+    for l, s in enumerate(net._layer_slopes(), start=1):
+        if s:
+            raise InputError(f"{what} supports ReLU networks only; layer {l} is a LeakyReLU (negative slope {s})",
+                             layer=l)
+    return net
+
+
+def slopes(value, n: int, max_den: Optional[int] = None) -> Tuple[Fraction, ...]:
+    """The negative slopes of n activated layers, exact: None (0 each: ReLU), one number for all, or
+    one per layer; each in [0, 1) (a float is its exact binary value, or snapped to the nearest
+    fraction with denominator <= max_den)."""
+    if value is None:
+        value = 0
+    items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value] * n
+    if len(items) != n:
+        raise InputError(f"negative_slopes has {len(items)} values; expected one per activated layer ({n})")
+    out = []
+    for i, v in enumerate(items):
+        try:
+            if isinstance(v, str):
+                q = Fraction(v)
+            elif isinstance(v, (bool, np.bool_)):
+                raise TypeError
+            else:
+                q = _fraction(v)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise InputError(f"negative_slopes[{i}] is {v!r}; expected a number in [0, 1)", index=i) from None
+        if max_den is not None:
+            q = q.limit_denominator(max_den)
+        if not 0 <= q < 1:
+            raise InputError(f"negative_slopes[{i}] is {v!r}; expected a number in [0, 1)", index=i)
+        out.append(q)
+    return tuple(out)
 
 
 def domain_rows(domain, d: int):

@@ -77,10 +77,8 @@ def _box(args, default=None):
 
 
 def _network(path: str):
-    """The ONE reader of networks for every command: whatever Network.load reads, and ONNX files."""
+    """The ONE reader of networks for every command: whatever Network.load reads (.npz, .onnx, .pt)."""
     from .network import Network
-    if str(path).endswith(".onnx"):
-        return Network.from_onnx(path)
     return Network.load(path)
 
 

@@ -74,8 +74,7 @@ def local_complexity(net: Network, X, r, *, directions=None, seed: int = 0, meth
     numpy.ndarray
         (N, L) int per layer, or (N,) for ``method="regions"``.
     """
-    if not isinstance(net, Network):
-        raise InputError(f"local_complexity needs a tropgeom.Network; got {type(net).__name__}")
+    net = _seam.relu_only(_seam.network(net), "local_complexity")
     if method not in ("vertices", "neurons", "regions"):
         raise InputError(f"method must be 'vertices', 'neurons' or 'regions'; got {method!r}")
     X, _ = _seam.points(X, net.input_dim)
@@ -163,7 +162,7 @@ def _regions_exact(net, x, r, V):
 def log_local_complexity(model, X, r, path, *, epoch: int, directions=None, seed: int = 0) -> dict:
     """Append one JSON line {"epoch", "r", "mean", "per_layer"} of the paper's local complexity of a
     torch model (or Network) at the points X to ``path``: call it once per training epoch."""
-    net = model if isinstance(model, Network) else Network.from_torch(model)
+    net = _seam.network(model)
     lc = local_complexity(net, X, r, directions=directions, seed=seed)
     row = {"schema_version": 1, "epoch": int(epoch), "r": float(r), "mean": float(lc.sum(axis=1).mean()),
            "per_layer": lc.mean(axis=0).tolist()}

@@ -1,10 +1,13 @@
-"""The network model: a list of affine layers with ReLU after each hidden layer.
+"""The network model: a list of affine layers with ReLU (or LeakyReLU) after each hidden layer.
 
 ``W`` has shape ``(out, in)`` (PyTorch's ``nn.Linear`` convention).  Float64 weights are exact dyadic
 rationals, so the exact core sees exactly the network the user gave.  Weights that are not doubles
 (Fractions, integers beyond 2**53, longdouble values) are kept exact: the exact core uses exactly
 them, the float passes their nearest doubles.  ``rationalize=q`` first snaps every weight to the
 nearest fraction with denominator at most ``q``.
+
+``Network.from_any`` reads every format there is an adapter for (npz, ONNX, torch modules, state
+dicts and files, JSON); every API entry point that takes a net coerces it through it.
 """
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence, Tuple
 
 import json
+import os
 import re
 import warnings
+from fractions import Fraction
 
 import numpy as np
 
@@ -24,11 +29,14 @@ __all__ = ["Network"]
 
 
 class Network:
-    """A fully connected ReLU network.
+    """A fully connected ReLU (or LeakyReLU) network.
 
     ``Network([(W1, b1), (W2, b2), ...])``: ReLU after every layer but the last unless ``relu`` (one
-    flag per layer) says otherwise.  Weights are stored as float64 for fast passes; ``exact_layers``
-    gives them as :class:`fractions.Fraction` arrays (equal to the floats unless ``rationalize``).
+    flag per layer) says otherwise.  ``negative_slopes``: LeakyReLU instead, z -> max(z,
+    alpha z) with alpha a rational in [0, 1): one number for every activated layer or one per
+    activated layer (a float is taken as its exact binary value; ``rationalize`` snaps it too).
+    Weights are stored as float64 for fast passes; ``exact_layers`` gives them as
+    :class:`fractions.Fraction` arrays (equal to the floats unless ``rationalize``).
 
     Parameters
     ----------
@@ -36,8 +44,11 @@ class Network:
         ``W`` of shape (out, in), ``b`` of shape (out,): floats, integers or Fractions (kept exact).
     relu : sequence of bool, optional
         One flag per layer (ReLU after it); default: every layer but the last.
+    negative_slopes : number or sequence of numbers, optional
+        LeakyReLU slopes alpha in [0, 1), one for every activated layer or one per activated layer
+        (0: ReLU).
     rationalize : int, optional
-        Snap every weight to the nearest fraction with denominator at most this.
+        Snap every weight (and slope) to the nearest fraction with denominator at most this.
 
     Raises
     ------
@@ -46,7 +57,7 @@ class Network:
     """
 
     def __init__(self, layers: Iterable[Tuple[object, object]], *, relu: Optional[Sequence[bool]] = None,
-                 rationalize: Optional[int] = None):
+                 negative_slopes=None, rationalize: Optional[int] = None):
         try:
             layers = list(layers)
         except TypeError:
@@ -75,16 +86,17 @@ class Network:
             bs.append(b)
         relu = [True] * (len(Ws) - 1) + [False] if relu is None else _seam.flags(relu, "relu", len(Ws))
         self._rationalized = rationalize is not None
-        if rationalize is not None:
-            q = _seam.positive_int(rationalize, "rationalize")
+        q = None if rationalize is None else _seam.positive_int(rationalize, "rationalize")
+        slopes = _seam.slopes(negative_slopes, sum(relu), q)
+        if q is not None:
             exact = [(_seam.snap(W, q), _seam.snap(b, q)) for W, b in zip(Ws, bs)]
         elif any(_seam.is_exact(a) for a in Ws + bs):
             exact = [(_seam.fractions(W), _seam.fractions(b)) for W, b in zip(Ws, bs)]
         else:
             exact = None
-        self._set(Ws, bs, relu, exact)
+        self._set(Ws, bs, relu, exact, slopes)
 
-    def _set(self, Ws, bs, relu, exact) -> None:
+    def _set(self, Ws, bs, relu, exact, slopes=None) -> None:
         # _W, _b: float64 (the exact values rounded when _exact holds them); _exact: the exact core's
         # weights when they are not all doubles (or rationalized), else None.
         if exact is not None:
@@ -98,34 +110,39 @@ class Network:
         for a in Ws + bs:
             a.setflags(write=False)
         self._W, self._b, self._relu, self._exact = Ws, bs, list(relu), exact
+        # one exact slope per activated layer (0: ReLU); the float pass uses the nearest doubles
+        self._slopes = tuple(slopes) if slopes is not None else (Fraction(0),) * sum(self._relu)
         self._core = None
 
     # --- pickle, dict, JSON -------------------------------------------------------------------------
     def __getstate__(self) -> dict:
         # plain data only: the cached exact core is rebuilt on first use
         return {"W": self._W, "b": self._b, "relu": self._relu, "exact": self._exact,
-                "rationalized": self._rationalized}
+                "rationalized": self._rationalized, "negative_slopes": self._slopes}
 
     def __setstate__(self, state: dict) -> None:
         self._rationalized = state["rationalized"]
-        self._set(state["W"], state["b"], state["relu"], state["exact"])
+        self._set(state["W"], state["b"], state["relu"], state["exact"], state.get("negative_slopes"))
 
     def __eq__(self, other) -> bool:
-        """Same architecture, flags and exact weights (a Fraction equals the double it is)."""
+        """Same architecture, flags, slopes and exact weights (a Fraction equals the double it is)."""
         if not isinstance(other, Network):
             return NotImplemented
         mine, theirs = self._exact or self.layers, other._exact or other.layers
         return self.architecture == other.architecture and self._relu == other._relu and \
+            self._slopes == other._slopes and \
             all(np.array_equal(x, y) for p, q in zip(mine, theirs) for x, y in zip(p, q))
 
     __hash__ = None
 
     def to_dict(self) -> dict:
-        """Plain data: weights as numbers (doubles) or "p/q" strings (exact), relu flags."""
+        """Plain data: weights as numbers (doubles) or "p/q" strings (exact), relu flags, negative
+        slopes as "p/q" strings."""
         layers = self._exact if self._exact is not None else self.layers
         return {"schema_version": _seam.SCHEMA_VERSION, "type": "Network",
                 "layers": [{"W": _seam.plain(W), "b": _seam.plain(b)} for W, b in layers],
-                "relu": list(self._relu), "rationalized": self._rationalized}
+                "relu": list(self._relu), "negative_slopes": [str(s) for s in self._slopes],
+                "rationalized": self._rationalized}
 
     @classmethod
     def from_dict(cls, doc: dict) -> "Network":
@@ -137,7 +154,7 @@ class Network:
         pairs = [(_seam.unplain(_seam.field(L, "W", f"Network layer {l}"), f"layer {l} weight"),
                   _seam.unplain(_seam.field(L, "b", f"Network layer {l}"), f"layer {l} bias"))
                  for l, L in enumerate(layers, start=1)]
-        net = cls(pairs, relu=_seam.field(doc, "relu", "Network"))
+        net = cls(pairs, relu=_seam.field(doc, "relu", "Network"), negative_slopes=doc.get("negative_slopes"))
         net._rationalized = bool(doc.get("rationalized", False)) and net._exact is not None
         return net
 
@@ -160,6 +177,21 @@ class Network:
     @property
     def relu(self) -> tuple:
         return tuple(self._relu)
+
+    @property
+    def negative_slopes(self) -> tuple:
+        """One exact slope (Fraction) per activated (hidden) layer: 0 for ReLU, alpha for LeakyReLU."""
+        return self._slopes
+
+    @property
+    def is_leaky(self) -> bool:
+        """True when some activated layer is a LeakyReLU (a non-zero negative slope)."""
+        return any(self._slopes)
+
+    def _layer_slopes(self) -> list:
+        """The slope of every layer (0 for a linear one), for the core."""
+        it = iter(self._slopes)
+        return [next(it) if r else Fraction(0) for r in self._relu]
 
     @property
     def layers(self) -> list:
@@ -201,10 +233,13 @@ class Network:
     def __repr__(self) -> str:
         arch = ",".join(map(str, self.architecture))
         extra = ", rationalized" if self.is_rationalized else ""
+        if self.is_leaky:
+            extra += ", leaky " + "/".join(map(str, self._slopes))
         return f"Network({arch}{extra})"
 
     def info(self) -> dict:
-        return {
+        """Architecture, flags, sizes (and the negative slopes of a LeakyReLU net)."""
+        out = {
             "architecture": list(self.architecture),
             "layers": len(self._W),
             "relu": list(self._relu),
@@ -212,6 +247,9 @@ class Network:
             "parameters": int(sum(W.size + b.size for W, b in zip(self._W, self._b))),
             "rationalized": self.is_rationalized,
         }
+        if self.is_leaky:
+            out["negative_slopes"] = [str(s) for s in self._slopes]
+        return out
 
     # --- evaluation ---------------------------------------------------------------------------------
     @property
@@ -220,7 +258,8 @@ class Network:
         if self._core is None:
             from . import _core
             layers = self._exact if self._exact is not None else list(zip(self._W, self._b))
-            self._core = _core.Network(layers, self._relu)
+            slopes = np.array(self._layer_slopes(), dtype=object)
+            self._core = _core.Network(layers, self._relu, slopes if self.is_leaky else None)
         return self._core
 
     def forward(self, X, *, exact: bool = False):
@@ -240,17 +279,31 @@ class Network:
         """Float64 forward pass (numpy: measured faster than the Cython loop, bench/bench_network.py);
         with want_bits also the (N, hidden) bools (pre-activation > 0)."""
         cur, bits = X, []
-        for W, b, r in zip(self._W, self._b, self._relu):
+        for W, b, r, s in zip(self._W, self._b, self._relu, self._layer_slopes()):
             Z = cur @ W.T
             Z += b
             if r:
                 if want_bits:
                     bits.append(Z > 0)
-                np.maximum(Z, 0, out=Z)
+                if s:
+                    Z = np.where(Z > 0, Z, float(s) * Z)
+                else:
+                    np.maximum(Z, 0, out=Z)
             cur = Z
         if not want_bits:
             return cur, None
         return cur, (np.concatenate(bits, axis=1) if bits else np.zeros((len(X), 0), dtype=bool))
+
+    def _preactivations(self, X: np.ndarray) -> np.ndarray:
+        """(N, hidden) float64 hidden pre-activations at the float64 rows of X (layer order)."""
+        cur, cols = X, []
+        for W, b, r, s in zip(self._W, self._b, self._relu, self._layer_slopes()):
+            Z = cur @ W.T + b
+            if r:
+                cols.append(Z)
+                Z = np.where(Z > 0, Z, float(s) * Z) if s else np.maximum(Z, 0)
+            cur = Z
+        return np.concatenate(cols, axis=1) if cols else np.zeros((len(X), 0))
 
     def activation_patterns(self, X, *, packed=None) -> np.ndarray:
         """Float64 activation patterns, (N, hidden) bool: entry j is True iff hidden neuron j (layer
@@ -282,6 +335,8 @@ class Network:
         """Save to .npz with keys W1, b1, W2, b2, ..., relu (and W1_exact, ... as "p/q" strings when
         the weights are exact or rationalized)."""
         data = {"relu": np.array(self._relu), "rationalized": np.array(self._rationalized)}
+        if self.is_leaky:
+            data["negative_slopes"] = np.array([str(s) for s in self._slopes], dtype=str)
         for l, (W, b) in enumerate(zip(self._W, self._b), start=1):
             data[f"W{l}"], data[f"b{l}"] = W, b
             if self._exact is not None:
@@ -292,11 +347,30 @@ class Network:
 
     @classmethod
     def load(cls, path) -> "Network":
-        """Load an .npz with keys W1, b1, ..., WL, bL (every layer, no gaps), optional ``relu`` flags
-        and the exact forms written by save; any other key -> InputError naming it."""
+        """Load a net from a file, by its suffix: .npz (save's format), .onnx (from_onnx), .pt / .pth
+        (torch.save of a module or a state_dict: from_torch), .json (to_json).  Any other suffix is
+        read as .npz.  A pickled module (torch.save(model)) can only be read by unpickling it, which
+        runs the file's code: read only files you trust (a state_dict needs no unpickling)."""
         path = Path(path)
         if not path.is_file():
             raise InputError(f"no such file: {path}")
+        suffix = path.suffix.lower()
+        if suffix == ".onnx":
+            return cls.from_onnx(path)
+        if suffix in (".pt", ".pth"):
+            return cls.from_torch(_torch_load(path))
+        if suffix == ".json":
+            try:
+                text = path.read_text()
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"{path} is not a readable JSON file ({e})") from None
+            return cls.from_json(text)
+        return cls._load_npz(path)
+
+    @classmethod
+    def _load_npz(cls, path: Path) -> "Network":
+        """An .npz with keys W1, b1, ..., WL, bL (every layer, no gaps), optional ``relu`` flags,
+        ``negative_slopes`` and the exact forms written by save; any other key -> InputError naming it."""
         try:
             z = np.load(path, allow_pickle=False)
         except Exception as e:
@@ -307,7 +381,7 @@ class Network:
             n = max((int(re.sub(r"\D", "", k)) for k in layer_keys), default=0)
             if n == 0:
                 raise InputError(f"{path} has no key W1; expected W1, b1, W2, b2, ...")
-            extra = sorted(keys - layer_keys - {"relu", "rationalized"})
+            extra = sorted(keys - layer_keys - {"relu", "rationalized", "negative_slopes"})
             if extra:
                 raise InputError(f"{path} has unexpected key {extra[0]!r}; expected W1, b1, W2, b2, ..., relu")
             for l in range(1, n + 1):
@@ -326,54 +400,146 @@ class Network:
             else:
                 layers = [(z[f"W{l}"], z[f"b{l}"]) for l in range(1, n + 1)]
             relu = _seam.flags(z["relu"].ravel().tolist(), "relu", n) if "relu" in keys else None
+            slopes = ([str(v) for v in z["negative_slopes"].ravel().tolist()]
+                      if "negative_slopes" in keys else None)
             rationalized = (_seam.flags(z["rationalized"].ravel().tolist(), "rationalized", 1)[0]
                             if "rationalized" in keys else all(exact))
-        net = cls(layers, relu=relu)
+        net = cls(layers, relu=relu, negative_slopes=slopes)
         net._rationalized = rationalized and net._exact is not None
         if rationalized and net._exact is None:  # rationalized weights that happen to be doubles
-            net._set(net._W, net._b, net._relu, [(_seam.fractions(W), _seam.fractions(b)) for W, b in net.layers])
+            net._set(net._W, net._b, net._relu, [(_seam.fractions(W), _seam.fractions(b)) for W, b in net.layers],
+                     net._slopes)
             net._rationalized = True
         return net
 
     from_npz = load
 
     @classmethod
-    def from_torch(cls, module) -> "Network":
-        """From a PyTorch ``nn.Sequential`` of ``Linear``, ``ReLU`` and ``Identity`` modules (or a single
-        ``Linear``).  Subclasses (which may change forward) and other modules -> InputError naming them."""
+    def from_torch(cls, module, *, layers: Optional[Sequence[str]] = None, activation="relu") -> "Network":
+        """From a PyTorch model whose forward is an MLP, or from a state_dict.
+
+        A module: its forward, traced with ``torch.fx``, must be a chain of ``Linear``, ``ReLU``,
+        ``LeakyReLU``, ``Identity``, ``Flatten`` and ``Dropout`` modules (or ``F.relu``,
+        ``F.leaky_relu``, ``torch.flatten``, ``F.dropout`` calls) in any nesting of containers;
+        Dropout is read as in eval mode (the identity).  When tracing fails (data-dependent control
+        flow) the leaf modules are taken in registration order, and kept only if they reproduce the
+        module's forward at random points.  Anything else -> InputError naming the submodule.  Weights
+        convert to float64 exactly; a LeakyReLU slope is its exact binary value.
+
+        A state_dict (or a checkpoint dict holding one under "state_dict" / "model_state_dict"): the
+        ``<name>.weight`` / ``<name>.bias`` pairs in order, or those of ``layers`` (a list of names);
+        ``activation`` after every layer but the last: "relu", a negative slope alpha (LeakyReLU), or
+        one of these per hidden layer.
+        """
+        if isinstance(module, dict):
+            return cls._from_state_dict(module, layers, activation)
         import torch.nn as nn  # optional dependency, imported only here
 
-        if type(module) is nn.Sequential:
-            mods = list(module)
-        elif isinstance(module, nn.Module):
-            mods = [module]
-        else:
-            raise InputError(f"from_torch needs a torch.nn.Sequential or nn.Linear; got {type(module).__name__}")
-        bad = [(i, m) for i, m in enumerate(mods) if type(m) not in (nn.Linear, nn.ReLU, nn.Identity)]
-        if bad:
-            raise InputError("unsupported layer types: " + ", ".join(f"{type(m).__name__} (index {i})" for i, m in bad)
-                             + "; supported: Linear, ReLU, Identity exactly (subclasses may change forward)",
-                             index=bad[0][0])
-        layers, relu = [], []
-        for i, m in enumerate(mods):
-            if type(m) is nn.Linear:
-                W = m.weight.detach().cpu().double().numpy()  # float16/32/bfloat16 -> float64 exactly
-                b = (m.bias.detach().cpu().double().numpy() if m.bias is not None else np.zeros(W.shape[0]))
-                layers.append((W, b))
+        if not isinstance(module, nn.Module):
+            raise InputError(f"from_torch needs a torch.nn.Module or a state_dict; got {type(module).__name__}")
+        if layers is not None or activation != "relu":
+            raise InputError("layers= and activation= are for a state_dict; a module says them itself")
+        steps = _torch_steps(module)
+        traced = steps is not None
+        if not traced:
+            steps = [(name, m) for name, m in module.named_modules() if not any(True for _ in m.children())]
+        pairs, relu, slopes = [], [], []
+        for name, op in steps:
+            where = f"submodule {name!r}" if name else "the module"
+            if op is None:  # the identity: Identity, Flatten, Dropout
+                continue
+            if type(op) is nn.Linear:  # exactly: a subclass may change forward
+                W = op.weight.detach().cpu().double().numpy()  # float16/32/bfloat16 -> float64 exactly
+                b = op.bias.detach().cpu().double().numpy() if op.bias is not None else np.zeros(W.shape[0])
+                pairs.append((W, b))
                 relu.append(False)
-            elif type(m) is nn.ReLU:
-                if not layers or relu[-1]:
-                    raise InputError(f"ReLU at index {i} does not follow a Linear layer", index=i)
-                relu[-1] = True
-        if not layers:
+                continue
+            kind = _torch_kind(op) if isinstance(op, nn.Module) else op
+            if kind == "identity":
+                continue
+            if not isinstance(kind, Fraction):
+                raise InputError(f"unsupported {where} ({type(op).__name__}); supported: {_TORCH_SUPPORTED}",
+                                 index=_index(name))
+            if not pairs or relu[-1]:
+                raise InputError(f"{type(op).__name__ if isinstance(op, nn.Module) else 'activation'} at {where} "
+                                 "does not follow a Linear layer", index=_index(name))
+            relu[-1] = True
+            slopes.append(kind)
+        if not pairs:
             raise InputError("the torch module has no Linear layer")
-        return cls(layers, relu=relu)
+        try:
+            net = cls(pairs, relu=relu, negative_slopes=slopes)
+        except InputError as e:
+            raise InputError(f"{type(module).__name__}: {e}") from None
+        if not traced:
+            _check_against_torch(net, module)
+        return net
+
+    @classmethod
+    def _from_state_dict(cls, sd: dict, names, activation) -> "Network":
+        for key in ("state_dict", "model_state_dict"):
+            if isinstance(sd.get(key), dict):
+                sd = sd[key]
+        weights = [k[:-len(".weight")] for k, v in sd.items() if k.endswith(".weight") and getattr(v, "ndim", 0) == 2]
+        if names is None:
+            names = weights
+            used = {f"{n}.weight" for n in names} | {f"{n}.bias" for n in names}
+            extra = [k for k in sd if k not in used]
+            if extra:
+                raise InputError(f"state_dict key {extra[0]!r} is not a Linear layer's weight or bias; pass "
+                                 "layers=[names of the Linear layers] to pick them")
+        else:
+            names = [str(n) for n in names]
+            missing = [n for n in names if f"{n}.weight" not in sd]
+            if missing:
+                raise InputError(f"state_dict has no {missing[0]}.weight (its Linear layers: {', '.join(weights)})")
+        if not names:
+            raise InputError("the state_dict has no 2-D '<name>.weight' entry (no Linear layer)")
+
+        def array(v):
+            v = v.detach().cpu().double().numpy() if hasattr(v, "detach") else v
+            return np.asarray(v) if getattr(v, "dtype", object) != object else v
+
+        pairs = [(array(sd[f"{n}.weight"]), array(sd[f"{n}.bias"]) if f"{n}.bias" in sd
+                  else np.zeros(np.shape(sd[f"{n}.weight"])[0])) for n in names]
+        hidden = len(pairs) - 1
+        acts = list(activation) if isinstance(activation, (list, tuple)) else [activation] * hidden
+        if len(acts) != hidden:
+            raise InputError(f"activation has {len(acts)} entries; expected one per hidden layer ({hidden})")
+        slopes = [0 if isinstance(a, str) and a.lower() == "relu" else a for a in acts]
+        if any(isinstance(a, str) for a in slopes):
+            raise InputError(f"activation must be 'relu' or a negative slope in [0, 1); got {activation!r}")
+        return cls(pairs, negative_slopes=slopes)
+
+    @classmethod
+    def from_any(cls, obj) -> "Network":
+        """A Network from whatever holds one: a Network (itself), a list of (W, b) pairs (Fractions
+        and other exact numbers stay exact), a torch module or state_dict (from_torch), an ONNX
+        ModelProto (from_onnx), a Network dict (from_dict), or a path read by :meth:`load`.  Every
+        API entry point that takes a net coerces it here."""
+        if isinstance(obj, Network):
+            return obj
+        if isinstance(obj, (str, os.PathLike)):
+            return cls.load(obj)
+        mro = [c.__module__ or "" for c in type(obj).__mro__]
+        if any(m.startswith("torch") for m in mro):
+            return cls.from_torch(obj)
+        if any(m.startswith("onnx") for m in mro):
+            return cls.from_onnx(obj)
+        if isinstance(obj, dict):
+            if obj.get("type") == "Network":
+                return cls.from_dict(obj)
+            return cls.from_torch(obj)
+        if not hasattr(obj, "__iter__"):
+            raise InputError(f"expected a tropgeom.Network, a list of (W, b) pairs, a torch module or state_dict, "
+                             f"an ONNX model or a path; got {type(obj).__name__}")
+        return cls(obj)
 
     @classmethod
     def from_onnx(cls, model) -> "Network":
         """From an ONNX model (path or ModelProto) whose graph, followed from its one input along the
-        actual edges to its one output, is a plain chain of Gemm, MatMul + Add, Relu (and Identity /
-        Flatten) nodes with constant weights; nodes the output does not depend on are dead code and
+        actual edges to its one output, is a plain chain of Gemm, MatMul + Add, Relu / LeakyRelu (and
+        Identity / Flatten) nodes with constant weights; nodes the output does not depend on are dead code and
         ignored.  Anything else -> InputError naming the node."""
         import onnx  # optional dependency, imported only here
         from onnx import numpy_helper
@@ -400,7 +566,7 @@ class Network:
             if i is not None and i not in live:
                 live.add(i)
                 todo.extend(g.node[i].input)
-        supported = ("Gemm", "MatMul", "Add", "Relu", "Identity", "Flatten")
+        supported = ("Gemm", "MatMul", "Add", "Relu", "LeakyRelu", "Identity", "Flatten")
         bad = [f"{n.op_type} (node {i})" for i, n in enumerate(g.node) if i in live and n.op_type not in supported]
         if bad:
             raise InputError("unsupported ONNX operators: " + ", ".join(bad) + "; supported: a chain of "
@@ -417,7 +583,7 @@ class Network:
                 raise InputError(f"{label(i, node)}: {what} {name!r} is not a constant", index=i)
             return init[name].astype(np.float64) if init[name].dtype.kind == "f" else init[name]
 
-        layers, relu, open_layer = [], [], False
+        layers, relu, slopes, open_layer = [], [], [], False
         cur, out = inputs[0], g.output[0].name
         while True:
             nxt = readers.get(cur, [])
@@ -467,17 +633,163 @@ class Network:
                     raise InputError(f"{label(i, node)}: the addend has shape {c.shape}; expected "
                                      f"({layers[-1][1].shape[0]},)", index=i) from None
                 open_layer = False
-            elif op == "Relu":
+            elif op in ("Relu", "LeakyRelu"):
                 if not layers or relu[-1]:
                     raise InputError(f"{label(i, node)} does not follow a linear layer", index=i)
                 relu[-1] = True
+                # ONNX's alpha is a float32 attribute (default 0.01): its exact binary value
+                slopes.append(_slope(np.float32(attrs.get("alpha", 0.01)), label(i, node)) if op == "LeakyRelu"
+                              else Fraction(0))
                 open_layer = False
             elif op in ("Identity",) or (op == "Flatten" and attrs.get("axis", 1) == 1):
                 pass
             else:
                 raise InputError(f"unsupported {label(i, node)}; supported: a chain of Gemm, MatMul, Add, "
-                                 "Relu, Identity, Flatten(axis=1)", index=i)
+                                 "Relu, LeakyRelu, Identity, Flatten(axis=1)", index=i)
             cur = node.output[0]
         if not layers:
             raise InputError("the ONNX graph has no Gemm or MatMul node on the path from input to output")
-        return cls([tuple(p) for p in layers], relu=relu)
+        return cls([tuple(p) for p in layers], relu=relu, negative_slopes=slopes)
+
+
+# --- torch helpers (torch is imported lazily, by the callers) ----------------------------------------
+_TORCH_SUPPORTED = ("Linear, ReLU, LeakyReLU, Identity, Flatten, Dropout (and F.relu, F.leaky_relu, torch.flatten, "
+                    "F.dropout)")
+
+
+def _index(name: str) -> Optional[int]:
+    """A Sequential child's position (its name), else None."""
+    return int(name) if name.isdigit() else None
+
+
+def _slope(value, where: str) -> Fraction:
+    try:
+        return _seam.slopes([value], 1)[0]
+    except InputError:
+        raise InputError(f"{where}: negative slope {value!r} is not in [0, 1)") from None
+
+
+def _torch_kind(m):
+    """A leaf module as an activation slope (ReLU 0, LeakyReLU its slope), "identity", or None."""
+    import torch.nn as nn
+    t = type(m)  # exactly: a subclass may change forward
+    if t is nn.ReLU:
+        return Fraction(0)
+    if t is nn.LeakyReLU:
+        return _slope(m.negative_slope, f"LeakyReLU {m!r}")
+    if t in (nn.Identity, nn.Dropout) or (t is nn.Flatten and m.start_dim == 1 and m.end_dim == -1):
+        return "identity"
+    return None
+
+
+def _torch_steps(module):
+    """The forward of module as [(name, leaf module or activation slope or "identity")], traced with
+    torch.fx; None when tracing fails.  Not a chain of supported steps -> InputError naming where."""
+    import torch
+    import torch.fx as fx
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    leaves = (nn.Linear, nn.ReLU, nn.LeakyReLU, nn.Identity, nn.Flatten, nn.Dropout)
+    if isinstance(module, leaves):  # one layer (fx would trace into its forward)
+        if type(module) is not nn.Linear and _torch_kind(module) is None:
+            raise InputError(f"unsupported module ({type(module).__name__}); supported: {_TORCH_SUPPORTED}")
+        return [("", module)]
+
+    class Tracer(fx.Tracer):
+        def is_leaf_module(self, m, qualname):  # the supported modules and their subclasses stay whole
+            return isinstance(m, leaves) or super().is_leaf_module(m, qualname)
+
+    try:
+        graph = Tracer().trace(module)
+    except Exception:
+        return None
+    root = type(module).__name__
+
+    def where(node):
+        if node.op == "call_module":
+            return f"submodule {node.target!r} ({type(module.get_submodule(node.target)).__name__})"
+        stack = node.meta.get("nn_module_stack")
+        if stack:
+            name, (_, cls) = list(stack.items())[-1]
+            return f"submodule {name!r} ({getattr(cls, '__name__', cls)})"
+        return f"{root}.forward"
+
+    def fn_name(node):
+        t = node.target
+        return t if isinstance(t, str) else getattr(t, "__name__", repr(t))
+
+    steps, cur = [], None
+    for node in graph.nodes:
+        if node.op == "placeholder":
+            if cur is not None:
+                raise InputError(f"{root}.forward takes more than one input")
+            cur = node
+            continue
+        if node.op == "output":
+            if node.args[0] is not cur:
+                raise InputError(f"{root}.forward does not return the end of its chain of layers")
+            break
+        if node.all_input_nodes != [cur] or len(cur.users) != 1:
+            raise InputError(f"{where(node)}: the forward is not a plain chain of layers (at {node.op} "
+                             f"{fn_name(node)!r}); supported: {_TORCH_SUPPORTED}")
+        if node.op == "call_module":
+            m = module.get_submodule(node.target)
+            if type(m) is not nn.Linear and _torch_kind(m) is None:
+                raise InputError(f"unsupported {where(node)}; supported: {_TORCH_SUPPORTED}", index=_index(node.target))
+            steps.append((node.target, m))
+        else:
+            t, args, kw = node.target, node.args, node.kwargs
+            name = where(node)
+            if t in (F.relu, torch.relu, "relu") and node.op in ("call_function", "call_method"):
+                steps.append((name, Fraction(0)))
+            elif t is F.leaky_relu:
+                steps.append((name, _slope(args[1] if len(args) > 1 else kw.get("negative_slope", 0.01), name)))
+            elif (t in (torch.flatten, "flatten")) and (args[1] if len(args) > 1 else kw.get("start_dim", 0)) == 1 \
+                    and (args[2] if len(args) > 2 else kw.get("end_dim", -1)) == -1:
+                steps.append((name, "identity"))
+            elif t is F.dropout:
+                steps.append((name, "identity"))
+            else:
+                raise InputError(f"unsupported {name}: its forward calls {fn_name(node)!r}; supported: {_TORCH_SUPPORTED}")
+        cur = node
+    return steps
+
+
+def _check_against_torch(net: "Network", module) -> None:
+    """The leaf modules in registration order must compute module's forward (checked at random points)."""
+    import torch
+    p = next(module.parameters())
+    x = torch.randn(16, net.input_dim, dtype=p.dtype, generator=torch.Generator().manual_seed(0))
+    was = module.training
+    try:
+        module.eval()
+        with torch.no_grad():
+            y = module(x).double().cpu().numpy()
+    except Exception as e:
+        raise InputError(f"{type(module).__name__} could not be traced with torch.fx and fails on its modules' "
+                         f"input size ({e})") from None
+    finally:
+        module.train(was)
+    want = net.forward(x.double().numpy())
+    tol = 1e-4 if p.dtype != torch.float64 else 1e-9
+    if y.shape != want.shape or not np.allclose(want, y, rtol=tol, atol=tol * (1 + np.abs(y).max())):
+        raise InputError(f"{type(module).__name__} could not be traced with torch.fx, and its modules in "
+                         "registration order do not compute its forward")
+
+
+def _torch_load(path: Path):
+    """A torch file's object: weights only (a state_dict) when it is one, else unpickled (a module)."""
+    import pickle
+
+    import torch
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError:
+        pass
+    except Exception as e:
+        raise InputError(f"{path} is not a readable torch file ({e})") from None
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:
+        raise InputError(f"{path} is not a readable torch file ({e})") from None

@@ -212,8 +212,9 @@ def plot_regions(rs, ax=None, *, color_by: str = "pattern", boundary: bool = Tru
         The axes drawn on.
     """
     from .network import Network
-    from .regions import Box, regions
-    if isinstance(rs, Network):
+    from .regions import Box, RegionSet, regions
+    if not isinstance(rs, RegionSet):  # a net in any form Network.from_any reads
+        rs = Network.from_any(rs)
         v = np.asarray(view if view is not None else ((-1.0, 1.0),) * rs.input_dim, dtype=np.float64)
         if v.ndim != 2 or v.shape[1] != 2 or len(v) != rs.input_dim:
             raise InputError(f"view must give (min, max) for each of the {rs.input_dim} inputs; got {view!r}")

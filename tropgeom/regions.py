@@ -709,6 +709,90 @@ class RegionSet:
         return _restore({"net": net, "domain": domain, "kind": kind, "threads": 1, "regions": saved,
                          "members": members})
 
+    # --- interop: locate points, networkx, scipy.sparse, pandas ---------------------------------------
+    def locate(self, X, *, exact: bool = False):
+        """The region holding each row of X: (N,) int64 indices into this set (one point: an int).
+
+        -1 where the point is on a boundary between activation regions (some hidden pre-activation is
+        0), outside the open domain, or in a region a partial set does not hold; for kind="linear" a
+        point on a boundary between two activation regions of one linear region is -1 too.
+        ``exact=False``: float64 signs and domain rows (a point within rounding of a boundary may be
+        placed beside it); ``exact=True``: exact signs and domain rows (Fraction points kept exact)."""
+        P, single = _seam.points(X, self.dim)
+        net = self.net
+        if exact:
+            S = net.exact_signs(P).reshape(len(P), -1)
+            on, bits = (S == 0).any(axis=1), S > 0
+        else:
+            P = _seam.floats(P)
+            Z = net._preactivations(P)
+            on, bits = (Z == 0).any(axis=1), Z > 0
+        if self.domain is not None:
+            A, b, _ = _seam.domain_rows(self.domain, self.dim)
+            if exact:
+                Aq, bq, Pq = _seam.fractions(A), _seam.fractions(b), _seam.fractions(P)
+                on |= ~np.array([all(a.dot(p) < c for a, c in zip(Aq, bq)) for p in Pq], dtype=bool)
+            else:
+                on |= ~(P @ A.T < b).all(axis=1)
+        st = self._store
+        index = st.cached("pattern_index", lambda: {row.tobytes(): i for i, row in enumerate(
+            np.packbits(st.patterns().astype(bool), axis=1, bitorder="little"))})
+        keys = np.packbits(bits, axis=1, bitorder="little")
+        out = np.array([-1 if o else index.get(k.tobytes(), -1) for o, k in zip(on, keys)], dtype=np.int64)
+        if self._members is not None:
+            label = self._labels()
+            out = np.where(out >= 0, label[np.maximum(out, 0)], -1)
+        return int(out[0]) if single else out
+
+    def adjacency_matrix(self, *, max_seconds=None, threads=None, progress=None):
+        """The region adjacency graph as a symmetric scipy.sparse CSR matrix (regions x regions, int8
+        ones where two regions share a facet).  Budgeted like adjacency_arrays."""
+        p = self.adjacency_arrays(max_seconds=max_seconds, threads=threads, progress=progress)[0].reshape(-1, 2)
+        from scipy.sparse import coo_matrix  # after the budgeted part: its first import takes ~0.5 s
+        n = self.count
+        rows, cols = np.concatenate([p[:, 0], p[:, 1]]), np.concatenate([p[:, 1], p[:, 0]])
+        return coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
+
+    def to_networkx(self, *, max_seconds=None, threads=None, progress=None):
+        """A networkx Graph: one node per region (attributes "pattern" bit string, "point" float64
+        tuple; kind="linear": "members"), one edge per pair sharing a facet (attribute "neurons": the
+        hidden neurons whose state differs, as in adjacency()).  Budgeted like adjacency_arrays.
+        Needs networkx."""
+        try:
+            import networkx as nx
+        except ImportError:
+            raise ImportError("RegionSet.to_networkx needs networkx: pip install networkx "
+                              "(or tropgeom[test])") from None
+        edges = self.adjacency(max_seconds=max_seconds, threads=threads, progress=progress)  # the budgeted part
+        G = nx.Graph(kind=self.kind)
+        pts = self.interior_points()
+        for i, (p, x) in enumerate(zip(self.patterns, pts)):
+            attrs = {"pattern": "".join("1" if v else "0" for v in p), "point": tuple(float(v) for v in x)}
+            if self._members is not None:
+                attrs["members"] = self._members[i].tolist()
+            G.add_node(i, **attrs)
+        G.add_edges_from((i, j, {"neurons": f}) for i, j, f in edges)
+        return G
+
+    def summary(self):
+        """A pandas DataFrame, one row per region: "index", "pattern" (bit string), "bounded", "volume"
+        (bounded domains only), the interior point "x0".."x{d-1}" (float64), and for kind="linear"
+        "members" (how many activation regions).  Needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("RegionSet.summary needs pandas: pip install pandas (or tropgeom[test])") from None
+        cols = {"index": np.arange(self.count), "pattern": ["".join("1" if v else "0" for v in p) for p in self.patterns],
+                "bounded": self.bounded()}
+        if self.domain is not None and self.domain.bounded:
+            cols["volume"] = self.volumes()
+        pts = self.interior_points()
+        for j in range(self.dim):
+            cols[f"x{j}"] = pts[:, j] if len(pts) else np.zeros(0)
+        if self._members is not None:
+            cols["members"] = [len(m) for m in self._members]
+        return pd.DataFrame(cols)
+
 
 def _restore(state: dict) -> RegionSet:
     s = dict(state["regions"])

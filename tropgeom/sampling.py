@@ -258,7 +258,7 @@ def estimate_regions(net: Network, domain, *, samples: int, seed: int = 0, batch
     """
     from . import _kernels
     from .regions import Box
-    net = _seam.network(net)
+    net = _seam.relu_only(_seam.network(net), "estimate_regions")
     if not isinstance(domain, Box):
         raise InputError("estimate_regions samples a Box domain")
     samples = _seam.positive_int(samples, "samples")

@@ -532,7 +532,8 @@ class Slice:
         (W1, b1), rest = self.net.exact_layers[0], self.net.exact_layers[1:]
         W = np.array([[sum(w * s for w, s in zip(row, step))] for row in W1], dtype=object)
         c = np.array([bi + sum(w * s for w, s in zip(row, start)) for row, bi in zip(W1, b1)], dtype=object)
-        line_net = Network([(W, c)] + [(Wl, bl) for Wl, bl in rest], relu=self.net.relu)
+        line_net = Network([(W, c)] + [(Wl, bl) for Wl, bl in rest], relu=self.net.relu,
+                           negative_slopes=self.net.negative_slopes)
         rs = regions(line_net, Box([0.0], [1.0]))
         ends = set()
         for i in range(len(rs)):
@@ -548,7 +549,8 @@ class Slice:
         return {
             "schema_version": SCHEMA_VERSION, "type": "Slice", "kind": self.kind,
             "network": {"layers": [[[[str(v) for v in row] for row in W], [str(v) for v in b]]
-                                   for W, b in self.net.exact_layers], "relu": list(self.net.relu)},
+                                   for W, b in self.net.exact_layers], "relu": list(self.net.relu),
+                        "negative_slopes": [str(s) for s in self.net.negative_slopes]},
             "frame": [[str(v) for v in x] for x in (self.origin, self.d1, self.d2)],
             "domain": None if self.whole_plane else self.domain.to_dict(), "threshold": str(self.threshold),
             "boundary": self.boundary,
@@ -574,7 +576,7 @@ class Slice:
             raise InputError(f"Slice schema_version {d.get('schema_version')!r} is not {SCHEMA_VERSION}")
         layers = [(np.array([[Fraction(v) for v in row] for row in W], dtype=object).reshape(len(W), -1),
                    np.array([Fraction(v) for v in b], dtype=object)) for W, b in d["network"]["layers"]]
-        net = Network(layers, relu=d["network"]["relu"])
+        net = Network(layers, relu=d["network"]["relu"], negative_slopes=d["network"].get("negative_slopes"))
         frame = [[Fraction(v) for v in x] for x in d["frame"]]
         dom = None if d["domain"] is None else _domain_from_dict(d["domain"])
         how = {"kind": d["kind"], "threshold": Fraction(d["threshold"]), "boundary": d.get("boundary", "auto")}
@@ -692,8 +694,7 @@ def slice2d(net, *, through=None, plane=None, domain=None, kind: str = "activati
     Slice
         The exact tessellation of the plane.
     """
-    if not isinstance(net, Network):
-        raise InputError(f"slice2d needs a tropgeom.Network; got {type(net).__name__}")
+    net = _seam.network(net)
     if kind not in ("activation", "linear"):
         raise InputError(f"kind must be 'activation' or 'linear'; got {kind!r}")
     if boundary not in ("auto", "binary", "argmax", None):

@@ -10,8 +10,10 @@ using namespace tropgeom::py_convert;
 
 namespace {
 
-Network make_network(const py::list& layers, const std::vector<bool>& relu) {
+Network make_network(const py::list& layers, const std::vector<bool>& relu, const py::object& slopes) {
   if (relu.size() != layers.size()) throw InputError("one relu flag per layer is needed");
+  const Vec s = slopes.is_none() ? Vec(layers.size()) : to_rationals(slopes);
+  if (s.size() != layers.size()) throw InputError("one negative slope per layer is needed");
   Network net;
   for (std::size_t l = 0; l < layers.size(); ++l) {
     auto pair = layers[l].cast<py::tuple>();
@@ -23,6 +25,7 @@ Network make_network(const py::list& layers, const std::vector<bool>& relu) {
     L.W = to_rationals(pair[0]);
     L.b = to_rationals(pair[1]);
     L.relu = relu[l];
+    L.slope = s[l];
     net.layers.push_back(std::move(L));
   }
   net.validate();
@@ -40,7 +43,8 @@ std::vector<Vec> rows_of(const Network& net, py::handle X) {
 
 void bind_network(py::module_& m) {
   py::class_<Network>(m, "Network", "Exact rational network (use tropgeom.Network).")
-      .def(py::init(&make_network), py::arg("layers"), py::arg("relu"))
+      .def(py::init(&make_network), py::arg("layers"), py::arg("relu"), py::arg("slopes") = py::none(),
+           "slopes: one negative slope per layer (Fractions; 0 is ReLU), None: all 0.")
       .def_property_readonly("input_dim", &Network::input_dim)
       .def_property_readonly("output_dim", &Network::output_dim)
       .def_property_readonly("num_hidden_neurons", &Network::num_hidden_neurons)

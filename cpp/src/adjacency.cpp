@@ -16,7 +16,7 @@ namespace {
 using iv::Interval;
 using IWeights = std::vector<LayerWeights<Interval>>;
 
-// Hidden pre-activations at the interval point y, layer by layer (ReLU on intervals).
+// Hidden pre-activations at the interval point y, layer by layer (the activations on intervals).
 std::vector<Interval> hidden_iv(const Network& net, const IWeights& W, std::vector<Interval> y) {
   std::vector<Interval> all;
   AffineMap<Interval> h = point_map(std::move(y));
@@ -25,7 +25,7 @@ std::vector<Interval> hidden_iv(const Network& net, const IWeights& W, std::vect
     if (!net.layers[l].relu) continue;
     for (auto& v : h.e) {
       all.push_back(v);
-      v = {std::max(0.0, v.lo), std::max(0.0, v.hi)};
+      activate(v, net.layers[l].slope);
     }
   }
   return all;

@@ -18,6 +18,19 @@ inline bool is_active(int sign) { return sign > 0; }
 inline bool is_active(const Rational& z) { return is_active(sgn(z)); }
 // The same rule on an enclosure of z: 1 active, 0 inactive, -1 undecided.
 inline int activity(const iv::Interval& z) { return z.positive() ? 1 : z.hi <= 0 ? 0 : -1; }
+// The activation of a relu layer with negative slope s (0: ReLU, else LeakyReLU): z if active, else s z.
+inline void activate(Rational& z, const Rational& s) {
+  if (!is_active(z)) z = sgn(s) == 0 ? Rational(0) : Rational(z * s);
+}
+// The same on an enclosure (the function is non-decreasing: the ends map to the ends).
+inline void activate(iv::Interval& z, const Rational& s) {
+  if (sgn(s) == 0) {
+    z = {std::max(0.0, z.lo), std::max(0.0, z.hi)};
+  } else if (!z.positive()) {
+    const iv::Interval f = iv::of(s);
+    z = {(iv::exact(z.lo) * f).lo, z.hi > 0 ? z.hi : (iv::exact(z.hi) * f).hi};
+  }
+}
 
 // x -> (G x + e) / q from R^cols to R^rows; G row-major.  q > 0 is the common denominator of an
 // Integer map and stays 1 in every other type.
@@ -147,6 +160,42 @@ inline PatternLive live_after(const Network& net, const NeuronIndex& ix, const s
   return {net.layers[l].relu ? pattern.data() + ix.first[l] : nullptr};
 }
 
+// The outputs of a LeakyReLU layer on a cell: the map h of its pre-activations with the rows of the
+// inactive neurons (bits[k] == 0) times the slope s = a / c.  An Integer map keeps integers: active
+// rows times c, inactive rows times a, the denominator times c.
+template <class T>
+AffineMap<T> leaked(const AffineMap<T>& h, const std::uint8_t* bits, const Rational& s) {
+  AffineMap<T> out = h;
+  auto scale = [&](std::size_t k, const T& f) {
+    for (std::size_t j = 0; j < h.cols; ++j) out.G[k * h.cols + j] = out.G[k * h.cols + j] * f;
+    out.e[k] = out.e[k] * f;
+  };
+  if constexpr (std::is_same_v<T, Integer>) {
+    const Integer a = s.get_num(), c = s.get_den();
+    for (std::size_t k = 0; k < h.rows; ++k) scale(k, bits[k] ? c : a);
+    out.q = h.q * c;
+  } else {
+    T f;
+    if constexpr (std::is_same_v<T, iv::Interval>) f = iv::of(s);
+    else if constexpr (std::is_same_v<T, double>) f = s.get_d();
+    else f = s;
+    for (std::size_t k = 0; k < h.rows; ++k)
+      if (!bits[k]) scale(k, f);
+  }
+  return out;
+}
+
+// The pre-activation map of layer l + 1 from h, layer l's, on a cell whose pattern starts with
+// `pattern`: layer l's activation applied (inactive neurons dropped, or scaled for LeakyReLU), then
+// W (weights of layer l + 1, in T).
+template <class T, class Weights>
+AffineMap<T> push_after(const Network& net, const Weights& W, const NeuronIndex& ix,
+                        const std::vector<std::uint8_t>& pattern, const AffineMap<T>& h, std::size_t l) {
+  const Layer& L = net.layers[l];
+  if (!L.relu || sgn(L.slope) == 0) return push(W, h, live_after(net, ix, pattern, l));
+  return push(W, leaked(h, pattern.data() + ix.first[l], L.slope));
+}
+
 // The pre-activation maps of layers maps.size()..nlayers-1 on a cell whose pattern starts with
 // `pattern`, each composed from the one before (layer 0 from the identity).
 template <class T>
@@ -155,8 +204,7 @@ void extend(const Network& net, const std::vector<LayerWeights<T>>& W, const Neu
             std::size_t nlayers) {
   for (std::size_t l = maps.size(); l < nlayers; ++l)
     maps.push_back(std::make_shared<const AffineMap<T>>(
-        l == 0 ? push(W[0], identity_map<T>(net.input_dim()))
-               : push(W[l], *maps[l - 1], live_after(net, ix, pattern, l - 1))));
+        l == 0 ? push(W[0], identity_map<T>(net.input_dim())) : push_after(net, W[l], ix, pattern, *maps[l - 1], l - 1)));
 }
 
 // The sign convention of a cut, once: the halfspace a.x <= rhs on which the neuron z = g.x + e has

@@ -19,6 +19,7 @@ void Network::validate() const {
     if (L.out == 0 || L.in == 0) throw InputError(name + " has an empty weight matrix");
     if (L.W.size() != L.out * L.in) throw InputError(name + " weight has the wrong number of entries");
     if (L.b.size() != L.out) throw InputError(name + " bias has the wrong length");
+    if (L.relu && (sgn(L.slope) < 0 || L.slope >= 1)) throw InputError(name + " has a negative slope outside [0, 1)");
     if (l > 0 && L.in != layers[l - 1].out)
       throw InputError(name + " takes " + std::to_string(L.in) + " inputs; layer " + std::to_string(l) +
                        " gives " + std::to_string(layers[l - 1].out));
@@ -31,8 +32,7 @@ Vec Network::forward(const Vec& x) const {
   for (const auto& L : layers) {
     h = push(L, h);
     if (L.relu)
-      for (auto& v : h.e)
-        if (!is_active(v)) v = 0;
+      for (auto& v : h.e) activate(v, L.slope);
   }
   return std::move(h.e);
 }
@@ -46,7 +46,7 @@ std::vector<int> Network::pre_activation_signs(const Vec& x) const {
     if (!L.relu) continue;  // a linear layer composes on, with no signs of its own
     for (auto& v : h.e) {
       s.push_back(sgn(v));
-      if (!is_active(v)) v = 0;
+      activate(v, L.slope);
     }
   }
   return s;

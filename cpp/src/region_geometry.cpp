@@ -31,13 +31,19 @@ void materialize(const Network& net, const Polyhedron& domain, Region& r, const 
   IntMaps maps;
   extend(net, wz, ix, r.pattern, maps, net.layers.size());
   Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron);
-  // The network on the cell: the last layer's map, its inactive neurons zeroed if it has a ReLU.
+  // The network on the cell: the last layer's map, its activation applied if it has one.
   const AffineMap<Integer>& z = *maps.back();
+  const Layer& last = net.layers.back();
   const PatternLive live = live_after(net, ix, r.pattern, net.layers.size() - 1);
   r.J = Matrix(z.rows, z.cols);
   r.c = Vec(z.rows);
-  for (std::size_t i = 0; i < z.rows; ++i)
-    if (live(i)) rational_row(z, i, &r.J(i, 0), r.c[i]);
+  for (std::size_t i = 0; i < z.rows; ++i) {
+    if (!live(i) && sgn(last.slope) == 0) continue;
+    rational_row(z, i, &r.J(i, 0), r.c[i]);
+    if (live(i)) continue;
+    for (std::size_t j = 0; j < z.cols; ++j) r.J(i, j) *= last.slope;
+    r.c[i] *= last.slope;
+  }
   r.A = std::move(P.A);
   r.b = std::move(P.b);
   r.has_geometry = true;
@@ -49,7 +55,7 @@ std::vector<std::uint8_t> pattern_towards(const Network& net, const Vec& x, cons
   AffineMap<Rational> h{x.size(), 1, u, x, Rational(1)};  // x + eps u, a map of eps
   for (std::size_t l = 0; l < net.layers.size(); ++l) {
     const Layer& L = net.layers[l];
-    h = l == 0 ? push(L, h) : push(L, h, live_after(net, ix, pattern, l - 1));
+    h = l == 0 ? push(L, h) : push_after(net, L, ix, pattern, h, l - 1);
     for (std::size_t i = 0; L.relu && i < L.out; ++i)  // a linear layer composes on, no bits
       pattern.push_back(is_active(sgn(h.e[i]) != 0 ? sgn(h.e[i]) : sgn(h.G[i])));  // value, then slope
   }

@@ -545,7 +545,7 @@ class Enumerator {
     cur.neuron = 0;
     if (cur.layer > last_relu_) cur.layer = net_.layers.size();  // linear layers after the last ReLU split nothing
     cur.z = cur.layer < net_.layers.size()
-                ? std::make_shared<const AffineMap<Interval>>(push(wi_[cur.layer], *cur.z, live_after(net_, ix_, cur.pattern, l)))
+                ? std::make_shared<const AffineMap<Interval>>(push_after(net_, wi_[cur.layer], ix_, cur.pattern, *cur.z, l))
                 : nullptr;
   }
 

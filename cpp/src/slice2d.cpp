@@ -186,7 +186,7 @@ class SliceEngine {
     auto it = maps_.find(key);
     if (it != maps_.end()) return it->second;
     ExactMap Z = push<Rational>(net_.layers[0], plane_);
-    for (std::size_t l = 0; l < m; ++l) Z = push<Rational>(net_.layers[l + 1], Z, live_after(net_, ix_, bits, l));
+    for (std::size_t l = 0; l < m; ++l) Z = push_after(net_, net_.layers[l + 1], ix_, bits, Z, l);
     auto out = std::make_shared<const ExactMap>(std::move(Z));
     maps_.emplace(std::move(key), out);
     return out;
@@ -463,10 +463,26 @@ class Builder {
 
   // The map after layer m on a face whose hidden bits (all layers up to m) are `bits`: the next
   // layer's Z' = W D Z + b, or after the last layer the output map (D Z, or Z without ReLU).
-  std::shared_ptr<const Maps> compose(std::size_t m, const Maps& in, const std::vector<std::uint8_t>& all_bits) {
-    const bool relu = e_.net().layers[m].relu;
-    const std::size_t rows = e_.net().layers[m].out;
-    const std::uint8_t* bits = relu ? all_bits.data() + e_.offset(m) : nullptr;
+  std::shared_ptr<const Maps> compose(std::size_t m, const Maps& pre, const std::vector<std::uint8_t>& all_bits) {
+    const Layer& Lm = e_.net().layers[m];
+    const std::size_t rows = Lm.out;
+    const std::uint8_t* bits = Lm.relu ? all_bits.data() + e_.offset(m) : nullptr;
+    const bool relu = Lm.relu && sgn(Lm.slope) == 0;  // inactive rows dropped
+    // LeakyReLU: the inactive rows times the slope s (a double within es of it), then every row passes:
+    // |s' z' - fl(s z)| <= (s + es) ez + es |z| + u |s z| for the true s', z'.
+    Maps leaked;
+    if (Lm.relu && !relu) {
+      leaked = pre;
+      double es;
+      const double s = to_dbl(Lm.slope, es);
+      for (std::size_t j = 0; j < rows; ++j)
+        for (int c = 0; c < 3 && !bits[j]; ++c) {
+          const double z = pre.Z[3 * j + c], ez = pre.E[3 * j + c];
+          leaked.Z[3 * j + c] = s * z;
+          leaked.E[3 * j + c] = ((s + es) * ez + es * std::fabs(z) + 2 * kU * std::fabs(s * z)) * (1 + 8 * kU) + kTiny;
+        }
+    }
+    const Maps& in = Lm.relu && !relu ? leaked : pre;
     auto res = std::make_shared<Maps>();
     std::vector<double>& Zo = res->Z;
     std::vector<double>& Eo = res->E;
@@ -530,10 +546,13 @@ Matrix Slice2D::exact_map(std::size_t f) const {
   for (std::size_t j = 0; j < hidden; ++j) bits[j] = (patterns[f * row + j / 8] >> (j % 8)) & 1;
   const auto Y = engine->exact_map(L - 1, bits);
   Matrix Z(Y->rows, 3);
-  const bool relu = engine->net().layers[L - 1].relu;
-  for (std::size_t i = 0; i < Y->rows; ++i)
-    if (!relu || bits[engine->offset(L - 1) + i])
-      Z(i, 0) = Y->row(i)[0], Z(i, 1) = Y->row(i)[1], Z(i, 2) = Y->e[i];
+  const Layer& last = engine->net().layers[L - 1];
+  for (std::size_t i = 0; i < Y->rows; ++i) {
+    const bool inactive = last.relu && !bits[engine->offset(L - 1) + i];
+    if (inactive && sgn(last.slope) == 0) continue;
+    Z(i, 0) = Y->row(i)[0], Z(i, 1) = Y->row(i)[1], Z(i, 2) = Y->e[i];
+    for (std::size_t c = 0; c < 3 && inactive; ++c) Z(i, c) *= last.slope;
+  }
   return Z;
 }
 

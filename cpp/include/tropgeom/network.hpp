@@ -1,5 +1,6 @@
 // A fully connected network with exact rational weights.  W has shape (out, in) row-major
-// (PyTorch's nn.Linear convention); ReLU follows every layer flagged relu (all hidden layers).
+// (PyTorch's nn.Linear convention); ReLU follows every layer flagged relu (all hidden layers), or
+// LeakyReLU when the layer's slope is not 0: an inactive neuron (z <= 0) passes slope * z on.
 #pragma once
 
 #include "tropgeom/types.hpp"
@@ -11,6 +12,7 @@ struct Layer {
   Vec W;  // out * in, row-major
   Vec b;  // out
   bool relu = true;
+  Rational slope = 0;  // the negative slope of a relu layer, in [0, 1): 0 is ReLU
 };
 
 struct Network {

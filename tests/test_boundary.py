@@ -92,6 +92,15 @@ def test_facet_boundary_in_two_dimensions_is_reported_once():
     assert B.positive_regions == B.negative_regions == 1
 
 
+def test_components_glue_through_a_vertex_of_many_regions():
+    # f = x1 - x2 on six cones around the origin: the line x1 = x2 crosses two opposite cones (three
+    # facet-steps apart) and its two pieces meet only at the origin: one component
+    W = np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1], [1, 1]])
+    net = tg.Network([(W, np.zeros(5)), (np.array([[1.0, -1, -1, 1, 0]]), np.zeros(1))])
+    B = decision_boundary(net)
+    assert len(B) == 2 and B.num_components == 1 and B.positive_regions == B.negative_regions == 1
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_pieces_are_the_slice_engines_chords(seed):
     net = nets.deep_random(2, [6, 5], seed)

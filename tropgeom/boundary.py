@@ -5,7 +5,8 @@ which classes a and b tie above every other class (binary: {f = t}, the classes 
 "above" (1) the threshold).  Each piece carries its exact H-representation (the region's rows, the
 rows that keep a and b on top, and the equality), an exact relative-interior point and its region.
 A piece lying in a facet of its region (the boundary runs along a neuron's zero set) is reported
-once: by the region on the side where that neuron is active (``on_facet``).  The region rows are
+once: by the region on the side where that neuron is active, or, facing a zero region, by the
+other side (``on_facet``).  The region rows are
 the domain's and those of the neurons that cut the region (not reduced to the irredundant ones).
 Regions on which a and b tie identically (binary: f ≡ t) are ``zero_regions``, not pieces.
 
@@ -305,6 +306,7 @@ def decision_boundary(net, domain=None, *, threshold=0, output: int = 0, pair=No
                     break
             if not why:
                 adj = rs.adjacency_arrays(max_seconds=left())[0] if n > 1 else np.zeros((0, 2), np.int64)
+                _facing_zero(st, adj, A, b, off, d)
                 st.components = _components(st, adj, A, b, off, n, d, deadline)
                 st.class_regions = _class_regions(st, adj, A, b, off, SJ, Sc, pts, n, deadline)
     except KeyboardInterrupt:
@@ -328,6 +330,7 @@ class _State:
         self.normal, self.rhs, self.points, self.on_facet, self.zero = [], [], [], [], []
         self.class_parts = {}   # (region, class) -> True where class wins on an open part of the region
         self.crossed = set()    # regions whose interior a piece crosses
+        self.deferred = []      # facet pieces on the side where the facet's neuron is off
         self.level = set()      # regions with a (d-1)-dimensional tie set (a piece, or one on a facet)
         self.components = self.class_regions = None
 
@@ -432,11 +435,32 @@ def _region_pieces(st, r, rows, rhs, neurons, bits, M, m, p):
             tight = [k for k in range(len(rows)) if rows[k] @ y == rhs[k]]
             if not tight:
                 st.crossed.add(r)
-            else:  # the piece lies in a facet of R: reported by the side where the facet's neuron is on
-                on = [int(neurons[k]) for k in tight]
+            else:  # the piece lies in a facet of R: reported by the side where the facet's neuron is on;
+                on = [int(neurons[k]) for k in tight]  # the other side, only where a zero region is across
                 if min(on) >= 0 and not bits[min(on)]:
+                    st.deferred.append((r, a, bb, R_A, R_b, D, e))
                     continue
             st.add(r, a, bb, list(R_A), list(R_b), D, e, y, bool(tight))
+
+
+def _facing_zero(st, adj, A, b, off, d):
+    """The deferred facet pieces, where a zero region lies across: {tie} ∩ cl(R) ∩ cl(Z) for each
+    adjacent zero region Z of the same class pair (the other side reports none)."""
+    zero = {(int(r), int(a), int(bb)) for r, a, bb in st.zero}
+    if not zero:
+        return
+    nb = {}
+    for i, j in adj:
+        nb.setdefault(int(i), []).append(int(j))
+        nb.setdefault(int(j), []).append(int(i))
+    for r, a, bb, R_A, R_b, D, e in st.deferred:
+        for z in nb.get(r, ()):
+            if (z, a, bb) in zero:
+                rows = np.vstack([R_A, A[off[z]:off[z + 1]]])
+                rhs = np.concatenate([R_b, b[off[z]:off[z + 1]]])
+                dim, y = _relint(rows, rhs, D.reshape(1, d), np.array([e], dtype=object), d=d)
+                if dim == d - 1:
+                    st.add(r, a, bb, list(rows), list(rhs), D, e, y, True)
 
 
 def _components(st, adj, A, b, off, n, d, deadline):

@@ -92,6 +92,27 @@ def test_facet_boundary_in_two_dimensions_is_reported_once():
     assert B.positive_regions == B.negative_regions == 1
 
 
+def test_components_glue_through_a_vertex_of_many_regions():
+    # f = x1 - x2 on six cones around the origin: the line x1 = x2 crosses two opposite cones (three
+    # facet-steps apart) and its two pieces meet only at the origin: one component
+    W = np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1], [1, 1]])
+    net = tg.Network([(W, np.zeros(5)), (np.array([[1.0, -1, -1, 1, 0]]), np.zeros(1))])
+    B = decision_boundary(net)
+    assert len(B) == 2 and B.num_components == 1 and B.positive_regions == B.negative_regions == 1
+
+
+def test_facet_piece_facing_a_zero_region_is_kept():
+    # f = relu(-x1) + 0 relu(x1): f = 0 on the half plane x1 > 0 (a zero region on the side where the
+    # facet's first neuron is on), so the side x1 < 0 reports the boundary line x1 = 0
+    net = tg.Network([(np.array([[1.0, 0], [-1.0, 0], [0, 1]]), np.zeros(3)),
+                      (np.array([[0.0, 1.0, 0.0]]), np.zeros(1))])
+    B = decision_boundary(net)
+    assert len(B) == 2 and B.on_facet.all() and sorted(r for r, _, _ in B.zero_regions.tolist()) == [2, 3]
+    assert all(y[0] == 0 for y in B.points(exact=True)) and sorted(y[1] > 0 for y in B.points(exact=True)) == [False, True]
+    assert B.num_components == 1 and B.positive_regions == 1 and B.negative_regions == 0
+    check_pieces(net, B)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_pieces_are_the_slice_engines_chords(seed):
     net = nets.deep_random(2, [6, 5], seed)
@@ -99,6 +120,8 @@ def test_pieces_are_the_slice_engines_chords(seed):
     sl = slice2d(net, domain=Box2D([-1, -1], [1, 1]))
     assert len(B) == sl.decision_boundary()["chords"] and len(B.zero_regions) == 0
     assert B.num_components == len(sl.decision_boundary()["polylines"])
+    # disjoint curves (arcs between box sides, closed loops) in a disc: each adds one region
+    assert B.positive_regions + B.negative_regions == 1 + B.num_components
     check_pieces(net, B)
 
 
@@ -166,6 +189,12 @@ def test_plot_two_dimensions():
     assert len(ax.lines) == len(B)
 
 
+def test_progress_callable_counts_regions():
+    seen = []
+    B = decision_boundary(square(3, 1, 2), progress=seen.append)
+    assert seen == list(range(1, B.num_regions + 1))
+
+
 def test_bad_input():
     net = nets.deep_random(2, [3], 0, out=2)
     with pytest.raises(tg.InputError, match="output"):
@@ -216,3 +245,30 @@ def test_cli_boundary_json(tmp_path, capsys):
     assert main(["boundary", str(path), "--argmax", "--box", "-1", "1"]) == 0
     assert "argmax" in capsys.readouterr().out
     assert main(["boundary", str(path), "--output", "5"]) == 2
+
+
+def _length(B):
+    """Total float length of a 2-D Boundary's pieces (each a segment inside the box domain)."""
+    total = 0.0
+    for i in range(len(B)):
+        A, b, g, _ = B.halfspaces(i)
+        x0, u = B.points()[i], np.array([-g[1], g[0]]) / np.hypot(*g)
+        au, slack = A @ u, b - A @ x0
+        total += min(s / a for s, a in zip(slack, au) if a > 1e-14) - max(s / a for s, a in zip(slack, au) if a < -1e-14)
+    return total
+
+
+@pytest.mark.parametrize("seed,widths", [(2, [4, 4, 3]), (9, [6, 5])])
+def test_pieces_tile_the_slice_boundary_with_zero_regions(seed, widths):
+    # the threshold is the value of a region where the net is constant: zero regions, facet pieces
+    # around them; the pieces cover the slice engine's boundary exactly once (same total length)
+    net = nets.deep_random(2, widths, seed)
+    box = tg.Box(-1.0, 1.0)
+    t = float(np.median(net.forward(tg.regions(net, box).interior_points())))
+    B = decision_boundary(net, box, threshold=t)
+    db = slice2d(net, domain=Box2D([-1, -1], [1, 1]), threshold=t).decision_boundary()
+    assert len(B.zero_regions) > 0 and B.on_facet.any()
+    assert int((~B.on_facet).sum()) == db["chords"]
+    assert _length(B) == pytest.approx(sum(np.linalg.norm(np.diff(p, axis=0), axis=1).sum() for p in db["polylines"]),
+                                       rel=1e-9)
+    check_pieces(net, B, Fraction(t))

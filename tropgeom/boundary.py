@@ -5,13 +5,16 @@ which classes a and b tie above every other class (binary: {f = t}, the classes 
 "above" (1) the threshold).  Each piece carries its exact H-representation (the region's rows, the
 rows that keep a and b on top, and the equality), an exact relative-interior point and its region.
 A piece lying in a facet of its region (the boundary runs along a neuron's zero set) is reported
-once: by the region on the side where that neuron is active (``on_facet``).  Regions on which a and b
-tie identically (binary: f ≡ t) are ``zero_regions``, not pieces.
+once: by the region on the side where that neuron is active, or, facing a zero region, by the
+other side (``on_facet``).  The region rows are
+the domain's and those of the neurons that cut the region (not reduced to the irredundant ones).
+Regions on which a and b tie identically (binary: f ≡ t) are ``zero_regions``, not pieces.
 
-Components glue pieces whose intersection has dimension d - 2 (decided by exact LPs); the candidate
-pairs are pieces of one region or of regions at most two facet-steps apart.  The class regions are
-the connected components of {x : class c strictly wins}: the open winning part of each region, glued
-across shared facets on which c still wins somewhere (exact LPs).
+Components glue pieces whose intersection has dimension d - 2 (exact LPs): pieces of one region or
+of adjacent regions first, then, while more than one component remains, through each piece's
+(d-2)-faces and the regions around them.  The class regions are the connected components of
+{x : class c strictly wins}: the open winning part of each region, glued across shared facets on
+which c still wins somewhere (exact LPs, skipped where a region lies wholly in one class).
 
 Every decision is exact (CGAL's exact LP); coordinates follow the package's one ``exact=`` rule.
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from fractions import Fraction
-from typing import List, Optional, Tuple
+from typing import Optional
 
 import numpy as np
 
@@ -282,7 +285,7 @@ def decision_boundary(net, domain=None, *, threshold=0, output: int = 0, pair=No
     try:
         rs = regions(net, domain, max_seconds=seconds, threads=threads, progress=False)
         J, c = rs.affine_maps(exact=True, max_seconds=left())
-        A, b, off, neuron = rs.halfspace_arrays(exact=True, max_seconds=left())
+        A, b, off, neuron = _cell_rows(rs, deadline)
         pts, bits, n = rs.interior_points(exact=True), rs.patterns, len(rs)
         if mode == "binary":  # two classes: "below" (score t) and "above" (score f)
             f_J = J[:, output] if pair is None else J[:, pair[0]] - J[:, pair[1]]
@@ -303,7 +306,8 @@ def decision_boundary(net, domain=None, *, threshold=0, output: int = 0, pair=No
                     break
             if not why:
                 adj = rs.adjacency_arrays(max_seconds=left())[0] if n > 1 else np.zeros((0, 2), np.int64)
-                st.components = _components(st, adj, n, d, deadline)
+                _facing_zero(st, adj, A, b, off, d)
+                st.components = _components(st, adj, A, b, off, n, d, deadline)
                 st.class_regions = _class_regions(st, adj, A, b, off, SJ, Sc, pts, n, deadline)
     except KeyboardInterrupt:
         why = "interrupted"
@@ -325,6 +329,9 @@ class _State:
         self.region, self.classes, self.A, self.b, self.offsets = [], [], [], [], [0]
         self.normal, self.rhs, self.points, self.on_facet, self.zero = [], [], [], [], []
         self.class_parts = {}   # (region, class) -> True where class wins on an open part of the region
+        self.crossed = set()    # regions whose interior a piece crosses
+        self.deferred = []      # facet pieces on the side where the facet's neuron is off
+        self.level = set()      # regions with a (d-1)-dimensional tie set (a piece, or one on a facet)
         self.components = self.class_regions = None
 
     def add(self, r, a, bb, rows, rhs, normal, e, y, on_facet):
@@ -352,9 +359,48 @@ class _State:
                         class_regions=self.class_regions, **kw)
 
 
-def _polyhedron(A, b, C=None, e=None, dim=None):
-    from .lp import Polyhedron
-    return Polyhedron(A, b, C, e, dim=dim)
+def _cell_rows(rs, deadline):
+    """Every region's exact rows (its domain rows and the rows of the neurons that cut it, not
+    reduced: the irredundant H-representation costs an exact LP per row, ~45x more), columnar, with
+    the neuron of each row (-1: the domain)."""
+    core = rs._store.core()
+    A, b, neuron, off = [], [], [], [0]
+    for k in range(len(rs)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise BudgetExceeded("max_seconds", reason="max_seconds")
+        Ak, bk, nk = core.halfspaces(k, False, True)
+        keep = [i for i in range(len(Ak)) if any(Ak[i])]
+        A.extend(Ak[keep])
+        b.extend(bk[keep])
+        neuron.extend(np.asarray(nk)[keep].tolist())
+        off.append(len(b))
+    d = rs.dim
+    return (np.array(A, dtype=object).reshape(-1, d), np.array(b, dtype=object), np.array(off, dtype=np.int64),
+            np.array(neuron, dtype=np.int64))
+
+
+def _holds(M, v, z, Mf, zf) -> bool:
+    """z satisfies M x <= v, exactly; a float pass with a generous error margin rejects most misses."""
+    if len(M):
+        viol = Mf[:, :-1] @ zf - Mf[:, -1]
+        if np.any(viol > 1e-9 * (np.abs(Mf[:, :-1]) @ np.abs(zf) + np.abs(Mf[:, -1])) + 1e-300):
+            return False
+    return all(row @ z <= bi for row, bi in zip(M, v))
+
+
+def _relint(A, b, C=None, e=None, *, d):
+    """(affine dimension, exact relative-interior point or None) of {A x <= b, C x = e}: the exact
+    core directly (the rows are already exact Fractions: nothing to validate or convert)."""
+    r = _core_polyhedron(A, b, C, e, d).relative_interior()
+    return r["dimension"], r["point"]
+
+
+def _core_polyhedron(A, b, C, e, d):
+    from . import _core
+    A = np.asarray(A, dtype=object).reshape(-1, d)
+    C = np.zeros((0, d), dtype=object) if C is None else np.asarray(C, dtype=object).reshape(-1, d)
+    return _core.Polyhedron(d, A, np.asarray(b, dtype=object).reshape(-1), C,
+                            np.zeros(0, dtype=object) if e is None else np.asarray(e, dtype=object).reshape(-1))
 
 
 def _region_pieces(st, r, rows, rhs, neurons, bits, M, m, p):
@@ -374,28 +420,56 @@ def _region_pieces(st, r, rows, rhs, neurons, bits, M, m, p):
             R_A = np.vstack([rows] + [np.array(top, dtype=object).reshape(-1, d)]) if others else rows
             R_b = np.concatenate([rhs, np.array(top_rhs, dtype=object)]) if others else rhs
             if not any(D):
-                if e == 0 and (not others or _polyhedron(R_A, R_b, dim=d).dimension() == d):
+                if e == 0 and (not others or _relint(R_A, R_b, d=d)[0] == d):
                     st.zero.append((r, a, bb))
                 continue
-            P = _polyhedron(R_A, R_b, D.reshape(1, d), np.array([e], dtype=object), dim=d)
-            if P.dimension() != d - 1:
+            dim, y = _relint(R_A, R_b, D.reshape(1, d), np.array([e], dtype=object), d=d)
+            if dim != d - 1:
                 continue
-            y = P.interior_point(exact=True)
             if others:  # three or more classes tie along the piece: the first pair reports it
                 Yy = M @ y + m
                 T = [k for k in range(K) if Yy[k] == Yy[a]]
                 if len(T) > 2 and (T[0], T[1]) != (a, bb):
                     continue
+            st.level.add(r)
             tight = [k for k in range(len(rows)) if rows[k] @ y == rhs[k]]
-            if tight:  # the piece is a facet of R: reported by the region where its neuron is active
-                k = int(neurons[tight[0]])
-                if k >= 0 and not bits[k]:
+            if not tight:
+                st.crossed.add(r)
+            else:  # the piece lies in a facet of R: reported by the side where the facet's neuron is on;
+                on = [int(neurons[k]) for k in tight]  # the other side, only where a zero region is across
+                if min(on) >= 0 and not bits[min(on)]:
+                    st.deferred.append((r, a, bb, R_A, R_b, D, e))
                     continue
             st.add(r, a, bb, list(R_A), list(R_b), D, e, y, bool(tight))
 
 
-def _components(st, adj, n, d, deadline):
-    """Union-find of pieces glued across (d-2)-dimensional intersections (exact LPs)."""
+def _facing_zero(st, adj, A, b, off, d):
+    """The deferred facet pieces, where a zero region lies across: {tie} ∩ cl(R) ∩ cl(Z) for each
+    adjacent zero region Z of the same class pair (the other side reports none)."""
+    zero = {(int(r), int(a), int(bb)) for r, a, bb in st.zero}
+    if not zero:
+        return
+    nb = {}
+    for i, j in adj:
+        nb.setdefault(int(i), []).append(int(j))
+        nb.setdefault(int(j), []).append(int(i))
+    for r, a, bb, R_A, R_b, D, e in st.deferred:
+        for z in nb.get(r, ()):
+            if (z, a, bb) in zero:
+                rows = np.vstack([R_A, A[off[z]:off[z + 1]]])
+                rhs = np.concatenate([R_b, b[off[z]:off[z + 1]]])
+                dim, y = _relint(rows, rhs, D.reshape(1, d), np.array([e], dtype=object), d=d)
+                if dim == d - 1:
+                    st.add(r, a, bb, list(rows), list(rhs), D, e, y, True)
+
+
+def _components(st, adj, A, b, off, n, d, deadline):
+    """Union-find of pieces glued across (d-2)-dimensional intersections (exact LPs): first pieces of
+    one region or of adjacent regions; then, while more than one component remains, from every facet F of
+    every piece (a row whose face is (d-2)-dimensional, an exact LP) with exact relative-interior
+    point z: the regions whose closure holds z (a walk over shared facets from the piece's region:
+    they are facet-connected around z for d >= 2), their pieces through z, and an exact LP deciding
+    that the two pieces share d - 2 dimensions."""
     P = len(st.region)
     parent = list(range(P))
 
@@ -406,27 +480,59 @@ def _components(st, adj, n, d, deadline):
         return i
 
     if d >= 2 and P > 1:
-        nb = [set() for _ in range(n)]
+        nb = [[] for _ in range(n)]
         for i, j in adj:
-            nb[int(i)].add(int(j))
-            nb[int(j)].add(int(i))
-        near = [set(s) | {k for j in s for k in nb[j]} | {r} for r, s in enumerate(nb)]  # <= 2 steps
+            nb[int(i)].append(int(j))
+            nb[int(j)].append(int(i))
         by_region = {}
         for i, r in enumerate(st.region):
             by_region.setdefault(r, []).append(i)
-        for i in range(P):
-            for r2 in near[st.region[i]]:
+        pieces = [st.piece(i) for i in range(P)]
+        left = [P]  # components so far: the search stops at one
+
+        def glue(i, j):
+            Ai, bi, gi, ei = pieces[i]
+            Aj, bj, gj, ej = pieces[j]
+            if _relint(np.vstack([Ai, Aj]), np.concatenate([bi, bj]), np.vstack([gi, gj]),
+                       np.array([ei, ej], dtype=object), d=d)[0] >= d - 2:
+                parent[find(i)] = find(j)
+                left[0] -= 1
+
+        # first the pieces of one region or of two regions sharing a facet (the generic gluing)
+        for r1, r2 in [(r, r) for r in by_region] + [(int(i), int(j)) for i, j in adj]:
+            for i in by_region.get(r1, ()):
                 for j in by_region.get(r2, ()):
-                    if j <= i or find(i) == find(j):
-                        continue
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise BudgetExceeded("max_seconds", reason="max_seconds")
-                    A1, b1, n1, e1 = st.piece(i)
-                    A2, b2, n2, e2 = st.piece(j)
-                    Q = _polyhedron(np.vstack([A1, A2]), np.concatenate([b1, b2]), np.vstack([n1, n2]),
-                                    np.array([e1, e2], dtype=object), dim=d)
-                    if Q.dimension() >= d - 2:
-                        parent[find(i)] = find(j)
+                    if (r1 != r2 or i < j) and find(i) != find(j):
+                        if deadline is not None and time.monotonic() > deadline:
+                            raise BudgetExceeded("max_seconds", reason="max_seconds")
+                        glue(i, j)
+        fl = lambda M, v: _seam.floats(np.hstack([M, np.asarray(v, dtype=object).reshape(-1, 1)])).reshape(len(M), -1)  # noqa: E731
+        Af = fl(A, b)
+        Pf = [fl(p[0], p[1]) for p in pieces]
+        # then, while pieces remain apart, around every (d-2)-face: gluings through lower faces
+        for i in range(P):
+            Ai, bi, gi, ei = pieces[i]
+            for k in range(len(Ai) if left[0] > 1 else 0):
+                if deadline is not None and time.monotonic() > deadline:
+                    raise BudgetExceeded("max_seconds", reason="max_seconds")
+                dim, z = _relint(Ai, bi, np.vstack([gi, Ai[k]]), np.array([ei, bi[k]], dtype=object), d=d)
+                if dim != d - 2:
+                    continue
+                zf = _seam.floats(z)
+                star, todo = {st.region[i]}, [st.region[i]]
+                while todo:
+                    for s in nb[todo.pop()]:
+                        if s not in star and _holds(A[off[s]:off[s + 1]], b[off[s]:off[s + 1]], z,
+                                                    Af[off[s]:off[s + 1]], zf):
+                            star.add(s)
+                            todo.append(s)
+                for r in star:
+                    for j in by_region.get(r, ()):
+                        if j == i or find(i) == find(j):
+                            continue
+                        Aj, bj, gj, ej = pieces[j]
+                        if gj @ z == ej and _holds(Aj, bj, z, Pf[j], zf):
+                            glue(i, j)
     roots = [find(i) for i in range(P)]
     label = {}
     return [label.setdefault(x, len(label)) for x in roots]
@@ -444,9 +550,9 @@ def _wins(A, b, M, m, cl, d) -> bool:
             rhs.append(m[cl] - m[k])
     rows.append(np.array([Fraction(0)] * d + [Fraction(1)], dtype=object))
     rhs.append(Fraction(1))
-    res = _polyhedron(np.array(rows, dtype=object), np.array(rhs, dtype=object), dim=d + 1).maximize(
-        np.array([Fraction(0)] * d + [Fraction(1)], dtype=object), exact=True)
-    return res.is_optimal and res.value > 0
+    status, _, value = _core_polyhedron(rows, rhs, None, None, d + 1).optimize(
+        np.array([Fraction(0)] * d + [Fraction(1)], dtype=object), True)
+    return status == "optimal" and value > 0
 
 
 def _class_regions(st, adj, A, b, off, SJ, Sc, pts, n, deadline):
@@ -460,13 +566,15 @@ def _class_regions(st, adj, A, b, off, SJ, Sc, pts, n, deadline):
         if deadline is not None and time.monotonic() > deadline:
             raise BudgetExceeded("max_seconds", reason="max_seconds")
 
+    # two classes: a region crossed by a piece has both, any other (not a zero region) the class of
+    # its interior point; a region without a (d-1)-dimensional tie set lies wholly in its class and
+    # f - t does not vanish on all of a shared facet: it glues to a neighbour of that class, no LP
     has = np.zeros((n, K), dtype=bool)
-    cut = set(st.region)
     for r in range(n):
         for cl in range(K):
-            if st.class_parts.get((r, cl)):
+            if st.class_parts.get((r, cl)) or (K == 2 and r in st.crossed):
                 has[r, cl] = True
-            elif K > 2 or r in cut:   # binary: a region with no piece has one sign (its point's)
+            elif K > 2:
                 check()
                 has[r, cl] = _wins(*rows(r), SJ[r], Sc[r], cl, d)
     out = []
@@ -475,6 +583,9 @@ def _class_regions(st, adj, A, b, off, SJ, Sc, pts, n, deadline):
         for i, j in adj:
             i, j = int(i), int(j)
             if has[i, cl] and has[j, cl]:
+                if K == 2 and (i not in st.level or j not in st.level):
+                    edges.append((i, j))
+                    continue
                 check()
                 (A1, b1), (A2, b2) = rows(i), rows(j)
                 if _wins(np.vstack([A1, A2]), np.concatenate([b1, b2]), SJ[i], Sc[i], cl, d):

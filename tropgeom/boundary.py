@@ -44,6 +44,18 @@ class Boundary:
     ``class_regions[c]``: connected regions where class c wins (binary: ``negative_regions`` (f < t)
     and ``positive_regions`` (f > t)).  A partial result (after a stop) has the pieces found so far and
     None for the components and class regions.
+
+
+    Attributes
+    ----------
+    region, classes, on_facet, components : numpy.ndarray
+        Per piece: its region, tied class pair, whether it lies on a neuron's zero set, its component.
+    zero_regions : numpy.ndarray
+        (region, a, b) rows of regions on which the tie holds identically.
+    num_components : int
+        The number of connected components of the boundary (None when partial).
+    complete : bool
+        False after a stop (then ``stop_reason`` says which budget).
     """
 
     def __init__(self, *, net, domain, mode, threshold, output, pair, num_classes, num_regions, region,
@@ -253,7 +265,35 @@ def decision_boundary(net, domain=None, *, threshold=0, output: int = 0, pair=No
     class pair (the threshold is unused).  Budgeted (``max_seconds`` covers the region enumeration
     too), Ctrl-C aware, ``threads`` for the enumeration, ``progress`` counts regions done; a stop raises
     BudgetExceeded whose partial is a Boundary of the pieces found (components None).
-    For the 2-D slice of a higher-dimensional net see :meth:`tropgeom.Slice.decision_boundary`."""
+    For the 2-D slice of a higher-dimensional net see :meth:`tropgeom.Slice.decision_boundary`.
+
+
+    Parameters
+    ----------
+    net : Network or anything Network.from_any reads
+        The network.
+    domain : None, Box or Polytope, optional
+        The input domain (None: R^d).
+    threshold : number
+        Binary mode: the level t of {f = t} (exact).
+    output : int
+        Binary mode: the output f.
+    pair : (int, int), optional
+        Binary mode: the boundary {y_i - y_j = threshold} instead.
+    mode : {"binary", "argmax"}
+        One level set, or where the argmax changes (by class pair).
+    threads : int, optional
+        Worker threads of the region enumeration (None: the cores this process may use).
+    max_seconds : float, optional
+        Budget (BudgetExceeded with a partial Boundary, reason "max_seconds").
+    progress : None, bool or callable, optional
+        A bar, none, or a callable receiving the regions done.
+
+    Returns
+    -------
+    Boundary
+        The pieces, zero regions, components and class regions.
+    """
     from .regions import regions
     net = _seam.network(net)
     mode = _seam.choice(mode, "mode", ("binary", "argmax"))

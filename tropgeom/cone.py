@@ -50,6 +50,14 @@ class OneLayer:
     point or rows.  For output ``output``: ``output_weights`` w, ``output_bias`` c, ``degenerate``
     (None, "zero output weights" or "zero output bias"), ``boundary_class`` k, ``expected_pieces``
     2^d - 2^(d-k), ``normalizing_map(exact=)`` (M, m) with T x = M x + m and h(x) = c g_k(T x).
+
+
+    Parameters
+    ----------
+    net : Network
+        A net d -> d (ReLU) -> outputs with an invertible hidden matrix.
+    output : int
+        The output whose boundary class is reported.
     """
 
     def __init__(self, net: Network, output: int = 0):
@@ -188,7 +196,21 @@ def _rebuild(net, output):
 def one_layer(net, *, output: int = 0) -> OneLayer:
     """The cone structure (Vallin-Larsson-Larson) of a net with one square invertible hidden layer;
     ``output`` picks the output whose boundary class is reported.  InputError when the net is not
-    d -> d (ReLU) -> outputs or its hidden matrix is singular."""
+    d -> d (ReLU) -> outputs or its hidden matrix is singular.
+
+
+    Parameters
+    ----------
+    net : Network or anything Network.from_any reads
+        A net d -> d (ReLU) -> outputs with an invertible hidden matrix.
+    output : int
+        The output whose boundary class is reported.
+
+    Returns
+    -------
+    OneLayer
+        Apex, cone edges, sector/project maps, boundary class and normalising map.
+    """
     net = _seam.network(net)
     if len(net.weights) != 2 or tuple(net.relu) != (True, False):
         raise InputError(f"one_layer needs one ReLU hidden layer and a linear output; got architecture "

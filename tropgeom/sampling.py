@@ -169,7 +169,21 @@ def _project(A, b, c, x):
 def samples_needed(rs, delta) -> int:
     """The smallest N for which N uniform samples of the (bounded) domain leave, in expectation, at
     most ``delta`` regions unhit: sum_R (1 - p_R)^N <= delta with p_R = vol(R) / vol(domain) from the
-    exact volumes (so every region is hit with probability >= 1 - delta; float64 sums)."""
+    exact volumes (so every region is hit with probability >= 1 - delta; float64 sums).
+
+
+    Parameters
+    ----------
+    rs : RegionSet
+        Regions of a bounded domain (a Box or bounded Polytope).
+    delta : float
+        The tolerated expected number of regions missed, in (0, 1).
+
+    Returns
+    -------
+    int
+        The smallest such N.
+    """
     if isinstance(delta, bool) or not isinstance(delta, (int, float, Fraction, np.floating)) or not 0 < float(delta) < 1:
         raise InputError(f"delta must be in (0, 1); got {delta!r}")
     vol = rs.volumes(exact=True)
@@ -369,8 +383,28 @@ def symmetric_count(net, group="S_n", *, kind: str = "activation", threads: Opti
     x -> x[s]), from the regions meeting a fundamental domain only: the chamber {x_1 >= ... >= x_n}
     for S_n (for a subgroup, one chamber per G-orbit of chambers), each region's orbit read from the
     exact patterns at the permuted interior points, orbits counted once.  Beside it the bounds
-    N_D <= count <= |G| N_D (Lezeau et al. 2024, Thm 4.3).  InputError when a permuted interior point
-    lies on a neuron's zero set (the net's regions are not permuted by G)."""
+    ``N_D <= count <= |G| N_D`` (Lezeau et al. 2024, Thm 4.3).  InputError when a permuted interior point
+    lies on a neuron's zero set (the net's regions are not permuted by G).
+
+
+    Parameters
+    ----------
+    net : Network or anything Network.from_any reads
+        The network on R^n.
+    group : "S_n" or sequence of permutations
+        The symmetric group of the inputs, or generators / elements of a subgroup.
+    kind : {"activation"}
+        Which regions are counted.
+    threads : int, optional
+        Worker threads of the enumeration.
+    max_seconds : float, optional
+        Budget (BudgetExceeded, reason "max_seconds").
+
+    Returns
+    -------
+    SymmetricCount
+        The exact count, the fundamental-domain count N_D, the group order and the bounds.
+    """
     from .regions import Polytope, regions
     net = _seam.network(net)
     if _seam.choice(kind, "kind", ("activation", "linear")) != "activation":

@@ -93,6 +93,8 @@ def test_not_square_or_singular_is_an_input_error():
         one_layer(tg.Network([(np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]))
     with pytest.raises(tg.InputError, match="one ReLU hidden layer"):
         one_layer(tg.Network([(np.eye(2), np.zeros(2)), (np.eye(2), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]))
+    with pytest.raises(tg.InputError, match="layer 1 is a LeakyReLU"):  # the cone projection is ReLU's
+        one_layer(tg.Network([(np.eye(2), np.ones(2)), (np.ones((1, 2)), np.ones(1))], negative_slopes=0.25))
 
 
 def test_pickle_json_repr_float_views():

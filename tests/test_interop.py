@@ -52,6 +52,12 @@ def test_locate_boundaries_and_outside_are_minus_one():
     assert rs.locate(np.array([[2.0, 0.0], [0.0, -1.5], [1.0, 0.0]]), exact=True).tolist() == [-1, -1, -1]
     assert rs.locate(np.array([[2.0, 0.0], [1.0, 0.0]])).tolist() == [-1, -1]  # outside / on the box
     assert regions(net, threads=1).locate(np.array([[2.0, 0.0]]))[0] >= 0  # R^2 has no outside
+    # one ulp inside the box is inside, exactly; the float filter's doubtful cases agree with Fractions
+    tiny = np.array([[np.nextafter(-1.0, 0.0), 0.3], [0.3, np.nextafter(1.0, 0.0)], [0.3, 1.0]])
+    got = rs.locate(tiny, exact=True)
+    assert got[2] == -1 and (got[:2] >= 0).all()
+    thirds = np.array([[F(4, 3), F(1, 3)], [F(1, 3), F(-1, 3)]], dtype=object)  # not doubles: decided in Fractions
+    assert rs.locate(thirds, exact=True).tolist() == [-1, rs.locate(np.array([1 / 3, -1 / 3]))]
 
 
 def test_locate_linear_kind_gives_the_merged_region():

@@ -188,8 +188,20 @@ def test_relu_only_entry_points_refuse_leaky_nets():
     net = Network(leaky_layers(np.random.default_rng(11), 2, [3]), negative_slopes=0.5)
     with pytest.raises(InputError, match="LeakyReLU"):
         tg.local_complexity(net, np.zeros((1, 2)), 0.1)
-    with pytest.raises(InputError, match="LeakyReLU"):
-        tg.estimate_regions(net, Box(-1, 1), samples=10)
+
+
+def test_exact_patterns_and_sampling_of_leaky_nets():
+    layers = leaky_layers(np.random.default_rng(15), 2, [4, 3])
+    net = Network(layers, negative_slopes=[F(1, 3), 0.25])
+    X = np.random.default_rng(16).uniform(-1, 1, size=(3000, 2))
+    (W1, b1) = layers[0]
+    X[:3] = [[0.0, -b1[0] / W1[0, 1]] if W1[0, 1] else [0.0, 0.0]] * 3  # near or on a first-layer line
+    S = net.exact_signs(X)
+    assert np.array_equal(S, net.core.pre_activation_signs(X))  # the float filter == all exact
+    assert np.array_equal(net.activation_patterns(X, exact=True), S > 0)
+    est = tg.estimate_regions(net, Box(-1, 1), samples=20000, seed=1)
+    assert est.observed <= count_regions(net, Box(-1, 1), threads=1)
+    assert est.observed >= count_regions(net, Box(-1, 1), threads=1) - 2  # tiny regions may be missed
 
 
 def test_onnx_leaky_relu():

@@ -831,3 +831,16 @@ def test_cli_reads_torch_and_onnx_files(tmp_path, capsys):
     (tmp_path / "bad.onnx").write_bytes(b"\x00garbage")
     assert main(["info", str(tmp_path / "bad.onnx")]) == 2
     assert "not a readable ONNX model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e300, 5e-324, 2.0 ** -1000, 1e-160])
+def test_filtered_exact_signs_equal_the_core_at_extreme_scales(scale):
+    # the float filter with an error bound must never decide a sign the exact core would not
+    rng = np.random.default_rng(21)
+    layers = [(rng.normal(size=(6, 3)) * scale, rng.normal(size=6) * scale), (rng.normal(size=(5, 6)), np.zeros(5)),
+              (rng.normal(size=(1, 5)), np.zeros(1))]
+    for slopes in (None, [F(1, 3), 0.25]):
+        net = Network(layers, negative_slopes=slopes)
+        X = np.vstack([rng.normal(size=(200, 3)), np.zeros((2, 3)), rng.normal(size=(50, 3)) * 1e300,
+                       rng.normal(size=(50, 3)) * 1e-300])
+        assert np.array_equal(net.exact_signs(X), net.core.pre_activation_signs(X))

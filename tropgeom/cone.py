@@ -211,7 +211,7 @@ def one_layer(net, *, output: int = 0) -> OneLayer:
     OneLayer
         Apex, cone edges, sector/project maps, boundary class and normalising map.
     """
-    net = _seam.network(net)
+    net = _seam.relu_only(_seam.network(net), "one_layer")
     if len(net.weights) != 2 or tuple(net.relu) != (True, False):
         raise InputError(f"one_layer needs one ReLU hidden layer and a linear output; got architecture "
                          f"{net.architecture} (relu {tuple(net.relu)})")

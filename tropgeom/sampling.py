@@ -272,7 +272,7 @@ def estimate_regions(net: Network, domain, *, samples: int, seed: int = 0, batch
     """
     from . import _kernels
     from .regions import Box
-    net = _seam.relu_only(_seam.network(net), "estimate_regions")
+    net = _seam.network(net)
     if not isinstance(domain, Box):
         raise InputError("estimate_regions samples a Box domain")
     samples = _seam.positive_int(samples, "samples")
@@ -311,28 +311,9 @@ def estimate_regions(net: Network, domain, *, samples: int, seed: int = 0, batch
 
 
 def _patterns(net: Network, X: np.ndarray) -> np.ndarray:
-    """Packed exact activation patterns at float64 points: a float pass with a rigorous error bound
-    per pre-activation; rows with any doubtful sign are redone exactly."""
-    u = 2.0 ** -53
-    H, E = X, np.zeros_like(X)
-    bits, doubt = [], np.zeros(len(X), dtype=bool)
-    for W, b, relu in zip(net.weights, net.biases, net.relu):
-        if not relu:
-            break
-        W = np.asarray(W, dtype=np.float64)
-        aW = np.abs(W)
-        g = (W.shape[1] + 2) * u / (1 - (W.shape[1] + 2) * u)
-        Z = H @ W.T + b
-        err = (E @ aW.T + g * (np.abs(H) @ aW.T + np.abs(b))) * (1 + 4 * u) + 1e-300
-        doubt |= ~(np.abs(Z) > err).all(axis=1)
-        bits.append(Z > 0)
-        H, E = np.maximum(Z, 0), err
-    P = np.packbits(np.concatenate(bits, axis=1), axis=1, bitorder="little") if bits else np.zeros((len(X), 0), np.uint8)
-    if doubt.any():
-        idx = np.flatnonzero(doubt)
-        S = net.exact_signs(X[idx])
-        P[idx] = np.packbits(S > 0, axis=1, bitorder="little")
-    return P
+    """Packed exact activation patterns at float64 points (Network.activation_patterns(exact=True):
+    float signs with an error bound, the doubtful rows exactly)."""
+    return np.packbits(net.activation_patterns(X, exact=True), axis=1, bitorder="little")
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,16 @@ class InputError(TropgeomError, ValueError):
 class BudgetExceeded(TropgeomError):
     """A budget (``max_regions``, ``max_seconds``) ran out, or the run was interrupted.
 
-    ``partial`` holds the result found so far; ``reason`` says which budget stopped the run.
+    ``partial`` holds the result found so far; ``reason`` says which budget stopped the run.  For the
+    region search, ``remaining`` lists the open cells (tropgeom.Cell) whose search finishes the run
+    (``count_regions(net, domain, cells=e.remaining)``); None where nothing can be resumed.
     """
 
-    def __init__(self, message: str, partial: Any = None, reason: str = ""):
+    def __init__(self, message: str, partial: Any = None, reason: str = "", remaining: Any = None):
         super().__init__(message)
         self.partial = partial
         self.reason = reason
+        self.remaining = remaining
 
 
 class InternalError(TropgeomError, RuntimeError):

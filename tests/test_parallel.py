@@ -105,9 +105,9 @@ def test_tiny_max_cells_hands_back_many_times(name):
     full = tropgeom.count_regions(net, domain, threads=1)
     with pytest.raises(BudgetExceeded) as e:
         tropgeom.count_regions(net, domain, max_cells=2, threads=1)
-    total, rounds = _finish(net, domain, e.value.remaining, 3)
+    total, rounds = _finish(net, domain, e.value.remaining, 3 if full < 100 else 10)
     assert e.value.partial + total == full
-    assert rounds > 3 or full < 10
+    assert rounds > 3
     # deterministic at threads=1: the same stop hands back the same cells
     with pytest.raises(BudgetExceeded) as again:
         tropgeom.count_regions(net, domain, max_cells=2, threads=1)

@@ -127,17 +127,80 @@ def test_killed_driver_restarts_on_a_fresh_cluster(tmp_path):
 
 def test_killed_dask_worker(tmp_path):
     distributed = pytest.importorskip("distributed")
-    net = nets.one_layer(4, 30, 0)
+    net = nets.one_layer(3, 40, 0)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
             distributed.Client(cl) as client:
         pids = sorted(client.run(os.getpid).values())
 
         def kill():
-            while len(_parts(tmp_path) if (tmp_path / "parts").exists() else {}) < 3:
-                time.sleep(0.05)
-            os.kill(pids[0], signal.SIGKILL)
+            while len(_parts(tmp_path) if (tmp_path / "parts").exists() else {}) < 2:
+                time.sleep(0.02)
+            os.kill(pids[0], signal.SIGKILL)  # mid-run: a task of it is lost and rerun elsewhere
         killer = threading.Thread(target=kill, daemon=True)
         killer.start()
-        got = parallel.count_regions(net, executor=client.get_executor(), workers=2, task_seconds=0.2, out=tmp_path)
+        got = parallel.count_regions(net, executor=client.get_executor(), workers=2, task_seconds=0.1, out=tmp_path)
         killer.join(5)
-    assert got == nets.zaslavsky(4, 30) == RegionStore(tmp_path).count
+        assert not killer.is_alive()
+        assert sorted(client.run(os.getpid).values()) != pids  # the nanny restarted the killed worker
+    assert got == nets.zaslavsky(3, 40) == RegionStore(tmp_path).count
+
+
+# --- the CLI: regions --checkpoint, frontier, explore --part, status -----------------------------------
+import json  # noqa: E402
+
+from tropgeom.cli import main  # noqa: E402
+
+
+def test_cli_frontier_explore_parts_status(tmp_path, capsys):
+    net = nets.deep_random(3, [7, 6], 3)
+    path = tmp_path / "net.npz"
+    net.save(path)
+    run = tmp_path / "run"
+    want = tropgeom.count_regions(net, tropgeom.Box(-1, 1))
+    assert main(["frontier", str(path), "--box", "-1", "1", "--min-cells", "12", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["command"] == "frontier" and doc["complete"] and doc["result"]["open_cells"] >= 12
+    assert main(["frontier", str(path), "--box", "-1", "1", "--min-cells", "12", "--checkpoint", str(run)]) == 0
+    with pytest.raises(SystemExit):  # argparse refuses it
+        main(["explore", "--run", str(run), "--part", "5/4"])
+    capsys.readouterr()
+    counts = []
+    for i in range(3):  # a job array of three, from one snapshot of the open cells
+        assert main(["explore", "--run", str(run), "--part", f"{i}/3", "--workers", "1", "--task-seconds", "0.01",
+                     "--json"]) == 0
+        counts.append(json.loads(capsys.readouterr().out)["result"]["count"])
+    assert main(["status", str(run), "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert st["result"]["complete"] and st["result"]["count"] == want
+    assert RegionStore(run).count == want == sum(counts) + RegionStore(run)._parts["root"]["count"]
+    assert main(["status", str(tmp_path / "nothing")]) == 2
+
+
+_SIGTERM_CLI = [sys.executable, "-m", "tropgeom.cli", "regions", "{net}", "--checkpoint", "{run}", "--workers", "2",
+                "--task-seconds", "0.2", "--json", "{out}"]
+
+
+def test_cli_sigterm_saves_open_cells_and_rerun_finishes(tmp_path):
+    net = nets.one_layer(4, 30, 0)
+    path, run, out = tmp_path / "net.npz", tmp_path / "run", tmp_path / "out.json"
+    net.save(path)
+    cmd = [a.format(net=path, run=run, out=out) for a in _SIGTERM_CLI]
+    env = dict(os.environ, PYTHONPATH=str(Path(tropgeom.__file__).parent.parent))
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        t = time.monotonic()
+        while len(_parts(run) if (run / "parts").exists() else {}) < 3 and time.monotonic() - t < 60:
+            assert child.poll() is None, child.stderr.read()
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        stdout, stderr = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 3, (stdout, stderr[-2000:])
+    doc = json.loads(out.read_text())
+    assert not doc["complete"] and doc["result"]["open_cells"] > 0 and "interrupted" in stdout
+    assert RegionStore(run).count == doc["result"]["count"] and RegionStore(run).open_cells
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    doc = json.loads(out.read_text())
+    assert doc["complete"] and doc["result"]["count"] == nets.zaslavsky(4, 30)

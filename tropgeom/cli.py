@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from typing import List, Optional
 
 from .activation import add_dichotomies_command
@@ -64,6 +65,8 @@ def cmd_regions(args) -> None:
     from .errors import BudgetExceeded
     from .network import Network
     from .regions import Box, regions
+    if args.checkpoint:
+        return cmd_regions_checkpoint(args)
     net = Network.load(args.network)
     domain = Box(args.box[0], args.box[1]) if args.box else (_load_polytope(args.polytope) if args.polytope else None)
     kind = "linear" if args.linear else "activation"
@@ -203,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-regions", type=int, default=None, help="stop after N regions")
     s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    _add_scale_options(s)
     s.set_defaults(func=cmd_regions)
 
     s = sub.add_parser("tropical", help="the network as tropical rational maps F - G (Zhang-Naitzat-Lim)")
@@ -227,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
     s.set_defaults(func=cmd_demo)
+    _add_scale_commands(sub)
     return p
 
 
@@ -245,6 +250,197 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return code or 0
+
+
+# --- scale-out (tropgeom.parallel, docs/scale-out.md): checkpointed runs, frontiers, job-array parts ---
+def _add_scale_options(s) -> None:
+    """`regions --checkpoint RUN`: the parallel driver, committing every task to RUN (resumable)."""
+    s.add_argument("--checkpoint", metavar="RUN", help="run the parallel driver with checkpoints in directory "
+                   "RUN; rerunning the same command resumes (SIGTERM saves the open cells)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=None, help="with --checkpoint: local worker threads")
+    g.add_argument("--dask", metavar="ADDRESS", help="with --checkpoint: a dask.distributed scheduler address")
+    s.add_argument("--task-seconds", type=float, default=30.0, help="with --checkpoint: budget of one task")
+    s.add_argument("--records", action="store_true", help="with --checkpoint: store every region's pattern and point")
+
+
+def _domain(args):
+    from .regions import Box
+    return Box(args.box[0], args.box[1]) if args.box else (_load_polytope(args.polytope) if args.polytope else None)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (Slurm's walltime, a kill) stops like Ctrl-C: the driver lets its tasks hand back their
+    cells, and what is committed stands."""
+    import signal
+
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _count_in_run(args, net, domain, run, cells=None):
+    """parallel.count_regions into run (complete, count, stopped-by text)."""
+    from . import parallel
+    from .errors import BudgetExceeded
+    client = None
+    executor = None
+    if getattr(args, "dask", None):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ImportError("--dask needs dask.distributed: pip install 'dask[distributed]'") from None
+        client = Client(args.dask)
+        executor = client.get_executor()
+    try:
+        with _sigterm_interrupts():
+            count = parallel.count_regions(net, domain, executor=executor, workers=args.workers, out=run,
+                                           task_seconds=args.task_seconds, records=args.records,
+                                           max_seconds=args.max_seconds, progress=False, cells=cells)
+        return True, count, ""
+    except BudgetExceeded as e:
+        return False, e.partial, e.reason
+    finally:
+        if client is not None:
+            client.close()
+
+
+def cmd_regions_checkpoint(args) -> int:
+    from .network import Network
+    from .store import RegionStore
+    if args.linear or args.max_regions:
+        from .errors import InputError
+        raise InputError("--checkpoint counts activation regions: --linear and --max-regions do not apply")
+    net, domain = Network.load(args.network), _domain(args)
+    if args.workers is None and not args.dask:
+        args.workers = args.threads
+    complete, count, why = _count_in_run(args, net, domain, args.checkpoint)
+    store = RegionStore(args.checkpoint)
+    where = "R^%d" % net.input_dim if domain is None else repr(domain)
+    text = f"{store.count} activation regions of {net!r} on {where}" + (
+        "" if complete else f" so far (stopped by {why}; {len(store.open_cell_bytes())} open cells saved in "
+        f"{args.checkpoint}: rerun to finish)")
+    return _report(args, "regions", inputs={"network": args.network, "checkpoint": args.checkpoint,
+                                            "domain": None if domain is None else domain.to_dict()},
+                   result=_status(store), stats=store.stats, complete=complete, text=text)
+
+
+def _status(store) -> dict:
+    return {"count": store.count, "complete": store.complete, "open_cells": len(store.open_cell_bytes()),
+            "parts": len(store.keys)}
+
+
+def cmd_frontier(args) -> int:
+    from . import parallel
+    from .cell import frontier
+    from .network import Network
+    net, domain = Network.load(args.network), _domain(args)
+    if args.checkpoint:
+        from .store import RegionStore
+        with _sigterm_interrupts():
+            parallel.start(net, domain, args.checkpoint, min_cells=args.min_cells, position=args.position,
+                           records=args.records, threads=args.threads)
+        store = RegionStore(args.checkpoint)
+        text = (f"{args.checkpoint}: {store.count} regions above the frontier, {len(store.open_cell_bytes())} open "
+                f"cells; explore them with `tropgeom explore --run {args.checkpoint} --part I/N`")
+        return _report(args, "frontier", inputs={"network": args.network, "checkpoint": args.checkpoint},
+                       result=_status(store), stats=store.stats, text=text)
+    f = frontier(net, domain, min_cells=args.min_cells, position=args.position, threads=args.threads)
+    text = f"{len(f.cells)} open cells at position {f.position}; {f.num_leaves} regions above them"
+    return _report(args, "frontier", inputs={"network": args.network},
+                   result={"position": f.position, "open_cells": len(f.cells), "leaves": f.num_leaves},
+                   stats=f.leaves.stats, text=text)
+
+
+def _part(text: str):
+    try:
+        i, n = (int(t) for t in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected I/N (part I of N, 0 <= I < N); got {text!r}")
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"expected I/N with 0 <= I < N; got {text!r}")
+    return i, n
+
+
+def cmd_explore(args) -> int:
+    from .errors import InputError
+    from .store import RegionStore
+    store = RegionStore(args.run)
+    if not store.started:
+        raise InputError(f"{args.run} has no frontier yet: run `tropgeom frontier NET.npz --checkpoint {args.run}` first")
+    i, n = args.part
+    mine = store.open_cell_bytes(part=(i, n))  # below share i of the first frontier: parts never overlap
+    complete, count, why = _count_in_run(args, store.net, store.domain, args.run, cells=mine)
+    text = (f"part {i}/{n}: {count} regions below {len(mine)} cells" +
+            ("" if complete else f" so far (stopped by {why}; the rest stays open in {args.run})"))
+    return _report(args, "explore", inputs={"run": args.run, "part": f"{i}/{n}", "cells": len(mine)},
+                   result={"count": count, "run": _status(store.refresh())}, complete=complete, text=text)
+
+
+def cmd_status(args) -> int:
+    from .store import RegionStore
+    store = RegionStore(args.run)
+    st = _status(store)
+    text = (f"{args.run}: {st['count']} activation regions, " +
+            ("complete" if st["complete"] else f"{st['open_cells']} open cells") + f", {st['parts']} parts")
+    return _report(args, "status", inputs={"run": args.run}, result=st, stats=store.stats, text=text)
+
+
+def _add_scale_commands(sub) -> None:
+    s = sub.add_parser("frontier", help="split the region search of a network into open cells")
+    s.add_argument("network", help="path to the .npz file")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"), help="restrict to the box [LO, HI]^d")
+    g.add_argument("--polytope", metavar="FILE", help="restrict to {x : A x <= b}")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--min-cells", type=int, default=None, help="at least N open cells (default 4 per core)")
+    g.add_argument("--position", type=int, default=None, help="the cells that decided P hidden neurons")
+    s.add_argument("--checkpoint", metavar="RUN", help="start a run in RUN (for `tropgeom explore --part`)")
+    s.add_argument("--records", action="store_true", help="store the patterns and points of the regions above")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    _add_json(s)
+    s.set_defaults(func=cmd_frontier)
+
+    s = sub.add_parser("explore", help="explore a share of a run's open cells (one task of a job array)")
+    s.add_argument("--run", required=True, metavar="RUN", help="the run directory")
+    s.add_argument("--part", required=True, type=_part, metavar="I/N", help="share I of N (0-based)")
+    s.add_argument("--workers", type=int, default=None, help="worker threads (default: all cores)")
+    s.add_argument("--task-seconds", type=float, default=30.0, help="budget of one task (checkpoint interval)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (the rest stays open)")
+    s.add_argument("--records", action="store_true", help="store every region's pattern and point")
+    _add_json(s)
+    s.set_defaults(func=cmd_explore, dask=None)
+
+    s = sub.add_parser("status", help="progress of a checkpointed run")
+    s.add_argument("run", metavar="RUN", help="the run directory")
+    _add_json(s)
+    s.set_defaults(func=cmd_status)
+
+
+# --- the CLI envelope (minimal; shared by every command) ------------------------------------------
+def _add_json(parser) -> None:
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
+                        help="write the JSON envelope to FILE (stdout without FILE)")
+
+
+def _report(args, command, *, inputs, result, stats=None, complete=True, text="") -> int:
+    target = getattr(args, "json", None)
+    if text and target != "-":
+        print(text)
+    if target:
+        doc = json.dumps({"schema_version": 1, "command": command, "inputs": inputs, "result": result,
+                          "stats": stats or {}, "complete": bool(complete)})
+        if target == "-":
+            print(doc)
+        else:
+            with open(target, "w") as f:
+                f.write(doc)
+    return 0 if complete else 3
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from . import _run, _seam
 from .cell import Cell, frontier
 from .errors import BudgetExceeded, InputError
 
-__all__ = ["count_regions", "regions", "explore"]
+__all__ = ["count_regions", "regions", "start", "explore"]
 
 # Set by a driver that is stopping (Ctrl-C, SIGTERM, max_seconds): tasks running as threads of this
 # process stop too and hand their cells back.
@@ -69,6 +69,28 @@ def explore(net, domain, cells: List[bytes], task_seconds: float, records=False,
     return meta
 
 
+def start(net, domain=None, out=None, *, min_cells: Optional[int] = None, position=None, records=False,
+          threads: Optional[int] = None, max_seconds=None) -> dict:
+    """The first task of a run: a frontier (tropgeom.frontier), its leaves counted and its cells
+    handed back; committed to ``out`` as the part "root" (what stands is returned)."""
+    from . import store
+    net = _seam.network(net)
+    if position is None and min_cells is None:
+        min_cells = 4 * _run.threads(threads)
+    f = frontier(net, domain, min_cells=min_cells, position=position, threads=threads, max_seconds=max_seconds)
+    meta = {"key": "root", "count": f.num_leaves, "completed": [], "handed_back": [c.to_bytes() for c in f.cells],
+            "stats": f.leaves.stats}
+    if out is not None:
+        store.write_run(out, net, domain)
+        exact = f.leaves.interior_points(exact=True) if records == "exact" else None
+        rec = (f.leaves.packed_patterns, f.leaves.interior_points(), exact) if records else ()
+        return store.write_part(out, "root", meta, *rec)
+    if records:
+        s = f.leaves._store.state()
+        meta["records"] = {k: s[k] for k in ("patterns", "points", "cuts", "offsets")}
+    return meta
+
+
 def _executor(executor, workers, isolate):
     if executor is not None:
         return executor, False
@@ -79,7 +101,7 @@ def _executor(executor, workers, isolate):
 
 
 def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, resume, progress, isolate,
-               max_seconds, min_cells):
+               max_seconds, min_cells, cells=None):
     """The driver: returns (count, complete, reason, open cells, records of every task)."""
     from . import store
     net = _seam.network(net)
@@ -93,87 +115,91 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
     deadline = None if seconds is None else time.monotonic() + seconds
     done_keys, results, queue = set(), [], deque()
     count = 0
-    saved = store.RegionStore(out) if out is not None and resume else None
-    if saved is not None and saved.started:  # resume: what was committed stands, the open cells go on
+    saved = store.RegionStore(out) if out is not None and (resume or cells is not None) else None
+    if saved is not None and not resume and saved.started:
+        raise InputError(f"{out} already holds a run: pass resume=True to go on with it, or a fresh directory")
+    if cells is not None:  # a part of the open cells (tropgeom explore --part): only below them
+        queue.extend(Cell.from_bytes(c).to_bytes() if not isinstance(c, Cell) else c.to_bytes() for c in cells)
+    elif saved is not None and saved.started:  # resume: what was committed stands, the open cells go on
         done_keys, count = saved.keys, saved.count
         queue.extend(saved.open_cell_bytes())
     else:
-        f = frontier(net, domain, min_cells=min_cells or 4 * workers, threads=workers, max_seconds=seconds)
-        cells = [c.to_bytes() for c in f.cells]
-        meta = {"key": "root", "count": f.num_leaves, "completed": [], "handed_back": cells, "stats": f.leaves.stats}
-        if out is not None:
-            exact = f.leaves.interior_points(exact=True) if records == "exact" else None
-            rec = (f.leaves.packed_patterns, f.leaves.interior_points(), exact) if records else ()
-            meta = store.write_part(out, "root", meta, *rec)
-            count = meta["count"]
-            queue.extend(store.RegionStore(out).open_cell_bytes())
-        else:
-            if records:
-                s = f.leaves._store.state()
-                meta["records"] = {k: s[k] for k in ("patterns", "points", "cuts", "offsets")}
+        meta = start(net, domain, out, min_cells=min_cells or 4 * workers, records=records, threads=workers,
+                     max_seconds=seconds)
+        count = meta["count"]
+        queue.extend(meta["handed_back"])
+        if out is None:
             results.append(meta)
-            count = meta["count"]
-            queue.extend(cells)
         done_keys.add("root")
     pool, own = _executor(executor, workers, isolate)
     pending = {}
     reason = ""
-    slack = [1.0]  # grows while tasks come back idle (a budget shorter than a task's set-up)
+    slack = 1.0  # grows while tasks come back idle (a budget shorter than a task's set-up)
 
     def budget():
-        t = task_seconds * slack[0]
+        t = task_seconds * slack
         return t if deadline is None else max(1e-3, min(t, deadline - time.monotonic()))
+
+    def absorb(fut):
+        """One finished task: its count once, its open cells back in the queue."""
+        nonlocal count, slack, reason
+        batch = pending.pop(fut)
+        try:
+            r = fut.result()
+        except KeyboardInterrupt:
+            reason = reason or "interrupted"
+            queue.extend(batch)
+            return
+        if r.get("idle"):
+            slack *= 2
+            queue.extend(batch)
+            return
+        if r["key"] in done_keys:  # a duplicate result: counted once
+            return
+        done_keys.add(r["key"])
+        count += r["count"]
+        done = set(r["completed"])
+        queue.extend(r["handed_back"])
+        queue.extend(c for c in batch if c not in done)  # cells it did not reach
+        if out is None:
+            results.append(r)
+
+    def stop(why):
+        nonlocal reason
+        reason = reason or why
+        _STOP.set()  # tasks running as threads here stop at once; others within task_seconds
+
     _STOP.clear()
     try:
         with _run.progress(progress, "regions") as tick:
-            while queue or pending:
-                while queue and len(pending) < 2 * workers and not reason:
-                    take = min(len(queue), max(1, len(queue) // (2 * workers)), 4096)
-                    batch = [queue.popleft() for _ in range(take)]
-                    fut = pool.submit(explore, net, domain, batch, budget(), records, None if out is None else str(out))
-                    pending[fut] = batch
-                if not pending:
-                    break
-                try:
-                    finished, _ = cf.wait(list(pending), timeout=0.1, return_when=cf.FIRST_COMPLETED)
-                except KeyboardInterrupt:
-                    finished = ()
-                    reason = reason or "interrupted"
-                    _STOP.set()
-                for fut in finished:
-                    batch = pending.pop(fut)
+            try:
+                while queue or pending:
+                    while queue and len(pending) < 2 * workers and not reason:
+                        take = min(len(queue), max(1, len(queue) // (2 * workers)), 4096)
+                        batch = [queue.popleft() for _ in range(take)]
+                        fut = pool.submit(explore, net, domain, batch, budget(), records,
+                                          None if out is None else str(out))
+                        pending[fut] = batch
+                    if not pending:
+                        break
+                    for fut in cf.wait(list(pending), timeout=0.1, return_when=cf.FIRST_COMPLETED)[0]:
+                        absorb(fut)
+                    if tick:
+                        tick(count)
+                    if deadline is not None and time.monotonic() > deadline:
+                        stop("max_seconds")
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it: let the running tasks hand back
+                stop("interrupted")
+                while pending:
                     try:
-                        r = fut.result()
-                    except KeyboardInterrupt:
-                        reason = reason or "interrupted"
-                        queue.extend(batch)
-                        continue
-                    if r.get("idle"):
-                        slack[0] *= 2
-                        queue.extend(batch)
-                        continue
-                    if r["key"] in done_keys:  # a duplicate result: counted once
-                        continue
-                    done_keys.add(r["key"])
-                    count += r["count"]
-                    queue.extend(r["handed_back"])
-                    done = set(r["completed"])
-                    queue.extend(c for c in batch if c not in done)
-                    if out is None:
-                        results.append(r)
-                if tick:
-                    tick(count)
-                if deadline is not None and time.monotonic() > deadline and not reason:
-                    reason = "max_seconds"
-                    _STOP.set()
-                if reason and not pending:
-                    break
-    except KeyboardInterrupt:  # a second Ctrl-C / SIGTERM while stopping: keep what is committed
-        reason = "interrupted"
+                        for fut in cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)[0]:
+                            absorb(fut)
+                    except KeyboardInterrupt:  # asked again: go now (what is committed stands)
+                        break
     finally:
-        _STOP.clear()
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+        _STOP.clear()
     open_cells = list(queue) + [c for b in pending.values() for c in b]
     return count, not open_cells, reason or "interrupted", open_cells, results
 
@@ -181,7 +207,7 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
 def count_regions(net, domain=None, *, executor=None, workers: Optional[int] = None, out=None,
                   task_seconds: float = 30, records=False, resume: bool = True, progress=None,
                   isolate: bool = False, max_seconds: Optional[float] = None,
-                  min_cells: Optional[int] = None) -> int:
+                  min_cells: Optional[int] = None, cells=None) -> int:
     """The exact number of activation regions, by budgeted tasks on ``executor`` (see the module
     docstring).  ``workers``: tasks in flight / 2 and the default pool's size (None: usable cores);
     ``out``: a run directory (checkpoints; with ``resume`` a rerun goes on from it); ``records``:
@@ -189,10 +215,14 @@ def count_regions(net, domain=None, *, executor=None, workers: Optional[int] = N
 
     A stop (max_seconds, Ctrl-C, SIGTERM where the caller turns it into KeyboardInterrupt) waits
     for the running tasks to hand back their cells and raises BudgetExceeded: partial = the count
-    so far, remaining = the open cells (all committed to ``out``, so a rerun finishes exactly)."""
+    so far, remaining = the open cells (all committed to ``out``, so a rerun finishes exactly).
+
+    ``cells``: count only below these cells (Cell or bytes; e.g. a share of a run's open cells, as
+    ``tropgeom explore --part`` does); the result is then the count below them."""
     count, complete, reason, open_cells, _ = _run_tasks(
         net, domain, executor=executor, workers=workers, out=out, task_seconds=task_seconds, records=records,
-        resume=resume, progress=progress, isolate=isolate, max_seconds=max_seconds, min_cells=min_cells)
+        resume=resume, progress=progress, isolate=isolate, max_seconds=max_seconds, min_cells=min_cells,
+        cells=cells)
     _run.stopped(complete, reason, partial=count, what=f"{count} activation regions found",
                  remaining=[Cell.from_bytes(c) for c in open_cells])
     return count

@@ -157,9 +157,21 @@ class RegionStore:
     def keys(self) -> set:
         return set(self._parts)
 
-    def open_cell_bytes(self) -> List[bytes]:
+    def open_cell_bytes(self, part=None) -> List[bytes]:
+        """The open cells, encoded, sorted.  part=(i, n): those below share i of n of the first frontier
+        (the root's cells, sorted, every n-th from i): a split that does not depend on when each part
+        runs, so parts of a job array started at any time, or rerun, never overlap."""
         done = {c for m in self._parts.values() for c in m["completed"]}
-        return sorted({c for m in self._parts.values() for c in m["handed_back"]} - done)
+        cells = sorted({c for m in self._parts.values() for c in m["handed_back"]} - done)
+        if part is None:
+            return cells
+        i, n = part
+        roots = [Cell.from_bytes(c) for c in sorted(self._parts["root"]["handed_back"])[i::n]]
+        if not roots:
+            return []
+        depth = roots[0].depth  # every cell of a frontier has decided the same neurons
+        mine = {r.pattern.tobytes() for r in roots}
+        return [c for c in cells if Cell.from_bytes(c).pattern[:depth].tobytes() in mine]
 
     @property
     def open_cells(self) -> List[Cell]:

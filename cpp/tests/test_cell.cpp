@@ -52,7 +52,7 @@ static void test_rounds_cut_identity() {
   const Rational rows[3][3] = {{-1, 0, q(1, 3)}, {0, -1, q(2, 7)}, {1, 1, q(5, 3)}};
   for (auto& r : rows) triangle.add_inequality(r, r[2]);
   const Polyhedron plane(2);
-  for (const Polyhedron* dom : {&plane, &triangle})
+  for (const Polyhedron* dom : std::vector<const Polyhedron*>{&plane, &triangle})
     for (unsigned seed : {1u, 2u}) {
       const Network net = random_net(2, {5, 4}, seed);
       const RegionResult full = enumerate_regions(net, *dom, RegionOptions{});

@@ -84,6 +84,17 @@ def test_frontier_min_cells_and_positions():
         tropgeom.Frontier.from_json('{"schema_version": 1, "type": "Frontier"}')
 
 
+def test_frontier_budget():
+    net = nets.one_layer(4, 30, 0)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as e:
+        tropgeom.frontier(net, position=30, max_seconds=0.2, progress=False)
+    assert e.value.reason == "max_seconds" and time.monotonic() - t < 0.2 + 0.2
+    ticks = []
+    f = tropgeom.frontier(net, min_cells=50, progress=ticks.append)
+    assert len(f.cells) >= 50
+
+
 def _finish(net, domain, cells, step):
     """Counts below cells in rounds of `step` search steps; (total, rounds)."""
     total = rounds = 0
@@ -261,8 +272,10 @@ def test_driver_processes_and_pickles():
 
 def test_driver_max_seconds_hands_back_open_cells():
     net = nets.one_layer(3, 40, 0)
+    t = time.monotonic()
     with pytest.raises(BudgetExceeded) as e:
-        parallel.count_regions(net, workers=2, task_seconds=0.05, max_seconds=0.3)
+        parallel.count_regions(net, workers=2, max_seconds=0.3)  # tasks of 30 s: the stop reaches them
+    assert time.monotonic() - t < 0.3 + 0.2
     assert e.value.reason == "max_seconds" and e.value.remaining
     assert e.value.partial + tropgeom.count_regions(net, cells=e.value.remaining, threads=2) == nets.zaslavsky(3, 40)
 

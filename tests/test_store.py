@@ -5,6 +5,7 @@ exact points, and the part files themselves (what was committed before a kill is
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -43,10 +44,15 @@ def test_records_and_store(tmp_path):
     exact = store.points(exact=True)
     assert (np.asarray(net.exact_signs(exact) > 0).reshape(full.count, -1) == store.patterns()).all()
     assert (store.points() == exact.astype(float)).all()  # float64 = the exact points rounded
+    assert pickle.loads(pickle.dumps(store)) == store
     before = _parts(tmp_path)
     # a rerun resumes: nothing left, nothing redone
     assert parallel.count_regions(net, domain, out=tmp_path, records=True) == full.count
     assert _parts(tmp_path) == before
+    with pytest.raises(InputError, match="already holds"):
+        parallel.count_regions(net, domain, out=tmp_path, resume=False)
+    with pytest.raises(InputError, match="records"):
+        parallel.count_regions(net, domain, records=True)
     with pytest.raises(InputError, match="another network"):
         parallel.count_regions(nets.deep_random(3, [7, 6], 4), domain, out=tmp_path)
     with pytest.raises(InputError, match="run directory"):

@@ -27,12 +27,15 @@ from .errors import BudgetExceeded, InputError
 
 __all__ = ["count_regions", "regions", "start", "explore"]
 
-# Set by a driver that is stopping (Ctrl-C, SIGTERM, max_seconds): tasks running as threads of this
-# process stop too and hand their cells back.
-_STOP = threading.Event()
+# The stop flag of each driver running in this process, by its id: set when it stops (Ctrl-C, SIGTERM,
+# max_seconds), so its tasks running as threads here stop at once and hand their cells back (tasks
+# in other processes find no flag and stop at their budget).
+_STOPS = {}
+_NEVER = threading.Event()
 
 
-def explore(net, domain, cells: List[bytes], task_seconds: float, records=False, out=None) -> dict:
+def explore(net, domain, cells: List[bytes], task_seconds: float, records=False, out=None,
+            driver: Optional[str] = None) -> dict:
     """One task: the regions below ``cells`` (Cell.to_bytes) for at most task_seconds.  Returns
     {"key", "count", "completed" (its cells it searched), "handed_back" (the new open cells),
     "stats"} and, without ``out``, the records; with ``out`` the result is committed there first
@@ -47,7 +50,7 @@ def explore(net, domain, cells: List[bytes], task_seconds: float, records=False,
     idle = {"key": key, "count": 0, "completed": [], "handed_back": list(cells), "stats": {}, "idle": True}
     try:
         res = _enumerate(net, domain, keep_geometry=keep, max_regions=None, max_seconds=task_seconds, threads=1,
-                         progress=False, cells=core_cells, cancel=_STOP.is_set)
+                         progress=False, cells=core_cells, cancel=_STOPS.get(driver, _NEVER).is_set)
     except BudgetExceeded:  # stopped in the set-up
         return idle
     left = set() if res.complete else {Cell._from_core(t).to_bytes() for t in res.open_cells()}
@@ -115,8 +118,8 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
     deadline = None if seconds is None else time.monotonic() + seconds
     done_keys, results, queue = set(), [], deque()
     count = 0
-    saved = store.RegionStore(out) if out is not None and (resume or cells is not None) else None
-    if saved is not None and not resume and saved.started:
+    saved = store.RegionStore(out) if out is not None else None
+    if saved is not None and saved.started and not resume and cells is None:
         raise InputError(f"{out} already holds a run: pass resume=True to go on with it, or a fresh directory")
     if cells is not None:  # a part of the open cells (tropgeom explore --part): only below them
         queue.extend(Cell.from_bytes(c).to_bytes() if not isinstance(c, Cell) else c.to_bytes() for c in cells)
@@ -167,9 +170,11 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
     def stop(why):
         nonlocal reason
         reason = reason or why
-        _STOP.set()  # tasks running as threads here stop at once; others within task_seconds
+        flag.set()  # tasks running as threads here stop at once; others within task_seconds
 
-    _STOP.clear()
+    import uuid
+    driver = uuid.uuid4().hex
+    flag = _STOPS[driver] = threading.Event()
     try:
         with _run.progress(progress, "regions") as tick:
             try:
@@ -178,7 +183,7 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
                         take = min(len(queue), max(1, len(queue) // (2 * workers)), 4096)
                         batch = [queue.popleft() for _ in range(take)]
                         fut = pool.submit(explore, net, domain, batch, budget(), records,
-                                          None if out is None else str(out))
+                                          None if out is None else str(out), driver)
                         pending[fut] = batch
                     if not pending:
                         break
@@ -199,7 +204,7 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
-        _STOP.clear()
+        del _STOPS[driver]
     open_cells = list(queue) + [c for b in pending.values() for c in b]
     return count, not open_cells, reason or "interrupted", open_cells, results
 
@@ -219,6 +224,8 @@ def count_regions(net, domain=None, *, executor=None, workers: Optional[int] = N
 
     ``cells``: count only below these cells (Cell or bytes; e.g. a share of a run's open cells, as
     ``tropgeom explore --part`` does); the result is then the count below them."""
+    if records and out is None:
+        raise InputError("records= writes the regions to out=: pass a run directory (or use parallel.regions)")
     count, complete, reason, open_cells, _ = _run_tasks(
         net, domain, executor=executor, workers=workers, out=out, task_seconds=task_seconds, records=records,
         resume=resume, progress=progress, isolate=isolate, max_seconds=max_seconds, min_cells=min_cells,

@@ -777,9 +777,8 @@ def count_regions(net, domain=None, *, kind: str = "activation", threads: Option
     it: ``partial + count_regions(net, domain, cells=e.remaining)`` is the full count.  ``cells``:
     count below these cells only; ``max_cells``: stop after that many search steps."""
     kind = _seam.choice(kind, "kind", ("activation", "linear"))
-    if cells is not None or max_cells is not None:
-        _resumable(net, kind, cells, max_cells)
     if kind == "linear":
+        _resumable(None, kind, cells, max_cells)  # (refuses them)
         try:
             return regions(net, domain, kind=kind, threads=threads, max_seconds=max_seconds, progress=progress).count
         except BudgetExceeded as e:

@@ -224,6 +224,16 @@ class RegionStore:
         rows = [np.asarray(c.to_pylist(), dtype=np.float64).reshape(-1, d) for c in self._column("point")]
         return np.concatenate(rows) if rows else np.zeros((0, d))
 
+    def __reduce__(self):  # a handle on a directory: it pickles as its path
+        return (RegionStore, (str(self.run_dir),))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, RegionStore):
+            return NotImplemented
+        return self.run_dir.resolve() == other.run_dir.resolve() and self._parts.keys() == other._parts.keys()
+
+    __hash__ = None
+
     def __repr__(self) -> str:
         state = "complete" if self.complete else f"{len(self.open_cell_bytes())} open cells"
         return f"RegionStore({str(self.run_dir)!r}: {self.count} regions, {state})"

@@ -5,7 +5,7 @@ Net: one hidden layer in general position, so the count is known in closed form 
 the default [4, 70] has 974,121 regions (~10^6).  Targets (issue 15, an idle 2-core machine): 2
 workers >= 1.8x one worker; Dask's per-task overhead < 2% of the run at the default task size;
 the records run's peak memory bounded by the task size, not by the total.
-    python bench/bench_parallel.py [--quick] [--task-seconds S]
+    python bench/bench_parallel.py [--quick | --net D,N] [--task-seconds S]
 """
 import argparse
 import os
@@ -53,8 +53,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="[4, 30]: 31,931 regions")
     ap.add_argument("--task-seconds", type=float, default=None, help="task budget (default 30; quick: 1)")
+    ap.add_argument("--net", default=None, metavar="D,N", help="another one-hidden-layer size, e.g. 4,45")
     args = ap.parse_args()
     d, n = (4, 30) if args.quick else (4, 70)
+    if args.net:
+        d, n = (int(t) for t in args.net.split(","))
     ts = args.task_seconds or (1.0 if args.quick else 30.0)
     want = sum(comb(n, j) for j in range(d + 1))
     net = nets.one_layer(d, n, 0)

@@ -127,8 +127,11 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
         done_keys, count = saved.keys, saved.count
         queue.extend(saved.open_cell_bytes())
     else:
-        meta = start(net, domain, out, min_cells=min_cells or 4 * workers, records=records, threads=workers,
-                     max_seconds=seconds)
+        try:
+            meta = start(net, domain, out, min_cells=min_cells or 4 * workers, records=records, threads=workers,
+                         max_seconds=seconds)
+        except BudgetExceeded as e:  # stopped while splitting: nothing is done, start again (remaining None)
+            raise BudgetExceeded(f"{e} (splitting the search)", partial=0, reason=e.reason) from None
         count = meta["count"]
         queue.extend(meta["handed_back"])
         if out is None:

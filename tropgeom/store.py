@@ -78,8 +78,12 @@ def write_part(run_dir, key: str, meta: dict, patterns: Optional[np.ndarray] = N
         os.link(tmp, final)  # atomic, and refuses to replace: the first result of a task stands
     except FileExistsError:
         pass
+    except OSError:  # a file system without hard links: rename (atomic; a racing twin may replace it)
+        if not final.exists():
+            os.replace(tmp, final)
     finally:
-        os.unlink(tmp)
+        if tmp.exists():
+            os.unlink(tmp)
     return read_meta(final)
 
 

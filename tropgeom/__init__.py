@@ -10,6 +10,9 @@ from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
 from .lp import LPResult, Polyhedron
 from .network import Network
 from .regions import Box, Polytope, Region, RegionSet, count_regions, regions
+from .cell import Cell, Frontier, frontier
+from .store import RegionStore
+from . import parallel
 from .tropical import TropicalPolynomial, TropicalRational, Zonotope, tropicalize, zonotope
 from .slice2d import Box2D, Polygon2D, Slice, slice2d
 from .complexity import local_complexity
@@ -22,7 +25,7 @@ from .plot import plot_regions
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "regions", "count_regions", "RegionSet", "Region", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
+    "Network", "regions", "count_regions", "Cell", "Frontier", "frontier", "RegionStore", "parallel", "RegionSet", "Region", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
     "TropicalPolynomial", "TropicalRational", "tropicalize", "Zonotope", "zonotope",
     "ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns",
     "slice2d", "Slice", "Box2D", "Polygon2D", "plot", "plot_regions",

@@ -90,6 +90,10 @@ class RegionResult:
         """
         (ids, status): regions with equal exact affine maps share an id.
         """
+    def open_cells(self) -> list:
+        """
+        The cells a stop left undone, as (layer, neuron, pattern, cuts, point) tuples.
+        """
     def patterns(self) -> numpy.typing.NDArray[numpy.uint8]:
         """
         (regions, hidden) uint8: 1 where the neuron is active.
@@ -227,7 +231,7 @@ def activation_faces(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex
     ...
 def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
     ...
-def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None) -> RegionResult:
+def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None) -> RegionResult:
     ...
 def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
     """

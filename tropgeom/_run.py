@@ -70,12 +70,12 @@ def progress(spec, unit: str):
 
 
 def stopped(complete: bool, core_reason: str, *, partial: Any, what: str,
-            count_name: str = "max_count") -> None:
+            count_name: str = "max_count", remaining: Any = None) -> None:
     """Raises BudgetExceeded for a result whose status says it stopped early; returns otherwise."""
     if complete:
         return
     why = reason(core_reason, count_name)
-    raise BudgetExceeded(f"stopped by {why}: {what}", partial=partial, reason=why)
+    raise BudgetExceeded(f"stopped by {why}: {what}", partial=partial, reason=why, remaining=remaining)
 
 
 class Deadline:

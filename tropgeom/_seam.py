@@ -19,7 +19,7 @@ from .errors import InputError
 
 __all__ = ["positive_int", "positive_seconds", "MAX_COUNT", "SCHEMA_VERSION", "numbers_array", "is_exact", "floats",
            "fractions", "snap", "parse_fractions", "plain", "unplain", "points", "vector", "flags",
-           "boolean", "choice", "network", "relu_only", "slopes", "domain_rows", "json_doc", "field", "architecture"]
+           "boolean", "choice", "network", "relu_only", "slopes", "nonnegative_int", "cells", "domain_rows", "json_doc", "field", "architecture"]
 
 # Count budgets cross the seam as size_t; larger ones mean "no limit" in practice, so they are refused.
 MAX_COUNT = 2 ** 63 - 1
@@ -447,6 +447,34 @@ def labels(y, n: int) -> np.ndarray:
         i = int(np.flatnonzero(~ok)[0])
         raise InputError(f"label {i} is {y[i]!r}; expected +1/-1 (or 1/0)", index=i)
     return np.where(y > 0, 1, -1)
+
+
+def nonnegative_int(value, name: str) -> int:
+    """An integer >= 0 (bools and floats refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)) or value < 0:
+        raise InputError(f"{name} must be a non-negative integer; got {value!r}")
+    return int(value)
+
+
+def cells(value, net) -> Optional[list]:
+    """``cells=`` of the region search: None (the whole domain), or Cells (or their to_bytes) of this
+    network, as the core takes them.  The core checks each exactly (point inside, pattern) before use."""
+    if value is None:
+        return None
+    from .cell import Cell
+    if isinstance(value, (Cell, bytes, str)) or not hasattr(value, "__iter__"):
+        raise InputError(f"cells must be a list of Cell; got {type(value).__name__}")
+    out = []
+    hidden, d = net.num_hidden_neurons, net.input_dim
+    for i, c in enumerate(value):
+        if isinstance(c, (bytes, bytearray, memoryview)):
+            c = Cell.from_bytes(c)
+        if not isinstance(c, Cell):
+            raise InputError(f"cells[{i}] is a {type(c).__name__}, not a Cell", index=i)
+        if c.depth > hidden or len(c._point) != d or c.layer > len(net.architecture) - 1:
+            raise InputError(f"cells[{i}] does not belong to a network of architecture {net.architecture}", index=i)
+        out.append(c._core())
+    return out
 
 
 def count_budget(value, name: str) -> int:

@@ -19,6 +19,7 @@ import json
 import re
 import sys
 import time
+from contextlib import contextmanager
 from typing import List, Optional
 
 from .errors import BudgetExceeded, InputError, TropgeomError
@@ -33,6 +34,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 # --- argument types and file readers ---------------------------------------------------------------
+
+_NET_HELP = "the network: .npz (W1, b1, W2, b2, ...), .onnx, .pt/.pth, .json: whatever Network.load reads"
+
 
 def _architecture(text: str) -> List[int]:
     try:
@@ -160,6 +164,8 @@ def cmd_info(args) -> int:
 
 def cmd_regions(args) -> int:
     from .regions import regions
+    if args.checkpoint:
+        return cmd_regions_checkpoint(args)
     net = _network(args.network)
     domain = _box(args) or (_load_polytope(args.polytope) if args.polytope else None)
     kind = "linear" if args.linear else "activation"
@@ -311,7 +317,6 @@ def build_parser() -> argparse.ArgumentParser:
                 epilog="Every command takes --json [FILE] (one versioned envelope; stdout when no FILE). "
                        "Exit codes: 0 done, 2 bad input, 3 partial result (a budget or Ctrl-C stopped it).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    net_help = "the network: .npz (W1, b1, W2, b2, ...), or any format Network.load reads, or .onnx"
 
     s = sub.add_parser("bounds", help="known bounds on the number of linear regions of an architecture")
     s.add_argument("architecture", type=_architecture, help="d,n1,...,n_out, e.g. 2,16,16,1")
@@ -319,12 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_bounds)
 
     s = sub.add_parser("info", help="describe a network (architecture, parameters, region bounds)")
-    s.add_argument("network", help=net_help)
+    s.add_argument("network", help=_NET_HELP)
     _add_json(s)
     s.set_defaults(func=cmd_info)
 
     s = sub.add_parser("regions", help="exact count of the activation (or linear) regions of a network")
-    s.add_argument("network", help=net_help)
+    s.add_argument("network", help=_NET_HELP)
     g = s.add_mutually_exclusive_group()
     _add_box(g, "(a cube [LO, HI]^d, or per coordinate)")
     g.add_argument("--polytope", metavar="FILE", help="restrict to {x : A x <= b}: .npz with A, b, or rows 'a_1 .. a_d b'")
@@ -333,17 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (exit 3)")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all usable cores)")
     _add_json(s)
+    _add_scale_options(s)
     s.set_defaults(func=cmd_regions)
 
     s = sub.add_parser("tropical", help="the network as tropical rational maps F - G (Zhang-Naitzat-Lim)")
-    s.add_argument("network", help=net_help)
+    s.add_argument("network", help=_NET_HELP)
     s.add_argument("--no-prune", action="store_true", help="keep every monomial of the recursion")
     s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (exit 3)")
     _add_json(s)
     s.set_defaults(func=cmd_tropical)
 
     s = sub.add_parser("slice", help="exact 2-D slice: the regions of a plane through input space and the boundary")
-    s.add_argument("network", help=net_help)
+    s.add_argument("network", help=_NET_HELP)
     s.add_argument("--through", metavar="I,J,K", help="the plane through data rows I, J, K (needs --data)")
     s.add_argument("--data", metavar="X.npy", help="data points (.npy or .csv), drawn on the picture")
     s.add_argument("--labels", metavar="y.npy", help="labels of the data points")
@@ -369,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="count the regions of the bundled example network")
     _add_json(s)
     s.set_defaults(func=cmd_demo)
+    _add_scale_commands(sub)
     return p
 
 
@@ -456,7 +463,7 @@ def cmd_estimate(args) -> int:
 
 def _add_boundary_commands(sub) -> None:
     s = sub.add_parser("boundary", help="exact decision boundary in d dimensions: pieces, components, regions")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=_NET_HELP)
     _add_box(s, "of input space")
     s.add_argument("--argmax", action="store_true", help="the argmax boundary of several outputs")
     s.add_argument("--threshold", type=float, default=0.0, help="binary: the level t of {f = t} (default 0)")
@@ -467,7 +474,7 @@ def _add_boundary_commands(sub) -> None:
     s.set_defaults(func=cmd_boundary)
 
     s = sub.add_parser("complexity", help="local complexity (Humayun et al.) at data points")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=_NET_HELP)
     s.add_argument("data", help="data points X (.npy or .csv), one per row")
     s.add_argument("--r", type=float, required=True, help="the radius of the neighbourhood")
     s.add_argument("--directions", type=int, default=None, help="P orthonormal directions (default min(d, 16))")
@@ -477,14 +484,14 @@ def _add_boundary_commands(sub) -> None:
     s.set_defaults(func=cmd_complexity)
 
     s = sub.add_parser("radius", help="exact sampling radius: the smallest ball around 0 meeting every region")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=_NET_HELP)
     s.add_argument("--norm", choices=("inf", "2"), default="inf")
     s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds")
     _add_json(s)
     s.set_defaults(func=cmd_radius)
 
     s = sub.add_parser("estimate", help="sampling estimate of the region count (lower bound, coverage, Chao1)")
-    s.add_argument("network", help="path to the .npz file")
+    s.add_argument("network", help=_NET_HELP)
     s.add_argument("--samples", type=float, required=True, help="number of uniform samples, e.g. 1e6")
     _add_box(s, "of input space (default [-1, 1]^d)")
     s.add_argument("--seed", type=int, default=0)
@@ -560,6 +567,171 @@ def _plain(x):
     if isinstance(x, np.ndarray):
         return x.tolist()
     return str(x)
+
+
+# --- scale-out (tropgeom.parallel, docs/scale-out.md): checkpointed runs, frontiers, job-array parts ---
+def _add_scale_options(s) -> None:
+    """`regions --checkpoint RUN`: the parallel driver, committing every task to RUN (resumable)."""
+    s.add_argument("--checkpoint", metavar="RUN", help="run the parallel driver with checkpoints in directory "
+                   "RUN; rerunning the same command resumes (SIGTERM saves the open cells)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=None, help="with --checkpoint: local worker threads")
+    g.add_argument("--dask", metavar="ADDRESS", help="with --checkpoint: a dask.distributed scheduler address")
+    s.add_argument("--task-seconds", type=float, default=30.0, help="with --checkpoint: budget of one task")
+    s.add_argument("--records", action="store_true", help="with --checkpoint: store every region's pattern and point")
+
+
+def _domain(args):
+    """--box or --polytope (None: R^d)."""
+    return _box(args) or (_load_polytope(args.polytope) if args.polytope else None)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (Slurm's walltime, a kill) stops like Ctrl-C: the driver lets its tasks hand back their
+    cells, and what is committed stands."""
+    import signal
+
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _count_in_run(args, net, domain, run, cells=None):
+    """parallel.count_regions into run (complete, count, stopped-by text)."""
+    from . import parallel
+    client = None
+    executor = None
+    if getattr(args, "dask", None):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ImportError("--dask needs dask.distributed: pip install 'dask[distributed]'") from None
+        client = Client(args.dask)
+        executor = client.get_executor()
+    try:
+        with _sigterm_interrupts():
+            count = parallel.count_regions(net, domain, executor=executor, workers=args.workers, out=run,
+                                           task_seconds=args.task_seconds, records=args.records,
+                                           max_seconds=args.max_seconds, progress=False, cells=cells)
+        return True, count, ""
+    except BudgetExceeded as e:
+        return False, e.partial, e.reason
+    finally:
+        if client is not None:
+            client.close()
+
+
+def cmd_regions_checkpoint(args) -> int:
+    from .store import RegionStore
+    if args.linear or args.max_regions:
+        raise InputError("--checkpoint counts activation regions: --linear and --max-regions do not apply")
+    net, domain = _network(args.network), _domain(args)
+    if args.workers is None and not args.dask:
+        args.workers = args.threads
+    complete, count, why = _count_in_run(args, net, domain, args.checkpoint)
+    store = RegionStore(args.checkpoint)
+    where = "R^%d" % net.input_dim if domain is None else repr(domain)
+    text = f"{store.count} activation regions of {net!r} on {where}" + (
+        "" if complete else f" so far (stopped by {why}; {len(store.open_cell_bytes())} open cells saved in "
+        f"{args.checkpoint}: rerun to finish)")
+    return _report(args, "regions", inputs={"network": args.network, "checkpoint": args.checkpoint,
+                                            "domain": None if domain is None else domain.to_dict()},
+                   result=_status(store), stats=store.stats, complete=complete, text=text)
+
+
+def _status(store) -> dict:
+    return {"count": store.count, "complete": store.complete, "open_cells": len(store.open_cell_bytes()),
+            "parts": len(store.keys)}
+
+
+def cmd_frontier(args) -> int:
+    from . import parallel
+    from .cell import frontier
+    net, domain = _network(args.network), _domain(args)
+    if args.checkpoint:
+        from .store import RegionStore
+        with _sigterm_interrupts():
+            parallel.start(net, domain, args.checkpoint, min_cells=args.min_cells, position=args.position,
+                           records=args.records, threads=args.threads)
+        store = RegionStore(args.checkpoint)
+        text = (f"{args.checkpoint}: {store.count} regions above the frontier, {len(store.open_cell_bytes())} open "
+                f"cells; explore them with `tropgeom explore --run {args.checkpoint} --part I/N`")
+        return _report(args, "frontier", inputs={"network": args.network, "checkpoint": args.checkpoint},
+                       result=_status(store), stats=store.stats, text=text)
+    f = frontier(net, domain, min_cells=args.min_cells, position=args.position, threads=args.threads)
+    text = f"{len(f.cells)} open cells at position {f.position}; {f.num_leaves} regions above them"
+    return _report(args, "frontier", inputs={"network": args.network},
+                   result={"position": f.position, "open_cells": len(f.cells), "leaves": f.num_leaves},
+                   stats=f.leaves.stats, text=text)
+
+
+def _part(text: str):
+    try:
+        i, n = (int(t) for t in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected I/N (part I of N, 0 <= I < N); got {text!r}")
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"expected I/N with 0 <= I < N; got {text!r}")
+    return i, n
+
+
+def cmd_explore(args) -> int:
+    from .store import RegionStore
+    store = RegionStore(args.run)
+    if not store.started:
+        raise InputError(f"{args.run} has no frontier yet: run `tropgeom frontier NET.npz --checkpoint {args.run}` first")
+    i, n = args.part
+    mine = store.open_cell_bytes(part=(i, n))  # below share i of the first frontier: parts never overlap
+    complete, count, why = _count_in_run(args, store.net, store.domain, args.run, cells=mine)
+    text = (f"part {i}/{n}: {count} regions below {len(mine)} cells" +
+            ("" if complete else f" so far (stopped by {why}; the rest stays open in {args.run})"))
+    return _report(args, "explore", inputs={"run": args.run, "part": f"{i}/{n}", "cells": len(mine)},
+                   result={"count": count, "run": _status(store.refresh())}, complete=complete, text=text)
+
+
+def cmd_status(args) -> int:
+    from .store import RegionStore
+    store = RegionStore(args.run)
+    st = _status(store)
+    text = (f"{args.run}: {st['count']} activation regions, " +
+            ("complete" if st["complete"] else f"{st['open_cells']} open cells") + f", {st['parts']} parts")
+    return _report(args, "status", inputs={"run": args.run}, result=st, stats=store.stats, text=text)
+
+
+def _add_scale_commands(sub) -> None:
+    s = sub.add_parser("frontier", help="split the region search of a network into open cells")
+    s.add_argument("network", help=_NET_HELP)
+    g = s.add_mutually_exclusive_group()
+    _add_box(g, "(a cube [LO, HI]^d, or per coordinate)")
+    g.add_argument("--polytope", metavar="FILE", help="restrict to {x : A x <= b}")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--min-cells", type=int, default=None, help="at least N open cells (default 4 per core)")
+    g.add_argument("--position", type=int, default=None, help="the cells that decided P hidden neurons")
+    s.add_argument("--checkpoint", metavar="RUN", help="start a run in RUN (for `tropgeom explore --part`)")
+    s.add_argument("--records", action="store_true", help="store the patterns and points of the regions above")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    _add_json(s)
+    s.set_defaults(func=cmd_frontier)
+
+    s = sub.add_parser("explore", help="explore a share of a run's open cells (one task of a job array)")
+    s.add_argument("--run", required=True, metavar="RUN", help="the run directory")
+    s.add_argument("--part", required=True, type=_part, metavar="I/N", help="share I of N (0-based)")
+    s.add_argument("--workers", type=int, default=None, help="worker threads (default: all cores)")
+    s.add_argument("--task-seconds", type=float, default=30.0, help="budget of one task (checkpoint interval)")
+    s.add_argument("--max-seconds", type=float, default=None, help="stop after S seconds (the rest stays open)")
+    s.add_argument("--records", action="store_true", help="store every region's pattern and point")
+    _add_json(s)
+    s.set_defaults(func=cmd_explore, dask=None)
+
+    s = sub.add_parser("status", help="progress of a checkpointed run")
+    s.add_argument("run", metavar="RUN", help="the run directory")
+    _add_json(s)
+    s.set_defaults(func=cmd_status)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ class InputError(TropgeomError, ValueError):
 class BudgetExceeded(TropgeomError):
     """A budget (``max_regions``, ``max_seconds``) ran out, or the run was interrupted.
 
-    ``partial`` holds the result found so far; ``reason`` says which budget stopped the run.
+    ``partial`` holds the result found so far; ``reason`` says which budget stopped the run.  For the
+    region search, ``remaining`` lists the open cells (tropgeom.Cell) whose search finishes the run
+    (``count_regions(net, domain, cells=e.remaining)``); None where nothing can be resumed.
 
     Parameters
     ----------
@@ -50,12 +52,15 @@ class BudgetExceeded(TropgeomError):
         The partial result.
     reason : str
         "max_<budget argument>", "max_seconds" or "interrupted".
+    remaining : list of Cell, optional
+        The open cells of a stopped region search (None where nothing can be resumed).
     """
 
-    def __init__(self, message: str, partial: Any = None, reason: str = ""):
+    def __init__(self, message: str, partial: Any = None, reason: str = "", remaining: Any = None):
         super().__init__(message)
         self.partial = partial
         self.reason = reason
+        self.remaining = remaining
 
 
 class InternalError(TropgeomError, RuntimeError):

@@ -843,23 +843,44 @@ def _linear_members(store: _Store, deadline: Optional[float], threads: int, prog
     return sorted((g.astype(np.int64) for g in groups), key=lambda g: int(g[0]))
 
 
-def _enumerate(net, domain, *, keep_geometry, max_regions, max_seconds, threads, progress):
+def _enumerate(net, domain, *, keep_geometry, max_regions, max_seconds, threads, progress, cells=None,
+               max_cells=None, stop_at=0, cancel=None):
+    """The core's search; ``cells`` (core tuples, _seam.cells), ``max_cells``, ``stop_at`` (a
+    frontier) and ``cancel`` (a callable polled by the core: True stops it, "interrupted") resume and
+    split it (tropgeom.cell).  A stop before the search started leaves ``cells`` as they were."""
     from . import _core
     A, b, _ = _seam.domain_rows(domain, net.input_dim)
     with _run.progress(progress, "regions") as tick:
-        return _core.enumerate_regions(net.core, A, b, max_regions=max_regions or 0,
-                                       max_seconds=_run.seconds(max_seconds), threads=threads,
-                                       keep_geometry=keep_geometry, progress=tick)
+        try:
+            return _core.enumerate_regions(net.core, A, b, max_regions=max_regions or 0,
+                                           max_seconds=_run.seconds(max_seconds), threads=threads,
+                                           keep_geometry=keep_geometry, progress=tick, cells=cells,
+                                           max_cells=max_cells or 0, stop_at=stop_at, cancel=cancel)
+        except BudgetExceeded as e:  # stopped in the set-up: nothing was searched
+            from .cell import Cell
+            e.remaining = None if cells is None else [Cell._from_core(t) for t in cells]
+            raise
+
+
+def _open_cells(res):
+    from .cell import Cell
+    return [Cell._from_core(t) for t in res.open_cells()]
 
 
 def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional[int] = None,
-            max_seconds: Optional[float] = None, threads: Optional[int] = None, progress=None) -> RegionSet:
+            max_seconds: Optional[float] = None, threads: Optional[int] = None, progress=None,
+            cells=None, max_cells: Optional[int] = None) -> RegionSet:
     """Enumerate the regions of ``net`` on ``domain`` (None: all of R^d; a Box; a Polytope), exactly.
 
     A budget (``max_regions``, ``max_seconds``) or Ctrl-C stops the run with BudgetExceeded, whose
     ``partial`` is the RegionSet found so far (for kind="linear": the activation RegionSet when the
     time ran out or Ctrl-C came before the merge was done).  ``max_seconds`` covers the linear merge too.  ``progress``: None (a bar on
     a TTY for runs over a second), False, True, or a callable receiving the number of regions so far.
+
+    Resumable (tropgeom.cell): a stop's BudgetExceeded has ``remaining``, the open cells; ``cells=``
+    searches only below the given cells (kind="activation"), so ``regions(net, domain,
+    cells=e.remaining)`` yields exactly the regions the stopped run did not (disjoint patterns).
+    ``max_cells`` stops after that many search steps (deterministic at threads=1).
 
     Parameters
     ----------
@@ -878,6 +899,12 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
         the count so far.
     threads : int, optional
         Worker threads (None: the cores this process may use).
+
+    cells : sequence of Cell, optional
+        Search only below these open cells of a stopped run (``BudgetExceeded.remaining``).
+    max_cells : int, optional
+        Stop after this many search steps (BudgetExceeded, reason "max_cells"; deterministic at
+        threads=1).
 
     Returns
     -------
@@ -898,21 +925,32 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
     max_regions = _seam.positive_int(max_regions, "max_regions", allow_none=True)
     seconds = _seam.positive_seconds(max_seconds)
     threads = _run.threads(threads)
+    cells, max_cells = _resumable(net, kind, cells, max_cells)
     res = _enumerate(net, domain, keep_geometry=True, max_regions=max_regions, max_seconds=seconds,
-                     threads=threads, progress=progress)
+                     threads=threads, progress=progress, cells=cells, max_cells=max_cells)
     rs = RegionSet(_Store(net, domain, threads, res=res), "activation")
     if kind == "linear" and res.stop_reason not in ("max_seconds", "interrupted"):  # time left to merge
         left = None if seconds is None else max(start + seconds - time.monotonic(), 1e-6)
         rs = rs.linear(max_seconds=left, threads=threads, progress=progress)
     _run.stopped(res.complete, res.stop_reason, partial=rs, count_name="max_regions",
-                 what=f"{res.count} activation regions found")
+                 what=f"{res.count} activation regions found", remaining=_open_cells(res))
     return rs
 
 
+def _resumable(net, kind, cells, max_cells):
+    """cells= and max_cells= checked (activation regions only)."""
+    if (cells is not None or max_cells is not None) and kind != "activation":
+        raise InputError('cells= and max_cells= resume the activation-region search: use kind="activation"')
+    return _seam.cells(cells, net), _seam.positive_int(max_cells, "max_cells", allow_none=True)
+
+
 def count_regions(net, domain=None, *, kind: str = "activation", threads: Optional[int] = None,
-                  max_seconds: Optional[float] = None, progress=None) -> int:
+                  max_seconds: Optional[float] = None, progress=None, cells=None,
+                  max_cells: Optional[int] = None) -> int:
     """The exact number of regions; keeps no geometry for kind="activation".  A stop raises
-    BudgetExceeded whose partial is the count so far.
+    BudgetExceeded whose partial is the count so far and whose ``remaining`` (the open cells) finish
+    it: ``partial + count_regions(net, domain, cells=e.remaining)`` is the full count.  ``cells``:
+    count below these cells only; ``max_cells``: stop after that many search steps.
 
     Parameters
     ----------
@@ -929,6 +967,11 @@ def count_regions(net, domain=None, *, kind: str = "activation", threads: Option
     progress : None, bool or callable, optional
         None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
         the count so far.
+    cells : sequence of Cell, optional
+        Search only below these open cells of a stopped run (``BudgetExceeded.remaining``).
+    max_cells : int, optional
+        Stop after this many search steps (BudgetExceeded, reason "max_cells"; deterministic at
+        threads=1).
 
     Returns
     -------
@@ -937,6 +980,7 @@ def count_regions(net, domain=None, *, kind: str = "activation", threads: Option
     """
     kind = _seam.choice(kind, "kind", ("activation", "linear"))
     if kind == "linear":
+        _resumable(None, kind, cells, max_cells)  # (refuses them)
         try:
             return regions(net, domain, kind=kind, threads=threads, max_seconds=max_seconds, progress=progress).count
         except BudgetExceeded as e:
@@ -944,8 +988,9 @@ def count_regions(net, domain=None, *, kind: str = "activation", threads: Option
     net = _seam.network(net)
     seconds = _seam.positive_seconds(max_seconds)
     threads = _run.threads(threads)
+    cells, max_cells = _resumable(net, kind, cells, max_cells)
     res = _enumerate(net, domain, keep_geometry=False, max_regions=None, max_seconds=seconds,
-                     threads=threads, progress=progress)
+                     threads=threads, progress=progress, cells=cells, max_cells=max_cells)
     _run.stopped(res.complete, res.stop_reason, partial=res.count, count_name="max_regions",
-                 what=f"{res.count} activation regions found")
+                 what=f"{res.count} activation regions found", remaining=_open_cells(res))
     return res.count

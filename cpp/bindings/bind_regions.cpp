@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "../src/run.hpp"  // parallel_for: the one pool
+#include "bind_cell.hpp"
 #include "convert.hpp"
 #include "hooks.hpp"
 #include "tropgeom/polytope.hpp"
@@ -100,6 +101,8 @@ void bind_regions(py::module_& m) {
         s["cells"] = R.r.stats.cells;
         return s;
       })
+      .def("open_cells", [](const Regions& R) { return py_cells::to_py(R.r.open); },
+           "The cells a stop left undone, as (layer, neuron, pattern, cuts, point) tuples.")
       .def("patterns", [](const Regions& R) {
             const std::size_t h = R.r.net->num_hidden_neurons();
             py::array_t<std::uint8_t> out({S(R.size()), S(h)});
@@ -232,7 +235,8 @@ void bind_regions(py::module_& m) {
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,
-           bool keep_geometry, const py_hooks::Progress& progress) {
+           bool keep_geometry, const py_hooks::Progress& progress, py::handle cells, std::size_t max_cells,
+           std::size_t stop_at, std::optional<std::function<bool()>> cancel) {
           Polyhedron domain(net.input_dim());
           domain.A = to_matrix(A, net.input_dim());
           domain.b = to_rationals(b);
@@ -240,11 +244,22 @@ void bind_regions(py::module_& m) {
           opt.max_regions = max_regions;
           opt.keep_geometry = keep_geometry;
           py_hooks::set_limits(opt, max_seconds, threads, progress);
+          // resumable search (cell.hpp): start cells, a step budget, a frontier, a caller's stop flag
+          opt.from_cells = !cells.is_none();
+          if (opt.from_cells) opt.cells = py_cells::from_py(cells);
+          opt.max_cells = max_cells;
+          if (stop_at > 0) opt.stop_at = stop_at;
+          if (cancel) opt.cancel = [ctrl = opt.cancel, f = *cancel] {
+            if (ctrl()) return true;
+            py::gil_scoped_acquire gil;
+            return f();
+          };
           py::gil_scoped_release nogil;
           return std::make_unique<Regions>(enumerate_regions(net, domain, opt));
         },
         py::arg("net"), py::arg("A"), py::arg("b"), py::arg("max_regions") = 0, py::arg("max_seconds") = 0.0,
-        py::arg("threads") = 1, py::arg("keep_geometry") = true, py::arg("progress") = py::none());
+        py::arg("threads") = 1, py::arg("keep_geometry") = true, py::arg("progress") = py::none(),
+        py::arg("cells") = py::none(), py::arg("max_cells") = 0, py::arg("stop_at") = 0, py::arg("cancel") = py::none());
 
   // A stored result (pickle, JSON) back in the core: patterns, exact points and cutting neurons are all
   // materialize() needs; geometry is rebuilt lazily as for a fresh run.
@@ -283,7 +298,8 @@ void bind_regions(py::module_& m) {
           r.status.complete = complete;
           r.status.reason = reason == "max_count" ? StopReason::max_count
                           : reason == "max_seconds" ? StopReason::max_seconds
-                          : reason == "interrupted" ? StopReason::interrupted : StopReason::none;
+                          : reason == "interrupted" ? StopReason::interrupted
+                          : reason == "max_cells" ? StopReason::max_cells : StopReason::none;
           auto get = [&](const char* k) { auto it = stats.find(k); return it == stats.end() ? 0 : it->second; };
           r.stats.lps = get("lps");
           r.stats.float_lps = get("float_lps");

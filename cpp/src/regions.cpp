@@ -138,7 +138,13 @@ class Enumerator {
       lim.max_seconds = std::max(1e-3, lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     ParallelSearch<Task> search(lim);
     search_ = &search;
-    search.run(std::move(root), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
+    std::vector<Task> roots;
+    if (opt_.from_cells) {
+      for (std::size_t i = 0; i < opt_.cells.size(); ++i) roots.push_back(resume(opt_.cells[i], root, i));
+    } else {
+      roots.push_back(std::move(root));
+    }
+    search.run(std::move(roots), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });
 
     result_.count = search.found.load();
@@ -150,6 +156,7 @@ class Enumerator {
     std::sort(result_.regions.begin(), result_.regions.end(),
               [](const Region& a, const Region& b) { return a.pattern < b.pattern; });
     result_.status = search.status();
+    for (Task& t : search.take_open()) result_.open.push_back(to_cell(std::move(t)));
     result_.net = std::make_shared<Network>(net_);
     result_.domain = std::move(domain_);
     return std::move(result_);
@@ -158,12 +165,15 @@ class Enumerator {
  private:
   // One cell: decide neurons until it splits (both sides go on) or it is a finished region.
   void step(Task&& cur, const ParallelSearch<Task>::Push& push) {
+    if (held_back(cur)) return;
+    if (cur.layer == net_.layers.size()) return emit(std::move(cur));  // a finished region handed back
     ++tally.cells;
     std::unique_ptr<Task> other;
     try {
       other = advance(cur);
-    } catch (const Abandoned&) {  // a stop came inside an LP: the cell is dropped
+    } catch (const Abandoned&) {  // a stop came inside an LP: the cell goes back undone
       search_->stop(StopReason::interrupted, /*lost=*/true);
+      search_->hand_back(std::move(cur));
       return;
     }
     if (other) push(std::move(*other));
@@ -188,7 +198,8 @@ class Enumerator {
   std::unique_ptr<Task> advance(Task& cur) {
     const Layer& L = net_.layers[cur.layer];
     for (; L.relu && cur.neuron < L.out; ++cur.neuron) {
-      if (search_->stopped()) throw Abandoned{};  // a step may decide many neurons: poll between them
+      if (search_->stopped()) throw Abandoned{};
+      if (cur.pattern.size() >= opt_.stop_at) return nullptr;  // at the frontier: step() hands it back  // a step may decide many neurons: poll between them
       std::unique_ptr<Task> child;
       Decision dec = filtered(cur, child);
       if (dec == Decision::unknown) {
@@ -553,6 +564,7 @@ class Enumerator {
     std::size_t n = ++search_->found;
     if (opt_.max_regions && n > opt_.max_regions) {
       search_->stop(StopReason::max_count, /*lost=*/true);
+      search_->hand_back(std::move(t));  // a finished region over the budget: resuming it emits it
       return;
     }
     if (opt_.keep_geometry) {
@@ -563,6 +575,92 @@ class Enumerator {
       std::lock_guard<std::mutex> g(result_mu_);
       result_.regions.push_back(std::move(r));
     }
+  }
+
+  // --- resumable search (cell.hpp) ------------------------------------------------------------------
+
+  // Cells at the frontier (stop_at) go back undone; past max_cells steps, every cell does.
+  bool held_back(Task& cur) {
+    if (cur.layer < net_.layers.size() && cur.pattern.size() >= opt_.stop_at) {
+      search_->hand_back(std::move(cur), /*lost=*/false);
+      return true;
+    }
+    if (opt_.max_cells && steps_.fetch_add(1) >= opt_.max_cells) {
+      search_->stop(StopReason::max_cells, /*lost=*/true);
+      search_->hand_back(std::move(cur));
+      return true;
+    }
+    return false;
+  }
+
+  Cell to_cell(Task&& t) const {
+    Cell c;
+    c.layer = t.layer;
+    c.neuron = t.neuron;
+    c.pattern = std::move(t.pattern);
+    c.cuts = std::move(t.cuts);
+    c.point = t.exact_point ? *t.exact_point : Vec(t.point.begin(), t.point.end());
+    return c;
+  }
+
+  // The search node of cell c: its rows and this layer's map composed from the pattern prefix exactly
+  // as the search composed them (the same interval enclosures, so the same decisions follow).  The
+  // cell is checked first: a point strictly inside the domain and every cut, and the pattern's states.
+  Task resume(const Cell& c, const Task& root, std::size_t i) const {
+    const std::size_t d = domain_.dim, nl = net_.layers.size();
+    const std::string at = "cells[" + std::to_string(i) + "]: ";
+    const std::size_t decided = c.layer < nl ? ix_.first[c.layer] + c.neuron : ix_.hidden;
+    if (c.layer > nl || (c.layer < nl && (c.layer > last_relu_ || c.neuron > net_.layers[c.layer].out)) ||
+        c.pattern.size() != decided ||
+        c.point.size() != d)
+      throw InputError(at + "its position, pattern and point do not fit this network");
+    for (std::size_t k = 0; k < c.cuts.size(); ++k)
+      if (c.cuts[k] < 0 || static_cast<std::size_t>(c.cuts[k]) >= decided || (k && c.cuts[k] <= c.cuts[k - 1]))
+        throw InputError(at + "its cutting neurons are not increasing decided neurons");
+    if (!strictly_inside(domain_, c.point)) throw InputError(at + "its point is not strictly inside the domain");
+    const std::size_t need = std::min(std::min(c.layer, nl - 1), last_relu_) + 1;
+    IntMaps exact;
+    extend(net_, wz_, ix_, c.pattern, exact, need);
+    for (std::size_t n = 0, k = 0; n < decided; ++n) {
+      const std::size_t l = ix_.layer_of(n);
+      if (l >= need) break;
+      const AffineMap<Integer>& m = *exact[l];
+      const std::size_t r = n - ix_.first[l];
+      Rational v(m.e[r]);  // the sign of q z, q > 0
+      for (std::size_t j = 0; j < d; ++j) v += Rational(m.G[r * d + j]) * c.point[j];
+      const bool cut = k < c.cuts.size() && static_cast<std::size_t>(c.cuts[k]) == n;
+      k += cut;
+      const int sg = sgn(v);
+      if (c.pattern[n] > 1 || (c.pattern[n] ? sg <= 0 : sg > 0) || (cut && sg == 0))
+        throw InputError(at + "its point does not have its pattern at neuron " + std::to_string(n));
+    }
+    Task t;
+    t.layer = c.layer;
+    t.neuron = c.neuron;
+    t.pattern = c.pattern;
+    t.cuts = c.cuts;
+    t.A = root.A;
+    t.b = root.b;
+    t.rows = root.rows;
+    std::vector<std::shared_ptr<const AffineMap<Interval>>> z;
+    extend(net_, wi_, ix_, c.pattern, z, need);
+    std::vector<Interval> a(d);
+    Interval rhs;
+    for (int n : c.cuts) {
+      const std::size_t l = ix_.layer_of(n), r = n - ix_.first[l];
+      cut_row(z[l]->row(r), z[l]->e[r], c.pattern[n] != 0, d, a.data(), rhs);
+      t.add_row(a.data(), rhs, d);
+    }
+    if (c.layer < nl) t.z = z[c.layer];
+    t.zint = std::make_shared<const IntMaps>(std::move(exact));
+    t.point.resize(d);
+    bool doubles = true;  // the search keeps a point as doubles whenever it can (place)
+    for (std::size_t j = 0; j < d; ++j) doubles = iv::exact_double(c.point[j], t.point[j]) && doubles;
+    if (!doubles) {
+      for (std::size_t j = 0; j < d; ++j) t.point[j] = c.point[j].get_d();
+      t.exact_point = std::make_shared<const Vec>(c.point);
+    }
+    return t;
   }
 
   const Network& net_;
@@ -584,6 +682,7 @@ class Enumerator {
   std::vector<Integer> dom_A_, dom_b_;           // the domain's rows, each scaled to integers
   std::vector<double> radius_;
   ParallelSearch<Task>* search_ = nullptr;
+  std::atomic<std::size_t> steps_{0};             // search steps taken (max_cells)
   std::mutex result_mu_;
   RegionResult result_;
 };

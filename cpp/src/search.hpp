@@ -1,7 +1,8 @@
 // Internal: a depth-first search over a tree whose subtrees are independent, on several threads.
 // A worker runs a subtree on its own stack and hands children to the shared stack while it is short
 // (so idle workers find work); the calling thread polls the Budget (run.hpp).  Shared by the region
-// engine and the activation-pattern search.
+// engine and the activation-pattern search.  A stop keeps the nodes not yet done (open(), with the ones
+// a step handed back): they are a cut of the tree, so a later run from them finishes the search.
 #pragma once
 
 #include <atomic>
@@ -30,8 +31,16 @@ class ParallelSearch {
   // after each subtree it took from the shared stack (to merge per-thread tallies).
   template <class Step, class After>
   void run(Node root, Step step, After after_subtree) {
-    stack_.push_back(std::move(root));
-    shared_ = 1;
+    std::vector<Node> roots;
+    roots.push_back(std::move(root));
+    run(std::move(roots), step, after_subtree);
+  }
+
+  // The same from several roots (disjoint subtrees, e.g. cells handed back by an earlier run).
+  template <class Step, class After>
+  void run(std::vector<Node> roots, Step step, After after_subtree) {
+    stack_ = std::move(roots);
+    shared_ = static_cast<int>(stack_.size());
     std::vector<std::thread> workers = start_workers(threads_, [&](int) { work(step, after_subtree); });
     try {
       supervise();
@@ -52,6 +61,16 @@ class ParallelSearch {
     cv_work_.notify_all();
     cv_done_.notify_all();
   }
+
+  // A step leaves `n` undone: it goes to open(); `lost` marks the run incomplete (a stop, not a
+  // frontier the caller asked for).
+  void hand_back(Node&& n, bool lost = true) {
+    if (lost) dropped_ = true;
+    std::lock_guard<std::mutex> g(open_mu_);
+    open_.push_back(std::move(n));
+  }
+  // The nodes left undone, after run().
+  std::vector<Node> take_open() { return std::move(open_); }
 
   bool stopped() const { return stop_.load(); }
   // For long steps to poll (an LP's inner loop): set once the run stops.
@@ -88,7 +107,8 @@ class ParallelSearch {
           std::unique_lock<std::mutex> lk(mu_);
           cv_work_.wait(lk, [this] { return stop_.load() || !stack_.empty() || busy_ == 0; });
           if (stop_.load() || stack_.empty()) {
-            if (!stack_.empty()) dropped_ = true;
+            for (Node& rest : stack_) hand_back(std::move(rest));
+            stack_.clear();
             finished_ = true;
             cv_work_.notify_all();
             cv_done_.notify_all();
@@ -138,7 +158,7 @@ class ParallelSearch {
       local.pop_back();
       step(std::move(cur), push);
     }
-    if (!local.empty()) dropped_ = true;
+    for (Node& rest : local) hand_back(std::move(rest));
   }
 
   const RunLimits& lim_;
@@ -146,6 +166,8 @@ class ParallelSearch {
   std::mutex mu_;
   std::condition_variable cv_work_, cv_done_;
   std::vector<Node> stack_;
+  std::mutex open_mu_;  // (not mu_: hand_back is also called with mu_ held)
+  std::vector<Node> open_;
   std::atomic<int> shared_{0};  // stack_.size(), readable without the lock
   int busy_ = 0;
   bool finished_ = false;

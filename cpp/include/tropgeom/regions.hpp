@@ -11,9 +11,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
 
+#include "tropgeom/cell.hpp"
 #include "tropgeom/lp.hpp"
 #include "tropgeom/network.hpp"
 
@@ -36,6 +38,13 @@ struct RegionOptions : RunLimits {
   std::size_t max_regions = 0;  // 0: no limit; otherwise stop after this many (budget)
   bool keep_geometry = true;    // false: count only (regions vector stays empty)
   bool box_as_bounds = true;    // a box domain (rows +-e_i) kept as variable bounds; false: as rows
+  // Resumable search (cell.hpp): start from these cells instead of the whole domain; stop after
+  // max_cells search steps (0: no limit; deterministic at threads = 1); hand back, without deciding
+  // it, every cell that has decided stop_at hidden neurons (a frontier; not a stop).
+  std::vector<Cell> cells;
+  bool from_cells = false;      // true: start from `cells` (possibly none)
+  std::size_t max_cells = 0;
+  std::size_t stop_at = SIZE_MAX;
 };
 
 struct RegionStats {
@@ -52,6 +61,7 @@ struct RegionResult {
   std::size_t count = 0;
   RunStatus status;  // max_count: max_regions
   RegionStats stats;
+  std::vector<Cell> open;  // the cells a stop (or stop_at) left undone: resuming them finishes the run
 };
 
 // Fills r's exact A, b, row_neuron, J, c (once; cheap to call again).

@@ -55,13 +55,14 @@ struct InternalError : std::runtime_error {
 };
 // The run contract (docs/architecture.md): every long call takes RunLimits and reports a RunStatus.
 // A stop is never an error: the call returns what it found, with the reason.
-enum class StopReason { none, max_count, max_seconds, interrupted };  // max_count: max_regions & co.
+enum class StopReason { none, max_count, max_seconds, interrupted, max_cells };  // max_count: max_regions & co.
 
 inline const char* stop_reason_name(StopReason r) {
   switch (r) {
     case StopReason::max_count: return "max_count";
     case StopReason::max_seconds: return "max_seconds";
     case StopReason::interrupted: return "interrupted";
+    case StopReason::max_cells: return "max_cells";
     default: return "";
   }
 }

@@ -575,6 +575,23 @@ def test_hull_of_thousands_of_points_in_3d_is_fast():
     np.testing.assert_allclose((pts @ X.T).max(axis=0), (V.astype(float) @ X.T).max(axis=0))
 
 
+def test_plot_of_a_map_draws_its_linear_regions_and_both_curves():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from tropgeom.plot import plot_tropical
+    (m,) = tropicalize(nets.deep_random(2, [3, 3], 0))
+    fig, ax = plt.subplots()
+    plot_tropical(m, ax, what="regions", view=((-3, 3), (-3, 3)))
+    colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.get_lines()]
+    assert colours.count(matplotlib.colors.to_hex("C0")) == len(m.numerator.hypersurface())
+    assert colours.count(matplotlib.colors.to_hex("C3")) == len(m.denominator.hypersurface())
+    assert ax.get_title().startswith(f"{tropgeom.tropical.linear_regions(m)} linear regions")
+    plt.close(fig)
+    with pytest.raises(InputError, match="regions"):
+        plot_tropical(m, what="newton")
+
+
 def test_short_reprs():
     (m,) = tropicalize(nets.deep_random(2, [4, 4], 0))
     assert repr(m) == f"TropicalRational(F: {len(m.numerator)} monomials, G: {len(m.denominator)}, d=2)"
@@ -755,6 +772,14 @@ HEAVY = {
                       "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
     "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                    "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
+    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(6000, 4)), "
+                        "np.random.default_rng(1).normal(size=6000))", "p.lifted_polytope({kw})"),
+    "dual_subdivision": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
+                         "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
+    "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                         "np.random.default_rng(1).normal(size=20000))", "p.regions({kw})"),
+    "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [8, 8, 8], 0))",
+                      "m.linear_regions({kw})"),
     "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
     "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),
     "linear_regions": ("rng = np.random.default_rng(0)\n"

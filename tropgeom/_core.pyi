@@ -170,6 +170,10 @@ class TropPoly:
         """
         Indices of the vertices of conv(exponent rows), sorted (exact).
         """
+    def lifted(self) -> TropPoly:
+        """
+        The lifted points (E_i, c_i) as the exponents of a polynomial with zero coefficients.
+        """
     def power(self, arg0: typing.Any) -> TropPoly:
         ...
     def product(self, arg0: TropPoly) -> TropPoly:
@@ -182,6 +186,10 @@ class TropPoly:
         ...
     def sum(self, arg0: TropPoly) -> TropPoly:
         ...
+    def upper_vertices(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
+        """
+        Indices of the upper-hull vertices (the monomials prune() keeps), sorted (exact).
+        """
     @property
     def coefficients(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...

@@ -236,17 +236,17 @@ class TropicalPolynomial:
 
         alpha_i is a vertex iff <alpha_i, x> is the strict maximum on an open cone: prune() with all
         coefficients zero decides exactly that."""
-        return _view(_vertices(self.exponents, max_seconds, progress), exact)
+        return _view(_vertices(self._core, max_seconds, progress), exact)
 
     def lifted_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
         """Vertices of P(f) = conv{(alpha_i, c_i)} as a (v, d + 1) array, sorted: float64, or
         Fractions with ``exact=True``."""
-        return _view(_vertices(np.hstack([self.exponents, self.coefficients[:, None]]), max_seconds, progress), exact)
+        return _view(_vertices(self._core.lifted(), max_seconds, progress), exact)
 
     def upper_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> List[int]:
         """Indices of the monomials that are upper-hull vertices (the ones prune() keeps)."""
-        kept = {tuple(r) for r in _no_partial(self.prune, max_seconds, progress).exponents}
-        return [i for i, r in enumerate(self.exponents) if tuple(r) in kept]
+        with _run_core("monomials", progress, "upper_vertices") as tick:
+            return list(self._core.upper_vertices(max_seconds=_run.seconds(max_seconds), progress=tick))
 
     def regions(self, box=None, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> List[MonomialRegion]:
         """The region of each monomial that is the strict maximum somewhere (the upper-hull vertices,
@@ -257,7 +257,7 @@ class TropicalPolynomial:
         from . import _core, polytope
         clock = _run.Deadline(max_seconds)
         keep = self.upper_vertices(max_seconds=max_seconds, progress=progress)
-        q = TropicalPolynomial._wrap(self._core) if len(keep) == len(self) else self.prune(max_seconds=clock.left(what="regions"))
+        q = self if len(keep) == len(self) else TropicalPolynomial(self.exponents[keep], self.coefficients[keep])
         with _run_core("regions", progress, "regions") as tick:
             bounded = _core.bounded_regions(q._core, max_seconds=_run.seconds(clock.left(what="regions")), progress=tick)
         E, c = q.exponents, q.coefficients
@@ -469,8 +469,11 @@ class TropicalRational:
         net = _output_net(*self._source)
         clock = _run.Deadline(max_seconds)
         threads = _run.threads(threads)
-        with _run_core("regions", progress, "linear_regions") as tick:
+        try:
             rs = regions(net, kind="linear", max_seconds=clock.left(what="linear_regions"), threads=threads, progress=progress)
+        except BudgetExceeded as e:
+            raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
+        with _run_core("regions", False, "linear_regions") as tick:  # a second pass over the same regions
             _, patterns, num, den = _core.tropical_pieces(net.core, max_seconds=_run.seconds(clock.left(what="linear_regions")),
                                                           progress=tick, threads=threads)
         if not np.array_equal(patterns, rs.activation.patterns):
@@ -559,14 +562,13 @@ def _tropicalize_reference(net, *, prune: bool = True, max_seconds: Optional[flo
     return [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
 
 
-def _vertices(points, max_seconds=None, progress=None) -> np.ndarray:
-    """Exact vertices of conv(points), sorted: CGAL's exact hulls in affine dimension <= 3; above, a
-    point is a vertex iff it is the strict maximum of a linear form on an open set of forms, which is
-    what prune() decides for zero coefficients."""
-    P = TropicalPolynomial(np.asarray(points, dtype=object), _zeros(len(points)))
+def _vertices(core, max_seconds=None, progress=None) -> np.ndarray:
+    """Exact vertices of conv(exponent rows of a core polynomial), sorted: CGAL's exact hulls in
+    affine dimension <= 3; above, a point is a vertex iff it is the strict maximum of a linear form on
+    an open set of forms, which is what prune() decides for zero coefficients."""
     with _run_core("points", progress, "the hull") as tick:
-        keep = P._core.hull_vertices(max_seconds=_run.seconds(max_seconds), progress=tick)
-    return P.exponents[keep]
+        keep = core.hull_vertices(max_seconds=_run.seconds(max_seconds), progress=tick)
+    return TropicalPolynomial._wrap(core).exponents[keep]
 
 
 def _no_partial(prune, max_seconds, progress) -> "TropicalPolynomial":

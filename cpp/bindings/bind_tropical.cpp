@@ -70,6 +70,22 @@ void bind_tropical(py::module_& m) {
             }
             return py::make_tuple(std::move(r.poly), stop_reason_name(r.status.reason));
           }, RUN_ARGS, "(the pruned polynomial, '') or, at a stop, (the same function partly pruned, the reason).")
+      .def("lifted", [](const TropPoly& p) {
+            TropPoly l;  // rows (E_i, c_i), coefficients 0: still distinct and sorted
+            l.d = p.d + 1;
+            l.E = Matrix(p.size(), p.d + 1);
+            for (std::size_t i = 0; i < p.size(); ++i) {
+              for (std::size_t j = 0; j < p.d; ++j) l.E(i, j) = p.E(i, j);
+              l.E(i, p.d) = p.c[i];
+            }
+            l.c.assign(p.size(), Rational(0));
+            return l;
+          }, "The lifted points (E_i, c_i) as the exponents of a polynomial with zero coefficients.")
+      .def("upper_vertices", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
+            const RunLimits lim = limits(max_seconds, progress);
+            py::gil_scoped_release release;
+            return upper_vertices(p, lim);
+          }, RUN_ARGS, "Indices of the upper-hull vertices (the monomials prune() keeps), sorted (exact).")
       .def("hull_vertices", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
             const RunLimits lim = limits(max_seconds, progress);
             py::gil_scoped_release release;

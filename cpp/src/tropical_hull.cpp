@@ -28,13 +28,25 @@ std::vector<std::size_t> hull_vertices(const TropPoly& p, const RunLimits& lim) 
   const Budget budget(lim);
   const std::size_t n = p.size(), D = p.d;
   if (n <= 1) return std::vector<std::size_t>(n, 0);
-  // The affine hull: on the pivot coordinates of the differences' echelon form the projection is
-  // one-to-one on it, so it keeps the vertices.
-  Matrix M(n - 1, D);
-  for (std::size_t i = 1; i < n; ++i)
-    for (std::size_t j = 0; j < D; ++j) M(i - 1, j) = p.E(i, j) - p.E(0, j);
-  const std::vector<std::size_t> piv = rref(M);
-  budget.tick();
+  // The affine hull, one point at a time (a full-dimensional set stops after a few): each new
+  // direction is reduced on the earlier pivots, so the basis is triangular on the pivot columns and
+  // the projection onto them is one-to-one on the hull: it keeps the vertices.
+  std::vector<Vec> basis;
+  std::vector<std::size_t> piv;
+  Vec v(D);
+  for (std::size_t i = 1; i < n && basis.size() < D; ++i) {
+    budget.tick();
+    for (std::size_t j = 0; j < D; ++j) v[j] = p.E(i, j) - p.E(0, j);
+    for (std::size_t k = 0; k < basis.size(); ++k)
+      if (sgn(v[piv[k]]) != 0) {
+        const Rational f = v[piv[k]] / basis[k][piv[k]];
+        for (std::size_t j = 0; j < D; ++j) v[j] -= f * basis[k][j];
+      }
+    const auto lead = std::find_if(v.begin(), v.end(), [](const Rational& a) { return sgn(a) != 0; });
+    if (lead == v.end()) continue;
+    piv.push_back(static_cast<std::size_t>(lead - v.begin()));
+    basis.push_back(v);
+  }
   const std::size_t r = piv.size();
   std::vector<std::size_t> idx(n), out;
   std::iota(idx.begin(), idx.end(), 0);

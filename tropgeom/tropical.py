@@ -12,8 +12,13 @@ sum of lifted points), ``**`` a non-negative rational power.
 ``upper_hull()`` / ``dual_subdivision()`` give the upper facets (the cells of the regular subdivision
 of the exponents), ``hypersurface()`` the pieces of the tropical hypersurface in d = 1, 2.
 
-:func:`zonotope` and :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as
-P(F) and P(G); :func:`linear_regions` counts the linear regions of F ⊘ G from the tropical side.
+``regions()`` gives the region of each kept monomial (exact H-representation, bounded flag, volume in
+a box); ``newton_polytope()`` / ``lifted_polytope()`` use CGAL's exact hulls in dimension <= 3.
+
+:func:`tropicalize` reads the pruned F and G of a net off its activation regions (the region engine);
+such a map remembers its net, so :func:`linear_regions` and :meth:`TropicalRational.linear_regions`
+(the monomial pair of each region) are the net's linear regions.  :func:`zonotope` and
+:func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as P(F) and P(G).
 
 Numbers: inputs are float64 (exact dyadics, sent to the core as float64 arrays), ints or Fractions
 (kept exact).  The canonical data (the properties ``exponents``, ``coefficients``, ``generators``)

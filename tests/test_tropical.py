@@ -772,8 +772,9 @@ HEAVY = {
                       "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
     "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                    "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
-    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(6000, 4)), "
-                        "np.random.default_rng(1).normal(size=6000))", "p.lifted_polytope({kw})"),
+    # d = 3: lifted points in R^4, past CGAL's exact hulls (d + 1 <= 3 takes milliseconds): the pruner
+    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 3)), "
+                        "np.random.default_rng(1).normal(size=20000))", "p.lifted_polytope({kw})"),
     "dual_subdivision": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                          "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
     "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "

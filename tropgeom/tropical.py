@@ -239,8 +239,9 @@ class TropicalPolynomial:
     def newton_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
         """Vertices of conv(alpha_i) as a (v, d) array, sorted: float64, or Fractions with ``exact=True``.
 
-        alpha_i is a vertex iff <alpha_i, x> is the strict maximum on an open cone: prune() with all
-        coefficients zero decides exactly that."""
+        Exact: CGAL's 2-D hull / 3-D extreme points (exact kernel) when the exponents span an affine
+        space of dimension <= 3; above, alpha_i is a vertex iff <alpha_i, x> is the strict maximum on
+        an open cone, which prune() with all coefficients zero decides."""
         return _view(_vertices(self._core, max_seconds, progress), exact)
 
     def lifted_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:

@@ -125,6 +125,107 @@ def test_unpruned_equals_pruned_and_forward_pass(d, widths):
     assert raw.numerator.prune() == pruned.numerator  # pruning commutes with the recursion
 
 
+# --- the pruned maps read off the region engine, against the expansion (the former path) ------------
+
+GALLERY = {
+    "deep_2_4_4": lambda: nets.deep_random(2, [4, 4], 0),
+    "deep_3_5_4_two_outputs": lambda: nets.deep_random(3, [5, 4], 1, out=2),
+    "deep_1_3_3_3": lambda: nets.deep_random(1, [3, 3, 3], 2),
+    "zero_bias": lambda: nets.zero_bias_net(2, [4, 3], 0),
+    "duplicate_neurons": nets.duplicate_neurons,
+    "dead_neuron": nets.dead_neuron_net,
+    "zero_neuron": nets.zero_neuron_net,
+    "sawtooth_3": lambda: nets.sawtooth(3),
+    "concurrent_lines": lambda: nets.concurrent_lines(4),
+    "one_layer_two_outputs": lambda: nets.one_layer(2, 5, 0, out=2),
+    "parallel_lines": lambda: nets.parallel_lines(3),
+    "zero_output": lambda: nets.zero_output_net(2, 4, 0),
+    "independent_rows": lambda: nets.independent_rows(3, 4),
+}
+
+
+def _same_monomials(a, b):
+    return len(a) == len(b) and all(x.numerator == y.numerator and x.denominator == y.denominator for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("name", sorted(GALLERY))
+def test_pruned_maps_equal_the_expansion_and_the_forward_pass(name):
+    from tropgeom.tropical import _tropicalize_reference
+    net = GALLERY[name]()
+    maps = tropicalize(net, threads=1)
+    assert _same_monomials(maps, _tropicalize_reference(net, max_seconds=60))
+    assert _same_monomials(maps, tropicalize(net, threads=2))
+    X = rational_points(np.random.default_rng(1), 30, net.input_dim)
+    want = net.forward(X, exact=True)
+    for o, m in enumerate(maps):
+        assert list(m.evaluate(X, exact=True)) == list(want[:, o])
+
+
+def max_plus_net(p):
+    """A ReLU net computing p = max_i (c_i + <alpha_i, x>) by a tournament: max(u, v) = v + relu(u - v),
+    v = relu(v) - relu(-v); exact (Fraction weights).  Its linear regions are those of p."""
+    E, c = [list(r) for r in p.exponents], list(p.coefficients)
+    M, e = [row[:] for row in E], c[:]  # the values, as affine maps of the previous layer's outputs
+    layers = []
+    while len(M) > 1:
+        W, b, nxt, nb = [], [], [], []
+        width = 3 * (len(M) // 2) + 2 * (len(M) % 2)
+        for k in range(0, len(M) - 1, 2):
+            u, v = (M[k], e[k]), (M[k + 1], e[k + 1])
+            W += [[a - b_ for a, b_ in zip(u[0], v[0])], v[0], [-a for a in v[0]]]
+            b += [u[1] - v[1], v[1], -v[1]]
+            row = [F(0)] * width
+            row[len(W) - 3], row[len(W) - 2], row[len(W) - 1] = F(1), F(1), F(-1)
+            nxt.append(row), nb.append(F(0))
+        if len(M) % 2:
+            W += [M[-1], [-a for a in M[-1]]]
+            b += [e[-1], -e[-1]]
+            row = [F(0)] * width
+            row[-2], row[-1] = F(1), F(-1)
+            nxt.append(row), nb.append(F(0))
+        layers.append((np.array(W, dtype=object), np.array(b, dtype=object)))
+        M, e = nxt, nb
+    if not layers:  # one monomial: an affine map
+        return tropgeom.Network([(np.array(M, dtype=object), np.array(e, dtype=object))])
+    layers.append((np.array(M, dtype=object), np.array(e, dtype=object)))
+    return tropgeom.Network(layers)
+
+
+@pytest.mark.parametrize("name", ["deep_2_4_4", "zero_bias", "sawtooth_3", "concurrent_lines", "one_layer_two_outputs",
+                                  "dead_neuron", "deep_1_3_3_3"])
+def test_pruned_monomials_are_the_linear_regions_of_the_max_plus_nets(name):
+    """An independent count: |F| = linear regions of F (convex: one per monomial), by the region
+    engine on a ReLU net computing F; same for G."""
+    for m in tropicalize(GALLERY[name]()):
+        for p in (m.numerator, m.denominator):
+            mp = max_plus_net(p)
+            X = rational_points(np.random.default_rng(2), 10, p.dim)
+            assert list(mp.forward(X, exact=True)[:, 0]) == list(p.evaluate(X, exact=True))
+            assert len(p) == tropgeom.regions(mp, kind="linear").count
+
+
+def test_tropicalize_takes_what_regions_takes_and_refuses_leaky_layers():
+    net = nets.deep_random(2, [3, 2], 0)
+    (a,) = tropicalize(net)
+    (b,) = tropicalize([(W, b_) for W, b_ in net.layers])
+    assert a == b
+    with pytest.raises(InputError):
+        tropicalize("net")
+
+    torch = pytest.importorskip("torch")
+    seq = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2), torch.nn.ReLU(),
+                              torch.nn.Linear(2, 1)).double()
+    with torch.no_grad():
+        for lin, (W, b_) in zip(seq[::2], net.layers):
+            lin.weight.copy_(torch.from_numpy(np.asarray(W, dtype=np.float64)))
+            lin.bias.copy_(torch.from_numpy(np.asarray(b_, dtype=np.float64)))
+    assert tropicalize(seq) == [a]  # a torch module, read by Network.from_any
+    leaky = tropgeom.Network(net.layers, negative_slopes=[0, F(1, 100)])
+    with pytest.raises(InputError, match="layer 2 is a LeakyReLU") as e:
+        tropicalize(leaky)
+    assert e.value.layer == 2
+
+
 def test_linear_hidden_layer_and_single_point():
     rng = np.random.default_rng(3)
     W1, W2, W3 = rng.normal(size=(3, 2)), rng.normal(size=(3, 3)), rng.normal(size=(1, 3))
@@ -401,6 +502,109 @@ def test_linear_regions_match_region_engine(d, widths, seed):
     assert tropgeom.tropical.linear_regions(m) == tropgeom.regions(net, kind="linear").count
 
 
+@pytest.mark.parametrize("name", sorted(GALLERY))
+def test_linear_regions_with_monomial_pairs_are_the_nets_linear_regions(name):
+    net = GALLERY[name]()
+    for o, m in enumerate(tropicalize(net)):
+        single = tropgeom.Network(net.exact_layers[:-1] + [tuple(a[o:o + 1] for a in net.exact_layers[-1])], relu=net.relu)
+        want = tropgeom.regions(single, kind="linear")
+        pieces = m.linear_regions(threads=1)
+        assert pieces.count == tropgeom.tropical.linear_regions(m) == want.count
+        if net.output_dim == 1:
+            assert want.count == tropgeom.regions(net, kind="linear").count
+        # at each member's interior point the pair's monomials are F's and G's maxima, and F - G is
+        # one affine map on the linear region
+        P = pieces.regions.activation.interior_points(exact=True)
+        for i, members in enumerate(pieces.regions.members):
+            maps = set()
+            for k in members:
+                x = P[k]
+                f = [m.numerator.coefficients[j] + np.dot(m.numerator.exponents[j], x) for j in range(len(m.numerator))]
+                g = [m.denominator.coefficients[j] + np.dot(m.denominator.exponents[j], x) for j in range(len(m.denominator))]
+                pair = (f.index(max(f)), g.index(max(g)))
+                assert pair in pieces.pairs[i]
+                maps.add(tuple(m.numerator.exponents[pair[0]] - m.denominator.exponents[pair[1]])
+                         + (m.numerator.coefficients[pair[0]] - m.denominator.coefficients[pair[1]],))
+            assert len(maps) == 1
+    with pytest.raises(InputError, match="tropicalize"):
+        TropicalRational(m.numerator, m.denominator).linear_regions()
+    assert TropicalRational(m.numerator, m.denominator) == m
+
+
+def test_polynomial_regions_h_rep_bounded_and_volume():
+    # max(0, x, y, x + y - 1 + 3/2, ...): the unit square's four corners lifted, plus the centre up high
+    p = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1], [F(1, 2), F(1, 2)], [F(1, 4), F(1, 4)]],
+                           [0, 0, 0, 0, 1, -5])
+    cells = p.regions(tropgeom.Box(-4, 4), exact=True)
+    # sorted exponents: (0,0) (0,1) (1/4,1/4) (1/2,1/2) (1,0) (1,1); (1/4, 1/4) is below the upper hull
+    assert [c.monomial for c in cells] == [0, 1, 3, 4, 5]
+    assert [c.bounded for c in cells] == [False, False, True, False, False]
+    assert sum(c.volume for c in cells) == 64  # the regions tile the box
+    centre = cells[2]  # where 1 + (x + y)/2 is the max: |x + y| <= 2, |x - y| <= 2, a diamond of area 8
+    assert centre.volume == 8
+    rng = np.random.default_rng(0)
+    for x in rational_points(rng, 30, 2):
+        vals = [p.coefficients[i] + np.dot(p.exponents[i], x) for i in range(len(p))]
+        inside = [c.monomial for c in cells if all(np.dot(c.A, x) <= c.b)]
+        assert inside and all(vals[i] == max(vals) for i in inside)
+    floats = p.regions()
+    assert floats[0].volume is None and floats[2].A.dtype == np.float64
+    np.testing.assert_array_equal(floats[2].A, cells[2].A.astype(float))
+
+
+@pytest.mark.parametrize("D", [1, 2, 3, 4])
+def test_exact_hulls_equal_the_pruner(D):
+    """Newton / lifted polytope vertices (CGAL's exact hulls for affine dimension <= 3) against the
+    LP pruner, on grids with many points on edges and faces, and on flat (lower-dimensional) sets."""
+    rng = np.random.default_rng(D)
+    for pts in (rng.integers(0, 4, size=(60, D)),  # many points on faces and edges
+                np.hstack([rng.integers(0, 5, size=(40, 1)), np.zeros((40, D - 1), dtype=int)]) if D > 1 else rng.integers(0, 5, size=(40, 1)),
+                np.array([[F(int(a), 3) for a in r] for r in rng.integers(-9, 9, size=(30, D))], dtype=object)):
+        p = TropicalPolynomial(pts, np.zeros(len(pts)))
+        want = p.prune().exponents  # vertices of conv: strict maxima of linear forms
+        got = p.newton_polytope(exact=True)
+        assert got.tolist() == want.tolist()
+    q = random_poly(rng, 50, D)
+    lifted = np.hstack([q.exponents, q.coefficients[:, None]])
+    assert q.lifted_polytope(exact=True).tolist() == TropicalPolynomial(lifted, np.zeros(len(lifted))).prune().exponents.tolist()
+
+
+def test_hull_of_thousands_of_points_in_3d_is_fast():
+    import time
+    rng = np.random.default_rng(0)
+    p = TropicalPolynomial(rng.integers(0, 60, size=(4000, 2)), rng.normal(size=4000))
+    t = time.perf_counter()
+    V = p.lifted_polytope(exact=True)
+    assert time.perf_counter() - t < 2.0
+    X = rng.normal(size=(200, 3))  # every linear form is maximised over the points at a vertex
+    pts = np.hstack([p.exponents, p.coefficients[:, None]]).astype(float)
+    np.testing.assert_allclose((pts @ X.T).max(axis=0), (V.astype(float) @ X.T).max(axis=0))
+
+
+def test_plot_of_a_map_draws_its_linear_regions_and_both_curves():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from tropgeom.plot import plot_tropical
+    (m,) = tropicalize(nets.deep_random(2, [3, 3], 0))
+    fig, ax = plt.subplots()
+    plot_tropical(m, ax, what="regions", view=((-3, 3), (-3, 3)))
+    colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.get_lines()]
+    assert colours.count(matplotlib.colors.to_hex("C0")) == len(m.numerator.hypersurface())
+    assert colours.count(matplotlib.colors.to_hex("C3")) == len(m.denominator.hypersurface())
+    assert ax.get_title().startswith(f"{tropgeom.tropical.linear_regions(m)} linear regions")
+    plt.close(fig)
+    with pytest.raises(InputError, match="regions"):
+        plot_tropical(m, what="newton")
+
+
+def test_short_reprs():
+    (m,) = tropicalize(nets.deep_random(2, [4, 4], 0))
+    assert repr(m) == f"TropicalRational(F: {len(m.numerator)} monomials, G: {len(m.denominator)}, d=2)"
+    assert repr(m.numerator) == f"TropicalPolynomial({len(m.numerator)} monomials, d=2)"
+    assert repr(TropicalPolynomial([[1], [0]], [0, 0])) == "TropicalPolynomial(max(x1, 0), d=1)"
+
+
 def test_linear_regions_closed_forms():
     net = nets.one_layer(2, 5, 0, out_weights=[[1.0, -1.0, 0.5, 0.0, 2.0]])  # one dead output weight
     (m,) = tropicalize(net)
@@ -574,7 +778,17 @@ HEAVY = {
                       "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
     "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                    "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
-    "tropicalize": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, {kw})"),
+    # d = 3: lifted points in R^4, past CGAL's exact hulls (d + 1 <= 3 takes milliseconds): the pruner
+    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 3)), "
+                        "np.random.default_rng(1).normal(size=20000))", "p.lifted_polytope({kw})"),
+    "dual_subdivision": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
+                         "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
+    "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                         "np.random.default_rng(1).normal(size=20000))", "p.regions({kw})"),
+    "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [8, 8, 8], 0))",
+                      "m.linear_regions({kw})"),
+    "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
+    "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),
     "linear_regions": ("rng = np.random.default_rng(0)\n"
                        "T = tg.TropicalRational(*(tg.TropicalPolynomial(rng.integers(0, 20, size=(150, 3)), "
                        "10 * rng.normal(size=150)) for _ in range(2)))", "tg.tropical.linear_regions(T, {kw})"),

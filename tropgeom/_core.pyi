@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropicalize']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'bounded_regions', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropical_pieces', 'tropicalize', 'tropicalize_expanded']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -172,6 +172,14 @@ class TropPoly:
         """
         max_i (c_i + E_i . x) at the rows of X, exact (Fraction) or float64.
         """
+    def hull_vertices(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
+        """
+        Indices of the vertices of conv(exponent rows), sorted (exact).
+        """
+    def lifted(self) -> TropPoly:
+        """
+        The lifted points (E_i, c_i) as the exponents of a polynomial with zero coefficients.
+        """
     def power(self, arg0: typing.Any) -> TropPoly:
         ...
     def product(self, arg0: TropPoly) -> TropPoly:
@@ -184,6 +192,10 @@ class TropPoly:
         ...
     def sum(self, arg0: TropPoly) -> TropPoly:
         ...
+    def upper_vertices(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
+        """
+        Indices of the upper-hull vertices (the monomials prune() keeps), sorted (exact).
+        """
     @property
     def coefficients(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...
@@ -231,6 +243,10 @@ def activation_faces(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex
     ...
 def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
     ...
+def bounded_regions(p: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[bool]:
+    """
+    Per monomial: is the region where it attains the maximum bounded (exact).
+    """
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None) -> RegionResult:
     ...
 def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
@@ -255,7 +271,15 @@ def subdivision(p: TropPoly, max_seconds: typing.SupportsFloat | typing.Supports
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
     """
-def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list:
+def tropical_pieces(net: Network, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[list, numpy.typing.NDArray[numpy.bool], numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+    """
+    (maps, patterns (n, hidden) bool, numerator (n, outputs), denominator (n, outputs) monomial indices): the pruned maps read off the activation regions (sorted by pattern).
+    """
+def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list:
     """
     [(numerator, denominator)] per output: the net as tropical rational maps F - G.
+    """
+def tropicalize_expanded(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list:
+    """
+    tropicalize by expanding every product (pruned after each when prune): the reference path.
     """

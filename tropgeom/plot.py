@@ -407,7 +407,13 @@ def plot_tropical(p, ax=None, *, what: str = "subdivision", view=None):
     """A tropical polynomial with d <= 2 exponents.  ``what``: "newton" (the lifted points and the
     upper hull: d = 1 in the plane, d = 2 in 3-D), "subdivision" (the regular subdivision of the
     exponents the coefficients induce) or "hypersurface" (where the maximum is attained twice: points
-    for d = 1, a tropical curve for d = 2, rays drawn to the edge of ``view``)."""
+    for d = 1, a tropical curve for d = 2, rays drawn to the edge of ``view``).
+
+    A 2-input net's map F ⊘ G (from tropicalize) with ``what="regions"``: its linear regions (one
+    colour each) with the tropical curves of F (blue) and G (red) over them, in ``view``."""
+    from .tropical import TropicalRational
+    if isinstance(p, TropicalRational):
+        return _plot_tropical_regions(p, ax, what, view)
     if p.dim > 2:
         raise InputError(f"plot_tropical draws d <= 2; this polynomial has d = {p.dim}")
     if what not in ("newton", "subdivision", "hypersurface"):
@@ -452,12 +458,24 @@ def plot_tropical(p, ax=None, *, what: str = "subdivision", view=None):
     return ax
 
 
-def _plot_hypersurface(p, ax, view):
+def _plot_tropical_regions(m, ax, what, view):
+    if what != "regions" or m.dim != 2:
+        raise InputError(f"a TropicalRational is drawn with what='regions' for d = 2; got what={what!r}, d = {m.dim}")
+    pieces = m.linear_regions()
+    view = np.array([[-3.0, 3.0], [-3.0, 3.0]]) if view is None else np.asarray(view, dtype=np.float64)
+    ax = plot_regions(pieces.regions, ax, color_by="linear", boundary=False, view=view)
+    _plot_hypersurface(m.numerator, ax, view, color="C0")
+    _plot_hypersurface(m.denominator, ax, view, color="C3")
+    ax.set_title(f"{pieces.count} linear regions; tropical curves of F (blue) and G (red)")
+    return ax
+
+
+def _plot_hypersurface(p, ax, view, color="C3"):
     ax = _axes(ax)
     pieces = p.hypersurface()
     if p.dim == 1:
         xs = np.asarray(pieces, dtype=np.float64)
-        ax.scatter(xs, np.zeros_like(xs), color="C3", zorder=3)
+        ax.scatter(xs, np.zeros_like(xs), color=color, zorder=3)
         ax.axhline(0, color="0.6", lw=0.6)
         ax.set_title("tropical hypersurface (breakpoints)")
         return ax
@@ -480,7 +498,7 @@ def _plot_hypersurface(p, ax, view):
             y = x + reach * u
             if q.kind == "line":
                 x = x - reach * u
-        ax.plot([x[0], y[0]], [x[1], y[1]], color="C3", lw=1.5)
+        ax.plot([x[0], y[0]], [x[1], y[1]], color=color, lw=1.5)
     ax.set_xlim(*v[0]), ax.set_ylim(*v[1])
     ax.set_aspect("equal")
     ax.set_title("tropical curve")

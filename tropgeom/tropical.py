@@ -12,8 +12,13 @@ sum of lifted points), ``**`` a non-negative rational power.
 ``upper_hull()`` / ``dual_subdivision()`` give the upper facets (the cells of the regular subdivision
 of the exponents), ``hypersurface()`` the pieces of the tropical hypersurface in d = 1, 2.
 
-:func:`zonotope` and :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as
-P(F) and P(G); :func:`linear_regions` counts the linear regions of F ⊘ G from the tropical side.
+``regions()`` gives the region of each kept monomial (exact H-representation, bounded flag, volume in
+a box); ``newton_polytope()`` / ``lifted_polytope()`` use CGAL's exact hulls in dimension <= 3.
+
+:func:`tropicalize` reads the pruned F and G of a net off its activation regions (the region engine);
+such a map remembers its net, so :func:`linear_regions` and :meth:`TropicalRational.linear_regions`
+(the monomial pair of each region) are the net's linear regions.  :func:`zonotope` and
+:func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as P(F) and P(G).
 
 Numbers: inputs are float64 (exact dyadics, sent to the core as float64 arrays), ints or Fractions
 (kept exact).  The canonical data (the properties ``exponents``, ``coefficients``, ``generators``)
@@ -39,10 +44,11 @@ from typing import List, NamedTuple, Optional, Tuple
 import numpy as np
 
 from . import _run, _seam
-from .errors import BudgetExceeded, InputError
+from .errors import BudgetExceeded, InputError, InternalError
 from .network import Network
 
 __all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize", "UpperFace", "HypersurfacePiece", "Zonotope",
+           "LinearPieces", "MonomialRegion",
            "zonotope", "one_layer_zonotopes", "linear_regions"]
 
 
@@ -88,6 +94,28 @@ class HypersurfacePiece(NamedTuple):
     direction: Optional[Tuple[Fraction, ...]]
     pair: Tuple[int, int]
     monomials: Tuple[int, ...]
+
+
+class LinearPieces(NamedTuple):
+    """The linear regions of a net's map F ⊘ G (:meth:`TropicalRational.linear_regions`): ``regions``
+    the RegionSet of kind "linear", ``pairs[i]`` the (F, G) monomial index pairs on linear region i."""
+    regions: object
+    pairs: Tuple[Tuple[Tuple[int, int], ...], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.pairs)
+
+
+class MonomialRegion(NamedTuple):
+    """The region where monomial ``monomial`` attains the maximum: {x : A x <= b} (exact rows: float64,
+    or Fractions with ``exact=True``), whether it is bounded, and its volume in the box given to
+    :meth:`TropicalPolynomial.regions` (None without a box)."""
+    monomial: int
+    A: np.ndarray
+    b: np.ndarray
+    bounded: bool
+    volume: object
 
 
 class TropicalPolynomial:
@@ -218,19 +246,50 @@ class TropicalPolynomial:
     def newton_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
         """Vertices of conv(alpha_i) as a (v, d) array, sorted: float64, or Fractions with ``exact=True``.
 
-        alpha_i is a vertex iff <alpha_i, x> is the strict maximum on an open cone: prune() with all
-        coefficients zero decides exactly that."""
-        return _view(_vertices(self.exponents, max_seconds, progress), exact)
+        Exact: CGAL's 2-D hull / 3-D extreme points (exact kernel) when the exponents span an affine
+        space of dimension <= 3; above, alpha_i is a vertex iff <alpha_i, x> is the strict maximum on
+        an open cone, which prune() with all coefficients zero decides."""
+        return _view(_vertices(self._core, max_seconds, progress), exact)
 
     def lifted_polytope(self, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
         """Vertices of P(f) = conv{(alpha_i, c_i)} as a (v, d + 1) array, sorted: float64, or
         Fractions with ``exact=True``."""
-        return _view(_vertices(np.hstack([self.exponents, self.coefficients[:, None]]), max_seconds, progress), exact)
+        return _view(_vertices(self._core.lifted(), max_seconds, progress), exact)
 
     def upper_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> List[int]:
         """Indices of the monomials that are upper-hull vertices (the ones prune() keeps)."""
-        kept = {tuple(r) for r in _no_partial(self.prune, max_seconds, progress).exponents}
-        return [i for i, r in enumerate(self.exponents) if tuple(r) in kept]
+        with _run_core("monomials", progress, "upper_vertices") as tick:
+            return list(self._core.upper_vertices(max_seconds=_run.seconds(max_seconds), progress=tick))
+
+    def regions(self, box=None, *, exact: bool = False, max_seconds: Optional[float] = None, progress=None) -> List[MonomialRegion]:
+        """The region of each monomial that is the strict maximum somewhere (the upper-hull vertices,
+        by index into this polynomial): {x : (alpha_k - alpha_i) x <= c_i - c_k for the other kept
+        k}, exact, with its bounded flag (an exact LP on its recession cone) and, when ``box`` (a
+        tropgeom.Box) is given, its exact volume inside the box (float, or Fraction with
+        ``exact=True``).  The regions cover R^d and meet only on their boundaries."""
+        from . import _core, polytope
+        clock = _run.Deadline(max_seconds)
+        keep = self.upper_vertices(max_seconds=max_seconds, progress=progress)
+        q = self if len(keep) == len(self) else TropicalPolynomial(self.exponents[keep], self.coefficients[keep])
+        with _run_core("regions", progress, "regions") as tick:
+            bounded = _core.bounded_regions(q._core, max_seconds=_run.seconds(clock.left(what="regions")), progress=tick)
+        E, c = q.exponents, q.coefficients
+        if box is not None:
+            from .regions import Box
+            if not isinstance(box, Box):
+                raise InputError(f"box must be a tropgeom.Box; got {type(box).__name__}")
+            BA, Bb = box.halfspaces(self.dim)
+        out = []
+        for k, i in enumerate(keep):
+            others = [j for j in range(len(q)) if j != k]
+            A = (E[others] - E[k]).reshape(len(others), self.dim)
+            b = c[k] - c[others]
+            vol = None
+            if box is not None:
+                vol = polytope.volume(np.vstack([A, _seam.fractions(BA)]), np.concatenate([b, _seam.fractions(Bb)]),
+                                      exact=exact, max_seconds=clock.left(what="regions"))
+            out.append(MonomialRegion(i, _view(A, exact), _view(b, exact), bool(bounded[k]), vol))
+        return out
 
     def _subdivision(self, max_seconds, progress) -> dict:
         if self._sub is None:
@@ -308,6 +367,8 @@ class TropicalPolynomial:
         return parts[0] if len(parts) == 1 else "max(" + ", ".join(parts) + ")"
 
     def __repr__(self) -> str:
+        if len(self) > 8:  # short: the text of thousands of monomials is no repr
+            return f"TropicalPolynomial({len(self)} monomials, d={self.dim})"
         return f"TropicalPolynomial({self}, d={self.dim})"
 
     def to_dict(self) -> dict:
@@ -342,13 +403,17 @@ class TropicalPolynomial:
 class TropicalRational:
     """numerator ⊘ denominator: the function x -> numerator(x) - denominator(x).
 
+    A map made by :func:`tropicalize` (pruned) remembers its network and output, so that
+    :meth:`linear_regions` and :func:`linear_regions` use the region engine on it (not pickled or
+    written to JSON: equality and the function do not depend on it).
+
     Parameters
     ----------
     numerator, denominator : TropicalPolynomial
         F and G.
     """
 
-    __slots__ = ("numerator", "denominator")
+    __slots__ = ("numerator", "denominator", "_source")
 
     def __init__(self, numerator: TropicalPolynomial, denominator: TropicalPolynomial):
         if not isinstance(numerator, TropicalPolynomial) or not isinstance(denominator, TropicalPolynomial):
@@ -357,6 +422,7 @@ class TropicalRational:
             raise InputError(f"numerator has {numerator.dim} variables, denominator {denominator.dim}")
         object.__setattr__(self, "numerator", numerator)
         object.__setattr__(self, "denominator", denominator)
+        object.__setattr__(self, "_source", None)  # (net, output) when made by tropicalize
 
     def __setattr__(self, name, value):
         raise AttributeError("TropicalRational is immutable")
@@ -404,7 +470,35 @@ class TropicalRational:
         return f"{self.numerator} - {self.denominator}"
 
     def __repr__(self) -> str:
-        return f"TropicalRational({self}, d={self.dim})"
+        return f"TropicalRational(F: {len(self.numerator)} monomials, G: {len(self.denominator)}, d={self.dim})"
+
+    def linear_regions(self, *, max_seconds: Optional[float] = None, threads: Optional[int] = None,
+                       progress=None) -> "LinearPieces":
+        """The linear regions of F ⊘ G with the monomials on each, from the region engine on the net
+        this map was made from (:func:`tropicalize`; other maps: use :func:`linear_regions` for the
+        count).  ``pieces.regions`` is ``regions(net, kind="linear")`` for this output alone;
+        ``pieces.pairs[i]`` the sorted (F monomial, G monomial) index pairs of the activation regions
+        making up linear region i (F - G is one affine map there; F and G need not be).  A stop
+        raises BudgetExceeded (partial None)."""
+        if self._source is None:
+            raise InputError("linear_regions() with monomial pairs needs a map made by tropicalize(net); "
+                             "tropical.linear_regions(map) counts the regions of any map")
+        from . import _core
+        from .regions import regions
+        net = _output_net(*self._source)
+        clock = _run.Deadline(max_seconds)
+        threads = _run.threads(threads)
+        try:
+            rs = regions(net, kind="linear", max_seconds=clock.left(what="linear_regions"), threads=threads, progress=progress)
+        except BudgetExceeded as e:
+            raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
+        with _run_core("regions", False, "linear_regions") as tick:  # a second pass over the same regions
+            _, patterns, num, den = _core.tropical_pieces(net.core, max_seconds=_run.seconds(clock.left(what="linear_regions")),
+                                                          progress=tick, threads=threads)
+        if not np.array_equal(patterns, rs.activation.patterns):
+            raise InternalError("linear_regions: the region engine gave two orders")  # both sort by pattern
+        pairs = tuple(tuple(sorted({(int(num[k, 0]), int(den[k, 0])) for k in m})) for m in rs.members)
+        return LinearPieces(rs, pairs)
 
     def to_dict(self) -> dict:
         return {"type": "TropicalRational", "schema_version": 1, "numerator": self.numerator.to_dict(),
@@ -424,29 +518,36 @@ class TropicalRational:
         return cls(TropicalPolynomial.from_json(F), TropicalPolynomial.from_json(G))
 
 
-def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int] = None,
-                max_seconds: Optional[float] = None, progress=None) -> List[TropicalRational]:
+def tropicalize(net, *, prune: bool = True, max_monomials: Optional[int] = None,
+                max_seconds: Optional[float] = None, progress=None, threads: Optional[int] = None) -> List[TropicalRational]:
     """The net as one tropical rational map F ⊘ G per output, exactly: F(x) - G(x) is the forward pass.
 
-    Layer recursion of Zhang–Naitzat–Lim (DESIGN §5.2).  ``prune=True`` prunes after every product and
-    every layer (the function is unchanged; sizes stay near the number of linear pieces).  Unpruned
-    sizes grow like products of powers of the widths: ``max_monomials`` (default 10^6 when unpruned,
-    no limit when pruned) stops a run whose next product would exceed it.  A stop (``max_monomials``,
-    ``max_seconds``, Ctrl-C) raises BudgetExceeded with ``partial=None`` (the maps are complete only at
-    the last layer) and ``reason`` "max_monomials", "max_seconds" or "interrupted".
+    ``net``: what :func:`tropgeom.regions` takes (a Network, a list of (W, b) pairs).
+    Layer recursion of Zhang–Naitzat–Lim (DESIGN §5.2).  ``prune=True`` (default) gives the pruned
+    maps, read off the activation regions: on each region every F^l, G^l of the recursion is affine
+    (F' is H or G' by the neuron's state), so the output's F and G are one monomial there, and the
+    distinct ones are exactly the upper-hull vertices (the same monomials as pruning the expansion).
+    The region search is exact and uses ``threads`` (None: every usable core; the answer does not
+    depend on it).  ``prune=False`` expands every product: sizes grow like products of powers of the
+    widths, and ``max_monomials`` (default 10^6) stops a run whose next product would exceed it.
+
+    A stop (``max_monomials``, ``max_seconds``, Ctrl-C) raises BudgetExceeded with ``partial=None``
+    (a part of the map is not the map) and ``reason`` "max_monomials", "max_seconds" or "interrupted".
 
     Parameters
     ----------
-    net : Network
+    net : Network or anything Network.from_any reads
         The network.
     prune : bool
-        Prune redundant monomials exactly (default True).
+        The pruned maps, read off the activation regions (default True), or the full expansion.
     max_monomials : int, optional
         Stop before a product would exceed this many monomials.
     max_seconds : float, optional
         Stop after this many seconds.
     progress : None, bool or callable, optional
         Progress reporting, as everywhere.
+    threads : int, optional
+        Worker threads of the region search (None: every usable core).
 
     Returns
     -------
@@ -458,24 +559,49 @@ def tropicalize(net: Network, *, prune: bool = True, max_monomials: Optional[int
     BudgetExceeded
         A budget or Ctrl-C stopped the run (``partial`` is None).
     """
-    if not isinstance(net, Network):
-        raise InputError(f"tropicalize needs a tropgeom.Network; got {type(net).__name__}")
+    net = _seam.relu_only(_seam.network(net), "tropicalize")
     if max_monomials is None:
         max_monomials = 0 if prune else 10 ** 6
     else:
         max_monomials = _seam.count_budget(max_monomials, "max_monomials")
+    threads = _run.threads(threads)
     from . import _core
-    with _run_core("products", progress, "tropicalize", "max_monomials") as tick:
+    with _run_core("regions" if prune else "products", progress, "tropicalize", "max_monomials") as tick:
         pairs = _core.tropicalize(net.core, bool(prune), max_monomials, max_seconds=_run.seconds(max_seconds),
-                                  progress=tick)
+                                  progress=tick, threads=threads)
+    maps = [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
+    if prune:
+        for o, m in enumerate(maps):
+            object.__setattr__(m, "_source", (net, o))
+    return maps
+
+
+def _output_net(net: Network, o: int) -> Network:
+    """The net with output o alone (the same hidden layers, so the same activation regions)."""
+    if net.output_dim == 1:
+        return net
+    layers = net.exact_layers
+    W, b = layers[-1]
+    return Network(layers[:-1] + [(W[o:o + 1], b[o:o + 1])], relu=net.relu)
+
+
+def _tropicalize_reference(net, *, prune: bool = True, max_seconds: Optional[float] = None) -> List[TropicalRational]:
+    """The former path, kept as a test oracle: the recursion expanded product by product and pruned
+    after every product and every layer (slow: exact upper hulls of every partial product)."""
+    net = _seam.relu_only(_seam.network(net), "tropicalize")
+    from . import _core
+    with _run_core("products", False, "tropicalize") as tick:
+        pairs = _core.tropicalize_expanded(net.core, bool(prune), 0, max_seconds=_run.seconds(max_seconds), progress=tick)
     return [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
 
 
-def _vertices(points, max_seconds=None, progress=None) -> np.ndarray:
-    """Exact vertices of conv(points), sorted: a point is a vertex iff it is the strict maximum of a
-    linear form on an open set of forms, which is what prune() decides for zero coefficients."""
-    P = np.asarray(points, dtype=object)
-    return _no_partial(TropicalPolynomial(P, _zeros(len(P))).prune, max_seconds, progress).exponents
+def _vertices(core, max_seconds=None, progress=None) -> np.ndarray:
+    """Exact vertices of conv(exponent rows of a core polynomial), sorted: CGAL's exact hulls in
+    affine dimension <= 3; above, a point is a vertex iff it is the strict maximum of a linear form on
+    an open set of forms, which is what prune() decides for zero coefficients."""
+    with _run_core("points", progress, "the hull") as tick:
+        keep = core.hull_vertices(max_seconds=_run.seconds(max_seconds), progress=tick)
+    return TropicalPolynomial._wrap(core).exponents[keep]
 
 
 def _no_partial(prune, max_seconds, progress) -> "TropicalPolynomial":
@@ -488,7 +614,9 @@ def _no_partial(prune, max_seconds, progress) -> "TropicalPolynomial":
 
 
 def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = None, progress=None) -> int:
-    """Number of linear regions of x -> F(x) - G(x) over R^d, from the tropical side.
+    """Number of linear regions of x -> F(x) - G(x) over R^d.  For a map made by
+    :func:`tropicalize`: the linear regions of its net (``regions(net, kind="linear")``, one output),
+    by the region engine.  Otherwise from the tropical side:
 
     The regions of F and of G are those of their upper-hull vertices; every full-dimensional
     intersection of one of each (decided by exact LP) carries one affine map, and intersections with
@@ -496,6 +624,12 @@ def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = Non
     map of a net.  A stop raises BudgetExceeded (partial None)."""
     if not isinstance(trop, TropicalRational):
         raise InputError(f"linear_regions needs a TropicalRational; got {type(trop).__name__}")
+    if trop._source is not None:  # a net's map: its linear regions, by the region engine
+        from .regions import regions
+        try:
+            return regions(_output_net(*trop._source), kind="linear", max_seconds=max_seconds, progress=progress).count
+        except BudgetExceeded as e:
+            raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
     from . import _core
     with _run_core("cells", progress, "linear_regions") as tick:
         return _core.linear_regions(trop.numerator._core, trop.denominator._core,

@@ -27,10 +27,16 @@ TropPoly nogil(Op op) {
   return op();
 }
 
-RunLimits limits(double max_seconds, const py_hooks::Progress& progress) {
+RunLimits limits(double max_seconds, const py_hooks::Progress& progress, int threads = 1) {
   RunLimits lim;
-  py_hooks::set_limits(lim, max_seconds, 1, progress);
+  py_hooks::set_limits(lim, max_seconds, threads, progress);
   return lim;
+}
+
+py::list maps_list(std::vector<TropRational>& maps) {
+  py::list out;
+  for (auto& r : maps) out.append(py::make_tuple(std::move(r.numerator), std::move(r.denominator)));
+  return out;
 }
 
 #define RUN_ARGS py::arg("max_seconds") = 0.0, py::arg("progress") = py::none()
@@ -64,6 +70,27 @@ void bind_tropical(py::module_& m) {
             }
             return py::make_tuple(std::move(r.poly), stop_reason_name(r.status.reason));
           }, RUN_ARGS, "(the pruned polynomial, '') or, at a stop, (the same function partly pruned, the reason).")
+      .def("lifted", [](const TropPoly& p) {
+            TropPoly l;  // rows (E_i, c_i), coefficients 0: still distinct and sorted
+            l.d = p.d + 1;
+            l.E = Matrix(p.size(), p.d + 1);
+            for (std::size_t i = 0; i < p.size(); ++i) {
+              for (std::size_t j = 0; j < p.d; ++j) l.E(i, j) = p.E(i, j);
+              l.E(i, p.d) = p.c[i];
+            }
+            l.c.assign(p.size(), Rational(0));
+            return l;
+          }, "The lifted points (E_i, c_i) as the exponents of a polynomial with zero coefficients.")
+      .def("upper_vertices", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
+            const RunLimits lim = limits(max_seconds, progress);
+            py::gil_scoped_release release;
+            return upper_vertices(p, lim);
+          }, RUN_ARGS, "Indices of the upper-hull vertices (the monomials prune() keeps), sorted (exact).")
+      .def("hull_vertices", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
+            const RunLimits lim = limits(max_seconds, progress);
+            py::gil_scoped_release release;
+            return hull_vertices(p, lim);
+          }, RUN_ARGS, "Indices of the vertices of conv(exponent rows), sorted (exact).")
       .def("evaluate", [](const TropPoly& p, py::handle X, bool exact) {
             Matrix M = to_matrix(X, p.d);
             Vec out(M.rows);
@@ -92,6 +119,17 @@ void bind_tropical(py::module_& m) {
       py::arg("p"), RUN_ARGS,
       "The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.");
 
+  m.def("bounded_regions", [](const TropPoly& p, double max_seconds, const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
+        std::vector<char> b;
+        {
+          py::gil_scoped_release release;
+          b = bounded_regions(p, lim);
+        }
+        return std::vector<bool>(b.begin(), b.end());
+      },
+      py::arg("p"), RUN_ARGS, "Per monomial: is the region where it attains the maximum bounded (exact).");
+
   m.def("linear_regions", [](const TropPoly& F, const TropPoly& G, double max_seconds, const py_hooks::Progress& progress) {
         const RunLimits lim = limits(max_seconds, progress);
         py::gil_scoped_release release;
@@ -100,17 +138,50 @@ void bind_tropical(py::module_& m) {
       py::arg("numerator"), py::arg("denominator"), RUN_ARGS, "Number of linear regions of F - G over R^d, exact.");
 
   m.def("tropicalize", [](const Network& net, bool prune, std::size_t max_monomials, double max_seconds,
-                          const py_hooks::Progress& progress) {
-        const RunLimits lim = limits(max_seconds, progress);
+                          const py_hooks::Progress& progress, int threads) {
+        const RunLimits lim = limits(max_seconds, progress, threads);
         std::vector<TropRational> maps;
         {
           py::gil_scoped_release release;
           maps = tropicalize(net, prune, lim, max_monomials);
         }
-        py::list out;
-        for (auto& r : maps) out.append(py::make_tuple(std::move(r.numerator), std::move(r.denominator)));
-        return out;
+        return maps_list(maps);
+      },
+      py::arg("net"), py::arg("prune") = true, py::arg("max_monomials") = 0, RUN_ARGS, py::arg("threads") = 1,
+      "[(numerator, denominator)] per output: the net as tropical rational maps F - G.");
+
+  m.def("tropicalize_expanded", [](const Network& net, bool prune, std::size_t max_monomials, double max_seconds,
+                                   const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
+        std::vector<TropRational> maps;
+        {
+          py::gil_scoped_release release;
+          maps = tropicalize_expanded(net, prune, lim, max_monomials);
+        }
+        return maps_list(maps);
       },
       py::arg("net"), py::arg("prune") = true, py::arg("max_monomials") = 0, RUN_ARGS,
-      "[(numerator, denominator)] per output: the net as tropical rational maps F - G.");
+      "tropicalize by expanding every product (pruned after each when prune): the reference path.");
+
+  m.def("tropical_pieces", [](const Network& net, double max_seconds, const py_hooks::Progress& progress, int threads) {
+        const RunLimits lim = limits(max_seconds, progress, threads);
+        TropicalPieces t;
+        {
+          py::gil_scoped_release release;
+          t = tropical_pieces(net, lim);
+        }
+        const py::ssize_t n = static_cast<py::ssize_t>(t.patterns.size()), outs = static_cast<py::ssize_t>(t.maps.size());
+        const py::ssize_t h = n ? static_cast<py::ssize_t>(t.patterns[0].size()) : 0;
+        py::array_t<bool> patterns({n, h});
+        auto P = patterns.mutable_unchecked<2>();
+        for (py::ssize_t r = 0; r < n; ++r)
+          for (py::ssize_t j = 0; j < h; ++j) P(r, j) = t.patterns[r][j] != 0;
+        py::array_t<std::int64_t> num({n, outs}), den({n, outs});
+        std::copy(t.numerator.begin(), t.numerator.end(), num.mutable_data());
+        std::copy(t.denominator.begin(), t.denominator.end(), den.mutable_data());
+        return py::make_tuple(maps_list(t.maps), patterns, num, den);
+      },
+      py::arg("net"), RUN_ARGS, py::arg("threads") = 1,
+      "(maps, patterns (n, hidden) bool, numerator (n, outputs), denominator (n, outputs) monomial indices): "
+      "the pruned maps read off the activation regions (sorted by pattern).");
 }

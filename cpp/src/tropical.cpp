@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <chrono>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <random>
 
 #include "float_lp.hpp"
 #include "tropical_run.hpp"
 #include "tropgeom/lp.hpp"
+#include "tropgeom/regions.hpp"
 
 namespace tropgeom {
 
@@ -264,7 +267,11 @@ class Pruner {
 
 }  // namespace
 
-TropPoly canonical(TropPoly p) {
+namespace {
+
+// canonical() polling a budget every few thousand comparisons: sorting the rows of a big product
+// is the longest step of the expansion (a stop abandons the half-sorted copy).
+TropPoly canonical_polled(TropPoly p, const Budget* budget) {
   if (p.E.cols != p.d || p.E.rows != p.c.size() || p.E.data.size() != p.E.rows * p.d)
     throw InputError("exponents and coefficients do not match: " + std::to_string(p.E.rows) + " x " +
                      std::to_string(p.E.cols) + " exponents, " + std::to_string(p.c.size()) + " coefficients, " +
@@ -272,7 +279,11 @@ TropPoly canonical(TropPoly p) {
   if (p.c.empty()) throw InputError("a tropical polynomial needs at least one monomial");
   std::vector<std::size_t> idx(p.size());
   std::iota(idx.begin(), idx.end(), 0);
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return row_less(p.E.row(a), p.E.row(b), p.d); });
+  std::size_t compared = 0;
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    if (budget && (++compared & 4095) == 0) budget->tick();
+    return row_less(p.E.row(a), p.E.row(b), p.d);
+  });
   TropPoly out;
   out.d = p.d;
   out.E = Matrix(0, p.d);
@@ -287,6 +298,10 @@ TropPoly canonical(TropPoly p) {
   return out;
 }
 
+}  // namespace
+
+TropPoly canonical(TropPoly p) { return canonical_polled(std::move(p), nullptr); }
+
 TropPoly trop_sum(const TropPoly& p, const TropPoly& q) {
   check_same_dim(p, q);
   TropPoly out = p;
@@ -296,7 +311,9 @@ TropPoly trop_sum(const TropPoly& p, const TropPoly& q) {
   return canonical(std::move(out));
 }
 
-TropPoly trop_product(const TropPoly& p, const TropPoly& q) {
+namespace {
+
+TropPoly product_polled(const TropPoly& p, const TropPoly& q, const Budget* budget) {
   check_same_dim(p, q);
   TropPoly out;
   out.d = p.d;
@@ -307,9 +324,14 @@ TropPoly trop_product(const TropPoly& p, const TropPoly& q) {
       const std::size_t r = out.c.size();
       for (std::size_t j = 0; j < p.d; ++j) out.E(r, j) = p.E(a, j) + q.E(b, j);
       out.c.push_back(p.c[a] + q.c[b]);
+      if (budget && (r & 255) == 0) budget->tick();
     }
-  return canonical(std::move(out));
+  return canonical_polled(std::move(out), budget);
 }
+
+}  // namespace
+
+TropPoly trop_product(const TropPoly& p, const TropPoly& q) { return product_polled(p, q, nullptr); }
 
 TropPoly trop_power(const TropPoly& p, const Rational& r) {
   if (sgn(r) < 0) throw InputError("tropical power must be non-negative");
@@ -362,7 +384,8 @@ Pruned prune_within(const TropPoly& p, const RunLimits& lim) {
   }
 }
 
-std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const RunLimits& lim, std::size_t max_monomials) {
+std::vector<TropRational> tropicalize_expanded(const Network& net, bool do_prune, const RunLimits& lim,
+                                               std::size_t max_monomials) {
   net.validate();
   const std::size_t d = net.input_dim();
   const Budget budget(lim);
@@ -371,7 +394,7 @@ std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const R
   auto times = [&](const TropPoly& acc, const TropPoly& f) {
     budget.tick(made++);
     if (max_monomials && acc.size() * f.size() > max_monomials) throw Stopped(StopReason::max_count);
-    return tidy(trop_product(acc, f));
+    return tidy(product_polled(acc, f, &budget));
   };
   std::vector<TropPoly> F, G;
   for (std::size_t j = 0; j < d; ++j) {
@@ -399,6 +422,182 @@ std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const R
   std::vector<TropRational> out;
   for (std::size_t i = 0; i < F.size(); ++i) out.push_back({std::move(F[i]), std::move(G[i])});
   return out;
+}
+
+}  // namespace tropgeom
+
+namespace tropgeom {
+
+namespace {
+
+// The recursion on one activation region, where every F^l, G^l is affine: each is a row
+// (alpha_1..alpha_d, c) of a (neurons x (d+1)) array.  Rows are integers over one scale per layer
+// (S_l = S_{l-1} D_l, D_l clearing layer l's denominators), so the inner loop is mpz_addmul with no
+// gcd.  Layer l's (H, G') depend only on the pattern bits of the layers before it, so consecutive
+// regions (sorted by pattern) share the layers above their first differing bit.
+class RegionMaps {
+ public:
+  using Row = std::vector<Integer>;
+
+  explicit RegionMaps(const Network& net) : net_(net), d_(net.input_dim()), n_(net.layers.size()), w_(d_ + 1) {
+    std::size_t off = 0;
+    Integer S = 1;
+    for (const Layer& L : net.layers) {
+      offset_.push_back(off);
+      if (L.relu) off += L.out;
+      Integer Db = clearing_factor(L.W.data(), L.W.size());
+      for (const auto& v : L.b) mpz_lcm(Db.get_mpz_t(), Db.get_mpz_t(), v.get_den_mpz_t());
+      std::vector<Integer> W(L.W.size()), b(L.out);
+      for (std::size_t k = 0; k < W.size(); ++k) W[k] = Integer(L.W[k] * Db);  // exact: Db clears it
+      S *= Db;
+      for (std::size_t i = 0; i < L.out; ++i) b[i] = Integer(L.b[i] * S);
+      W_.push_back(std::move(W));
+      b_.push_back(std::move(b));
+      H_.emplace_back(L.out * w_);
+      Gp_.emplace_back(L.out * w_);
+      F_.emplace_back(L.out * w_);
+    }
+    scale_ = S;
+    F0_.assign(d_ * w_, Integer(0));
+    for (std::size_t j = 0; j < d_; ++j) F0_[j * w_ + j] = 1;
+    G0_.assign(d_ * w_, Integer(0));
+  }
+
+  // Brings the maps up to `pattern`; `first` is the first byte where it differs from the last one.
+  void update(const std::vector<std::uint8_t>& pattern, std::size_t first) {
+    for (std::size_t l = 0; l < n_; ++l) {
+      const Layer& L = net_.layers[l];
+      if (offset_[l] > first || !ready_) layer(l);
+      if (offset_[l] + (L.relu ? L.out : 0) > first || !ready_)
+        for (std::size_t i = 0; i < L.out; ++i) {
+          const Row& src = (!L.relu || pattern[offset_[l] + i]) ? H_[l] : Gp_[l];
+          std::copy(src.begin() + i * w_, src.begin() + (i + 1) * w_, F_[l].begin() + i * w_);
+        }
+    }
+    ready_ = true;
+  }
+
+  const Integer* numerator(std::size_t o) const { return F_.back().data() + o * w_; }
+  const Integer* denominator(std::size_t o) const { return Gp_.back().data() + o * w_; }
+  const Integer& scale() const { return scale_; }  // the rows are the maps times this
+
+ private:
+  // H = W+ F + W- G + b and G' = W- F + W+ G (zero entries skipped: F^0 is the identity).
+  void layer(std::size_t l) {
+    const Layer& L = net_.layers[l];
+    const Row& F = l ? F_[l - 1] : F0_;
+    const Row& G = l ? Gp_[l - 1] : G0_;
+    Row &H = H_[l], &Gp = Gp_[l];
+    for (std::size_t i = 0; i < L.out; ++i) {
+      Integer* h = H.data() + i * w_;
+      Integer* g = Gp.data() + i * w_;
+      for (std::size_t k = 0; k < w_; ++k) h[k] = 0, g[k] = 0;
+      h[d_] = b_[l][i];
+      for (std::size_t j = 0; j < L.in; ++j) {
+        const Integer& wij = W_[l][i * L.in + j];
+        const int s = sgn(wij);
+        if (s == 0) continue;
+        const Integer* f = F.data() + j * w_;
+        const Integer* q = G.data() + j * w_;
+        Integer* to_f = s > 0 ? h : g;  // where |w| F_j goes
+        Integer* to_g = s > 0 ? g : h;  // where |w| G_j goes
+        auto addmul = s > 0 ? mpz_addmul : mpz_submul;  // |w| x = w x or -(w x)
+        for (std::size_t k = 0; k < w_; ++k) {
+          if (sgn(f[k]) != 0) addmul(to_f[k].get_mpz_t(), wij.get_mpz_t(), f[k].get_mpz_t());
+          if (sgn(q[k]) != 0) addmul(to_g[k].get_mpz_t(), wij.get_mpz_t(), q[k].get_mpz_t());
+        }
+      }
+    }
+  }
+
+  const Network& net_;
+  std::size_t d_, n_, w_;
+  std::vector<std::size_t> offset_;           // pattern bytes before each layer
+  std::vector<std::vector<Integer>> W_, b_;   // layer l's weights times D_l, biases times S_l
+  std::vector<Row> H_, Gp_, F_;               // per layer: H, G' (= the layer's G) and the chosen F
+  Row F0_, G0_;
+  Integer scale_;
+  bool ready_ = false;
+};
+
+// The distinct rows (alpha, c) seen, in one scale, sorted: alpha first, so this is the canonical
+// order (a convex piecewise-affine function has no two pieces with one gradient).
+struct Pieces {
+  std::map<std::vector<Integer>, std::size_t> rows;
+
+  std::map<std::vector<Integer>, std::size_t>::iterator add(const Integer* r, std::size_t d) {
+    return rows.emplace(std::vector<Integer>(r, r + d + 1), 0).first;
+  }
+  TropPoly poly(std::size_t d, const Integer& scale) {
+    TropPoly p;
+    p.d = d;
+    p.E = Matrix(0, d);
+    Vec row(d + 1);
+    std::size_t i = 0;
+    for (auto& [r, index] : rows) {
+      for (std::size_t k = 0; k <= d; ++k) {
+        row[k] = Rational(r[k], scale);
+        row[k].canonicalize();
+      }
+      if (p.size() && row_equal(p.E.row(p.E.rows - 1), row.data(), d))
+        throw InternalError("tropicalize: two pieces of a convex function with one gradient");
+      p.E.append_row(row.data(), d);
+      p.c.push_back(row[d]);
+      index = i++;
+    }
+    return p;
+  }
+};
+
+}  // namespace
+
+TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
+  net.validate();
+  const std::size_t d = net.input_dim(), outs = net.output_dim();
+  RegionOptions opt;
+  static_cast<RunLimits&>(opt) = lim;
+  opt.keep_geometry = true;
+  const auto start = std::chrono::steady_clock::now();
+  const RegionResult res = enumerate_regions(net, Polyhedron(d), opt);
+  if (!res.status.complete) throw Stopped(res.status.reason);
+  RunLimits rest = lim;  // one clock for the search and the maps
+  if (lim.max_seconds > 0) {
+    rest.max_seconds = lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (rest.max_seconds <= 0) throw Stopped(StopReason::max_seconds);
+  }
+  const Budget budget(rest);
+  RegionMaps maps(net);
+  std::vector<Pieces> F(outs), G(outs);
+  using It = std::map<std::vector<Integer>, std::size_t>::iterator;
+  std::vector<It> fi, gi;
+  fi.reserve(res.regions.size() * outs);
+  gi.reserve(res.regions.size() * outs);
+  const std::vector<std::uint8_t>* last = nullptr;
+  for (const Region& r : res.regions) {
+    budget.tick(fi.size());
+    std::size_t first = 0;
+    if (last)
+      while (first < r.pattern.size() && r.pattern[first] == (*last)[first]) ++first;
+    maps.update(r.pattern, first);
+    last = &r.pattern;
+    for (std::size_t o = 0; o < outs; ++o) {
+      fi.push_back(F[o].add(maps.numerator(o), d));
+      gi.push_back(G[o].add(maps.denominator(o), d));
+    }
+  }
+  TropicalPieces out;
+  for (std::size_t o = 0; o < outs; ++o) out.maps.push_back({F[o].poly(d, maps.scale()), G[o].poly(d, maps.scale())});
+  for (std::size_t k = 0; k < fi.size(); ++k) {
+    out.numerator.push_back(fi[k]->second);
+    out.denominator.push_back(gi[k]->second);
+  }
+  for (const Region& r : res.regions) out.patterns.push_back(r.pattern);
+  return out;
+}
+
+std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const RunLimits& lim, std::size_t max_monomials) {
+  if (!do_prune) return tropicalize_expanded(net, false, lim, max_monomials);
+  return tropical_pieces(net, lim).maps;
 }
 
 }  // namespace tropgeom

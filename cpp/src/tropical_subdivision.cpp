@@ -277,4 +277,17 @@ std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const RunLimi
   return count;
 }
 
+std::vector<char> bounded_regions(const TropPoly& p, const RunLimits& lim) {
+  const Budget budget(lim);
+  std::vector<char> out(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    budget.tick(i);
+    Polyhedron cone(p.d);  // the recession cone of monomial i's region
+    add_region(cone, p, i);
+    std::fill(cone.b.begin(), cone.b.end(), Rational(0));
+    out[i] = relative_interior(cone).dimension == 0;
+  }
+  return out;
+}
+
 }  // namespace tropgeom

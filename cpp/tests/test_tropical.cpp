@@ -79,6 +79,40 @@ static void test_tropicalize_matches_forward() {
   }
 }
 
+// The maps read off the regions equal the expansion pruned after every product, monomial for
+// monomial, with non-dyadic weights (one scale per layer) and a second output.
+static void test_pieces_equal_the_expansion() {
+  Network net;
+  Layer L1{3, 2, {q(1), q(-2), q(-1, 2), q(3, 4), q(2), q(1)}, {q(1, 3), q(-1), q(0)}, true};
+  Layer L2{2, 3, {q(2, 3), q(-1), q(1), q(-1, 5), q(1, 7), q(3)}, {q(1, 9), q(-1, 2)}, true};
+  Layer L3{2, 2, {q(2), q(-1), q(5, 7), q(1, 3)}, {q(-1, 4), q(0)}, false};
+  net.layers = {L1, L2, L3};
+  const auto a = tropicalize(net, true), b = tropicalize_expanded(net, true);
+  CHECK(a.size() == 2 && b.size() == 2);
+  for (std::size_t o = 0; o < 2; ++o) {
+    CHECK(a[o].numerator.E.data == b[o].numerator.E.data && a[o].numerator.c == b[o].numerator.c);
+    CHECK(a[o].denominator.E.data == b[o].denominator.E.data && a[o].denominator.c == b[o].denominator.c);
+  }
+  const TropicalPieces t = tropical_pieces(net);
+  CHECK(t.numerator.size() == t.patterns.size() * 2);
+}
+
+// Hull vertices: a square with points on its edges and inside, lifted flat into R^3 (affine
+// dimension 2), and a cube's corners among interior points.
+static void test_hull_vertices() {
+  std::vector<std::vector<Rational>> sq, cube;
+  for (long x = 0; x <= 2; ++x)
+    for (long y = 0; y <= 2; ++y) sq.push_back({q(x), q(y), q(x + y)});
+  for (long x = 0; x <= 2; ++x)
+    for (long y = 0; y <= 2; ++y)
+      for (long z = 0; z <= 2; ++z) cube.push_back({q(x), q(y), q(z)});
+  TropPoly s = poly(3, sq, std::vector<Rational>(sq.size(), q(0)));
+  TropPoly c = poly(3, cube, std::vector<Rational>(cube.size(), q(0)));
+  CHECK(hull_vertices(s).size() == 4);
+  CHECK(hull_vertices(c).size() == 8);
+  CHECK(hull_vertices(poly(3, {{q(1), q(2), q(3)}}, {q(0)})).size() == 1);
+}
+
 static void test_subdivision_square_and_tripod() {
   // equal coefficients on the unit square: one flat cell with all four points, four rays
   Subdivision s = subdivision(poly(2, {{q(0), q(0)}, {q(1), q(0)}, {q(0), q(1)}, {q(1), q(1)}}, {q(0), q(0), q(0), q(0)}));
@@ -150,6 +184,8 @@ int main() {
   test_unit_square_and_centre();
   test_product_is_minkowski_sum();
   test_tropicalize_matches_forward();
+  test_pieces_equal_the_expansion();
+  test_hull_vertices();
   if (failures) std::fprintf(stderr, "%d check(s) failed\n", failures);
   return failures ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 // E distinct and sorted lexicographically, duplicates merged by the max of their coefficients.
 #pragma once
 
+#include <cstdint>
 #include <utility>
 
 #include "tropgeom/network.hpp"
@@ -50,6 +51,10 @@ Pruned prune_within(const TropPoly& p, const RunLimits& lim);
 // Indices (into the canonical p) of the upper-hull vertices: the monomials prune() keeps.
 std::vector<std::size_t> upper_vertices(const TropPoly& canonical_p, const RunLimits& lim = {});
 
+// Indices (into the canonical p) of the vertices of conv(exponent rows), coefficients ignored, exact:
+// CGAL's exact 2-D / 3-D hulls in affine dimension <= 3, the pruner above.
+std::vector<std::size_t> hull_vertices(const TropPoly& canonical_p, const RunLimits& lim = {});
+
 // The regular subdivision of the exponents induced by the coefficients, i.e. the upper faces of the
 // lifted polytope projected down, found by walking the tropical hypersurface: its vertices are the
 // upper facets (cells), its edges the upper ridges.  Exact (rational linear algebra, no LP).
@@ -75,16 +80,36 @@ struct Subdivision {
 };
 Subdivision subdivision(const TropPoly& canonical_p, const RunLimits& lim = {});
 
+// For each monomial of p, whether its region {x : it attains the max} is bounded: the recession cone
+// {y : (E_k - E_i) y <= 0 for all k} is {0} (exact LP).
+std::vector<char> bounded_regions(const TropPoly& p, const RunLimits& lim = {});
+
 struct TropRational {
   TropPoly numerator, denominator;  // the map is numerator(x) - denominator(x)
 };
 
-// One tropical rational map per output of net (DESIGN §5.2 recursion); pruned after every product and
-// every layer when prune is set (pruning commutes with ⊙ and ⊕, so this changes nothing but sizes).
-// Without pruning the sizes grow as products of the layer widths' powers: max_monomials (0 = no
-// limit) stops the run (Stopped(max_count)) before memory runs out.
+// One tropical rational map per output of net (DESIGN §5.2 recursion).  Pruned (prune set): read off
+// the activation regions (tropical_pieces), the same monomial sets as tropicalize_expanded(net, true).
+// Unpruned: the expansion; its sizes grow as products of the layer widths' powers: max_monomials
+// (0 = no limit) stops the run (Stopped(max_count)) before memory runs out.
 std::vector<TropRational> tropicalize(const Network& net, bool prune, const RunLimits& lim = {},
                                       std::size_t max_monomials = 0);
+
+// The recursion expanded product by product, pruned after every product and every layer when prune
+// is set (pruning commutes with ⊙ and ⊕, so this changes nothing but sizes): the reference path.
+std::vector<TropRational> tropicalize_expanded(const Network& net, bool prune, const RunLimits& lim = {},
+                                               std::size_t max_monomials = 0);
+
+// The pruned maps from the region engine: on each activation region every F^l, G^l of the recursion
+// is affine (F' is H or G' by the neuron's state), so the output's F and G are one monomial there;
+// the distinct ones are exactly the upper-hull vertices (each is the strict maximum on the open
+// regions where it is F).  Also says which monomial each region has.
+struct TropicalPieces {
+  std::vector<TropRational> maps;                   // pruned, canonical, one per output
+  std::vector<std::vector<std::uint8_t>> patterns;  // the activation regions, sorted by pattern
+  std::vector<std::size_t> numerator, denominator;  // [region * outputs + o]: the monomial index in maps[o]
+};
+TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim = {});
 
 // Linear regions of x -> F(x) - G(x): the full-dimensional intersections of a region of F with one of
 // G (exact LP, or a point where both maxima are unique), glued across shared facets when their affine

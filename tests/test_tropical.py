@@ -11,7 +11,7 @@ import pytest
 
 import tropgeom
 from tropgeom import BudgetExceeded, InputError
-from tropgeom.tropical import TropicalPolynomial, TropicalRational, tropicalize
+from tropgeom.tropical import TropicalPolynomial, TropicalRational, _tropicalize_reference, tropicalize
 
 import nets
 
@@ -204,7 +204,7 @@ def test_pruned_monomials_are_the_linear_regions_of_the_max_plus_nets(name):
             assert len(p) == tropgeom.regions(mp, kind="linear").count
 
 
-def test_tropicalize_takes_what_regions_takes_and_refuses_leaky_layers():
+def test_tropicalize_takes_what_regions_takes():
     net = nets.deep_random(2, [3, 2], 0)
     (a,) = tropicalize(net)
     (b,) = tropicalize([(W, b_) for W, b_ in net.layers])
@@ -220,10 +220,6 @@ def test_tropicalize_takes_what_regions_takes_and_refuses_leaky_layers():
             lin.weight.copy_(torch.from_numpy(np.asarray(W, dtype=np.float64)))
             lin.bias.copy_(torch.from_numpy(np.asarray(b_, dtype=np.float64)))
     assert tropicalize(seq) == [a]  # a torch module, read by Network.from_any
-    leaky = tropgeom.Network(net.layers, negative_slopes=[0, F(1, 100)])
-    with pytest.raises(InputError, match="layer 2 is a LeakyReLU") as e:
-        tropicalize(leaky)
-    assert e.value.layer == 2
 
 
 def test_linear_hidden_layer_and_single_point():
@@ -899,3 +895,21 @@ def test_property_tropical_map_is_the_forward_pass(net, prune):
     assert list(T.evaluate(X, exact=True)) == list(net.forward(X, exact=True)[:, 0])
     if prune:  # pruning changes nothing but sizes
         assert T.prune(max_seconds=20).evaluate(X, exact=True).tolist() == T.evaluate(X, exact=True).tolist()
+
+
+@pytest.mark.parametrize("arch,slopes", [([2, 3, 2, 1], [F(1, 4), F(1, 3)]), ([2, 4, 3, 2], [0, F(1, 2)]),
+                                         ([3, 3, 3, 1], [F(1, 100), F(1, 100)])])
+def test_leaky_relu_nets_tropicalize_exactly(arch, slopes):
+    # max(z, a z) with z = H - G' is max(H + a G', a H + G') - (1 + a) G': F - G is the LeakyReLU forward
+    # pass, and reading the pieces off the regions gives the monomials of the pruned expansion.
+    rng = np.random.default_rng(len(arch) + arch[1])
+    layers = [(rng.normal(size=(o, i)).round(2), rng.normal(size=o).round(2)) for i, o in zip(arch, arch[1:])]
+    net = tropgeom.Network(layers, negative_slopes=slopes, rationalize=100)
+    maps = tropicalize(net)
+    assert maps == _tropicalize_reference(net)
+    X = np.array([[F(int(v), 7) for v in rng.integers(-20, 20, size=arch[0])] for _ in range(40)], dtype=object)
+    Y = net.forward(X, exact=True)
+    for o, m in enumerate(maps):
+        assert list(m.evaluate(X, exact=True)) == list(Y[:, o])
+    relu = tropgeom.Network(layers, rationalize=100)
+    assert [m.numerator for m in maps] != [m.numerator for m in tropicalize(relu)]  # the slope matters

@@ -522,7 +522,9 @@ def tropicalize(net, *, prune: bool = True, max_monomials: Optional[int] = None,
                 max_seconds: Optional[float] = None, progress=None, threads: Optional[int] = None) -> List[TropicalRational]:
     """The net as one tropical rational map F ⊘ G per output, exactly: F(x) - G(x) is the forward pass.
 
-    ``net``: what :func:`tropgeom.regions` takes (a Network, a list of (W, b) pairs).
+    ``net``: what :func:`tropgeom.regions` takes (a Network, a list of (W, b) pairs, a torch module).
+    A LeakyReLU layer max(z, a z), z = H - G', becomes F' = max(H + a G', a H + G'), G'' = (1 + a) G'
+    (exponents rational as a is).
     Layer recursion of Zhang–Naitzat–Lim (DESIGN §5.2).  ``prune=True`` (default) gives the pruned
     maps, read off the activation regions: on each region every F^l, G^l of the recursion is affine
     (F' is H or G' by the neuron's state), so the output's F and G are one monomial there, and the
@@ -559,7 +561,7 @@ def tropicalize(net, *, prune: bool = True, max_monomials: Optional[int] = None,
     BudgetExceeded
         A budget or Ctrl-C stopped the run (``partial`` is None).
     """
-    net = _seam.relu_only(_seam.network(net), "tropicalize")
+    net = _seam.network(net)
     if max_monomials is None:
         max_monomials = 0 if prune else 10 ** 6
     else:
@@ -582,13 +584,13 @@ def _output_net(net: Network, o: int) -> Network:
         return net
     layers = net.exact_layers
     W, b = layers[-1]
-    return Network(layers[:-1] + [(W[o:o + 1], b[o:o + 1])], relu=net.relu)
+    return Network(layers[:-1] + [(W[o:o + 1], b[o:o + 1])], relu=net.relu, negative_slopes=net.negative_slopes)
 
 
 def _tropicalize_reference(net, *, prune: bool = True, max_seconds: Optional[float] = None) -> List[TropicalRational]:
     """The former path, kept as a test oracle: the recursion expanded product by product and pruned
     after every product and every layer (slow: exact upper hulls of every partial product)."""
-    net = _seam.relu_only(_seam.network(net), "tropicalize")
+    net = _seam.network(net)
     from . import _core
     with _run_core("products", False, "tropicalize") as tick:
         pairs = _core.tropicalize_expanded(net.core, bool(prune), 0, max_seconds=_run.seconds(max_seconds), progress=tick)

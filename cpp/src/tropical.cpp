@@ -413,8 +413,19 @@ std::vector<TropRational> tropicalize_expanded(const Network& net, bool do_prune
         H = times(H, trop_power(sgn(w) > 0 ? F[j] : G[j], a));
         Gi = times(Gi, trop_power(sgn(w) > 0 ? G[j] : F[j], a));
       }
-      F2.push_back(L.relu ? tidy(trop_sum(H, Gi)) : std::move(H));
-      G2.push_back(std::move(Gi));
+      if (!L.relu) {
+        F2.push_back(std::move(H));
+        G2.push_back(std::move(Gi));
+      } else if (sgn(L.slope) == 0) {
+        F2.push_back(tidy(trop_sum(H, Gi)));  // relu(H - G') = max(H, G') - G'
+        G2.push_back(std::move(Gi));
+      } else {
+        // max(z, a z) with z = H - G': max(H + a G', a H + G') - (1 + a) G'.
+        const Rational& a = L.slope;
+        TropPoly up = times(H, trop_power(Gi, a)), down = times(trop_power(H, a), Gi);
+        F2.push_back(tidy(trop_sum(up, down)));
+        G2.push_back(trop_power(Gi, a + 1));
+      }
     }
     F.swap(F2);
     G.swap(G2);
@@ -456,6 +467,12 @@ class RegionMaps {
       H_.emplace_back(L.out * w_);
       Gp_.emplace_back(L.out * w_);
       F_.emplace_back(L.out * w_);
+      // A LeakyReLU slope p/q: the layer's F and G come out at scale S q (see layer()).
+      const bool leaky = L.relu && sgn(L.slope) != 0;
+      p_.push_back(leaky ? Integer(L.slope.get_num()) : Integer(0));
+      q_.push_back(leaky ? Integer(L.slope.get_den()) : Integer(1));
+      G_.emplace_back(leaky ? L.out * w_ : 0);
+      S *= q_.back();
     }
     scale_ = S;
     F0_.assign(d_ * w_, Integer(0));
@@ -470,15 +487,22 @@ class RegionMaps {
       if (offset_[l] > first || !ready_) layer(l);
       if (offset_[l] + (L.relu ? L.out : 0) > first || !ready_)
         for (std::size_t i = 0; i < L.out; ++i) {
-          const Row& src = (!L.relu || pattern[offset_[l] + i]) ? H_[l] : Gp_[l];
-          std::copy(src.begin() + i * w_, src.begin() + (i + 1) * w_, F_[l].begin() + i * w_);
+          const bool on = !L.relu || pattern[offset_[l] + i];
+          if (sgn(p_[l]) == 0) {
+            const Row& src = on ? H_[l] : Gp_[l];
+            std::copy(src.begin() + i * w_, src.begin() + (i + 1) * w_, F_[l].begin() + i * w_);
+            continue;
+          }
+          // max(H + a G', a H + G') at scale q: q H + p G' when active, p H + q G' when not.
+          const Integer &hi = on ? q_[l] : p_[l], &gi = on ? p_[l] : q_[l];
+          for (std::size_t k = i * w_; k < (i + 1) * w_; ++k) F_[l][k] = hi * H_[l][k] + gi * Gp_[l][k];
         }
     }
     ready_ = true;
   }
 
   const Integer* numerator(std::size_t o) const { return F_.back().data() + o * w_; }
-  const Integer* denominator(std::size_t o) const { return Gp_.back().data() + o * w_; }
+  const Integer* denominator(std::size_t o) const { return G(n_ - 1).data() + o * w_; }
   const Integer& scale() const { return scale_; }  // the rows are the maps times this
 
  private:
@@ -486,7 +510,7 @@ class RegionMaps {
   void layer(std::size_t l) {
     const Layer& L = net_.layers[l];
     const Row& F = l ? F_[l - 1] : F0_;
-    const Row& G = l ? Gp_[l - 1] : G0_;
+    const Row& G = l ? this->G(l - 1) : G0_;
     Row &H = H_[l], &Gp = Gp_[l];
     for (std::size_t i = 0; i < L.out; ++i) {
       Integer* h = H.data() + i * w_;
@@ -508,13 +532,21 @@ class RegionMaps {
         }
       }
     }
+    if (sgn(p_[l]) != 0) {  // the layer's G, (1 + a) G', at scale q
+      const Integer pq = p_[l] + q_[l];
+      for (std::size_t k = 0; k < Gp.size(); ++k) G_[l][k] = pq * Gp[k];
+    }
   }
+
+  // The G that layer l hands on: G' for ReLU and linear layers, (1 + a) G' (scaled) for LeakyReLU.
+  const Row& G(std::size_t l) const { return sgn(p_[l]) != 0 ? G_[l] : Gp_[l]; }
 
   const Network& net_;
   std::size_t d_, n_, w_;
   std::vector<std::size_t> offset_;           // pattern bytes before each layer
   std::vector<std::vector<Integer>> W_, b_;   // layer l's weights times D_l, biases times S_l
-  std::vector<Row> H_, Gp_, F_;               // per layer: H, G' (= the layer's G) and the chosen F
+  std::vector<Row> H_, Gp_, F_, G_;           // per layer: H, G', the chosen F, (1 + a) G' if leaky
+  std::vector<Integer> p_, q_;                // per layer: its slope p/q (0/1 when not leaky)
   Row F0_, G0_;
   Integer scale_;
   bool ready_ = false;

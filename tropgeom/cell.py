@@ -69,7 +69,20 @@ class Cell:
     ``layer``, ``neuron``: the next neuron to decide (0-based; ``layer == len(net.layers)``: a finished
     region not yet counted); ``pattern``: (decided,) bool, the states of the hidden neurons decided so
     far (layer order); ``cuts``: the neurons whose hyperplanes bound the cell; :meth:`point`: a point
-    strictly inside.  Immutable; equal cells have equal :meth:`to_bytes`."""
+    strictly inside.  Immutable; equal cells have equal :meth:`to_bytes`.
+
+
+    Parameters
+    ----------
+    layer, neuron : int
+        The next neuron to decide (0-based).
+    pattern : sequence of bool
+        The states of the hidden neurons decided so far, in layer order.
+    cuts : sequence of int
+        The neurons whose hyperplanes bound the cell.
+    point : sequence of numbers
+        A point strictly inside the cell (kept exactly).
+    """
 
     __slots__ = ("layer", "neuron", "_pattern", "cuts", "_point", "_bytes")
 
@@ -189,7 +202,22 @@ class Frontier:
     """A cut of the region search: the open ``cells`` below it and the regions finished above it
     (``leaves``, an activation RegionSet).  Exploring every cell (count_regions(net, domain,
     cells=f.cells)) and adding ``len(f.leaves)`` gives the exact region count; the pattern sets are
-    disjoint."""
+    disjoint.
+
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    domain : None, Box or Polytope
+        The domain searched.
+    cells : list of Cell
+        The open cells below the cut.
+    leaves : RegionSet
+        The regions finished above it.
+    position : int
+        The number of hidden neurons the cells have decided.
+    """
 
     def __init__(self, net, domain, cells: List[Cell], leaves, position: int):
         self.net, self.domain, self.cells, self.leaves, self.position = net, domain, list(cells), leaves, position
@@ -243,7 +271,31 @@ def frontier(net, domain=None, *, min_cells: Optional[int] = None, position=None
     With ``min_cells`` instead, the first position (from 1 on) with at least that many open cells
     (or the end of the search: then every region is a leaf).  Default: min_cells=64.
 
-    A stop (max_seconds, Ctrl-C) raises BudgetExceeded (partial: None; rerun the call)."""
+    A stop (max_seconds, Ctrl-C) raises BudgetExceeded (partial: None; rerun the call).
+
+
+    Parameters
+    ----------
+    net : Network or anything Network.from_any reads
+        The network.
+    domain : None, Box or Polytope, optional
+        None: all of R^d.
+    min_cells : int, optional
+        Cut at the first position with at least this many open cells.
+    position : int or (int, int), optional
+        Cut after this many decided hidden neurons (or at (layer, neuron)).
+    max_seconds : float, optional
+        Budget (BudgetExceeded, reason "max_seconds").
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
+    progress : None, bool or callable, optional
+        A bar, none, or a callable receiving the regions so far.
+
+    Returns
+    -------
+    Frontier
+        The open cells and the regions above them.
+    """
     from .regions import RegionSet, _Store, _enumerate
     net = _seam.network(net)
     if position is not None and min_cells is not None:

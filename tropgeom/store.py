@@ -122,7 +122,14 @@ class RegionStore:
 
     ``count``: regions found so far (exact: each task's subtree once); ``complete``: the search is
     over; ``open_cells``: the cells still to explore; ``patterns()``/``points()``: the records (runs
-    with records=True) in no particular order; ``dataset()``: the parts as a pyarrow dataset."""
+    with records=True) in no particular order; ``dataset()``: the parts as a pyarrow dataset.
+
+
+    Parameters
+    ----------
+    run_dir : str or os.PathLike
+        The run directory given as ``out=`` to tropgeom.parallel (or ``--checkpoint`` to the CLI).
+    """
 
     def __init__(self, run_dir):
         self.run_dir = Path(run_dir)

@@ -217,8 +217,8 @@ def test_tropicalize_takes_what_regions_takes():
                               torch.nn.Linear(2, 1)).double()
     with torch.no_grad():
         for lin, (W, b_) in zip(seq[::2], net.layers):
-            lin.weight.copy_(torch.from_numpy(np.asarray(W, dtype=np.float64)))
-            lin.bias.copy_(torch.from_numpy(np.asarray(b_, dtype=np.float64)))
+            lin.weight.copy_(torch.tensor(np.array(W, dtype=np.float64)))
+            lin.bias.copy_(torch.tensor(np.array(b_, dtype=np.float64)))
     assert tropicalize(seq) == [a]  # a torch module, read by Network.from_any
 
 

@@ -899,7 +899,6 @@ def regions(net, domain=None, *, kind: str = "activation", max_regions: Optional
         the count so far.
     threads : int, optional
         Worker threads (None: the cores this process may use).
-
     cells : sequence of Cell, optional
         Search only below these open cells of a stopped run (``BudgetExceeded.remaining``).
     max_cells : int, optional

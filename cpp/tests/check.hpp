@@ -4,6 +4,9 @@
 
 #include <cstdio>
 
+#include <random>
+#include <vector>
+
 #include "tropgeom/network.hpp"
 
 static int failures = 0;
@@ -27,4 +30,21 @@ inline tropgeom::Layer layer(std::size_t out, std::size_t in, tropgeom::Vec W, t
   tropgeom::Layer L;
   L.out = out, L.in = in, L.W = std::move(W), L.b = std::move(b), L.relu = relu;
   return L;
+}
+
+// A random net with small rational weights: d inputs, hidden widths, one linear output.
+inline tropgeom::Network random_net(std::size_t d, std::vector<std::size_t> widths, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> num(-9, 9), den(1, 7);
+  tropgeom::Network net;
+  std::size_t in = d;
+  widths.push_back(1);
+  for (std::size_t l = 0; l < widths.size(); ++l) {
+    tropgeom::Vec W(widths[l] * in), b(widths[l]);
+    for (auto& v : W) v = q(num(rng), den(rng));
+    for (auto& v : b) v = q(num(rng), den(rng));
+    net.layers.push_back(layer(widths[l], in, W, b, l + 1 < widths.size()));
+    in = widths[l];
+  }
+  return net;
 }

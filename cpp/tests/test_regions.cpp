@@ -13,23 +13,6 @@
 
 using namespace tropgeom;
 
-// A random net with small rational weights: d inputs, hidden widths, one linear output.
-static Network random_net(std::size_t d, std::vector<std::size_t> widths, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> num(-9, 9), den(1, 7);
-  Network net;
-  std::size_t in = d;
-  widths.push_back(1);
-  for (std::size_t l = 0; l < widths.size(); ++l) {
-    Vec W(widths[l] * in), b(widths[l]);
-    for (auto& v : W) v = q(num(rng), den(rng));
-    for (auto& v : b) v = q(num(rng), den(rng));
-    net.layers.push_back(layer(widths[l], in, W, b, l + 1 < widths.size()));
-    in = widths[l];
-  }
-  return net;
-}
-
 static void test_layer_map_agrees() {
   // Every type's composition of the same cell (pattern from the point x) agrees with the exact one.
   const Network net = random_net(3, {4, 3}, 1);

@@ -208,3 +208,11 @@ def test_bad_arguments_are_input_errors_naming_them(kw, name):
 def test_bad_accessor_arguments(call):
     with pytest.raises(InputError):
         call(tropgeom.regions(nets.one_layer(2, 3, 0), Box(-1, 1)))
+
+
+def test_solve_exact_against_a_hand_solved_system_and_singular():
+    from tropgeom import _seam
+    from fractions import Fraction as Fr
+    # 2x + y = 1, x + 3y = 2: x = 1/5, y = 3/5 (by hand)
+    assert _seam.solve_exact([[2, 1], [1, 3]], [[1], [2]]) == [[Fr(1, 5)], [Fr(3, 5)]]
+    assert _seam.solve_exact([[1, 2], [2, 4]], [[1], [0]]) is None

@@ -19,7 +19,7 @@ from .errors import InputError
 
 __all__ = ["positive_int", "positive_seconds", "MAX_COUNT", "SCHEMA_VERSION", "numbers_array", "is_exact", "floats",
            "fractions", "snap", "parse_fractions", "plain", "unplain", "points", "vector", "flags",
-           "boolean", "choice", "network", "relu_only", "slopes", "nonnegative_int", "cells", "domain_rows", "json_doc", "field", "architecture"]
+           "boolean", "choice", "network", "relu_only", "slopes", "nonnegative_int", "cells", "solve_exact", "domain_rows", "json_doc", "field", "architecture"]
 
 # Count budgets cross the seam as size_t; larger ones mean "no limit" in practice, so they are refused.
 MAX_COUNT = 2 ** 63 - 1
@@ -480,3 +480,22 @@ def cells(value, net) -> Optional[list]:
 def count_budget(value, name: str) -> int:
     """A count budget as the core takes it: 0 for no limit (None)."""
     return positive_int(value, name, allow_none=True) or 0
+
+
+def solve_exact(M, B) -> Optional[list]:
+    """X with M X = B exactly (Gauss-Jordan in Fractions; M square n x n, B n rows of k columns), as
+    rows of Fractions; None when M is singular.  For the small systems Python decides exactly."""
+    n = len(M)
+    T = [[Fraction(v) for v in M[i]] + [Fraction(v) for v in B[i]] for i in range(n)]
+    for col in range(n):
+        piv = next((r for r in range(col, n) if T[r][col] != 0), None)
+        if piv is None:
+            return None
+        T[col], T[piv] = T[piv], T[col]
+        p = T[col][col]
+        T[col] = [v / p for v in T[col]]
+        for r in range(n):
+            if r != col and T[r][col] != 0:
+                f = T[r][col]
+                T[r] = [a - f * b for a, b in zip(T[r], T[col])]
+    return [row[n:] for row in T]

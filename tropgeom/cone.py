@@ -25,21 +25,9 @@ __all__ = ["one_layer", "OneLayer"]
 
 
 def _inverse(A: np.ndarray) -> Optional[np.ndarray]:
-    """Exact inverse by Gauss-Jordan in Fractions; None when singular."""
-    n = len(A)
-    M = [[Fraction(v) for v in row] + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(A)]
-    for col in range(n):
-        piv = next((r for r in range(col, n) if M[r][col] != 0), None)
-        if piv is None:
-            return None
-        M[col], M[piv] = M[piv], M[col]
-        p = M[col][col]
-        M[col] = [v / p for v in M[col]]
-        for r in range(n):
-            if r != col and M[r][col] != 0:
-                f = M[r][col]
-                M[r] = [a - f * b for a, b in zip(M[r], M[col])]
-    return np.array([row[n:] for row in M], dtype=object)
+    """Exact inverse (Fractions); None when singular."""
+    X = _seam.solve_exact(A, [[int(i == j) for j in range(len(A))] for i in range(len(A))])
+    return None if X is None else np.array(X, dtype=object)
 
 
 class OneLayer:

@@ -113,22 +113,6 @@ def sampling_radius(net_or_regions, center=0, *, norm="inf", kind: str = "activa
     return SamplingRadius(dist[far], far, wit[far], dist, norm)
 
 
-def _solve(M, r):
-    """Exact solve of a small non-singular system (Fractions, Gauss-Jordan)."""
-    n = len(M)
-    T = [list(M[i]) + [r[i]] for i in range(n)]
-    for col in range(n):
-        piv = next(k for k in range(col, n) if T[k][col] != 0)
-        T[col], T[piv] = T[piv], T[col]
-        p = T[col][col]
-        T[col] = [v / p for v in T[col]]
-        for k in range(n):
-            if k != col and T[k][col] != 0:
-                f = T[k][col]
-                T[k] = [a - f * b for a, b in zip(T[k], T[col])]
-    return [T[i][n] for i in range(n)]
-
-
 def _project(A, b, c, x):
     """The exact Euclidean projection of c onto {A x <= b} from a feasible x: a primal active-set
     method in Fractions (Bland's smallest-index rules against cycling), returned only with its KKT
@@ -142,7 +126,7 @@ def _project(A, b, c, x):
     for _ in range(50 * (m + d) + 100):
         g = [xi - ci for xi, ci in zip(x, c)]
         # p = -(g projected onto the null space of A_W); lam solves (A_W A_W^T) lam = -A_W g
-        lam = _solve([[dot(A[i], A[j]) for j in W] for i in W], [-dot(A[i], g) for i in W]) if W else []
+        lam = [x for (x,) in _seam.solve_exact([[dot(A[i], A[j]) for j in W] for i in W], [[-dot(A[i], g)] for i in W])] if W else []
         p = [-(gk + sum((l * A[i][k] for l, i in zip(lam, W)), Fraction(0))) for k, gk in enumerate(g)]
         if not any(p):
             neg = [i for l, i in zip(lam, W) if l < 0]

@@ -592,8 +592,15 @@ def test_npz_without_weights_and_unreadable(tmp_path):
         Network.load(path)
     junk = tmp_path / "junk.npz"
     junk.write_text("not a zip file")
-    with raises_at("not a readable .npz"):
+    with raises_at("not a network file tropgeom reads"):
         Network.load(junk)
+    csv = tmp_path / "net.csv"  # a suffix no reader knows: one line naming the formats, not numpy's advice
+    csv.write_text("1,2\n")
+    with raises_at(r"\.npz with W1, b1, \.\.\.; \.onnx; \.pt/\.pth; \.json"):
+        Network.load(csv)
+    np.save(tmp_path / "one.npy", np.ones(3))
+    with raises_at("holds one array, not a network"):
+        Network.load(tmp_path / "one.npy")
 
 
 def test_npz_with_bad_shapes_names_the_layer(tmp_path):

@@ -408,8 +408,11 @@ class Network:
         ``negative_slopes`` and the exact forms written by save; any other key -> InputError naming it."""
         try:
             z = np.load(path, allow_pickle=False)
-        except Exception as e:
-            raise InputError(f"{path} is not a readable .npz file ({e})") from None
+        except Exception:
+            raise InputError(f"{path}: not a network file tropgeom reads (.npz with W1, b1, ...; .onnx; "
+                             ".pt/.pth; .json)") from None
+        if not isinstance(z, np.lib.npyio.NpzFile):  # a bare .npy array
+            raise InputError(f"{path} holds one array, not a network: expected an .npz with W1, b1, W2, b2, ...")
         with z:
             keys = set(z.files)
             layer_keys = {k for k in keys if re.fullmatch(r"[Wb][1-9][0-9]*(_exact)?", k)}

@@ -271,9 +271,9 @@ def subdivision(p: TropPoly, max_seconds: typing.SupportsFloat | typing.Supports
     """
     The regular subdivision of p's exponents (upper faces of the lifted polytope) and the edges of its tropical hypersurface.
     """
-def tropical_pieces(net: Network, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[list, numpy.typing.NDArray[numpy.bool], numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+def tropical_pieces(net: Network, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[list, numpy.typing.NDArray[numpy.bool], numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64], bool, str]:
     """
-    (maps, patterns (n, hidden) bool, numerator (n, outputs), denominator (n, outputs) monomial indices): the pruned maps read off the activation regions (sorted by pattern).
+    (maps, patterns (n, hidden) bool, numerator (n, outputs), denominator (n, outputs) monomial indices, complete, reason): the pruned maps read off the activation regions (sorted by pattern); after a stop, those of the regions found.
     """
 def tropicalize(net: Network, prune: bool = True, max_monomials: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> list:
     """

@@ -493,8 +493,10 @@ class TropicalRational:
         except BudgetExceeded as e:
             raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
         with _run_core("regions", False, "linear_regions") as tick:  # a second pass over the same regions
-            _, patterns, num, den = _core.tropical_pieces(net.core, max_seconds=_run.seconds(clock.left(what="linear_regions")),
-                                                          progress=tick, threads=threads)
+            _, patterns, num, den, complete, reason = _core.tropical_pieces(
+                net.core, max_seconds=_run.seconds(clock.left(what="linear_regions")), progress=tick, threads=threads)
+            if not complete:
+                raise BudgetExceeded("linear_regions stopped", reason=reason)
         if not np.array_equal(patterns, rs.activation.patterns):
             raise InternalError("linear_regions: the region engine gave two orders")  # both sort by pattern
         pairs = tuple(tuple(sorted({(int(num[k, 0]), int(den[k, 0])) for k in m})) for m in rs.members)
@@ -533,8 +535,10 @@ def tropicalize(net, *, prune: bool = True, max_monomials: Optional[int] = None,
     depend on it).  ``prune=False`` expands every product: sizes grow like products of powers of the
     widths, and ``max_monomials`` (default 10^6) stops a run whose next product would exceed it.
 
-    A stop (``max_monomials``, ``max_seconds``, Ctrl-C) raises BudgetExceeded with ``partial=None``
-    (a part of the map is not the map) and ``reason`` "max_monomials", "max_seconds" or "interrupted".
+    A stop (``max_monomials``, ``max_seconds``, Ctrl-C) raises BudgetExceeded with ``reason``
+    "max_monomials", "max_seconds" or "interrupted".  Pruned, its ``partial`` is one map per output
+    made of the monomials of the regions found so far (each exactly a monomial of the pruned F or G;
+    F and G of the partial maps are below the true ones); unpruned, ``partial`` is None.
 
     Parameters
     ----------
@@ -559,7 +563,7 @@ def tropicalize(net, *, prune: bool = True, max_monomials: Optional[int] = None,
     Raises
     ------
     BudgetExceeded
-        A budget or Ctrl-C stopped the run (``partial`` is None).
+        A budget or Ctrl-C stopped the run (``partial``: the monomials found so far, when pruned).
     """
     net = _seam.network(net)
     if max_monomials is None:
@@ -568,10 +572,19 @@ def tropicalize(net, *, prune: bool = True, max_monomials: Optional[int] = None,
         max_monomials = _seam.count_budget(max_monomials, "max_monomials")
     threads = _run.threads(threads)
     from . import _core
+    complete, reason = True, ""
     with _run_core("regions" if prune else "products", progress, "tropicalize", "max_monomials") as tick:
-        pairs = _core.tropicalize(net.core, bool(prune), max_monomials, max_seconds=_run.seconds(max_seconds),
-                                  progress=tick, threads=threads)
+        if prune:
+            pairs, _, _, _, complete, reason = _core.tropical_pieces(net.core, max_seconds=_run.seconds(max_seconds),
+                                                                     progress=tick, threads=threads)
+        else:
+            pairs = _core.tropicalize(net.core, False, max_monomials, max_seconds=_run.seconds(max_seconds),
+                                      progress=tick, threads=threads)
     maps = [TropicalRational(TropicalPolynomial._wrap(F), TropicalPolynomial._wrap(G)) for F, G in pairs]
+    if not complete:  # the monomials of the regions found: each an exact monomial of the pruned F or G
+        why = _run.reason(reason, "max_monomials")
+        raise BudgetExceeded(f"tropicalize stopped by {why}; partial: the monomials of the regions found so far",
+                             partial=maps, reason=why)
     if prune:
         for o, m in enumerate(maps):
             object.__setattr__(m, "_source", (net, o))

@@ -179,9 +179,11 @@ void bind_tropical(py::module_& m) {
         py::array_t<std::int64_t> num({n, outs}), den({n, outs});
         std::copy(t.numerator.begin(), t.numerator.end(), num.mutable_data());
         std::copy(t.denominator.begin(), t.denominator.end(), den.mutable_data());
-        return py::make_tuple(maps_list(t.maps), patterns, num, den);
+        return py::make_tuple(maps_list(t.maps), patterns, num, den, t.status.complete,
+                              stop_reason_name(t.status.reason));
       },
       py::arg("net"), RUN_ARGS, py::arg("threads") = 1,
-      "(maps, patterns (n, hidden) bool, numerator (n, outputs), denominator (n, outputs) monomial indices): "
-      "the pruned maps read off the activation regions (sorted by pattern).");
+      "(maps, patterns (n, hidden) bool, numerator (n, outputs), denominator (n, outputs) monomial indices, "
+      "complete, reason): the pruned maps read off the activation regions (sorted by pattern); after a stop, "
+      "those of the regions found.");
 }

@@ -591,11 +591,13 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
   opt.keep_geometry = true;
   const auto start = std::chrono::steady_clock::now();
   const RegionResult res = enumerate_regions(net, Polyhedron(d), opt);
-  if (!res.status.complete) throw Stopped(res.status.reason);
+  // After a stop the maps of the regions found are still exact monomials of F and G: the partial
+  // result.  Those regions are read unpolled (their maps cost less than finding them did).
+  RunStatus status = res.status;
   RunLimits rest = lim;  // one clock for the search and the maps
-  if (lim.max_seconds > 0) {
+  if (lim.max_seconds > 0 && status.complete) {
     rest.max_seconds = lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (rest.max_seconds <= 0) throw Stopped(StopReason::max_seconds);
+    if (rest.max_seconds <= 0) status = {false, StopReason::max_seconds};
   }
   const Budget budget(rest);
   RegionMaps maps(net);
@@ -605,8 +607,16 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
   fi.reserve(res.regions.size() * outs);
   gi.reserve(res.regions.size() * outs);
   const std::vector<std::uint8_t>* last = nullptr;
+  std::size_t done = 0;
+  const bool polled = status.complete;
   for (const Region& r : res.regions) {
-    budget.tick(fi.size());
+    if (polled) try {
+        budget.tick(fi.size());
+      } catch (const Stopped& s) {  // stopped while reading the maps: keep those read
+        status = {false, s.reason};
+        break;
+      }
+    ++done;
     std::size_t first = 0;
     if (last)
       while (first < r.pattern.size() && r.pattern[first] == (*last)[first]) ++first;
@@ -618,18 +628,21 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
     }
   }
   TropicalPieces out;
+  out.status = status;
   for (std::size_t o = 0; o < outs; ++o) out.maps.push_back({F[o].poly(d, maps.scale()), G[o].poly(d, maps.scale())});
   for (std::size_t k = 0; k < fi.size(); ++k) {
     out.numerator.push_back(fi[k]->second);
     out.denominator.push_back(gi[k]->second);
   }
-  for (const Region& r : res.regions) out.patterns.push_back(r.pattern);
+  for (std::size_t k = 0; k < done; ++k) out.patterns.push_back(res.regions[k].pattern);
   return out;
 }
 
 std::vector<TropRational> tropicalize(const Network& net, bool do_prune, const RunLimits& lim, std::size_t max_monomials) {
   if (!do_prune) return tropicalize_expanded(net, false, lim, max_monomials);
-  return tropical_pieces(net, lim).maps;
+  TropicalPieces t = tropical_pieces(net, lim);
+  if (!t.status.complete) throw Stopped(t.status.reason);
+  return std::move(t.maps);
 }
 
 }  // namespace tropgeom

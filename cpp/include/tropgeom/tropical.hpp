@@ -108,6 +108,7 @@ struct TropicalPieces {
   std::vector<TropRational> maps;                   // pruned, canonical, one per output
   std::vector<std::vector<std::uint8_t>> patterns;  // the activation regions, sorted by pattern
   std::vector<std::size_t> numerator, denominator;  // [region * outputs + o]: the monomial index in maps[o]
+  RunStatus status;                                 // after a stop: the maps of the regions found so far
 };
 TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim = {});
 

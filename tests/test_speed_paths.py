@@ -10,6 +10,8 @@ interior point by an exact LP).
 from __future__ import annotations
 
 import itertools
+import pickle
+from fractions import Fraction
 import os
 import subprocess
 import sys
@@ -139,3 +141,62 @@ def test_sigint_on_d200_box():
     out, _ = p.communicate(timeout=20)
     assert out.split() == ["interrupted", "True"]
     assert time.perf_counter() - t < 2.0
+
+
+def _core_regions(net, box, as_bounds):
+    """The core's run on a Box passed as bounds (as regions() does), or as its 2d rows."""
+    from tropgeom import _core, _seam
+    d = net.input_dim
+    args = _seam.domain_args(box, d)
+    if not as_bounds:
+        A, b = box.halfspaces(d)
+        args = {"A": A, "b": b, "lo": args["lo"], "hi": args["hi"]}
+        return _core.enumerate_regions(net.core, threads=1, box_as_bounds=False, **args)
+    return _core.enumerate_regions(net.core, threads=1, **args)
+
+
+@pytest.mark.parametrize("net,box", [
+    (nets.deep_random(3, [6, 6], 2), tg.Box(-1.0, 1.0)),
+    (nets.zero_bias_net(3, [6, 6], 1), tg.Box(-1.0, 1.0)),       # every split by the exact path
+    (nets.concurrent_lines(5), tg.Box(-1.0, 1.0)),
+    (nets.duplicate_neurons(), tg.Box(-1.0, 1.0)),
+    (nets.deep_random(2, [8, 8], 4), tg.Box([Fraction(-1, 3), 0], [Fraction(5, 7), Fraction(1, 3)])),
+])
+def test_box_given_as_bounds_equals_box_as_rows(net, box):
+    # The box as bounds end to end (no rows in the core unless a region's geometry needs them) gives
+    # the regions of the same box as 2d rows: count, patterns, cuts and exact irredundant halfspaces
+    # (the domain's rows in the same order, x_j <= hi_j then -x_j <= -lo_j).
+    fast, slow = _core_regions(net, box, True), _core_regions(net, box, False)
+    assert fast.count == slow.count > 1
+    assert np.array_equal(fast.patterns(), slow.patterns())
+    assert np.array_equal(fast.cuts()[0], slow.cuts()[0]) and np.array_equal(fast.cuts()[1], slow.cuts()[1])
+    signs = net.exact_signs(fast.points(True)).reshape(fast.stored, -1)  # (the LPs differ, so do the points)
+    assert np.array_equal(signs > 0, fast.patterns().astype(bool)) and (signs != 0).all()
+    for i in range(fast.stored):
+        for k in range(3):
+            assert np.array_equal(fast.halfspaces(i, True, True)[k], slow.halfspaces(i, True, True)[k])
+    rs = tg.regions(net, box, threads=1, progress=False)     # the Python path passes bounds, and
+    back = pickle.loads(pickle.dumps(rs))                    # a restored set rebuilds them the same
+    assert all(np.array_equal(back.halfspaces(i, exact=True)[0], rs.halfspaces(i, exact=True)[0])
+               for i in range(len(rs)))
+
+
+def test_polytope_bounded_check_equals_recession_cone_dimension():
+    # Polytope.__init__ decides boundedness by one feasibility LP (plus a float rank filter) instead
+    # of the recession cone's exact dimension: both agree, rank-deficient and unbounded rows included.
+    from tropgeom.regions import _bounded
+    rng = np.random.default_rng(5)
+    seen = set()
+    for _ in range(60):
+        d, m = int(rng.integers(1, 5)), int(rng.integers(1, 9))
+        A = rng.integers(-3, 4, size=(m, d)).astype(float)
+        if rng.random() < 0.3:
+            A = np.vstack([A, -A])                            # lines through the cone
+        cone = tg.Polyhedron(A, np.zeros(len(A))).dimension() == 0
+        assert _bounded(A) == cone
+        seen.add(cone)
+    assert seen == {True, False}
+    A = np.array([[Fraction(1, 3), 0], [0, 1], [-1, -1]], dtype=object)  # exact rows, bounded
+    assert _bounded(A) and tg.Polytope(A, [1, 1, 1]).bounded
+    with pytest.raises(tg.InputError, match="unbounded"):
+        tg.Polytope(A[:2], [1, 1])

@@ -247,8 +247,10 @@ def bounded_regions(p: TropPoly, max_seconds: typing.SupportsFloat | typing.Supp
     """
     Per monomial: is the region where it attains the maximum bounded (exact).
     """
-def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None) -> RegionResult:
-    ...
+def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, lo: typing.Any = None, hi: typing.Any = None, box_as_bounds: bool = True, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None) -> RegionResult:
+    """
+    A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows).
+    """
 def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
     """
     Number of linear regions of F - G over R^d, exact.
@@ -263,7 +265,7 @@ def polytope_volume(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFl
     """
     Exact volume of the polytope {x : A x <= b} as a Fraction (0 if empty or lower-dimensional).
     """
-def rebuild_regions(net: Network, A: typing.Any, b: typing.Any, patterns: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], points: typing.Any, cuts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], count: typing.SupportsInt | typing.SupportsIndex, complete: bool, reason: str, stats: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex]) -> RegionResult:
+def rebuild_regions(net: Network, A: typing.Any, b: typing.Any, patterns: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], points: typing.Any, cuts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], count: typing.SupportsInt | typing.SupportsIndex, complete: bool, reason: str, stats: collections.abc.Mapping[str, typing.SupportsInt | typing.SupportsIndex], lo: typing.Any = None, hi: typing.Any = None) -> RegionResult:
     ...
 def slice2d(net: Network, origin: typing.Any, d1: typing.Any, d2: typing.Any, polygon: typing.Any, max_faces: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> Slice2D:
     ...

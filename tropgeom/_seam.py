@@ -19,7 +19,7 @@ from .errors import InputError
 
 __all__ = ["positive_int", "positive_seconds", "MAX_COUNT", "SCHEMA_VERSION", "numbers_array", "is_exact", "floats",
            "fractions", "snap", "parse_fractions", "plain", "unplain", "points", "vector", "flags",
-           "boolean", "choice", "network", "relu_only", "slopes", "nonnegative_int", "cells", "solve_exact", "domain_rows", "json_doc", "field", "architecture"]
+           "boolean", "choice", "network", "relu_only", "slopes", "nonnegative_int", "cells", "solve_exact", "domain_rows", "domain_args", "json_doc", "field", "architecture"]
 
 # Count budgets cross the seam as size_t; larger ones mean "no limit" in practice, so they are refused.
 MAX_COUNT = 2 ** 63 - 1
@@ -293,6 +293,18 @@ def domain_rows(domain, d: int):
         raise InputError(f"domain must be None, tropgeom.Box or tropgeom.Polytope; got {type(domain).__name__}")
     A, b = domain.halfspaces(d)
     return A, b, domain.bounded
+
+
+def domain_args(domain, d: int) -> dict:
+    """The domain as the core's keyword arguments: rows A, b, and for a Box its bounds lo, hi instead
+    of rows (a box in R^784 as 2d dense exact rows cost more than the whole count)."""
+    from .regions import Box
+    if isinstance(domain, Box):
+        domain.dim_for(d)
+        lo, hi = (np.ascontiguousarray(np.broadcast_to(v, d)) for v in (domain.lo, domain.hi))
+        return {"A": np.zeros((0, d)), "b": np.zeros(0), "lo": lo, "hi": hi}
+    A, b, _ = domain_rows(domain, d)
+    return {"A": A, "b": b}
 
 
 def json_doc(text, what: str, kind: Optional[str] = None) -> dict:

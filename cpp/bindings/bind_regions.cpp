@@ -45,9 +45,15 @@ struct Regions {
   std::size_t dim() const { return r.net->input_dim(); }
 
   Region& geometry(std::size_t i) {
-    materialize(*r.net, r.domain, r.regions[i]);
+    if (!r.regions[i].has_geometry) {
+      // a box's rows, made once (parallel passes call this from every worker)
+      std::call_once(dom_once, [this] { dom = domain_polyhedron(r); });
+      materialize(*r.net, dom, r.regions[i]);
+    }
     return r.regions[i];
   }
+  Polyhedron dom;
+  std::once_flag dom_once;
   const std::vector<std::size_t>& irredundant(std::size_t i) {
     if (!has_facets[i]) {
       const Region& reg = geometry(i);
@@ -235,14 +241,17 @@ void bind_regions(py::module_& m) {
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,
-           bool keep_geometry, const py_hooks::Progress& progress, py::handle cells, std::size_t max_cells,
-           std::size_t stop_at, std::optional<std::function<bool()>> cancel) {
+           bool keep_geometry, const py_hooks::Progress& progress, py::handle lo, py::handle hi, bool box_as_bounds,
+           py::handle cells, std::size_t max_cells, std::size_t stop_at, std::optional<std::function<bool()>> cancel) {
           Polyhedron domain(net.input_dim());
           domain.A = to_matrix(A, net.input_dim());
           domain.b = to_rationals(b);
+          Vec l, h;
+          if (!lo.is_none()) l = to_rationals(lo), h = to_rationals(hi);
           RegionOptions opt;
           opt.max_regions = max_regions;
           opt.keep_geometry = keep_geometry;
+          opt.box_as_bounds = box_as_bounds;
           py_hooks::set_limits(opt, max_seconds, threads, progress);
           // resumable search (cell.hpp): start cells, a step budget, a frontier, a caller's stop flag
           opt.from_cells = !cells.is_none();
@@ -255,11 +264,14 @@ void bind_regions(py::module_& m) {
             return f();
           };
           py::gil_scoped_release nogil;
-          return std::make_unique<Regions>(enumerate_regions(net, domain, opt));
+          return std::make_unique<Regions>(lo.is_none() ? enumerate_regions(net, domain, opt)
+                                                        : enumerate_regions(net, l, h, opt));
         },
         py::arg("net"), py::arg("A"), py::arg("b"), py::arg("max_regions") = 0, py::arg("max_seconds") = 0.0,
         py::arg("threads") = 1, py::arg("keep_geometry") = true, py::arg("progress") = py::none(),
-        py::arg("cells") = py::none(), py::arg("max_cells") = 0, py::arg("stop_at") = 0, py::arg("cancel") = py::none());
+        py::arg("lo") = py::none(), py::arg("hi") = py::none(), py::arg("box_as_bounds") = true,
+        py::arg("cells") = py::none(), py::arg("max_cells") = 0, py::arg("stop_at") = 0, py::arg("cancel") = py::none(),
+        "A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows).");
 
   // A stored result (pickle, JSON) back in the core: patterns, exact points and cutting neurons are all
   // materialize() needs; geometry is rebuilt lazily as for a fresh run.
@@ -267,13 +279,19 @@ void bind_regions(py::module_& m) {
         [](const Network& net, py::handle A, py::handle b, py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> patterns,
            py::handle points, py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> cuts,
            py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> offsets, std::size_t count,
-           bool complete, const std::string& reason, const std::map<std::string, std::size_t>& stats) {
+           bool complete, const std::string& reason, const std::map<std::string, std::size_t>& stats,
+           py::handle lo, py::handle hi) {
           const std::size_t d = net.input_dim(), h = net.num_hidden_neurons();
           RegionResult r;
           r.net = std::make_shared<const Network>(net);
           r.domain = Polyhedron(d);
           r.domain.A = to_matrix(A, d);
           r.domain.b = to_rationals(b);
+          if (!lo.is_none()) {
+            r.lo = to_rationals(lo);
+            r.hi = to_rationals(hi);
+            if (r.lo.size() != d || r.hi.size() != d) throw InputError("stored regions: the box does not fit the network");
+          }
           Matrix P = to_matrix(points, d);
           const std::size_t n = P.rows;
           if (patterns.ndim() != 2 || static_cast<std::size_t>(patterns.shape(0)) != n ||
@@ -308,5 +326,6 @@ void bind_regions(py::module_& m) {
           return std::make_unique<Regions>(std::move(r));
         },
         py::arg("net"), py::arg("A"), py::arg("b"), py::arg("patterns"), py::arg("points"), py::arg("cuts"),
-        py::arg("offsets"), py::arg("count"), py::arg("complete"), py::arg("reason"), py::arg("stats"));
+        py::arg("offsets"), py::arg("count"), py::arg("complete"), py::arg("reason"), py::arg("stats"),
+        py::arg("lo") = py::none(), py::arg("hi") = py::none());
 }

@@ -149,6 +149,7 @@ Adjacency adjacency(RegionResult& res, const RunLimits& lim) {
   const std::vector<LayerWeights<Integer>> Wz = weights_as<Integer>(net);
   const NeuronIndex ix(net);
   std::vector<Region>& regions = res.regions;
+  const Polyhedron domain = domain_polyhedron(res);
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < regions.size(); ++i)
     index.emplace(std::string(regions[i].pattern.begin(), regions[i].pattern.end()), i);
@@ -156,7 +157,7 @@ Adjacency adjacency(RegionResult& res, const RunLimits& lim) {
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(std::max(1, lim.threads));
   const ForResult run = parallel_for(regions.size(), lim, [&](std::size_t i, int t) {
     Region& r = regions[i];
-    materialize(net, res.domain, r, Wz, ix);
+    materialize(net, domain, r, Wz, ix);
     for (const auto& p : region_neighbours(net, Wi, r)) {
       auto it = index.find(std::string(p.begin(), p.end()));
       if (it == index.end()) {

@@ -28,6 +28,13 @@ bool detect(const Polyhedron& P, Box& out) {
   }
   for (std::size_t j = 0; j < d; ++j)
     if (!has_lo[j] || !has_hi[j] || !(lo[j] < hi[j])) return false;  // the rows path reports empty / flat
+  out = make(std::move(lo), std::move(hi));
+  return true;
+}
+
+Box make(Vec lo, Vec hi) {
+  const std::size_t d = lo.size();
+  Box out;
   out.d = d;
   out.range.resize(d);
   out.ilo.resize(d);
@@ -43,13 +50,82 @@ bool detect(const Polyhedron& P, Box& out) {
   }
   out.lo = std::move(lo);
   out.hi = std::move(hi);
-  return true;
+  return out;
 }
 
 Vec centre(const Box& B) {
   Vec c(B.d);
   for (std::size_t j = 0; j < B.d; ++j) c[j] = (B.lo[j] + B.hi[j]) / 2;
   return c;
+}
+
+LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize, const Box& B) {
+  const std::size_t d = B.d;
+  Vec w(d);
+  for (std::size_t j = 0; j < d; ++j) w[j] = B.hi[j] - B.lo[j];
+  Polyhedron Q(d);  // a.x <= b as (a w).y <= b - a.lo
+  Q.A = Matrix(P.A.rows, d);
+  Q.b.resize(P.A.rows);
+  for (std::size_t i = 0; i < P.A.rows; ++i) {
+    Rational rhs = P.b[i];
+    for (std::size_t j = 0; j < d; ++j)
+      if (sgn(P.A(i, j)) != 0) Q.A(i, j) = P.A(i, j) * w[j], rhs -= P.A(i, j) * B.lo[j];
+    Q.b[i] = std::move(rhs);
+  }
+  Vec cy(d);
+  for (std::size_t j = 0; j < d; ++j) cy[j] = c[j] * w[j];
+  LPResult r = optimize_unit_box(Q, cy, maximize);
+  if (r.status != LPStatus::optimal) return r;
+  r.value = 0;
+  for (std::size_t j = 0; j < d; ++j) {
+    r.x[j] = B.lo[j] + w[j] * r.x[j];
+    r.value += c[j] * r.x[j];
+  }
+  return r;
+}
+
+bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vector<signed char>& at,
+                const std::vector<double>& x, const Box& B, Vec& out) {
+  const std::size_t d = B.d, k = W.size();
+  out.assign(d, Rational(0));
+  std::vector<std::size_t> free;
+  for (std::size_t t = 0; t < d; ++t) {
+    if (at[t]) out[t] = at[t] > 0 ? B.hi[t] : B.lo[t];
+    else if (std::isfinite(x[t])) out[t] = Rational(x[t]), free.push_back(t);
+    else return false;
+  }
+  if (k > 0) {
+    // [A_W,F | b_W - A_W,fixed x_fixed] in reduced row echelon form; pivots solved, the rest kept.
+    const std::size_t n = free.size();
+    Matrix M(k, n + 1);
+    for (std::size_t i = 0; i < k; ++i) {
+      const Rational* a = P.A.row(W[i]);
+      Rational r = P.b[W[i]];
+      for (std::size_t t = 0; t < d; ++t)
+        if (at[t] && sgn(a[t]) != 0) r -= a[t] * out[t];
+      for (std::size_t f = 0; f < n; ++f) M(i, f) = a[free[f]];
+      M(i, n) = std::move(r);
+    }
+    const std::vector<std::size_t> piv = rref(M);
+    std::vector<char> is_pivot(n + 1, 0);
+    for (std::size_t c : piv) is_pivot[c] = 1;
+    if (is_pivot[n]) return false;  // inconsistent rows
+    for (std::size_t i = 0; i < piv.size(); ++i) {
+      Rational v = M(i, n);
+      for (std::size_t f = 0; f < n; ++f)
+        if (!is_pivot[f] && sgn(M(i, f)) != 0) v -= M(i, f) * out[free[f]];
+      out[free[piv[i]]] = std::move(v);
+    }
+  }
+  for (std::size_t t = 0; t < d; ++t)
+    if (out[t] < B.lo[t] || out[t] > B.hi[t]) return false;
+  for (std::size_t i = 0; i < P.A.rows; ++i) {
+    Rational s = 0;
+    for (std::size_t t = 0; t < d; ++t)
+      if (sgn(P.A(i, t)) != 0) s += P.A(i, t) * out[t];
+    if (s > P.b[i]) return false;
+  }
+  return true;
 }
 
 namespace {
@@ -116,18 +192,35 @@ Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, 
     if (dirty) gram(R, W, at, c, M, r), dirty = false;
     mu.assign(k, 0);
     if (k > 0 && !la::solve(M, r, k, mu)) break;
-    // dir = the projection of -c onto the null space of the active rows, in the free variables.
-    double dn = 0, slope = 0;
-    for (std::size_t t = 0; t < d; ++t) {
-      double s = 0;
-      if (!at[t]) {
-        s = -c[t];
-        for (std::size_t i = 0; i < k; ++i) s -= mu[i] * R.A[W[i] * d + t];
+    // dir = the projection of -c onto the null space of the active rows, in the free variables.  The
+    // rows of deep cells are nearly dependent (all lie in the first layer's span): one step of
+    // iterative refinement keeps dir on the active rows, else the point drifts off them.
+    auto project = [&] {
+      for (std::size_t t = 0; t < d; ++t) {
+        double s = 0;
+        if (!at[t]) {
+          s = -c[t];
+          for (std::size_t i = 0; i < k; ++i) s -= mu[i] * R.A[W[i] * d + t];
+        }
+        dir[t] = s;
       }
-      dir[t] = s;
-      dn += s * s;
-      slope += c[t] * s;
+    };
+    project();
+    if (k > 0) {
+      std::vector<double> off(k), delta;
+      for (std::size_t i = 0; i < k; ++i) {
+        const double* ai = &R.A[W[i] * d];
+        double s = 0;
+        for (std::size_t t = 0; t < d; ++t) s += ai[t] * dir[t];
+        off[i] = s;
+      }
+      if (la::solve(M, off, k, delta)) {
+        for (std::size_t i = 0; i < k; ++i) mu[i] += delta[i];
+        project();
+      }
     }
+    double dn = 0, slope = 0;
+    for (std::size_t t = 0; t < d; ++t) dn += dir[t] * dir[t], slope += c[t] * dir[t];
     if (std::sqrt(dn) > 1e-9 * cn && slope < -0.5 * dn) {
       const double tiny = 1e-12 * std::sqrt(dn);
       double best = INFINITY;

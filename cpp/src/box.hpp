@@ -26,8 +26,21 @@ struct Box {
 // every coordinate is bounded both ways; false otherwise.
 bool detect(const Polyhedron& P, Box& out);
 
+// The box lo <= x <= hi itself (lo < hi in every coordinate, checked by the caller).
+Box make(Vec lo, Vec hi);
+
 // The box's centre, exactly.
 Vec centre(const Box& B);
+
+// Exact: max (or min) c.x over P and the box, the box as variable bounds (CGAL's exact LP on the unit
+// box after x = lo + (hi - lo) y); P's rows are the cell's cuts only.
+LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize, const Box& B);
+
+// Exact: a point of P and the box where P's rows W hold with equality and the variables with at[t]
+// != 0 sit at that bound; free variables the rows leave undetermined keep their value in x (the float
+// LP's optimum).  False when that point does not exist or is not in P and the box.
+bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vector<signed char>& at,
+                const std::vector<double>& x, const Box& B, Vec& out);
 
 struct Result : flp::Result {
   std::vector<signed char> at;  // per variable: -1 fixed at lo, +1 fixed at hi, 0 free

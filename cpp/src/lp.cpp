@@ -67,6 +67,7 @@ class ProgramBuilder {
   }
 
   void set_upper(std::size_t j, int u) { lp_.set_u(static_cast<int>(j), true, u); }
+  void set_bounds(std::size_t j, int l, int u) { lp_.set_l(static_cast<int>(j), true, l), set_upper(j, u); }
 
   Solution solve() {
     // Make sure every variable exists even when no row mentions it.
@@ -104,9 +105,10 @@ std::size_t equality_rank(const Polyhedron& P, const std::vector<std::size_t>& E
 
 }  // namespace
 
-LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize) {
+static LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize, bool unit_box) {
   if (c.size() != P.dim) throw InputError("objective has length " + std::to_string(c.size()) + "; expected " + std::to_string(P.dim));
   ProgramBuilder pb(P.dim);
+  for (std::size_t j = 0; j < P.dim && unit_box; ++j) pb.set_bounds(j, 0, 1);
   for (std::size_t i = 0; i < P.A.rows; ++i) pb.add(P.A.row(i), P.b[i], CGAL::SMALLER);
   for (std::size_t i = 0; i < P.C.rows; ++i) pb.add(P.C.row(i), P.d[i], CGAL::EQUAL);
   Vec obj = c;
@@ -128,6 +130,10 @@ LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize) {
   (void)L;
   return r;
 }
+
+LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize) { return optimize(P, c, maximize, false); }
+
+LPResult optimize_unit_box(const Polyhedron& P, const Vec& c, bool maximize) { return optimize(P, c, maximize, true); }
 
 InteriorResult relative_interior(const Polyhedron& P) {
   const std::size_t n = P.dim;

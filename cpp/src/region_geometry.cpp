@@ -21,6 +21,25 @@ Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, cons
   return P;
 }
 
+Polyhedron domain_polyhedron(const RegionResult& res) {
+  if (res.lo.empty()) return res.domain;
+  return box_polyhedron(res.lo, res.hi);
+}
+
+Polyhedron box_polyhedron(const Vec& lo, const Vec& hi) {
+  const std::size_t d = lo.size();
+  Polyhedron P(d);
+  P.A = Matrix(2 * d, d);
+  P.b.resize(2 * d);
+  for (std::size_t j = 0; j < d; ++j) {
+    P.A(j, j) = 1;
+    P.b[j] = hi[j];
+    P.A(d + j, j) = -1;
+    P.b[d + j] = -lo[j];
+  }
+  return P;
+}
+
 void materialize(const Network& net, const Polyhedron& domain, Region& r) {
   if (!r.has_geometry) materialize(net, domain, r, weights_as<Integer>(net), NeuronIndex(net));
 }

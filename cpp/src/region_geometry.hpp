@@ -16,6 +16,9 @@ Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, cons
                            const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
                            std::vector<int>* row_neuron = nullptr);
 
+// The box as rows, in domain_polyhedron's order.
+Polyhedron box_polyhedron(const Vec& lo, const Vec& hi);
+
 // materialize with the net's integer weights and index made once by a caller that materializes many
 // regions (weights_as<Integer> per region was a tenth of adjacency's time).
 void materialize(const Network& net, const Polyhedron& domain, Region& r, const std::vector<LayerWeights<Integer>>& wz,

@@ -35,8 +35,15 @@ bool strictly_inside(const Polyhedron& P, const Vec& q) {
   return true;
 }
 
-// A point of doubles strictly inside P near q (q itself rounded, else short dyadics); false if none.
-bool double_point(const Polyhedron& P, const Vec& q, std::vector<double>& out) {
+bool strictly_inside(const box::Box& B, const Vec& q) {
+  for (std::size_t j = 0; j < B.d; ++j)
+    if (!(B.lo[j] < q[j] && q[j] < B.hi[j])) return false;
+  return true;
+}
+
+// A point of doubles strictly inside P (and the box B, if given) near q (q itself rounded, else short
+// dyadics); false if none.
+bool double_point(const Polyhedron& P, const box::Box* B, const Vec& q, std::vector<double>& out) {
   Vec r(q.size());
   for (int bits : {0, 4, 12, 24, 40}) {
     bool finite = true;
@@ -54,7 +61,7 @@ bool double_point(const Polyhedron& P, const Vec& q, std::vector<double>& out) {
       }
     }
     if (!finite) return false;
-    if (!strictly_inside(P, r)) continue;
+    if (!strictly_inside(P, r) || (B && !strictly_inside(*B, r))) continue;
     out.resize(q.size());
     bool same = true;  // the doubles must be exactly the checked point
     for (std::size_t j = 0; j < q.size() && same; ++j) same = iv::exact_double(r[j], out[j]);
@@ -97,10 +104,21 @@ class Enumerator {
   Enumerator(const Network& net, const RegionOptions& opt)
       : net_(net), opt_(opt), ix_(net), wi_(weights_as<Interval>(net)), wz_(weights_as<Integer>(net)) {}
 
-  RegionResult run(const Polyhedron& domain) {
-    const auto t0 = std::chrono::steady_clock::now();  // max_seconds counts the set-up too (d = 784: ~0.3 s)
+  // box: a box domain given as bounds (then `given` has no rows), else null.
+  RegionResult run(const Polyhedron& given, const box::Box* box) {
+    const auto t0 = std::chrono::steady_clock::now();  // max_seconds counts the set-up too
     // A box is kept as variable bounds (box.hpp): no rows in the cells, no LP for its interior point.
-    use_box_ = opt_.box_as_bounds && box::detect(domain, box_);
+    // Given as bounds, its rows are made only if an exact decision needs them (exact_domain).
+    const bool as_rows = box && !opt_.box_as_bounds;
+    const Polyhedron& domain = as_rows ? (box_rows_ = box_polyhedron(box->lo, box->hi)) : given;
+    if (box && !as_rows) {
+      use_box_ = true;
+      box_ = *box;
+      result_.lo = box->lo;
+      result_.hi = box->hi;
+    } else {
+      use_box_ = opt_.box_as_bounds && box::detect(domain, box_);
+    }
     InteriorResult in;
     if (use_box_) {
       in.dimension = static_cast<int>(domain.dim);
@@ -130,7 +148,7 @@ class Enumerator {
       for (std::size_t j = 0; j < d; ++j) a[j] = iv::of(domain.A(i, j));
       root.add_row(a.data(), iv::of(domain.b[i]), d);
     }
-    place(root, domain, std::move(in.point));
+    place(root, domain, std::move(in.point), use_box_ ? &box_ : nullptr);
     if (!use_box_) box_radius(domain, root);
     root.z = std::make_shared<const AffineMap<Interval>>(push(wi_[0], identity_map<Interval>(d)));
     RunLimits lim = opt_;
@@ -269,7 +287,35 @@ class Enumerator {
       child = make_split(cur, sp, std::move(*q));
       return Decision::split;
     }
+    // A box's float optimum lies on many bounds and rows: the float witness can miss a thin far side.
+    // Its face solved exactly gives one with no exact LP (the box's rows made that LP minutes long).
+    if (use_box_ && r.status == flp::Status::optimal && exact_split(cur, sp, r, child)) return Decision::split;
     return Decision::unknown;
+  }
+
+  // The float LP's face point (box::face_point) when it is beyond the hyperplane, exactly: cur splits,
+  // the child's point is on the open segment from cur's point to it, past the hyperplane.
+  bool exact_split(Task& cur, int sp, const box::Result& r, std::unique_ptr<Task>& child) {
+    const std::size_t d = domain_.dim, off = domain_.A.rows - m0_;  // a detected box's rows lead P
+    const IntMaps& maps = int_maps(cur);
+    const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);
+    std::vector<int> W;
+    for (int i : r.active) W.push_back(static_cast<int>(i + off));
+    Vec z;
+    if (!box::face_point(P, W, r.at, r.x, box_, z)) return false;
+    Vec g(d);
+    Rational e;
+    rational_row(*maps[cur.layer], cur.neuron, g.data(), e);
+    const Rational zv = dot(g.data(), z) + e;
+    if (sgn(zv) != -sp) return false;
+    const Vec p(cur.point.begin(), cur.point.end());
+    const Rational zp = dot(g.data(), p) + e;
+    const Rational lam = (zp / (zp - zv) + 1) / 2;
+    Vec q(d);
+    for (std::size_t j = 0; j < d; ++j) q[j] = p[j] + lam * (z[j] - p[j]);
+    child = make_split(cur, sp, {});
+    place(*child, side(P, g.data(), e, -sp), std::move(q), &box_);
+    return true;
   }
 
   // Beyond the hyperplane: points of the segment from the stored point to y, the LP's last point
@@ -435,6 +481,10 @@ class Enumerator {
   Decision exact(Task& cur, std::unique_ptr<Task>& child) {
     const std::size_t d = domain_.dim;
     const IntMaps& maps = int_maps(cur);
+    // A box given as bounds stays bounds in the exact LP (its 2d rows made CGAL's LP take minutes at
+    // d = 784): P is then the cell's cuts alone, and every point check adds the box.
+    const bool bounds = !result_.lo.empty() && use_box_;
+    const box::Box* B = bounds ? &box_ : nullptr;
     const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);
     Vec gv(d);
     Rational e;
@@ -445,18 +495,19 @@ class Enumerator {
     Vec p = cur.exact_point ? *cur.exact_point : Vec(cur.point.begin(), cur.point.end());
     const int sp = sgn(dot(g, p) + e);
     if (sp == 0) {  // the point is on the hyperplane: step off it both ways (ratio test)
-      Vec up = step(P, p, g, +1), down = step(P, p, g, -1);
+      const Polyhedron Pr = bounds ? cell_polyhedron(exact_domain(), ix_, maps, cur.cuts, cur.pattern) : P;
+      Vec up = step(Pr, p, g, +1), down = step(Pr, p, g, -1);
       child = make_split(cur, +1, {});
-      place(cur, side(P, g, e, +1), std::move(up));
-      place(*child, side(P, g, e, -1), std::move(down));
+      place(cur, side(Pr, g, e, +1), std::move(up));
+      place(*child, side(Pr, g, e, -1), std::move(down));
       return Decision::split;
     }
     ++tally.lps;
-    LPResult r = optimize(P, gv, /*maximize=*/sp < 0);
+    LPResult r = bounds ? box::optimize(P, gv, /*maximize=*/sp < 0, box_) : optimize(P, gv, /*maximize=*/sp < 0);
     if (r.status == LPStatus::infeasible) throw InternalError("a cell with an interior point is infeasible");
     Vec q;
     const Polyhedron far = side(P, g, e, -sp);
-    if (r.status == LPStatus::unbounded) {
+    if (r.status == LPStatus::unbounded) {  // (never in a box)
       ++tally.lps;
       InteriorResult in = relative_interior(far);
       if (in.dimension != static_cast<int>(d)) throw InternalError("unbounded side of a cell is not full-dimensional");
@@ -471,8 +522,15 @@ class Enumerator {
       for (std::size_t j = 0; j < d; ++j) q[j] = p[j] + lam * (r.x[j] - p[j]);
     }
     child = make_split(cur, sp, {});
-    place(*child, far, std::move(q));
+    place(*child, far, std::move(q), B);
     return Decision::split;
+  }
+
+  // The domain with a box given as bounds as rows, made once when an exact decision first needs it.
+  const Polyhedron& exact_domain() {
+    if (result_.lo.empty() || !use_box_) return domain_;
+    std::call_once(box_rows_once_, [this] { box_rows_ = box_polyhedron(box_.lo, box_.hi); });
+    return box_rows_;
   }
 
   // P cut by sign * (g x + e) >= 0, i.e. -sign * g x <= sign * e.
@@ -506,8 +564,8 @@ class Enumerator {
   }
 
   // t's interior point: q, stored as doubles when some double point near q is strictly inside P.
-  static void place(Task& t, const Polyhedron& P, Vec q) {
-    if (double_point(P, q, t.point)) {
+  static void place(Task& t, const Polyhedron& P, Vec q, const box::Box* B = nullptr) {
+    if (double_point(P, B, q, t.point)) {
       t.exact_point.reset();
     } else {
       t.point.resize(q.size());
@@ -617,7 +675,8 @@ class Enumerator {
     for (std::size_t k = 0; k < c.cuts.size(); ++k)
       if (c.cuts[k] < 0 || static_cast<std::size_t>(c.cuts[k]) >= decided || (k && c.cuts[k] <= c.cuts[k - 1]))
         throw InputError(at + "its cutting neurons are not increasing decided neurons");
-    if (!strictly_inside(domain_, c.point)) throw InputError(at + "its point is not strictly inside the domain");
+    if (!strictly_inside(domain_, c.point) || (use_box_ && !strictly_inside(box_, c.point)))  // a box may be bounds only
+      throw InputError(at + "its point is not strictly inside the domain");
     const std::size_t need = std::min(std::min(c.layer, nl - 1), last_relu_) + 1;
     IntMaps exact;
     extend(net_, wz_, ix_, c.pattern, exact, need);
@@ -669,6 +728,8 @@ class Enumerator {
   const std::vector<LayerWeights<Interval>> wi_;  // the weights, enclosed
   const std::vector<LayerWeights<Integer>> wz_;   // the weights as integers over each layer's denominator
   Polyhedron domain_;
+  Polyhedron box_rows_;                           // a box given as bounds, as rows (exact_domain)
+  std::once_flag box_rows_once_;
   bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
   box::Box box_;
   std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
@@ -694,7 +755,20 @@ RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, con
   if (domain.dim != net.input_dim())
     throw InputError("domain lives in R^" + std::to_string(domain.dim) + "; the network takes " +
                      std::to_string(net.input_dim()) + " inputs");
-  return Enumerator(net, opt).run(domain);
+  return Enumerator(net, opt).run(domain, nullptr);
+}
+
+RegionResult enumerate_regions(const Network& net, const Vec& lo, const Vec& hi, const RegionOptions& opt) {
+  net.validate();
+  const std::size_t d = net.input_dim();
+  if (lo.size() != d || hi.size() != d)
+    throw InputError("box has " + std::to_string(lo.size()) + " lower and " + std::to_string(hi.size()) +
+                     " upper bounds; the network takes " + std::to_string(d) + " inputs");
+  for (std::size_t j = 0; j < d; ++j)
+    if (!(lo[j] < hi[j])) throw InputError("box is " + std::string(lo[j] > hi[j] ? "empty" : "not full-dimensional") +
+                                           " in coordinate " + std::to_string(j));
+  const box::Box B = box::make(lo, hi);
+  return Enumerator(net, opt).run(Polyhedron(d), &B);
 }
 
 }  // namespace tropgeom

@@ -591,15 +591,18 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
   opt.keep_geometry = true;
   const auto start = std::chrono::steady_clock::now();
   const RegionResult res = enumerate_regions(net, Polyhedron(d), opt);
-  // After a stop the maps of the regions found are still exact monomials of F and G: the partial
-  // result.  Those regions are read unpolled (their maps cost less than finding them did).
+  // After a stop the maps of the regions found are still exact monomials of F and G: the partial result.
   RunStatus status = res.status;
   RunLimits rest = lim;  // one clock for the search and the maps
   if (lim.max_seconds > 0 && status.complete) {
     rest.max_seconds = lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (rest.max_seconds <= 0) status = {false, StopReason::max_seconds};
   }
-  const Budget budget(rest);
+  // After a stop, the regions found are read within a short grace period (no hooks: the stop is
+  // already decided), so the call returns within the contract with what was read.
+  RunLimits grace;
+  grace.max_seconds = lim.max_seconds > 0 ? std::max(0.02, 0.1 * lim.max_seconds) : 0.1;
+  const Budget budget(status.complete ? rest : grace);
   RegionMaps maps(net);
   std::vector<Pieces> F(outs), G(outs);
   using It = std::map<std::vector<Integer>, std::size_t>::iterator;
@@ -608,14 +611,13 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
   gi.reserve(res.regions.size() * outs);
   const std::vector<std::uint8_t>* last = nullptr;
   std::size_t done = 0;
-  const bool polled = status.complete;
   for (const Region& r : res.regions) {
-    if (polled) try {
-        budget.tick(fi.size());
-      } catch (const Stopped& s) {  // stopped while reading the maps: keep those read
-        status = {false, s.reason};
-        break;
-      }
+    try {
+      budget.tick(fi.size());
+    } catch (const Stopped& s) {  // stopped while reading the maps: keep those read
+      if (status.complete) status = {false, s.reason};
+      break;
+    }
     ++done;
     std::size_t first = 0;
     if (last)

@@ -33,6 +33,9 @@ struct LPResult {
 
 // max (or min) c.x over P.
 LPResult optimize(const Polyhedron& P, const Vec& c, bool maximize = true);
+// The same over P and the unit box 0 <= x <= 1, the box as variable bounds (no rows: CGAL's solver
+// stays fast with few rows and many bounded variables, e.g. a cell of a box in R^784).
+LPResult optimize_unit_box(const Polyhedron& P, const Vec& c, bool maximize = true);
 
 struct InteriorResult {
   bool feasible = false;

@@ -57,18 +57,28 @@ struct RegionStats {
 struct RegionResult {
   std::vector<Region> regions;         // sorted by pattern (one order whatever the thread count)
   std::shared_ptr<const Network> net;  // what the regions belong to, for materialize()
-  Polyhedron domain;
+  Polyhedron domain;                   // its rows (none for R^d or a box kept as bounds)
+  Vec lo, hi;                          // non-empty: the domain is the box lo <= x <= hi, kept as bounds
   std::size_t count = 0;
   RunStatus status;  // max_count: max_regions
   RegionStats stats;
   std::vector<Cell> open;  // the cells a stop (or stop_at) left undone: resuming them finishes the run
 };
 
-// Fills r's exact A, b, row_neuron, J, c (once; cheap to call again).
+// Fills r's exact A, b, row_neuron, J, c (once; cheap to call again).  domain: with its box as rows
+// (domain_polyhedron).
 void materialize(const Network& net, const Polyhedron& domain, Region& r);
+
+// The result's domain as rows: its rows, or its box as x_j <= hi_j (j = 0..d-1) then -x_j <= -lo_j.
+Polyhedron domain_polyhedron(const RegionResult& res);
 
 // domain: {x : A x <= b}; zero rows means all of R^d.  Throws InputError if it is not full-dimensional.
 RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, const RegionOptions& opt);
+
+// The box lo <= x <= hi (exact; lo_j < hi_j, else InputError) kept as variable bounds end to end: no
+// 2d dense rows are made unless an exact decision or a region's geometry needs them (d = 784: the
+// rows cost more than the whole count).  box_as_bounds = false passes it as rows (for tests).
+RegionResult enumerate_regions(const Network& net, const Vec& lo, const Vec& hi, const RegionOptions& opt);
 
 // The activation pattern met just past x in direction u: each hidden neuron's state at x + eps u for
 // infinitesimal eps > 0, decided exactly (value first, then directional derivative; zero on both is

@@ -211,23 +211,11 @@ def section_mnist():
 
 
 def trained_two_moons():
-    """The [2,16,16,1] of examples/two_moons.py: 300 Adam steps on 400 noisy two-moons points (torch)."""
-    import torch
+    """The [2,16,16,1] of examples/two_moons.py (its own trainer: 300 Adam steps on 400 two-moons points)."""
     import tropgeom
-    rng = np.random.default_rng(0)
-    t = rng.uniform(0, np.pi, 200)
-    X = np.concatenate([np.stack([np.cos(t), np.sin(t)], 1), np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1)])
-    X = X + rng.normal(0, 0.1, X.shape)
-    X, y = (X - X.mean(0)) / X.std(0), np.r_[np.zeros(200), np.ones(200)]
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16), torch.nn.ReLU(),
-                                torch.nn.Linear(16, 1))
-    opt = torch.optim.Adam(model.parameters(), lr=0.02)
-    Xt, yt = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
-    for _ in range(300):
-        opt.zero_grad()
-        torch.nn.functional.binary_cross_entropy_with_logits(model(Xt)[:, 0], yt).backward()
-        opt.step()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    from two_moons import train_two_moons
+    model, _, _ = train_two_moons()
     return tropgeom.Network.from_torch(model)
 
 

@@ -62,27 +62,27 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], bool, str]:
+    def adjacency(self, reference: bool = False, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], bool, str]:
         """
-        ((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason).
+        ((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason); reference: facets decided by exact LPs only (tests).
         """
     def affine_maps(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """
         (J (R, out, d), c (R, out), status): the network is x -> J x + c.
         """
-    def bounded(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.bool], tuple]:
+    def bounded(self, reference: bool = False, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.bool], tuple]:
         """
-        (bounded per region, status), exact.
+        (bounded per region, status), exact; reference: by the exact LP only (tests).
         """
     def cuts(self) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
         (flat cutting neurons, offsets): what rebuild() needs to restore the geometry.
         """
-    def halfspace_arrays(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+    def halfspace_arrays(self, exact: bool, reference: bool = False, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """
-        (A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1].
+        (A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1]; reference: every row decided by exact LPs (tests).
         """
-    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True, reference: bool = False) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
         (A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).
         """

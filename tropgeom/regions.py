@@ -666,13 +666,15 @@ class RegionSet:
         s = st.state()
         bits = s["patterns"]
         cuts, off = s["cuts"], s["offsets"]
+        if geometry:  # one columnar pass (float-filtered facets, GIL released), not a call per region
+            A, b, rows = st.run("halfspace_arrays", "regions", "halfspaces", True)[:3]
+            A, b = _seam.plain(A), _seam.plain(b)
         act = []
         for i in range(st.stored):
             r = {"pattern": "".join("1" if v else "0" for v in bits[i]), "point": [str(v) for v in s["points"][i]],
                  "cuts": cuts[off[i]:off[i + 1]].tolist()}
             if geometry:
-                A, b, _ = st.core().halfspaces(i, True, True)
-                r["A"], r["b"] = _seam.plain(A), _seam.plain(b)
+                r["A"], r["b"] = A[rows[i]:rows[i + 1]], b[rows[i]:rows[i + 1]]
             act.append(r)
         regions = act if self._members is None else [
             {"pattern": act[m[0]]["pattern"], "point": act[m[0]]["point"], "members": m.tolist()}

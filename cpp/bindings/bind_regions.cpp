@@ -6,7 +6,11 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 
+#include "../src/facets.hpp"
+#include "../src/layer_map.hpp"
+#include "../src/region_geometry.hpp"
 #include "../src/run.hpp"  // parallel_for: the one pool
 #include "bind_cell.hpp"
 #include "convert.hpp"
@@ -44,23 +48,35 @@ struct Regions {
   std::size_t size() const { return r.regions.size(); }
   std::size_t dim() const { return r.net->input_dim(); }
 
-  Region& geometry(std::size_t i) {
+  Region& geometry(std::size_t i, int worker = 0) {
     if (!r.regions[i].has_geometry) {
-      // a box's rows, made once (parallel passes call this from every worker)
-      std::call_once(dom_once, [this] { dom = domain_polyhedron(r); });
-      materialize(*r.net, dom, r.regions[i]);
+      // the box's rows and the integer weights, made once (parallel passes call this from every worker)
+      std::call_once(once, [this] {
+        dom = domain_polyhedron(r);
+        wz = weights_as<Integer>(*r.net);
+        ix.emplace(*r.net);
+      });
+      materialize(*r.net, dom, r.regions[i], wz, *ix, &caches[worker]);
     }
     return r.regions[i];
   }
+  std::vector<MapCache> caches{1};  // one per worker of the current pass (under mu)
   Polyhedron dom;
-  std::once_flag dom_once;
-  const std::vector<std::size_t>& irredundant(std::size_t i) {
-    if (!has_facets[i]) {
-      const Region& reg = geometry(i);
+  std::vector<LayerWeights<Integer>> wz;
+  std::optional<NeuronIndex> ix;
+  std::once_flag once;
+  // The irredundant rows of region i (facets.hpp; cached).  reference: irredundant_inequalities' exact
+  // LP per row, not cached (for tests).
+  std::vector<std::size_t> irredundant(std::size_t i, bool reference = false, int worker = 0) {
+    const Region& reg = geometry(i, worker);
+    if (reference) {
       Polyhedron P(reg.A.cols);
       P.A = reg.A;
       P.b = reg.b;
-      facets[i] = irredundant_inequalities(P);
+      return irredundant_inequalities(P);
+    }
+    if (!has_facets[i]) {
+      for (const Facet& f : tropgeom::facets(reg)) facets[i].push_back(f.row);
       has_facets[i] = 1;
     }
     return facets[i];
@@ -72,14 +88,15 @@ py::tuple status_of(const ForResult& f) {
   return py::make_tuple(f.done, f.status.complete, stop_reason_name(f.status.reason));
 }
 
-// fn(i) for every region on lim.threads workers, under the holder's lock, GIL released.
+// fn(i, worker) for every region on lim.threads workers, under the holder's lock, GIL released.
 template <class Fn>
 ForResult each(Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress, Fn fn) {
   RunLimits lim;
   py_hooks::set_limits(lim, max_seconds, threads, progress);
   py::gil_scoped_release nogil;
   std::lock_guard<std::mutex> g(R.mu);
-  return parallel_for(R.size(), lim, [&](std::size_t i, int) { fn(i); });
+  if (R.caches.size() < static_cast<std::size_t>(std::max(1, lim.threads))) R.caches.resize(std::max(1, lim.threads));
+  return parallel_for(R.size(), lim, fn);
 }
 
 std::size_t index(const Regions& R, py::ssize_t i) {
@@ -132,7 +149,7 @@ void bind_regions(py::module_& m) {
             }
             return py::make_tuple(py::array(py::cast(flat)), py::array(py::cast(offsets)));
           }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
-      .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact) {
+      .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference) {
             const std::size_t k0 = index(R, i);
             Vec A, b;
             std::vector<int> neuron;
@@ -143,7 +160,7 @@ void bind_regions(py::module_& m) {
               const Region& reg = R.geometry(k0);
               d = reg.A.cols;
               std::vector<std::size_t> rows;
-              if (irredundant) rows = R.irredundant(k0);
+              if (irredundant) rows = R.irredundant(k0, reference);
               else for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
               for (std::size_t k : rows) {
                 A.insert(A.end(), reg.A.row(k), reg.A.row(k) + d);
@@ -153,11 +170,15 @@ void bind_regions(py::module_& m) {
             }
             return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact), to_array(b, {S(b.size())}, exact),
                                   py::array(py::cast(neuron)));
-          }, py::arg("i"), py::arg("irredundant") = true, py::arg("exact") = true,
+          }, py::arg("i"), py::arg("irredundant") = true, py::arg("exact") = true, py::arg("reference") = false,
           "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).")
-      .def("halfspace_arrays", [](Regions& R, bool exact, double max_seconds, int threads,
+      .def("halfspace_arrays", [](Regions& R, bool exact, bool reference, double max_seconds, int threads,
                                   const py_hooks::Progress& progress) {
-            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) { R.irredundant(i); });
+            std::vector<std::vector<std::size_t>> ref(reference ? R.size() : 0);
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
+              if (reference) ref[i] = R.irredundant(i, true, t);
+              else R.irredundant(i, false, t);
+            });
             Vec A, b;
             std::vector<int> neuron;
             std::vector<std::int64_t> offsets{0};
@@ -165,7 +186,7 @@ void bind_regions(py::module_& m) {
               py::gil_scoped_release nogil;
               for (std::size_t i = 0; i < f.done; ++i) {
                 const Region& reg = R.r.regions[i];
-                for (std::size_t k : R.facets[i]) {
+                for (std::size_t k : reference ? ref[i] : R.facets[i]) {
                   A.insert(A.end(), reg.A.row(k), reg.A.row(k) + reg.A.cols);
                   b.push_back(reg.b[k]);
                   neuron.push_back(reg.row_neuron[k]);
@@ -175,10 +196,11 @@ void bind_regions(py::module_& m) {
             }
             return py::make_tuple(to_array(A, {S(b.size()), S(R.dim())}, exact), to_array(b, {S(b.size())}, exact),
                                   py::array(py::cast(offsets)), py::array(py::cast(neuron)), status_of(f));
-          }, py::arg("exact"), BUDGET_ARGS,
-          "(A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1].")
+          }, py::arg("exact"), py::arg("reference") = false, BUDGET_ARGS,
+          "(A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1]; "
+          "reference: every row decided by exact LPs (tests).")
       .def("affine_maps", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
-            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) { R.geometry(i); });
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) { R.geometry(i, t); });
             const std::size_t out = R.r.net->output_dim(), d = R.dim();
             Vec J, c;
             J.reserve(f.done * out * d);
@@ -190,7 +212,7 @@ void bind_regions(py::module_& m) {
                                   status_of(f));
           }, py::arg("exact"), BUDGET_ARGS, "(J (R, out, d), c (R, out), status): the network is x -> J x + c.")
       .def("map_ids", [](Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress) {
-            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) { R.geometry(i); });
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) { R.geometry(i, t); });
             // Equal exact maps get one id (first-seen order): exact comparison of (J, c).
             std::map<std::pair<Vec, Vec>, std::int64_t> ids;
             std::vector<std::int64_t> out(f.done);
@@ -203,41 +225,47 @@ void bind_regions(py::module_& m) {
             }
             return py::make_tuple(py::array(py::cast(out)), status_of(f));
           }, BUDGET_ARGS, "(ids, status): regions with equal exact affine maps share an id.")
-      .def("bounded", [](Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress) {
-            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) {
-              if (R.bounded[i] < 0) R.bounded[i] = is_bounded(R.geometry(i)) ? 1 : 0;
+      .def("bounded", [](Regions& R, bool reference, double max_seconds, int threads, const py_hooks::Progress& progress) {
+            std::vector<signed char> ref(reference ? R.size() : 0);
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
+              if (reference) ref[i] = tropgeom::bounded(R.geometry(i, t), true);
+              else if (R.bounded[i] < 0) R.bounded[i] = tropgeom::bounded(R.geometry(i, t)) ? 1 : 0;
             });
             py::array_t<bool> out(S(f.done));
-            for (std::size_t i = 0; i < f.done; ++i) out.mutable_data()[i] = R.bounded[i] == 1;
+            for (std::size_t i = 0; i < f.done; ++i) out.mutable_data()[i] = (reference ? ref[i] : R.bounded[i]) == 1;
             return py::make_tuple(out, status_of(f));
-          }, BUDGET_ARGS, "(bounded per region, status), exact.")
+          }, py::arg("reference") = false, BUDGET_ARGS,
+          "(bounded per region, status), exact; reference: by the exact LP only (tests).")
       .def("volumes", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
-            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i) {
+            const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
               if (R.has_volume[i]) return;
-              const Region& reg = R.geometry(i);
+              // the facet rows alone: the same polytope, and the vertex enumeration's cost grows with rows
+              const std::vector<std::size_t> rows = R.irredundant(i, false, t);
+              const Region& reg = R.r.regions[i];
               Polyhedron P(reg.A.cols);
-              P.A = reg.A;
-              P.b = reg.b;
+              for (std::size_t k : rows) P.add_inequality(reg.A.row(k), reg.b[k]);
               R.volume[i] = tropgeom::volume(P);
               R.has_volume[i] = 1;
             });
             return py::make_tuple(to_array(Vec(R.volume.begin(), R.volume.begin() + f.done), {S(f.done)}, exact),
                                   status_of(f));
           }, py::arg("exact"), BUDGET_ARGS, "(exact volume per region of a bounded domain, status).")
-      .def("adjacency", [](Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress) {
+      .def("adjacency", [](Regions& R, bool reference, double max_seconds, int threads, const py_hooks::Progress& progress) {
             RunLimits lim;
             py_hooks::set_limits(lim, max_seconds, threads, progress);
             Adjacency a;
             {
               py::gil_scoped_release nogil;
               std::lock_guard<std::mutex> g(R.mu);
-              a = adjacency(R.r, lim);
+              a = adjacency(R.r, lim, reference);
             }
             py::array_t<std::int64_t> pairs({S(a.pairs.size()), S(2)});
             auto* p = pairs.mutable_data();
             for (std::size_t e = 0; e < a.pairs.size(); ++e) p[2 * e] = a.pairs[e].first, p[2 * e + 1] = a.pairs[e].second;
             return py::make_tuple(pairs, a.status.complete, stop_reason_name(a.status.reason));
-          }, BUDGET_ARGS, "((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason).");
+          }, py::arg("reference") = false, BUDGET_ARGS,
+          "((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason); reference: "
+          "facets decided by exact LPs only (tests).");
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,

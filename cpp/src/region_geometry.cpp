@@ -2,19 +2,28 @@
 // boundedness.
 #include "region_geometry.hpp"
 
+#include <algorithm>
+
 namespace tropgeom {
 
 Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, const IntMaps& maps,
                            const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
-                           std::vector<int>* row_neuron) {
+                           std::vector<int>* row_neuron, RowCache* rows) {
+  const std::size_t d = domain.dim;
   Polyhedron P = domain;
+  P.A.data.reserve((domain.A.rows + cuts.size()) * d);
+  P.b.reserve(domain.A.rows + cuts.size());
   if (row_neuron) row_neuron->assign(domain.A.rows, -1);
-  Vec g(domain.dim), row(domain.dim);
-  Rational e, rhs;
+  Vec g(d + 1), row(d);
+  Rational rhs;
   for (int n : cuts) {
-    const std::size_t l = ix.layer_of(n);
-    rational_row(*maps[l], n - ix.first[l], g.data(), e);
-    cut_row(g.data(), e, pattern[n] != 0, domain.dim, row.data(), rhs);
+    const std::size_t l = ix.layer_of(n), i = n - ix.first[l];
+    Vec* ge = rows ? &(*rows)[l][i] : &g;
+    if (!rows || ge->empty()) {
+      ge->resize(d + 1);
+      rational_row(*maps[l], i, ge->data(), (*ge)[d]);
+    }
+    cut_row(ge->data(), (*ge)[d], pattern[n] != 0, d, row.data(), rhs);
     P.add_inequality(row.data(), rhs);
     if (row_neuron) row_neuron->push_back(n);
   }
@@ -45,11 +54,24 @@ void materialize(const Network& net, const Polyhedron& domain, Region& r) {
 }
 
 void materialize(const Network& net, const Polyhedron& domain, Region& r, const std::vector<LayerWeights<Integer>>& wz,
-                 const NeuronIndex& ix) {
+                 const NeuronIndex& ix, MapCache* cache) {
   if (r.has_geometry) return;
-  IntMaps maps;
+  IntMaps local;
+  IntMaps& maps = cache ? cache->maps : local;
+  if (cache) {
+    // keep the maps of the layers whose earlier bits agree with the cached pattern
+    const auto diff = std::mismatch(r.pattern.begin(), r.pattern.end(), cache->pattern.begin(), cache->pattern.end());
+    const std::size_t same = static_cast<std::size_t>(diff.first - r.pattern.begin());
+    std::size_t keep = 0;
+    while (keep < maps.size() && ix.first[keep] <= same) ++keep;
+    maps.resize(keep);
+    cache->rows.resize(keep);
+    cache->pattern = r.pattern;
+  }
   extend(net, wz, ix, r.pattern, maps, net.layers.size());
-  Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron);
+  if (cache)
+    for (std::size_t l = cache->rows.size(); l < maps.size(); ++l) cache->rows.emplace_back(maps[l]->rows);
+  Polyhedron P = cell_polyhedron(domain, ix, maps, r.cuts, r.pattern, &r.row_neuron, cache ? &cache->rows : nullptr);
   // The network on the cell: the last layer's map, its activation applied if it has one.
   const AffineMap<Integer>& z = *maps.back();
   const Layer& last = net.layers.back();

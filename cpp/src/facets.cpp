@@ -1,0 +1,274 @@
+// The facets and boundedness of a region: float proofs checked in interval arithmetic, exact LPs for
+// whatever they leave open.
+#include "facets.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "float_lp.hpp"
+#include "interval.hpp"
+
+namespace tropgeom {
+
+namespace {
+
+using iv::Interval;
+
+// The region in floats: its rows as enclosures (A, b) and normalised midpoints (rows, for the float
+// LPs), and its point rounded to doubles, used only if it is proven strictly inside every row.
+struct FloatCell {
+  std::size_t d, m;
+  std::vector<Interval> A, b;
+  flp::Rows rows;
+  std::vector<double> p;
+  bool ok = true;
+
+  explicit FloatCell(const Region& r) : d(r.A.cols), m(r.A.rows), A(m * d), b(m), p(d) {
+    rows.d = d;
+    std::vector<double> f(d);
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < d; ++j) f[j] = (A[i * d + j] = iv::of(r.A(i, j))).mid();
+      b[i] = iv::of(r.b[i]);
+      rows.add(f.data(), b[i].mid());
+    }
+    for (std::size_t j = 0; j < d; ++j) ok = std::isfinite(p[j] = r.point[j].get_d()) && ok;
+    for (std::size_t i = 0; i < m && ok; ++i) ok = below(i, p);
+  }
+  Interval slack(std::size_t i, const std::vector<double>& x) const { return iv::dot(&A[i * d], x.data(), d) - b[i]; }
+  bool below(std::size_t i, const std::vector<double>& x) const { return slack(i, x).negative(); }
+  // x is strictly past row k and strictly inside every other row: row k is a facet (the segment from
+  // p to x crosses it where no other row is tight).
+  bool past_only(std::size_t k, const std::vector<double>& x) const {
+    if (!std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); }) || !slack(k, x).positive())
+      return false;
+    for (std::size_t i = 0; i < m; ++i)
+      if (i != k && !below(i, x)) return false;
+    return true;
+  }
+};
+
+// 1 facet (beyond set), 0 not a facet, -1 undecided; by rays, then float LPs.
+void float_facets(const FloatCell& F, std::vector<signed char>& state, std::vector<std::vector<double>>& beyond) {
+  const std::size_t d = F.d, m = F.m;
+  const std::vector<double>& p = F.p;
+  std::vector<double> slack(m), q(d);
+  for (std::size_t i = 0; i < m; ++i) {
+    double s = F.rows.b[i];
+    for (std::size_t j = 0; j < d; ++j) s -= F.rows.A[i * d + j] * p[j];
+    slack[i] = s;
+  }
+  // The facets proven so far, as their own system: a relaxation of the cell that is (almost always,
+  // after the rays) the cell itself, so small LPs over it prove the other rows redundant.
+  flp::Rows facet_rows;
+  facet_rows.d = d;
+  std::vector<Interval> FA, Fb;
+  auto prove = [&](std::size_t i, const std::vector<double>& x) {
+    state[i] = 1, beyond[i] = x;
+    facet_rows.A.insert(facet_rows.A.end(), &F.rows.A[i * d], &F.rows.A[(i + 1) * d]);
+    facet_rows.b.push_back(F.rows.b[i]);
+    FA.insert(FA.end(), &F.A[i * d], &F.A[(i + 1) * d]);
+    Fb.push_back(F.b[i]);
+  };
+  // A ray from p along u: the first row it hits, if hit alone, is a facet (q just past it, before the
+  // next row).  O(m d); true if it proved a new facet.
+  auto shoot = [&](const double* u) {
+    double t1 = INFINITY, t2 = INFINITY;
+    std::size_t hit = m;
+    for (std::size_t i = 0; i < m; ++i) {
+      double den = 0;
+      for (std::size_t j = 0; j < d; ++j) den += F.rows.A[i * d + j] * u[j];
+      if (!(den > 0)) continue;
+      const double t = slack[i] / den;
+      if (t < t1) t2 = t1, t1 = t, hit = i;
+      else if (t < t2) t2 = t;
+    }
+    if (hit == m || state[hit] >= 0 || !(t1 > 0)) return false;
+    const double s = std::isfinite(t2) ? 0.5 * (t1 + t2) : 2 * t1;
+    for (std::size_t j = 0; j < d; ++j) q[j] = p[j] + s * u[j];
+    if (!F.past_only(hit, q)) return false;
+    prove(hit, q);
+    return true;
+  };
+  for (std::size_t k = 0; k < m; ++k)
+    if (state[k] < 0) shoot(&F.rows.A[k * d]);  // most facets are found here
+
+  flp::Rows rows;
+  rows.d = d;
+  std::vector<Interval> Ao, bo;
+  std::vector<double> c(d), u(d);
+  std::vector<Interval> cs(d);
+  auto without = [](const auto& v, std::size_t from, std::size_t to, auto& out) {
+    out.assign(v.begin(), v.begin() + from);
+    out.insert(out.end(), v.begin() + to, v.end());
+  };
+  // max a_k x <= b_k strictly, by interval multipliers on the optimum's active rows.
+  auto certified_below = [&](const flp::Result& lp, const std::vector<Interval>& A, const std::vector<Interval>& b,
+                             std::size_t k) {
+    return flp::certify_nonnegative(A, b, lp.active, cs.data(), F.b[k], /*strict=*/true);
+  };
+  for (std::size_t k = 0; k < m; ++k) {
+    if (state[k] >= 0) continue;
+    const Interval* ak = &F.A[k * d];
+    for (std::size_t j = 0; j < d; ++j) c[j] = -ak[j].mid(), cs[j] = -ak[j];
+    auto past = [&](const std::vector<double>& x) {
+      double ax = 0;
+      for (std::size_t j = 0; j < d; ++j) ax += ak[j].mid() * x[j];
+      return ax > F.b[k].mid();
+    };
+    // First over the facets found: redundant if bounded there; a point past row k points (from p) at a
+    // facet not found yet (a ray finds it, and we try again).
+    for (int round = 0; round < 4 && state[k] < 0 && facet_rows.size() > 0; ++round) {
+      const flp::Result lp = flp::minimize(facet_rows, c, p);
+      const std::vector<double>* dir = nullptr;
+      if (lp.status == flp::Status::unbounded) {
+        dir = &lp.ray;
+      } else if (lp.status == flp::Status::optimal) {
+        if (!past(lp.x)) {
+          if (certified_below(lp, FA, Fb, k)) state[k] = 0;
+          break;
+        }
+        for (std::size_t j = 0; j < d; ++j) u[j] = lp.x[j] - p[j];
+        dir = &u;
+      }
+      if (!dir || !shoot(dir->data())) break;
+    }
+    if (state[k] >= 0) continue;
+    // Over all the other rows: an optimum past row k gives q on the segment; one not past it, certified,
+    // proves the row redundant.
+    without(F.rows.A, k * d, (k + 1) * d, rows.A);
+    without(F.rows.b, k, k + 1, rows.b);
+    const flp::Result lp = flp::minimize(rows, c, p);
+    std::vector<std::vector<double>> tries;
+    if (lp.status == flp::Status::unbounded) {
+      for (double s = 1; s < 1e12; s *= 16) {
+        tries.emplace_back(d);
+        for (std::size_t j = 0; j < d; ++j) tries.back()[j] = p[j] + s * lp.ray[j];
+      }
+    } else if (lp.status == flp::Status::optimal) {
+      double ap = 0, ax = 0;
+      for (std::size_t j = 0; j < d; ++j) ap += ak[j].mid() * p[j], ax += ak[j].mid() * lp.x[j];
+      const double bk = F.b[k].mid();
+      if (ax > bk) {
+        const double lam0 = (bk - ap) / (ax - ap);
+        for (double lam : {(1 + lam0) / 2, lam0 + (1 - lam0) / 64}) {
+          tries.emplace_back(d);
+          for (std::size_t j = 0; j < d; ++j) tries.back()[j] = p[j] + lam * (lp.x[j] - p[j]);
+        }
+      } else {
+        without(F.A, k * d, (k + 1) * d, Ao);
+        without(F.b, k, k + 1, bo);
+        if (certified_below(lp, Ao, bo, k)) state[k] = 0;
+      }
+    }
+    for (auto& t : tries) {
+      if (state[k] >= 0) break;
+      if (F.past_only(k, t)) prove(k, t);
+    }
+  }
+}
+
+// Some row i < k has (a_i, b_i) = lambda (a_k, b_k) with lambda > 0.
+bool earlier_multiple(const Region& r, std::size_t k) {
+  const std::size_t d = r.A.cols;
+  const Rational* ak = r.A.row(k);
+  std::size_t j0 = 0;
+  while (j0 < d && sgn(ak[j0]) == 0) ++j0;
+  if (j0 == d) return false;  // a zero row defines no facet anyway
+  for (std::size_t i = 0; i < k; ++i) {
+    const Rational* ai = r.A.row(i);
+    if (sgn(ai[j0]) != sgn(ak[j0])) continue;
+    const Rational lam = ai[j0] / ak[j0];
+    bool same = r.b[i] == lam * r.b[k];
+    for (std::size_t j = 0; j < d && same; ++j) same = ai[j] == lam * ak[j];
+    if (same) return true;
+  }
+  return false;
+}
+
+// P meets a_k x = b_k in its relative interior point (dimension d - 1 when row k is a facet).
+InteriorResult on_row(const Region& r, std::size_t k) {
+  const std::size_t d = r.A.cols;
+  Polyhedron F(d);
+  for (std::size_t i = 0; i < r.A.rows; ++i)
+    if (i != k) F.add_inequality(r.A.row(i), r.b[i]);
+  F.add_equality(r.A.row(k), r.b[k]);
+  return relative_interior(F);
+}
+
+}  // namespace
+
+std::vector<Facet> facets(const Region& r, bool reference) {
+  if (!r.has_geometry) throw InternalError("facets: region not materialized");
+  const std::size_t m = r.A.rows, d = r.A.cols;
+  std::vector<signed char> state(m, -1);
+  std::vector<std::vector<double>> beyond(m);
+  if (!reference) {
+    const FloatCell F(r);
+    if (F.ok) float_facets(F, state, beyond);
+  }
+  std::vector<Facet> out;
+  for (std::size_t k = 0; k < m; ++k) {
+    if (state[k] == 0) continue;
+    if (state[k] == 1) {
+      out.push_back({k, std::move(beyond[k]), {}});
+      continue;
+    }
+    if (earlier_multiple(r, k)) continue;
+    InteriorResult in = on_row(r, k);
+    if (in.dimension == static_cast<int>(d) - 1) out.push_back({k, {}, std::move(in.point)});
+  }
+  return out;
+}
+
+Vec facet_point(const Region& r, std::size_t k) { return on_row(r, k).point; }
+
+bool bounded(const Region& r, bool reference) {
+  if (!r.has_geometry) throw InternalError("bounded: region not materialized");
+  const std::size_t d = r.A.cols, m = r.A.rows;
+  if (!reference && d > 0) {
+    const FloatCell F(r);
+    // min c.x for c = c_0..c_{d-1} (a dyadic, diagonally dominant basis, generic so that optima are
+    // vertices, not box faces) and c_d = -(c_0 + ... + c_{d-1}) (exact): these positively span R^d, so
+    // lower bounds on all of them bound P; an unbounded one gives a ray, checked exactly.
+    int proven = F.ok ? 0 : -1;
+    const double eps = std::ldexp(1.0, -6 - static_cast<int>(std::ceil(std::log2(d + 1.0))));
+    auto basis = [&](std::size_t t, std::size_t j) { return j == t ? 1.0 : eps * static_cast<double>(static_cast<int>((t * 5 + j * 3) % 7) - 3); };
+    std::vector<double> c(d);
+    std::vector<Interval> ci(d);
+    for (std::size_t t = 0; t <= d && proven >= 0; ++t) {
+      for (std::size_t j = 0; j < d; ++j) {
+        c[j] = 0;
+        if (t < d) c[j] = basis(t, j);
+        else for (std::size_t s = 0; s < d; ++s) c[j] -= basis(s, j);
+      }
+      const flp::Result lp = flp::minimize(F.rows, c, F.p);
+      if (lp.status == flp::Status::unbounded) {
+        bool ray = std::any_of(lp.ray.begin(), lp.ray.end(), [](double v) { return v != 0; });
+        for (std::size_t i = 0; i < m && ray; ++i) {
+          const Interval s = iv::dot(&F.A[i * d], lp.ray.data(), d);
+          if (s.hi <= 0) continue;
+          if (s.lo > 0) ray = false;
+          else {  // doubtful: exactly
+            Rational e = 0;
+            for (std::size_t j = 0; j < d; ++j) e += r.A(i, j) * Rational(lp.ray[j]);
+            ray = sgn(e) <= 0;
+          }
+        }
+        if (ray) return false;
+        proven = -1;
+      } else if (lp.status == flp::Status::optimal) {
+        double v = 0;
+        for (std::size_t j = 0; j < d; ++j) v += c[j] * lp.x[j], ci[j] = iv::exact(c[j]);
+        // min c.x >= v - |v| - 1: any finite bound will do
+        const Interval c0 = iv::exact(-v) + iv::exact(std::fabs(v) + 1);
+        if (!std::isfinite(v) || !flp::certify_nonnegative(F.A, F.b, lp.active, ci.data(), c0)) proven = -1;
+      } else {
+        proven = -1;
+      }
+    }
+    if (proven == 0) return true;
+  }
+  return is_bounded(r);
+}
+
+}  // namespace tropgeom

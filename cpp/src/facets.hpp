@@ -1,0 +1,31 @@
+// Internal: the facets of a materialized region and its boundedness, decided by a float filter whose
+// doubtful cases are decided exactly.  The one home of the facet decision: halfspaces and adjacency
+// both read it.
+#pragma once
+
+#include "tropgeom/regions.hpp"
+
+namespace tropgeom {
+
+// A row kept in the irredundant H-representation of a region (full-dimensional, {x : A x <= b}).
+// Row k is kept iff it defines a facet (P meets a_k x = b_k in dimension d - 1) and no earlier row
+// is a positive multiple of (a_k, b_k): exactly the rows irredundant_inequalities keeps.
+struct Facet {
+  std::size_t row;
+  std::vector<double> beyond;  // float proof: a point strictly past row k, strictly inside every other row
+  Vec on;                      // exact proof: a relative interior point of the facet (beyond is then empty)
+};
+
+// The kept rows in row order.  reference = true decides every row exactly (relative interior LPs),
+// for tests.
+std::vector<Facet> facets(const Region& r, bool reference = false);
+
+// A relative interior point of the facet of row k (exact LP; k must define a facet).
+Vec facet_point(const Region& r, std::size_t k);
+
+// Bounded: the recession cone {y : A y <= 0} is {0}.  Float filter: a ray certified exactly proves
+// unbounded; interval-certified lower bounds of d + 1 positively spanning objectives prove bounded;
+// else exact.  reference = true: the exact test only.
+bool bounded(const Region& r, bool reference = false);
+
+}  // namespace tropgeom

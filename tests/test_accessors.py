@@ -1,0 +1,186 @@
+"""RegionSet accessors at enumeration speed (issue 11, deliverable 4): the float-filtered facet and
+boundedness decisions (cpp/src/facets.cpp) equal the exact reference paths kept in the core
+(``reference=True``: irredundant_inequalities' LP per row, the exact recession-cone test, every facet
+of adjacency decided by exact LPs) on the gallery, random and degenerate nets."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import nets
+import tropgeom
+from tropgeom import BudgetExceeded
+from tropgeom.polytope import volume
+
+
+def _scaled(net: tropgeom.Network, factors) -> tropgeom.Network:
+    """The same regions with hidden neuron k's row and bias times factors[k] (> 0): extreme magnitudes."""
+    (W1, b1), (W2, b2) = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in net.layers]
+    f = np.asarray(factors, dtype=float)
+    return tropgeom.Network([(W1 * f[:, None], b1 * f), (W2, b2)])
+
+
+CASES = {
+    "duplicate": (nets.duplicate_neurons, None),
+    "duplicate_box": (nets.duplicate_neurons, tropgeom.Box(-1.0, 1.0, dim=2)),
+    "dead": (nets.dead_neuron_net, None),
+    "zero_neuron_box": (nets.zero_neuron_net, tropgeom.Box(-2.0, 2.0, dim=2)),
+    "parallel": (lambda: nets.parallel_lines(4), None),
+    "parallel_on_box_faces": (lambda: nets.parallel_lines(3), tropgeom.Box(0.0, 2.0, dim=2)),  # x = 0, 2: box faces
+    "concurrent": (lambda: nets.concurrent_lines(5), None),
+    "box_lines": (lambda: nets.box_lines(12, 3), tropgeom.Box(-1.0, 1.0, dim=2)),
+    "deep3": (lambda: nets.deep_random(3, [6, 5], 1), None),
+    "deep3_box": (lambda: nets.deep_random(3, [6, 5], 2), tropgeom.Box(-1.0, 1.0, dim=3)),
+    "zero_bias": (lambda: nets.zero_bias_net(3, [5, 4], 0), None),
+    "one_layer_4d": (lambda: nets.one_layer(4, 7, 0), None),
+    "sawtooth_box": (lambda: nets.sawtooth(3), tropgeom.Box(0.0, 1.0, dim=1)),
+    "sawtooth": (lambda: nets.sawtooth(2), None),
+    "independent": (lambda: nets.independent_rows(3, 3), None),
+    "random_2d": (lambda: nets.deep_random(2, [7, 6, 4], 5), None),
+    "random_2d_box": (lambda: nets.deep_random(2, [8, 8], 6), tropgeom.Box(-1.0, 1.0, dim=2)),
+    "huge_rows": (lambda: _scaled(nets.one_layer(2, 5, 1), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300]), None),
+    "tiny_rows": (lambda: _scaled(nets.one_layer(2, 4, 2), [5e-324, 2.0 ** -1060, 1.0, 7.0]),
+                  tropgeom.Box(-1.0, 1.0, dim=2)),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def case(request):
+    make, domain = CASES[request.param]
+    return tropgeom.regions(make(), domain, threads=1)
+
+
+def test_halfspaces_equal_the_exact_reference(case):
+    core = case._store.core()
+    fast = core.halfspace_arrays(True)
+    ref = core.halfspace_arrays(True, reference=True)
+    for a, b in zip(fast[:4], ref[:4]):
+        assert a.shape == b.shape and (a == b).all()
+    # and per region (halfspaces(i) reads the same cache), with the float view the exact one rounded
+    i = len(case) // 2
+    A, b = case.halfspaces(i, exact=True)
+    Ar, br, _ = core.halfspaces(i, True, True, reference=True)
+    assert (A == Ar).all() and (b == br).all()
+    Af, bf = case.halfspaces(i)
+    assert Af.dtype == np.float64 and (Af == A.astype(float)).all() and (bf == b.astype(float)).all()
+
+
+def test_kept_rows_are_facets_one_per_proportional_class(case):
+    """The definition: a kept row defines a facet (its hyperplane meets the region in dimension d - 1,
+    checked by an exact LP), no two kept rows are positive multiples, every dropped row is implied."""
+    core = case._store.core()
+    A, b, off, _ = case.halfspace_arrays(exact=True)
+    d = case.dim
+    for i in range(min(len(case), 12)):
+        Ai, bi = A[off[i]:off[i + 1]], b[off[i]:off[i + 1]]
+        for k in range(len(bi)):
+            P = tropgeom.Polyhedron(np.delete(Ai, k, axis=0), np.delete(bi, k), C=Ai[k:k + 1], d=bi[k:k + 1])
+            assert P.dimension() == d - 1
+        normed = {tuple(v / max(abs(x) for x in row if x != 0) for v in (*row, c)) for row, c in zip(Ai, bi)}
+        assert len(normed) == len(bi)
+        Aall, ball, _ = core.halfspaces(i, False, True)
+        kept = tropgeom.Polyhedron(Ai, bi)
+        for row, c in zip(Aall, ball):
+            best = kept.maximize(row, exact=True)
+            assert best.status == "optimal" and best.value <= c or not row.any() and c >= 0
+
+
+def test_bounded_equals_the_exact_reference(case):
+    core = case._store.core()
+    fast, st = core.bounded()
+    ref, st2 = core.bounded(reference=True)
+    assert st[1] and st2[1] and np.array_equal(fast, ref)
+
+
+def test_adjacency_equals_the_exact_reference(case):
+    core = case._store.core()
+    fast = core.adjacency()
+    ref = core.adjacency(reference=True)
+    assert fast[1] and ref[1] and np.array_equal(fast[0], ref[0])
+
+
+def test_volumes_equal_the_volume_of_all_rows(case):
+    if case.domain is None:
+        return
+    vols = case.volumes(exact=True)
+    core = case._store.core()
+    for i in range(len(case)):
+        A, b, _ = core.halfspaces(i, False, True)
+        assert vols[i] == volume(A, b, exact=True)
+    assert sum(vols, Fraction(0)) == Fraction(np.prod([h - l for l, h in zip(case.domain.lo, case.domain.hi)]))
+
+
+def test_affine_maps_equal_the_forward_pass(case):
+    J, c = case.affine_maps(exact=True)
+    X = case.interior_points(exact=True)
+    out = case.net.forward(X, exact=True)
+    for i in range(len(case)):
+        assert (J[i].dot(X[i]) + c[i] == out[i]).all()
+    Jf, cf = case.affine_maps()
+    assert Jf.dtype == np.float64 and (Jf == J.astype(float)).all() and (cf == c.astype(float)).all()
+
+
+def test_to_json_geometry_equals_halfspace_arrays():
+    rs = tropgeom.regions(nets.deep_random(2, [6, 5], 3), tropgeom.Box(-1.0, 1.0, dim=2), threads=1)
+    import json
+    doc = json.loads(rs.to_json(geometry=True))
+    A, b, off, _ = rs.halfspace_arrays(exact=True)
+    for i, r in enumerate(doc["regions"]):
+        assert [[Fraction(v) for v in row] for row in r["A"]] == A[off[i]:off[i + 1]].tolist()
+        assert [Fraction(v) for v in r["b"]] == b[off[i]:off[i + 1]].tolist()
+    assert tropgeom.RegionSet.from_json(rs.to_json(geometry=True)) == rs
+
+
+def test_threads_give_the_same_accessors():
+    net = nets.deep_random(3, [8, 8], 4)
+    one = tropgeom.regions(net, threads=1)
+    two = tropgeom.regions(net, threads=1)
+    for a, b in zip(one.halfspace_arrays(exact=True), two.halfspace_arrays(exact=True, threads=2)):
+        assert (a == b).all()
+    assert np.array_equal(one.bounded(), two.bounded(threads=2))
+    assert np.array_equal(one.adjacency_arrays()[0], two.adjacency_arrays(threads=2)[0])
+    for a, b in zip(one.affine_maps(exact=True), two.affine_maps(exact=True, threads=2)):
+        assert (a == b).all()
+
+
+BIG = "nets.deep_random(3, [16, 16, 16], 1)"   # 28,180 regions on R^3
+
+
+def test_affine_maps_budget():
+    rs = tropgeom.regions(eval(BIG), threads=1)
+    t = time.monotonic()
+    with pytest.raises(BudgetExceeded) as ei:
+        rs.affine_maps(max_seconds=0.05)
+    assert time.monotonic() - t < 0.05 + 0.2 and ei.value.reason == "max_seconds"
+    assert "maps" not in str(rs._store._cache.keys())       # nothing partial cached as complete
+
+
+def test_ctrl_c_stops_affine_maps():
+    code = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(__import__("pathlib").Path(__file__).parent)!r})
+        import numpy as np, tropgeom, nets
+        rs = tropgeom.regions({BIG}, threads=1)
+        print("started", flush=True)
+        try:
+            rs.affine_maps()   # about a second
+        except tropgeom.BudgetExceeded as e:
+            J, c = e.partial if isinstance(e.partial, tuple) else (None, None)
+            print(e.reason, J is None or len(J) < len(rs), flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "started", child.stderr.read()
+        time.sleep(0.3)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert out.split() == ["interrupted", "True"], (out, err[-2000:])

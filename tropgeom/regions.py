@@ -345,6 +345,13 @@ class RegionSet:
     ``fractions.Fraction`` object arrays with ``exact=True`` (the float values are the exact ones
     rounded to the nearest double).  Counts are Python ints.
 
+    Memory: each region holds its activation pattern (1 byte per hidden neuron), the neurons that
+    cut it (4 bytes each), and its interior point as float64 (8 bytes per coordinate; the exact
+    rationals are kept beside them only when a coordinate is not a double), plus ~250 bytes of
+    fixed record; its H-representation and affine map are built on demand and then kept.  Measured
+    peak: ~500 bytes per region at d = 3..4 with 48..64 hidden neurons (~1 KB before points were
+    kept as doubles).  ``count_regions`` stores nothing per region.
+
     Attributes
     ----------
     net : Network

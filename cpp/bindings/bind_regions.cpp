@@ -36,14 +36,14 @@ struct Regions {
   std::vector<char> has_facets, has_volume;
   std::vector<signed char> bounded;              // -1: not computed yet
   Vec volume;
+  std::once_flag volume_once;
 
   explicit Regions(RegionResult res) : r(std::move(res)) {
     const std::size_t n = r.regions.size();
     facets.resize(n);
     has_facets.assign(n, 0);
     has_volume.assign(n, 0);
-    bounded.assign(n, -1);
-    volume.resize(n);
+    bounded.assign(n, -1);  // (volume is sized on first use: n default Rationals are 64 B each)
   }
   std::size_t size() const { return r.regions.size(); }
   std::size_t dim() const { return r.net->input_dim(); }
@@ -238,6 +238,7 @@ void bind_regions(py::module_& m) {
           "(bounded per region, status), exact; reference: by the exact LP only (tests).")
       .def("volumes", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
             const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
+              std::call_once(R.volume_once, [&] { R.volume.resize(R.size()); });
               if (R.has_volume[i]) return;
               // the facet rows alone: the same polytope, and the vertex enumeration's cost grows with rows
               const std::vector<std::size_t> rows = R.irredundant(i, false, t);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -165,6 +166,7 @@ class Enumerator {
     search.run(std::move(roots), [this](Task&& cur, const ParallelSearch<Task>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });
 
+    gather();
     result_.count = search.found.load();
     if (opt_.max_regions && result_.count > opt_.max_regions) {
       result_.count = opt_.max_regions;
@@ -200,6 +202,19 @@ class Enumerator {
     } else {
       emit(std::move(cur));
     }
+  }
+
+  // The regions into one vector of their exact size, chunk by chunk (a vector grown by push_back
+  // peaks at three times its size while it reallocates).
+  void gather() {
+    std::size_t n = 0;
+    for (const auto& c : chunks_) n += c.size();
+    result_.regions.reserve(n);
+    for (auto& c : chunks_) {
+      std::move(c.begin(), c.end(), std::back_inserter(result_.regions));
+      std::vector<Region>().swap(c);
+    }
+    chunks_.clear();
   }
 
   void flush() {
@@ -628,10 +643,16 @@ class Enumerator {
     if (opt_.keep_geometry) {
       Region r;
       r.pattern = std::move(t.pattern);
+      r.pattern.shrink_to_fit();  // (grown by push_back: up to twice its size)
       r.cuts = std::move(t.cuts);
-      r.point = t.exact_point ? *t.exact_point : Vec(t.point.begin(), t.point.end());
+      r.cuts.shrink_to_fit();
+      r.point = t.exact_point ? Point(*t.exact_point) : Point(std::move(t.point));
       std::lock_guard<std::mutex> g(result_mu_);
-      result_.regions.push_back(std::move(r));
+      if (chunks_.empty() || chunks_.back().size() == kChunk) {
+        chunks_.emplace_back();
+        chunks_.back().reserve(kChunk);
+      }
+      chunks_.back().push_back(std::move(r));
     }
   }
 
@@ -745,10 +766,24 @@ class Enumerator {
   ParallelSearch<Task>* search_ = nullptr;
   std::atomic<std::size_t> steps_{0};             // search steps taken (max_cells)
   std::mutex result_mu_;
+  static constexpr std::size_t kChunk = 4096;
+  std::vector<std::vector<Region>> chunks_;       // the regions found (emit), gathered by run()
   RegionResult result_;
 };
 
 }  // namespace
+
+void Point::assign_exact(Vec q) {
+  f_.resize(q.size());
+  bool doubles = true;
+  for (std::size_t j = 0; j < q.size(); ++j) doubles = iv::exact_double(q[j], f_[j]) && doubles;
+  if (doubles) {
+    q_.reset();
+  } else {
+    for (std::size_t j = 0; j < q.size(); ++j) f_[j] = q[j].get_d();
+    q_ = std::make_shared<const Vec>(std::move(q));
+  }
+}
 
 RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, const RegionOptions& opt) {
   net.validate();

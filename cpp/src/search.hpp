@@ -1,6 +1,7 @@
 // Internal: a depth-first search over a tree whose subtrees are independent, on several threads.
-// A worker runs a subtree on its own stack and hands children to the shared stack while it is short
-// (so idle workers find work); the calling thread polls the Budget (run.hpp).  Shared by the region
+// A worker runs a subtree on its own stack and, while the shared stack is short, hands it its oldest
+// pending node (the biggest subtree, so an idle worker stays busy); the calling thread polls the
+// Budget (run.hpp).  Shared by the region
 // engine and the activation-pattern search.  A stop keeps the nodes not yet done (open(), with the ones
 // a step handed back): they are a cut of the tree, so a later run from them finishes the search.
 #pragma once
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -139,13 +141,21 @@ class ParallelSearch {
 
   template <class Step>
   void subtree(Node first, Step& step) {
-    std::vector<Node> local;
+    std::deque<Node> local;
     local.push_back(std::move(first));
     const Push push = [&](Node&& child) {
       if (shared_.load(std::memory_order_relaxed) < threads_) {  // lock only when it may be short
         std::lock_guard<std::mutex> g(mu_);
         if (stack_.size() < static_cast<std::size_t>(threads_)) {
-          stack_.push_back(std::move(child));
+          // Give away the oldest node held (the biggest subtree), not the child (a small one): an idle
+          // worker then stays busy for long.  One thread keeps the order it always had.
+          if (threads_ > 1 && !local.empty()) {
+            stack_.push_back(std::move(local.front()));
+            local.pop_front();
+            local.push_back(std::move(child));
+          } else {
+            stack_.push_back(std::move(child));
+          }
           shared_ = static_cast<int>(stack_.size());
           cv_work_.notify_one();
           return;

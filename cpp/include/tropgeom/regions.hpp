@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -21,10 +22,61 @@
 
 namespace tropgeom {
 
+// An exact point kept compactly: as doubles when every coordinate is one exactly (the search keeps
+// its points dyadic whenever it can), else with its exact coordinates beside them.  A Region's point
+// took ~100 B per coordinate as Rationals (mpq plus two limb allocations): half a region's bytes.
+// Reads like a Vec of Rationals (size, [], iteration, ==, conversion); exact() is the Vec.
+class Point {
+ public:
+  Point() = default;
+  explicit Point(const Vec& q) { assign(q.begin(), q.end()); }
+  explicit Point(std::vector<double> exact_doubles) : f_(std::move(exact_doubles)) {}
+  template <class It>
+  void assign(It first, It last) {
+    assign_exact(Vec(first, last));
+  }
+
+  std::size_t size() const { return f_.size(); }
+  bool empty() const { return f_.empty(); }
+  Rational operator[](std::size_t j) const { return q_ ? (*q_)[j] : Rational(f_[j]); }
+  Vec exact() const { return q_ ? *q_ : Vec(f_.begin(), f_.end()); }
+  operator Vec() const { return exact(); }  // NOLINT: reads as the Vec it was
+  // The doubles (truncated towards zero where is_double() is false: a filter's point, not a rounding).
+  const std::vector<double>& doubles() const { return f_; }
+  bool is_double() const { return !q_; }
+  bool operator==(const Point& o) const { return exact() == o.exact(); }
+  bool operator!=(const Point& o) const { return !(*this == o); }
+
+  class const_iterator {  // yields Rationals by value
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Rational;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Rational;
+    const_iterator(const Point* p, std::size_t j) : p_(p), j_(j) {}
+    Rational operator*() const { return (*p_)[j_]; }
+    const_iterator& operator++() { return ++j_, *this; }
+    const_iterator operator++(int) { const_iterator t = *this; ++j_; return t; }
+    bool operator==(const const_iterator& o) const { return j_ == o.j_; }
+    bool operator!=(const const_iterator& o) const { return j_ != o.j_; }
+   private:
+    const Point* p_;
+    std::size_t j_;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, f_.size()}; }
+
+ private:
+  void assign_exact(Vec q);
+  std::vector<double> f_;
+  std::shared_ptr<const Vec> q_;  // null: f_ is exact
+};
+
 struct Region {
   std::vector<std::uint8_t> pattern;  // one byte per hidden neuron (layer order): 1 active, 0 not
   std::vector<int> cuts;              // the neurons whose hyperplanes cut it out, in order
-  Vec point;                          // exact point strictly inside
+  Point point;                        // exact point strictly inside
   // Exact geometry, filled by materialize():
   bool has_geometry = false;
   Matrix A;                           // the region is {x : A x <= b} (rows may be redundant)

@@ -210,7 +210,7 @@ def run_tool(tool: str, threads: int, d: int, depth: int, width: int, box, limit
 def configurations(args):
     if args.quick:
         return [c for c in QUICK if c[0] in args.dims and c[3] in args.domains]
-    return [(d, depth, width, dom) for d in args.dims for dom in args.domains for depth in DEPTHS for width in WIDTHS]
+    return [(d, depth, width, dom) for d in args.dims for dom in args.domains for depth in args.depths for width in WIDTHS]
 
 
 def rate(r):
@@ -383,6 +383,7 @@ def main():
     ap.add_argument("--tools", default=",".join(PEERS), help="peers to run, comma-separated (tropgeom always runs)")
     ap.add_argument("--domains", default="box,rd", help="box ([-1,1]^d) and/or rd (R^d)")
     ap.add_argument("--dims", default=",".join(map(str, DIMS)), help="input dimensions")
+    ap.add_argument("--depths", default=",".join(map(str, DEPTHS)), help="hidden-layer counts")
     ap.add_argument("--suite", default="grid", choices=("grid", "highdim", "memory", "threads"))
     ap.add_argument("--json", help="results file (default bench/results/bench_regions[_SUITE].json)")
     ap.add_argument("--accessors", action="store_true",
@@ -410,6 +411,7 @@ def main():
         return
     args.time_limit = args.time_limit or (10.0 if args.quick else 60.0)
     args.dims = [int(x) for x in args.dims.split(",")]
+    args.depths = [int(x) for x in args.depths.split(",")]
     args.domains = [x for x in args.domains.split(",") if x]
     peers = [p for p in args.tools.split(",") if p in PEERS]
     T = args.threads

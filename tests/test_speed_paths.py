@@ -200,3 +200,32 @@ def test_polytope_bounded_check_equals_recession_cone_dimension():
     assert _bounded(A) and tg.Polytope(A, [1, 1, 1]).bounded
     with pytest.raises(tg.InputError, match="unbounded"):
         tg.Polytope(A[:2], [1, 1])
+
+
+@pytest.mark.parametrize("d,widths,seed", [(8, [6, 4], 1), (10, [5, 4, 3], 2), (40, [5, 5], 3), (6, [4, 3], 4)])
+def test_deep_first_layer_basis_equals_plain_search(d, widths, seed):
+    # On R^d a first layer of full row rank n1 <= d is searched in y = W1 x (R^n1).  The same R^d given
+    # as a polyhedron with one zero row (0 <= 1) takes the plain search in x: same count and patterns,
+    # and the fast path's points (mapped back to x) are strictly inside their regions exactly.
+    net = nets.deep_random(d, widths, seed)
+    fast = tg.regions(net, threads=1, progress=False)
+    slow = tg.regions(net, tg.Polytope(np.zeros((1, d)), [1.0], bounded=False), threads=1, progress=False)
+    assert len(fast) == len(slow) > 2 ** widths[0] - 1
+    assert np.array_equal(fast.patterns, slow.patterns)
+    signs = net.exact_signs(fast.interior_points(exact=True)).reshape(len(fast), -1)
+    assert np.array_equal(signs > 0, fast.patterns) and (signs != 0).all()
+
+
+def test_deep_first_layer_basis_d784_closed_form():
+    # 784 inputs, 12 independent first-layer neurons, one output: all 2^12 patterns, in milliseconds
+    # (the search runs in R^12); a 30-input deep net's points, mapped back to x, have their patterns.
+    rng = np.random.default_rng(7)
+    net = tg.Network([(rng.normal(size=(12, 784)), rng.normal(size=12)), (rng.normal(size=(1, 12)), [0.0])])
+    t = time.process_time()
+    assert tg.count_regions(net, threads=1, progress=False) == 2 ** 12
+    assert time.process_time() - t < 2.0
+    small = tg.Network([(rng.normal(size=(5, 30)), rng.normal(size=5)), (rng.normal(size=(4, 5)), rng.normal(size=4)),
+                        (rng.normal(size=(1, 4)), [0.0])])
+    whole = tg.regions(small, threads=1, progress=False)
+    signs = small.exact_signs(whole.interior_points(exact=True)).reshape(len(whole), -1)
+    assert np.array_equal(signs > 0, whole.patterns) and (signs != 0).all()

@@ -186,9 +186,76 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
          (radius && residual_bound(A, b, active, c, c0, strict, radius, d));
 }
 
+namespace {
+
+// The same proof on k coordinates first: when the k x k minor of A_W^T on them is non-singular (rows
+// chosen by a float elimination with partial pivoting), mu is the unique solution of those k
+// equations, and the other d - k are only checked, O(d k) products instead of the O(d k^2) exact
+// elimination of all d.  -1: the float choice gave a singular minor (the caller eliminates all rows).
+int lower_bound_on_minor(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
+                         const Integer& bound) {
+  const std::size_t d = c.size(), k = b.size(), w = k + 1;
+  std::vector<double> F(d * k);  // A_W^T in double, scaled per column (row of A) to unit max
+  for (std::size_t i = 0; i < k; ++i) {
+    double mx = 0;
+    for (std::size_t t = 0; t < d; ++t) mx = std::max(mx, std::fabs(F[t * k + i] = A[i * d + t].get_d()));
+    if (!(mx > 0) || !std::isfinite(mx)) return -1;
+    for (std::size_t t = 0; t < d; ++t) F[t * k + i] /= mx;
+  }
+  std::vector<std::size_t> T(d);  // coordinate order after row swaps; the first k are the minor's
+  for (std::size_t t = 0; t < d; ++t) T[t] = t;
+  for (std::size_t col = 0; col < k; ++col) {
+    std::size_t p = col;
+    for (std::size_t t = col + 1; t < d; ++t)
+      if (std::fabs(F[t * k + col]) > std::fabs(F[p * k + col])) p = t;
+    if (!(std::fabs(F[p * k + col]) > 1e-12)) return -1;
+    if (p != col) {
+      for (std::size_t j = 0; j < k; ++j) std::swap(F[p * k + j], F[col * k + j]);
+      std::swap(T[p], T[col]);
+    }
+    for (std::size_t t = col + 1; t < d; ++t) {
+      const double f = F[t * k + col] / F[col * k + col];
+      if (f != 0)
+        for (std::size_t j = col; j < k; ++j) F[t * k + j] -= f * F[col * k + j];
+    }
+  }
+  std::vector<Integer> S(k * w);
+  for (std::size_t r = 0; r < k; ++r) {
+    for (std::size_t i = 0; i < k; ++i) S[r * w + i] = A[i * d + T[r]];
+    S[r * w + k] = -c[T[r]];
+  }
+  std::vector<std::size_t> pivot_row;
+  Integer D;
+  if (!la::gauss_jordan(S, k, w, k, pivot_row, D)) return -1;
+  // mu = m / D; it must solve the remaining equations exactly: sum_i A[i][t] m_i = -c_t D.
+  std::vector<const Integer*> m(k);
+  for (std::size_t col = 0; col < k; ++col) m[col] = &S[pivot_row[col] * w + k];
+  Integer s;
+  for (std::size_t r = k; r < d; ++r) {
+    const std::size_t t = T[r];
+    mpz_mul(s.get_mpz_t(), c[t].get_mpz_t(), D.get_mpz_t());
+    for (std::size_t i = 0; i < k; ++i) mpz_addmul(s.get_mpz_t(), A[i * d + t].get_mpz_t(), m[i]->get_mpz_t());
+    if (sgn(s) != 0) return 0;  // -c is not in the span of the (independent) active rows
+  }
+  const int sd = sgn(D);
+  Integer value = 0;
+  for (std::size_t col = 0; col < k; ++col) {
+    if (sgn(*m[col]) * sd < 0) return 0;
+    mpz_submul(value.get_mpz_t(), m[col]->get_mpz_t(), b[col].get_mpz_t());
+  }
+  const Integer scaled = bound * D;
+  return sd > 0 ? value >= scaled : value <= scaled;
+}
+
+}  // namespace
+
 bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
                          const Integer& bound) {
   const std::size_t d = c.size(), k = b.size(), w = k + 1;
+  if (k > 0 && k < d) {
+    const int on_minor = lower_bound_on_minor(A, b, c, bound);
+    if (on_minor >= 0) return on_minor == 1;
+  }
   // Augmented d x (k+1) system A_W^T mu = -c by fraction-free Gauss-Jordan: at the end every pivot
   // equals D = prev.
   std::vector<Integer> S(d * w);

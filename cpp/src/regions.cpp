@@ -483,9 +483,11 @@ class Enumerator {
   }
 
   // The integer maps of layers 0..cur.layer, composed once per cell and layer and shared by its splits.
+  // Layer 0's map is the same on every cell: made once (for d = 784 it is d^2 integers).
   const IntMaps& int_maps(Task& cur) const {
     if (!cur.zint || cur.zint->size() <= cur.layer) {
-      auto maps = std::make_shared<IntMaps>(cur.zint ? *cur.zint : IntMaps{});
+      std::call_once(maps0_once_, [this] { extend(net_, wz_, ix_, {}, maps0_, 1); });
+      auto maps = std::make_shared<IntMaps>(cur.zint ? *cur.zint : maps0_);
       extend(net_, wz_, ix_, cur.pattern, *maps, cur.layer + 1);
       cur.zint = std::move(maps);
     }
@@ -751,6 +753,8 @@ class Enumerator {
   Polyhedron domain_;
   Polyhedron box_rows_;                           // a box given as bounds, as rows (exact_domain)
   std::once_flag box_rows_once_;
+  mutable IntMaps maps0_;                         // layer 0's exact map (int_maps)
+  mutable std::once_flag maps0_once_;
   bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
   box::Box box_;
   std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
@@ -769,6 +773,94 @@ class Enumerator {
   static constexpr std::size_t kChunk = 4096;
   std::vector<std::vector<Region>> chunks_;       // the regions found (emit), gathered by run()
   RegionResult result_;
+};
+
+// On all of R^d a first layer W1 of full row rank n1 <= d factors the network through y = W1 x, a
+// linear map onto R^n1: the pattern of x is the pattern of y under the same network with first layer
+// y -> y + b1, and the regions of the two correspond (preimages of full-dimensional sets are
+// full-dimensional, and images of open sets are open).  The search runs in R^n1: its LPs and exact
+// certificates have n1 columns instead of d (d = 784 with 16 neurons: 16), and layer 1's cuts are
+// coordinate bounds.  Points go back by x = P y, P a right inverse of W1 that is zero off n1 columns B
+// (W1's B-minor is non-singular).
+class FirstLayerBasis {
+ public:
+  // The factorisation when it applies: domain R^d, W1 of rank n1 <= d (an exact non-singular minor
+  // on columns chosen by float pivoting; none found: no factorisation, the plain search runs).
+  static std::optional<FirstLayerBasis> of(const Network& net, const Polyhedron& domain) {
+    if (domain.A.rows || domain.C.rows || net.layers.size() < 2) return std::nullopt;
+    const Layer& L = net.layers[0];
+    const std::size_t n = L.out, d = L.in;
+    if (n == 0 || n > d) return std::nullopt;
+    std::vector<double> F(n * d);
+    for (std::size_t i = 0; i < n * d; ++i) F[i] = L.W[i].get_d();
+    std::vector<std::size_t> cols(d);
+    for (std::size_t j = 0; j < d; ++j) cols[j] = j;
+    for (std::size_t r = 0; r < n; ++r) {  // complete pivoting on the rows of W1, in double
+      std::size_t pc = r;
+      for (std::size_t j = r; j < d; ++j)
+        if (std::fabs(F[r * d + cols[j]]) > std::fabs(F[r * d + cols[pc]])) pc = j;
+      std::swap(cols[r], cols[pc]);
+      const double piv = F[r * d + cols[r]];
+      if (!(std::fabs(piv) > 0) || !std::isfinite(piv)) return std::nullopt;
+      for (std::size_t i = r + 1; i < n; ++i) {
+        const double f = F[i * d + cols[r]] / piv;
+        for (std::size_t j = 0; j < d; ++j) F[i * d + j] -= f * F[r * d + j];
+      }
+    }
+    FirstLayerBasis fb;
+    fb.B.assign(cols.begin(), cols.begin() + n);
+    Matrix M(n, 2 * n);  // [W1_B | I] -> [I | W1_B^-1]
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < n; ++k) M(i, k) = L.W[i * d + fb.B[k]];
+      M(i, n + i) = 1;
+    }
+    const std::vector<std::size_t> piv = rref(M);
+    if (piv.size() != n || piv.back() != n - 1) return std::nullopt;  // the minor is singular
+    fb.P = Matrix(n, n);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < n; ++k) fb.P(i, k) = M(i, n + k);
+    fb.net = net;
+    Layer& Y = fb.net.layers[0];
+    Y.in = n;
+    Y.W.assign(n * n, Rational(0));
+    for (std::size_t i = 0; i < n; ++i) Y.W[i * n + i] = 1;
+    return fb;
+  }
+
+  RegionResult run(const Network& net, const Polyhedron& domain, const RegionOptions& opt) const {
+    const std::size_t n = P.rows;
+    RegionOptions o = opt;
+    for (std::size_t i = 0; i < o.cells.size(); ++i) {
+      Vec& x = o.cells[i].point;
+      if (x.size() != domain.dim)
+        throw InputError("cells[" + std::to_string(i) + "]: its position, pattern and point do not fit this network");
+      Vec y(n);
+      const Layer& L = net.layers[0];
+      for (std::size_t r = 0; r < n; ++r)
+        for (std::size_t j = 0; j < domain.dim; ++j)
+          if (sgn(L.W[r * domain.dim + j]) != 0) y[r] += L.W[r * domain.dim + j] * x[j];
+      x = std::move(y);
+    }
+    RegionResult res = Enumerator(this->net, o).run(Polyhedron(n), nullptr);
+    for (Region& r : res.regions) r.point = to_x(r.point, domain.dim);
+    for (Cell& c : res.open) c.point = to_x(c.point, domain.dim);
+    res.net = std::make_shared<Network>(net);
+    res.domain = domain;
+    return res;
+  }
+
+ private:
+  Vec to_x(const Vec& y, std::size_t d) const {
+    Vec x(d);
+    for (std::size_t k = 0; k < B.size(); ++k)
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if (sgn(P(k, i)) != 0) x[B[k]] += P(k, i) * y[i];
+    return x;
+  }
+
+  std::vector<std::size_t> B;  // the minor's columns
+  Matrix P;                    // W1_B^-1: x_B = P y, the other coordinates 0
+  Network net;                 // the network on R^n1 (first layer y -> y + b1)
 };
 
 }  // namespace
@@ -790,6 +882,7 @@ RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, con
   if (domain.dim != net.input_dim())
     throw InputError("domain lives in R^" + std::to_string(domain.dim) + "; the network takes " +
                      std::to_string(net.input_dim()) + " inputs");
+  if (const auto fb = FirstLayerBasis::of(net, domain)) return fb->run(net, domain, opt);
   return Enumerator(net, opt).run(domain, nullptr);
 }
 

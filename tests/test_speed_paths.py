@@ -229,3 +229,18 @@ def test_deep_first_layer_basis_d784_closed_form():
     whole = tg.regions(small, threads=1, progress=False)
     signs = small.exact_signs(whole.interior_points(exact=True)).reshape(len(whole), -1)
     assert np.array_equal(signs > 0, whole.patterns) and (signs != 0).all()
+
+
+def test_mnist_budget_on_784_box():
+    # Serra et al.'s MNIST shape 784-11-11-10 on [0, 1]^784 (far more regions than the budget allows):
+    # the stop comes within 10% or 0.2 s of max_seconds (the LPs poll the stop), and the partial count
+    # is what was found: at least one region, at most one per pattern of the 22 hidden neurons.
+    net = _he_net([784, 11, 11, 10], 11)
+    for budget in (0.3, 0.6):
+        t = time.perf_counter()
+        with pytest.raises(tg.BudgetExceeded) as e:
+            tg.count_regions(net, tg.Box(0.0, 1.0), threads=1, max_seconds=budget, progress=False)
+        spent = time.perf_counter() - t
+        assert e.value.reason == "max_seconds"
+        assert spent < budget + max(0.1 * budget, 0.2)
+        assert 1 <= int(e.value.partial) <= 2 ** 22

@@ -842,7 +842,7 @@ class FirstLayerBasis {
       x = std::move(y);
     }
     RegionResult res = Enumerator(this->net, o).run(Polyhedron(n), nullptr);
-    for (Region& r : res.regions) r.point = to_x(r.point, domain.dim);
+    for (Region& r : res.regions) r.point = Point(to_x(r.point, domain.dim));
     for (Cell& c : res.open) c.point = to_x(c.point, domain.dim);
     res.net = std::make_shared<Network>(net);
     res.domain = domain;

@@ -24,10 +24,23 @@ import tropgeom  # noqa: E402
 from tropgeom import parallel  # noqa: E402
 
 
+def _cpu():
+    """CPU seconds of this process (all its threads) and of its waited-for children (process pools)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(f):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     out = f()
+    timed.cpu = _cpu() - c
     return out, time.perf_counter() - t
+
+
+def busy(workers, wall):
+    """cpu / wall per worker of the last timed run: 1.0 means every worker had a core to itself (on a
+    loaded machine it is lower, and speed-ups are bounded by it)."""
+    return f"cpu/wall per worker {timed.cpu / wall / workers:.2f}"
 
 
 _PEAK = textwrap.dedent("""
@@ -64,14 +77,16 @@ def main():
     print(f"net [{d}, {n}] over R^{d}: {want:,} regions (closed form); task_seconds = {ts}")
 
     core, t_core = timed(lambda: tropgeom.count_regions(net, threads=2))
-    print(f"tropgeom.count_regions(threads=2)      {t_core:8.2f} s  count {core:,}  {'ok' if core == want else 'WRONG'}")
+    print(f"tropgeom.count_regions(threads=2)      {t_core:8.2f} s  count {core:,}  {busy(2, t_core)}  "
+          f"{'ok' if core == want else 'WRONG'}")
     one, t1 = timed(lambda: parallel.count_regions(net, workers=1, task_seconds=ts, progress=False))
-    print(f"parallel, 1 worker (threads)           {t1:8.2f} s  count {one:,}  {'ok' if one == want else 'WRONG'}")
+    print(f"parallel, 1 worker (threads)           {t1:8.2f} s  count {one:,}  {busy(1, t1)}  "
+          f"{'ok' if one == want else 'WRONG'}")
     two, t2 = timed(lambda: parallel.count_regions(net, workers=2, task_seconds=ts, progress=False))
     print(f"parallel, 2 workers (threads)          {t2:8.2f} s  count {two:,}  speed-up {t1 / t2:.2f}x "
-          f"{'ok' if two == want else 'WRONG'}")
+          f"(target >= 1.8x idle)  {busy(2, t2)}  {'ok' if two == want else 'WRONG'}")
     proc, tp = timed(lambda: parallel.count_regions(net, workers=2, task_seconds=ts, isolate=True, progress=False))
-    print(f"parallel, 2 workers (processes)        {tp:8.2f} s  count {proc:,}  (incl. spawning) "
+    print(f"parallel, 2 workers (processes)        {tp:8.2f} s  count {proc:,}  (incl. spawning)  {busy(2, tp)}  "
           f"{'ok' if proc == want else 'WRONG'}")
     try:
         import distributed
@@ -89,15 +104,20 @@ def main():
         tasks = max(1.0, 2 * td / ts)  # about: each worker runs a task of task_seconds at a time
         print(f"parallel, 2 workers (Dask LocalCluster) {td:7.2f} s  count {dk:,}  overhead vs threads "
               f"{100 * (td - t2) / t2:+.1f}%; round trip {1000 * rtt / 50:.1f} ms = "
-              f"{100 * (rtt / 50) * tasks / (2 * td):.2f}% of the run at ~{tasks:.0f} tasks "
-              f"{'ok' if dk == want else 'WRONG'}")
+              f"{100 * (rtt / 50) * tasks / (2 * td):.2f}% of the run at ~{tasks:.0f} tasks (target < 2%)  "
+              f"{busy(2, td)}  {'ok' if dk == want else 'WRONG'}")
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     c0, m0 = peak_kib(d, n, ts, False)
     c1, m1 = peak_kib(d, n, ts, True)
+    small = max(d + 1, n // 2)  # a quarter-ish of the total, the same task size
+    want_s = sum(comb(small, j) for j in range(d + 1))
+    c2, m2 = peak_kib(d, small, ts, True)
     print(f"peak RSS of a checkpointed run: counts only {m0 / 1024:.0f} MiB, records {m1 / 1024:.0f} MiB "
           f"({want:,} records on disk; this process: {base / 1024:.0f} MiB) "
           f"{'ok' if c0 == c1 == want else 'WRONG'}")
-
+    print(f"peak RSS of records runs at task_seconds {ts}: {want_s:,} regions {m2 / 1024:.0f} MiB, {want:,} regions "
+          f"{m1 / 1024:.0f} MiB: x{m1 / m2:.2f} for x{want / want_s:.1f} the total (target: bounded by the task size) "
+          f"{'ok' if c2 == want_s else 'WRONG'}")
 
 if __name__ == "__main__":
     main()

@@ -363,3 +363,130 @@ def test_extreme_data_scales_give_the_same_polytope(scale):
     assert Q.search_stats()["lps"] <= 1.2 * P.search_stats()["lps"]
     theta = Q.parameters(exact=True)  # exact witnesses at the extreme scale
     assert all(argmax_patterns(theta[v], Q.X) == tuple(Q.vertex_patterns()[v]) for v in range(0, Q.count_vertices(), 7))
+
+
+# --- resumable searches: a stop keeps its open nodes, cells=e.remaining finds exactly the rest ----------
+
+from tropgeom.cell import ActivationCell  # noqa: E402
+
+_DATA = {
+    "general": general(6, 2, seed=1),
+    "repeated": np.array([[0.0, 0.0], [1.0, 0.5], [0.0, 0.0], [2.0, -1.0], [1.0, 0.5], [-1.0, 2.0]]),
+    "collinear": np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.5, 3.5], [1.0, -2.0]]),
+    "line": np.array([[0.0], [1.5], [2.0], [3.25]]),
+}
+
+
+def _rows(a):
+    return [tuple(int(v) for v in r) for r in a]
+
+
+def _finish(call, max_cells):
+    """Runs call(cells, max_cells) until it completes, resuming from each stop's open cells; returns
+    the pieces found and the number of hand-backs."""
+    pieces, cells, stops = [], None, 0
+    while True:
+        try:
+            pieces.append(call(cells, max_cells))
+            return pieces, stops
+        except BudgetExceeded as e:
+            assert e.reason == "max_cells" and e.remaining is not None
+            pieces.append(e.partial)
+            cells, stops = e.remaining, stops + 1
+            # every open cell round-trips through its encoding and pickle
+            import pickle
+            assert [ActivationCell.from_bytes(c.to_bytes()) for c in cells] == cells
+            assert pickle.loads(pickle.dumps(cells)) == cells
+
+
+@pytest.mark.parametrize("data", sorted(_DATA))
+@pytest.mark.parametrize("m,n", [(1, 1), (2, 1)])
+@pytest.mark.parametrize("max_cells", [1, 3, 17])
+def test_vertex_search_resumes_to_the_exact_vertex_set(data, m, n, max_cells):
+    X = _DATA[data]
+    full = _rows(ActivationPolytope(X, m, n, threads=1).vertex_patterns())
+    P = ActivationPolytope(X, m, n, threads=1)
+    pieces, stops = _finish(lambda cells, k: P.vertex_patterns(cells=cells, max_cells=k), max_cells)
+    found = [r for p in pieces for r in _rows(p)]
+    assert len(found) == len(set(found))  # disjoint pieces
+    assert sorted(found) == full
+    assert stops >= (1 if max_cells < 5 else 0)
+    if max_cells == 1:
+        assert stops >= len(full)  # a tiny max_cells forces many hand-backs
+
+
+@pytest.mark.parametrize("data", ["general", "repeated", "collinear"])
+def test_face_search_resumes_to_the_exact_f_vector(data):
+    X = _DATA[data][:5]
+    P = ActivationPolytope(X, 1, 1, threads=1)
+    full = P.f_vector()
+    pieces, stops = _finish(lambda cells, k: P.f_vector(cells=cells, max_cells=k), 4)
+    assert stops > 3
+    assert tuple(map(sum, zip(*pieces))) == full
+    assert euler(full)
+
+
+def test_labelings_resume_to_every_labeling():
+    X = _DATA["general"]
+    P = ActivationPolytope(X, 2, 1, threads=1)
+    full = {tuple(y) for y in P.labelings()[0]}
+    Q = ActivationPolytope(X, 2, 1, threads=1)
+    with pytest.raises(BudgetExceeded) as e:
+        Q.labelings(max_cells=10)
+    rest = Q.labelings(cells=e.value.remaining)[0]
+    assert {tuple(y) for y in e.value.partial} | {tuple(y) for y in rest} == full
+
+
+def test_max_vertices_and_seconds_keep_the_open_cells():
+    X = _DATA["general"]
+    full = _rows(ActivationPolytope(X, 2, 1, threads=1).vertex_patterns())
+    with pytest.raises(BudgetExceeded) as e:  # the over-budget leaf is handed back, not lost
+        ActivationPolytope(X, 2, 1, max_vertices=5, threads=1).vertex_patterns()
+    assert e.value.reason == "max_vertices" and len(e.value.partial) == 5
+    rest = ActivationPolytope(X, 2, 1, threads=1).vertex_patterns(cells=e.value.remaining)
+    assert sorted(_rows(e.value.partial) + _rows(rest)) == full
+    P = ActivationPolytope(_heavy(), 2, 2, threads=2, progress=False)
+    with pytest.raises(BudgetExceeded) as e:
+        P.vertex_patterns(max_seconds=0.3)
+    assert e.value.reason == "max_seconds" and e.value.remaining
+    assert all(c.kind == "vertices" and len(c.to_bytes()) < 400 for c in e.value.remaining)
+    with pytest.raises(BudgetExceeded) as e2:  # the resumed search is itself resumable
+        P.vertex_patterns(cells=e.value.remaining, max_cells=5)
+    assert e2.value.reason == "max_cells" and e2.value.remaining
+
+
+def test_activation_cells_are_checked():
+    X = _DATA["general"]
+    P = ActivationPolytope(X, 2, 1, threads=1)
+    with pytest.raises(BudgetExceeded) as e:
+        P.vertex_patterns(max_cells=6)
+    c = e.value.remaining[0]
+    w = c.witness(exact=True)
+    bad = [ActivationCell("vertices", c.codes, -w),                       # does not realise its choices
+           ActivationCell("vertices", (5,) + c.codes[1:], w),             # not a term of the model
+           ActivationCell("vertices", c.codes, list(w) + [0])]            # another model's parameters
+    for b in bad:
+        with pytest.raises(InputError):
+            P.vertex_patterns(cells=[b])
+    with pytest.raises(InputError):
+        P.f_vector(cells=[c])  # a vertex cell is not a face cell
+    with pytest.raises(InputError):
+        P.vertex_patterns(cells=c)
+    with pytest.raises(InputError):
+        ActivationCell.from_bytes(c.to_bytes()[:-1])
+    with pytest.raises(InputError):
+        ActivationCell.from_bytes(b"\x01" + c.to_bytes()[1:])  # a region Cell's marker
+    assert P.vertex_patterns(cells=[]).shape == (0, P.N)
+    assert P.vertex_patterns(cells=[c.to_bytes()]).shape[1] == P.N  # bytes are taken too
+
+
+def test_ctrl_c_vertex_search_resumes_to_the_exact_total():
+    """Linear classifiers of 14 points in general position in R^3: Cover's count, 756 patterns."""
+    from sigint import interrupt
+    setup = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(14, 3)), 1, 1, threads=2)"
+    check = ("e.remaining and len(partial) < 756 and "
+             "len(set(map(tuple, np.vstack([partial, P.vertex_patterns(cells=e.remaining)])))) == "
+             f"len(partial) + P.count_vertices(cells=e.remaining) == {cover(14, 3)}")
+    words, latency = interrupt(setup, "P.vertex_patterns()", check=check, wait=0.3)
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 30

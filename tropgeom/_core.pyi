@@ -209,6 +209,10 @@ class ActivationResult:
     """
     Leaves of an activation search (use tropgeom.activation).
     """
+    def open_cells(self) -> list:
+        """
+        The nodes a stop left undone, as (codes, witness Fractions) tuples (tropgeom.cell.ActivationCell).
+        """
     def witnesses(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
         (count, nvars) Fractions: exact parameters realising each leaf.
@@ -239,9 +243,9 @@ def activation_edges(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex
     """
     ((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '').
     """
-def activation_faces(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
+def activation_faces(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0) -> ActivationResult:
     ...
-def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
+def activation_vertices(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0) -> ActivationResult:
     ...
 def bounded_regions(p: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[bool]:
     """
@@ -255,7 +259,7 @@ def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typi
     """
     Number of linear regions of F - G over R^d, exact.
     """
-def one_hidden_layer(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, signs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], with_labels: bool, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> ActivationResult:
+def one_hidden_layer(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, signs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], with_labels: bool, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0) -> ActivationResult:
     ...
 def polytope_vertices(A: typing.Any, b: typing.Any, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """

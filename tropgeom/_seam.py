@@ -489,6 +489,30 @@ def cells(value, net) -> Optional[list]:
     return out
 
 
+def activation_cells(value, kind: str, npoints: int, nvars: int) -> Optional[list]:
+    """``cells=`` of an activation search: None (the whole search), or ActivationCells (or their
+    to_bytes) of that ``kind`` and shape, as the core takes them.  The core checks each exactly (its
+    witness realises its choices) before use."""
+    if value is None:
+        return None
+    from .cell import ActivationCell
+    if isinstance(value, (ActivationCell, bytes, str)) or not hasattr(value, "__iter__"):
+        raise InputError(f"cells must be a list of ActivationCell; got {type(value).__name__}")
+    out = []
+    for i, c in enumerate(value):
+        if isinstance(c, (bytes, bytearray, memoryview)):
+            c = ActivationCell.from_bytes(c)
+        if not isinstance(c, ActivationCell):
+            raise InputError(f"cells[{i}] is a {type(c).__name__}, not an ActivationCell", index=i)
+        if c.kind != kind:
+            raise InputError(f"cells[{i}] is a cell of the {c.kind} search, not of the {kind} search", index=i)
+        if c.depth > npoints or len(c._witness) != nvars:
+            raise InputError(f"cells[{i}] does not belong to this data set and model "
+                             f"({npoints} points, {nvars} parameters)", index=i)
+        out.append(c._core())
+    return out
+
+
 def count_budget(value, name: str) -> int:
     """A count budget as the core takes it: 0 for no limit (None)."""
     return positive_int(value, name, allow_none=True) or 0

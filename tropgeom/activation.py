@@ -95,7 +95,9 @@ class ActivationPolytope:
     of every later call (vertices, edges, f_vector, labelings, loss_levels), each of which also takes
     its own ``max_seconds`` / ``progress``; a stop (budget or Ctrl-C) raises BudgetExceeded whose
     ``partial`` is what was found (the (V, N) patterns, the edges, the face counts) and whose
-    ``reason`` is "max_vertices", "max_faces", "max_seconds" or "interrupted".  ``progress``: None (a
+    ``reason`` is "max_vertices", "max_faces", "max_cells", "max_seconds" or "interrupted"; the vertex and
+    face searches also keep their open nodes in ``remaining`` (tropgeom.cell.ActivationCell), and the
+    same call with ``cells=e.remaining`` finds exactly the rest.  ``progress``: None (a
     bar on a TTY), False, True or a callable.  Coordinates and parameters follow the one ``exact=``
     rule: float64 by default, Fractions with ``exact=True``.  Pickles and round-trips through
     ``to_json`` / ``from_json`` (computed vertices and edges included).
@@ -212,26 +214,46 @@ class ActivationPolytope:
     def _progress_of(self, progress):
         return self._progress if progress is None else progress
 
-    def _vertex_search(self, max_seconds=None, progress=None):
-        """The core's vertex search (cached): patterns, witnesses, stats."""
-        if self._res is None:
-            from . import _core
-            res = _search(_core.activation_vertices, self.X, self.d, self.K, progress=self._progress_of(progress),
-                          unit=" patterns", max_results=self._max_vertices or 0,
-                          max_seconds=_run.seconds(self._seconds(max_seconds)), threads=self._threads)
-            _run.stopped(res.complete, res.stop_reason, partial=res.codes.astype(np.int64),
-                         count_name="max_vertices", what=f"{res.count} vertices found")
-            self._res = res
-            if self._patterns is None:
-                self._patterns = res.codes.astype(np.int64)
-                self._patterns.setflags(write=False)
+    def _nvars(self) -> int:
+        return (self.K - 1) * (self.d + 1)
+
+    def _vertex_search(self, max_seconds=None, progress=None, cells=None, max_cells=None):
+        """The core's vertex search: patterns, witnesses, stats.  Cached when it is the whole search;
+        ``cells`` (ActivationCells) searches below them only, ``max_cells`` bounds the search steps.
+        A stop raises BudgetExceeded with the patterns found and the open cells (``remaining``)."""
+        if self._res is not None and cells is None:
+            return self._res
+        from . import _core
+        from .cell import ActivationCell
+        core_cells = _seam.activation_cells(cells, "vertices", self.N, self._nvars())
+        res = _search(_core.activation_vertices, self.X, self.d, self.K, progress=self._progress_of(progress),
+                      unit=" patterns", max_results=self._max_vertices or 0,
+                      max_seconds=_run.seconds(self._seconds(max_seconds)), threads=self._threads,
+                      cells=core_cells, max_cells=_seam.count_budget(max_cells, "max_cells"))
+        _run.stopped(res.complete, res.stop_reason, partial=res.codes.astype(np.int64),
+                     count_name="max_vertices", what=f"{res.count} vertices found",
+                     remaining=[ActivationCell._from_core("vertices", t) for t in res.open_cells()])
+        if cells is not None:
+            return res
+        self._res = res
+        if self._patterns is None:
+            self._patterns = res.codes.astype(np.int64)
+            self._patterns.setflags(write=False)
         return self._res
 
-    def vertex_patterns(self, *, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+    def vertex_patterns(self, *, max_seconds: Optional[float] = None, progress=None, cells=None,
+                        max_cells: Optional[int] = None) -> np.ndarray:
         """(V, N) int: the realisable generic activation patterns (argmax term per data point),
-        in lexicographic order; vertex v of every other method is row v.  Cached."""
+        in lexicographic order; vertex v of every other method is row v.  Cached.
+
+        A stop (``max_vertices``, ``max_seconds``, ``max_cells`` search steps, Ctrl-C) raises
+        BudgetExceeded: ``partial`` the patterns found, ``remaining`` the open ActivationCells.  The
+        same call with ``cells=e.remaining`` returns exactly the other patterns (disjoint from
+        ``partial``; together every vertex), not cached."""
+        if cells is not None:
+            return self._vertex_search(max_seconds, progress, cells, max_cells).codes.astype(np.int64)
         if self._patterns is None:
-            self._vertex_search(max_seconds, progress)
+            self._vertex_search(max_seconds, progress, None, max_cells)
         return self._patterns
 
     @property
@@ -240,8 +262,10 @@ class ActivationPolytope:
         _deprecated("patterns", "vertex_patterns()")
         return self.vertex_patterns()
 
-    def count_vertices(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
-        return len(self.vertex_patterns(max_seconds=max_seconds, progress=progress))
+    def count_vertices(self, *, max_seconds: Optional[float] = None, progress=None, cells=None,
+                       max_cells: Optional[int] = None) -> int:
+        """The number of vertices (below ``cells`` only, when given: see vertex_patterns)."""
+        return len(self.vertex_patterns(max_seconds=max_seconds, progress=progress, cells=cells, max_cells=max_cells))
 
     @property
     def num_vertices(self) -> int:
@@ -316,12 +340,15 @@ class ActivationPolytope:
         P = self.vertex_patterns() if patterns is None else np.asarray(patterns)
         return np.where(P < self.m, 1, -1).astype(np.int8)
 
-    def labelings(self, *, max_seconds: Optional[float] = None, progress=None) -> Tuple[np.ndarray, List[np.ndarray]]:
+    def labelings(self, *, max_seconds: Optional[float] = None, progress=None, cells=None,
+                  max_cells: Optional[int] = None) -> Tuple[np.ndarray, List[np.ndarray]]:
         """(Y, members): the distinct reachable labelings Y (L, N) in {+1, -1}, and for each the
         vertex indices (patterns) that give it.  A stop raises BudgetExceeded with partial = the
-        distinct labelings of the patterns found so far."""
+        distinct labelings of the patterns found so far and ``remaining`` the open cells; with
+        ``cells=e.remaining`` the labelings of the other patterns (members index
+        ``vertex_patterns(cells=...)``): the union of both is every labeling."""
         try:
-            pats = self.vertex_patterns(max_seconds=max_seconds, progress=progress)
+            pats = self.vertex_patterns(max_seconds=max_seconds, progress=progress, cells=cells, max_cells=max_cells)
         except BudgetExceeded as e:
             e.partial = np.unique(self.pattern_labels(e.partial), axis=0) if e.partial is not None else None
             raise
@@ -330,6 +357,7 @@ class ActivationPolytope:
         return Y, [np.flatnonzero(inverse == j) for j in range(len(Y))]
 
     def count_labelings(self, *, max_seconds: Optional[float] = None, progress=None) -> int:
+        """The number of distinct reachable labelings."""
         return len(self.labelings(max_seconds=max_seconds, progress=progress)[0])
 
     @property
@@ -386,18 +414,24 @@ class ActivationPolytope:
 
     # --- faces ---
     def f_vector(self, *, max_faces: Optional[int] = None, max_seconds: Optional[float] = None,
-                 progress=None) -> Tuple[int, ...]:
+                 progress=None, cells=None, max_cells: Optional[int] = None) -> Tuple[int, ...]:
         """(f_0, ..., f_dimension): faces of P_X by dimension (f_dimension = 1), from the realisable
         bipartite graphs data point -> set of tied maximal terms (exact LPs; output-sensitive but
-        costly).  ``max_seconds`` defaults to the constructor's.  A stop raises BudgetExceeded with
-        the partial counts."""
+        costly).  ``max_seconds`` defaults to the constructor's.  A stop (``max_faces``,
+        ``max_seconds``, ``max_cells`` search steps, Ctrl-C) raises BudgetExceeded with the partial
+        counts and ``remaining`` the open ActivationCells ("faces"); ``f_vector(cells=e.remaining)``
+        counts exactly the other faces (add the two vectors)."""
         from . import _core
+        from .cell import ActivationCell
         res = _search(_core.activation_faces, self.X, self.d, self.K, progress=self._progress_of(progress),
                       unit=" faces", max_results=_seam.count_budget(max_faces, "max_faces"),
-                      max_seconds=_run.seconds(self._seconds(max_seconds)), threads=self._threads)
+                      max_seconds=_run.seconds(self._seconds(max_seconds)), threads=self._threads,
+                      cells=_seam.activation_cells(cells, "faces", self.N, self._nvars()),
+                      max_cells=_seam.count_budget(max_cells, "max_cells"))
         f = tuple(int(v) for v in np.bincount(res.dims, minlength=self.dimension() + 1))
         _run.stopped(res.complete, res.stop_reason, partial=f, count_name="max_faces",
-                     what=f"{res.count} faces found")
+                     what=f"{res.count} faces found",
+                     remaining=[ActivationCell._from_core("faces", t) for t in res.open_cells()])
         return f
 
     def report(self, labels=None, f_vector: bool = False) -> dict:

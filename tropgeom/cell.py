@@ -23,9 +23,10 @@ import numpy as np
 from . import _run, _seam
 from .errors import BudgetExceeded, InputError
 
-__all__ = ["Cell", "Frontier", "frontier"]
+__all__ = ["Cell", "ActivationCell", "Frontier", "frontier"]
 
 _VERSION = 1  # first byte of every encoding
+_ACTIVATION = 0x41  # first byte of an ActivationCell's encoding (its version 1): never a Cell's
 
 
 def _put(out: bytearray, n: int) -> None:
@@ -38,6 +39,13 @@ def _put(out: bytearray, n: int) -> None:
         else:
             out.append(b)
             return
+
+
+def _put_fraction(out: bytearray, q: Fraction) -> None:
+    """q as a zigzag numerator and a denominator (a power of two in one byte)."""
+    n, d = q.numerator, q.denominator
+    _put(out, 2 * n if n >= 0 else -2 * n - 1)
+    _put(out, 2 * (d.bit_length() - 1) if d & (d - 1) == 0 else 2 * d + 1)
 
 
 class _Reader:
@@ -55,6 +63,18 @@ class _Reader:
             shift += 7
             if not b & 0x80:
                 return n
+
+    def fraction(self) -> Fraction:
+        z, dc = self.uint(), self.uint()
+        num = z // 2 if z % 2 == 0 else -(z + 1) // 2
+        den = (1 << (dc // 2)) if dc % 2 == 0 else dc // 2
+        if den == 0:
+            raise InputError("Cell bytes: a zero denominator")
+        return Fraction(num, den)
+
+    def end(self) -> None:
+        if self.at != len(self.data):
+            raise InputError("Cell bytes: trailing data")
 
     def take(self, k: int) -> bytes:
         if self.at + k > len(self.data):
@@ -145,9 +165,7 @@ class Cell:
                 last = c
             _put(out, len(self._point))
             for q in self._point:
-                n, d = q.numerator, q.denominator
-                _put(out, 2 * n if n >= 0 else -2 * n - 1)
-                _put(out, 2 * (d.bit_length() - 1) if d & (d - 1) == 0 else 2 * d + 1)
+                _put_fraction(out, q)
             self._bytes = bytes(out)
         return self._bytes
 
@@ -167,16 +185,8 @@ class Cell:
         for _ in range(r.uint()):
             last += r.uint() + 1
             cuts.append(last)
-        point = []
-        for _ in range(r.uint()):
-            z, dc = r.uint(), r.uint()
-            num = z // 2 if z % 2 == 0 else -(z + 1) // 2
-            den = (1 << (dc // 2)) if dc % 2 == 0 else dc // 2
-            if den == 0:
-                raise InputError("Cell bytes: a zero denominator")
-            point.append(Fraction(num, den))
-        if r.at != len(data):
-            raise InputError("Cell bytes: trailing data")
+        point = [r.fraction() for _ in range(r.uint())]
+        r.end()
         if any(c >= npat for c in cuts):
             raise InputError("Cell bytes: a cut names an undecided neuron")
         cell = cls._from_core((layer, neuron, bits.tobytes(), cuts, point))
@@ -196,6 +206,101 @@ class Cell:
 
     def __repr__(self) -> str:
         return f"Cell(layer={self.layer}, neuron={self.neuron}, depth={self.depth}, cuts={len(self.cuts)})"
+
+
+class ActivationCell:
+    """One open node of an activation-pattern search (tropgeom.activation): the choices of data points
+    0..depth-1 and exact parameters realising them all.  A stop of ActivationPolytope.vertex_patterns
+    / count_vertices / labelings (``kind`` "vertices": a term index per point) or f_vector ("faces": a
+    bitmask of tied maximal terms per point) keeps its open nodes in BudgetExceeded.remaining; they are
+    a cut of the search tree, so the same call with ``cells=e.remaining`` finds exactly the rest (the
+    patterns below disjoint cells are disjoint).  The search checks a cell exactly before it resumes
+    it (its parameters realise its choices; no LP).  Immutable, pickles, encodes to tens of bytes
+    (:meth:`to_bytes`, versioned).
+
+    Parameters
+    ----------
+    kind : {"vertices", "faces"}
+        The search the cell belongs to.
+    codes : sequence of int
+        The choices of the first ``depth`` data points.
+    witness : sequence of numbers
+        Parameters realising them (theta_0..theta_{K-2} flattened, kept exactly).
+    """
+
+    KINDS = ("vertices", "faces")
+    __slots__ = ("kind", "codes", "_witness", "_bytes")
+
+    def __init__(self, kind: str, codes: Sequence[int], witness):
+        if kind not in self.KINDS:
+            raise InputError(f"ActivationCell kind must be one of {self.KINDS}; got {kind!r}")
+        self.kind = kind
+        self.codes = tuple(_seam.nonnegative_int(c, "ActivationCell codes") for c in codes)
+        self._witness = tuple(_seam.fractions(_seam.numbers_array(witness, "ActivationCell witness")).ravel())
+        self._bytes = None
+
+    @property
+    def depth(self) -> int:
+        """The number of data points decided."""
+        return len(self.codes)
+
+    def witness(self, exact: bool = False) -> np.ndarray:
+        """Parameters realising the cell's choices: float64, or exact Fractions with exact=True."""
+        w = np.array(self._witness, dtype=object)
+        return w if exact else _seam.floats(w)
+
+    def _core(self) -> tuple:
+        return list(self.codes), list(self._witness)
+
+    @classmethod
+    def _from_core(cls, kind: str, t) -> "ActivationCell":
+        c = cls.__new__(cls)
+        c.kind, c.codes, c._witness, c._bytes = kind, tuple(int(v) for v in t[0]), tuple(t[1]), None
+        return c
+
+    def to_bytes(self) -> bytes:
+        """Versioned: a marker byte, the kind, the codes and the witness as varints (as Cell)."""
+        if self._bytes is None:
+            out = bytearray([_ACTIVATION, self.KINDS.index(self.kind)])
+            _put(out, len(self.codes))
+            for c in self.codes:
+                _put(out, c)
+            _put(out, len(self._witness))
+            for q in self._witness:
+                _put_fraction(out, q)
+            self._bytes = bytes(out)
+        return self._bytes
+
+    @classmethod
+    def from_bytes(cls, data) -> "ActivationCell":
+        """The inverse of to_bytes; bad or truncated bytes -> InputError."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InputError(f"ActivationCell bytes: expected bytes; got {type(data).__name__}")
+        data = bytes(data)
+        if len(data) < 2 or data[0] != _ACTIVATION or data[1] >= len(cls.KINDS):
+            raise InputError(f"ActivationCell bytes: unknown encoding {data[:2]!r}")
+        r = _Reader(data)
+        r.at = 2
+        codes = [r.uint() for _ in range(r.uint())]
+        witness = [r.fraction() for _ in range(r.uint())]
+        r.end()
+        cell = cls._from_core(cls.KINDS[data[1]], (codes, witness))
+        cell._bytes = data
+        return cell
+
+    def __reduce__(self):
+        return (ActivationCell.from_bytes, (self.to_bytes(),))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, ActivationCell):
+            return NotImplemented
+        return self.to_bytes() == other.to_bytes()
+
+    def __hash__(self) -> int:
+        return hash(self.to_bytes())
+
+    def __repr__(self) -> str:
+        return f"ActivationCell({self.kind!r}, depth={self.depth})"
 
 
 class Frontier:

@@ -16,22 +16,45 @@ namespace {
 
 using py_hooks::Progress;
 
-ActivationOptions options(std::size_t max_results, double max_seconds, int threads, const Progress& progress) {
-  ActivationOptions opt;
-  opt.max_results = max_results;
-  py_hooks::set_limits(opt, max_seconds, threads, progress);
-  return opt;
+// cells: None (the whole search) or tuples (codes list, witness list of Fractions), as tropgeom/cell.py
+// holds them; only the shape is converted here (the search checks each exactly).
+std::vector<ActivationCell> cells_from_py(py::handle cells) {
+  std::vector<ActivationCell> out;
+  std::size_t i = 0;
+  for (py::handle item : cells) {
+    py::tuple t = py::reinterpret_borrow<py::object>(item).cast<py::tuple>();
+    if (t.size() != 2) throw InputError("cells[" + std::to_string(i) + "]: expected (codes, witness)");
+    out.push_back({t[0].cast<std::vector<std::int32_t>>(), to_rationals(t[1])});
+    ++i;
+  }
+  return out;
 }
 
+struct SearchArgs {
+  std::size_t max_results;
+  double max_seconds;
+  int threads;
+  Progress progress;
+  py::handle cells;
+  std::size_t max_cells;
+};
+
 template <class F>
-ActivationResult search(F&& f, std::size_t max_results, double max_seconds, int threads, const Progress& progress) {
-  ActivationOptions opt = options(max_results, max_seconds, threads, progress);
+ActivationResult search(F&& f, const SearchArgs& a) {
+  ActivationOptions opt;
+  opt.max_results = a.max_results;
+  opt.max_cells = a.max_cells;
+  if (!a.cells.is_none()) {
+    opt.from_cells = true;
+    opt.cells = cells_from_py(a.cells);
+  }
+  py_hooks::set_limits(opt, a.max_seconds, a.threads, a.progress);
   py::gil_scoped_release nogil;
   return f(opt);
 }
 
 #define SEARCH_ARGS py::arg("max_results") = 0, py::arg("max_seconds") = 0.0, py::arg("threads") = 1, \
-                    py::arg("progress") = py::none()
+                    py::arg("progress") = py::none(), py::arg("cells") = py::none(), py::arg("max_cells") = 0
 
 }  // namespace
 
@@ -50,6 +73,15 @@ void bind_activation(py::module_& m) {
       .def("witnesses", [](const ActivationResult& r) {
         return to_fraction_array(r.witnesses, {static_cast<py::ssize_t>(r.count), static_cast<py::ssize_t>(r.nvars)});
       }, "(count, nvars) Fractions: exact parameters realising each leaf.")
+      .def("open_cells", [](const ActivationResult& r) {
+        py::list out;
+        for (const ActivationCell& c : r.open) {
+          py::list w;
+          for (const Rational& v : c.witness) w.append(to_fraction(v));
+          out.append(py::make_tuple(py::cast(c.codes), w));
+        }
+        return out;
+      }, "The nodes a stop left undone, as (codes, witness Fractions) tuples (tropgeom.cell.ActivationCell).")
       .def_property_readonly("stats", [](const ActivationResult& r) {
         py::dict s;
         s["lps"] = r.stats.lps;
@@ -64,24 +96,25 @@ void bind_activation(py::module_& m) {
   }, py::arg("X"), py::arg("d"), py::arg("K"));
 
   m.def("activation_vertices", [](py::handle X, std::size_t d, int K, std::size_t max_results, double max_seconds,
-                                  int threads, Progress progress) {
+                                  int threads, Progress progress, py::handle cells, std::size_t max_cells) {
     Matrix M = to_matrix(X, d);
     return search([&](const ActivationOptions& o) { return activation_vertices(M, K, o); },
-                  max_results, max_seconds, threads, progress);
+                  {max_results, max_seconds, threads, progress, cells, max_cells});
   }, py::arg("X"), py::arg("d"), py::arg("K"), SEARCH_ARGS);
 
   m.def("activation_faces", [](py::handle X, std::size_t d, int K, std::size_t max_results, double max_seconds,
-                               int threads, Progress progress) {
+                               int threads, Progress progress, py::handle cells, std::size_t max_cells) {
     Matrix M = to_matrix(X, d);
     return search([&](const ActivationOptions& o) { return activation_faces(M, K, o); },
-                  max_results, max_seconds, threads, progress);
+                  {max_results, max_seconds, threads, progress, cells, max_cells});
   }, py::arg("X"), py::arg("d"), py::arg("K"), SEARCH_ARGS);
 
   m.def("one_hidden_layer", [](py::handle X, std::size_t d, std::vector<int> signs, bool with_labels,
-                               std::size_t max_results, double max_seconds, int threads, Progress progress) {
+                               std::size_t max_results, double max_seconds, int threads, Progress progress,
+                               py::handle cells, std::size_t max_cells) {
     Matrix M = to_matrix(X, d);
     return search([&](const ActivationOptions& o) { return one_hidden_layer(M, signs, with_labels, o); },
-                  max_results, max_seconds, threads, progress);
+                  {max_results, max_seconds, threads, progress, cells, max_cells});
   }, py::arg("X"), py::arg("d"), py::arg("signs"), py::arg("with_labels"), SEARCH_ARGS);
 
   m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices,

@@ -187,28 +187,49 @@ class Search {
   ActivationResult run() {
     res_.points = p_.npoints;
     res_.nvars = p_.nvars;
+    std::vector<Node> roots;
+    if (opt_.from_cells) {
+      for (std::size_t i = 0; i < opt_.cells.size(); ++i) roots.push_back(resume(opt_.cells[i], i));
+    } else {
+      roots.push_back(Node{{}, Vec(p_.nvars, Rational(0))});
+    }
     ParallelSearch<Node> search(opt_);
     search_ = &search;
-    search.run(Node{{}, Vec(p_.nvars, Rational(0))},
+    search.run(std::move(roots),
                [this](Node&& cur, const ParallelSearch<Node>::Push& push) { step(std::move(cur), push); },
                [this] { flush(); });
     res_.status = search.status();
     sort_leaves();
+    for (Node& n : search.take_open()) res_.open.push_back({std::move(n.codes), std::move(n.witness)});
+    std::sort(res_.open.begin(), res_.open.end(),
+              [](const ActivationCell& a, const ActivationCell& b) { return a.codes < b.codes; });
     return std::move(res_);
   }
 
  private:
   // One partial assignment: a leaf, a repeated point (copies its first copy's choice), or expanded.
+  // A node the run cannot finish (max_cells, or a stop mid-node) is handed back whole: no leaf lost.
   void step(Node&& cur, const ParallelSearch<Node>::Push& push) {
+    if (opt_.max_cells && steps_.fetch_add(1) >= opt_.max_cells) {
+      search_->stop(StopReason::max_cells, /*lost=*/true);
+      return search_->hand_back(std::move(cur));
+    }
     ++tally.nodes;
     const std::size_t i = cur.codes.size();
     if (i == p_.npoints) {
-      emit(cur);
+      emit(std::move(cur));
     } else if (p_.dup[i] >= 0) {
       cur.codes.push_back(cur.codes[p_.dup[i]]);
       push(std::move(cur));
     } else {
-      for (auto& k : expand(cur)) push(std::move(k));
+      std::vector<Node> kids;
+      try {
+        kids = expand(cur);
+      } catch (const Abandoned&) {  // a stop mid-node: the node goes back undone (its LPs are redone)
+        search_->stop(StopReason::interrupted, /*lost=*/true);  // keeps the first reason
+        return search_->hand_back(std::move(cur));
+      }
+      for (auto& k : kids) push(std::move(k));
     }
   }
 
@@ -228,10 +249,7 @@ class Search {
     Matrix prefix_strict, prefix_eq;  // built on the first LP only
     bool have_prefix = false;
     for (Code c : p_.choices) {
-      if (search_->stopped()) {  // a stop mid-node: drop the node (it counts as lost) instead of finishing its LPs
-        search_->stop(StopReason::interrupted, /*lost=*/true);  // keeps the first reason
-        return {};
-      }
+      if (search_->stopped()) throw Abandoned{};  // do not finish the node's LPs
       Matrix s(0, p_.nvars), e(0, p_.nvars);
       p_.rows(i, c, s, e);
       Node k{cur.codes, {}};
@@ -256,7 +274,7 @@ class Search {
     return kids;
   }
 
-  void emit(const Node& n) {
+  void emit(Node&& n) {
     std::int32_t dim = 0;
     if (p_.face_dims) {
       Matrix S, E;
@@ -266,7 +284,7 @@ class Search {
     std::lock_guard<std::mutex> g(res_mu_);
     if (opt_.max_results && res_.count >= opt_.max_results) {
       search_->stop(StopReason::max_count, /*lost=*/true);
-      return;
+      return search_->hand_back(std::move(n));  // a leaf over the budget: resuming it emits it
     }
     res_.codes.insert(res_.codes.end(), n.codes.begin(), n.codes.end());
     res_.witnesses.insert(res_.witnesses.end(), n.witness.begin(), n.witness.end());
@@ -300,10 +318,31 @@ class Search {
     res_.dims.swap(dims);
   }
 
+  // The node of cell c, checked exactly first: a choice of this search at every point (a repeated
+  // point repeats its first copy's), and parameters that realise them all.  No LP.
+  Node resume(const ActivationCell& c, std::size_t i) const {
+    const std::string at = "cells[" + std::to_string(i) + "]: ";
+    if (c.codes.size() > p_.npoints || c.witness.size() != p_.nvars)
+      throw InputError(at + "its choices and parameters do not fit this data set and model");
+    for (std::size_t j = 0; j < c.codes.size(); ++j) {
+      const bool ok = p_.dup[j] >= 0 ? c.codes[j] == c.codes[p_.dup[j]]
+                                     : std::find(p_.choices.begin(), p_.choices.end(), c.codes[j]) != p_.choices.end();
+      if (!ok) throw InputError(at + "choice " + std::to_string(c.codes[j]) + " at data point " + std::to_string(j) +
+                                " is not one of this search");
+    }
+    Matrix S, E;
+    assignment_rows(p_, c.codes, S, E);
+    if (!realised_by(c.witness, S, E)) throw InputError(at + "its parameters do not realise its choices");
+    return Node{c.codes, c.witness};
+  }
+
+  struct Abandoned {};  // a stop came while a node was being expanded
+
   const Problem& p_;
   const ActivationOptions& opt_;
   ActivationResult res_;
   ParallelSearch<Node>* search_ = nullptr;
+  std::atomic<std::size_t> steps_{0};  // search steps taken (max_cells)
   std::mutex res_mu_;
 };
 
@@ -378,8 +417,13 @@ ActivationResult activation_vertices(const Matrix& X, int K, const ActivationOpt
   std::vector<Code> choices;
   for (int k = 0; k < K; ++k) choices.push_back(Code(1) << k);
   Problem p = term_problem(X, K, choices, false);
-  ActivationResult r = Search(p, opt).run();
+  ActivationOptions o = opt;  // cells speak of term indices; the search of masks
+  for (ActivationCell& c : o.cells)
+    for (auto& k : c.codes) k = (k >= 0 && k < K) ? (Code(1) << k) : 0;  // 0: refused by resume
+  ActivationResult r = Search(p, o).run();
   for (auto& c : r.codes) c = __builtin_ctz(static_cast<unsigned>(c));
+  for (ActivationCell& c : r.open)
+    for (auto& k : c.codes) k = __builtin_ctz(static_cast<unsigned>(k));
   return r;
 }
 

@@ -19,8 +19,20 @@
 
 namespace tropgeom {
 
+// An open node of a search (resumable, like the region search's Cell): the choices of data points
+// 0..codes.size()-1 and exact parameters realising them.  The open nodes of a stopped run are a cut
+// of the search tree, so the leaves found plus the leaves below each open node are every leaf once.
+// codes are the search's own (vertices: the term index per point).
+struct ActivationCell {
+  std::vector<std::int32_t> codes;
+  Vec witness;
+};
+
 struct ActivationOptions : RunLimits {
   std::size_t max_results = 0;  // 0: no limit (budget on stored leaves)
+  std::size_t max_cells = 0;    // search steps (0: no limit; deterministic at threads = 1)
+  bool from_cells = false;      // search below `cells` only (each checked exactly first), not the root
+  std::vector<ActivationCell> cells;
 };
 
 struct ActivationStats {
@@ -40,6 +52,7 @@ struct ActivationResult {
   std::size_t count = 0;
   RunStatus status;  // max_count: max_results
   ActivationStats stats;
+  std::vector<ActivationCell> open;  // a stop's undone nodes (sorted by codes): resuming them finishes the run
 };
 
 // X is N x d (data points as rows).  Terms are 0..K-1; a pattern gives each point its argmax term.

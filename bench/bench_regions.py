@@ -137,9 +137,25 @@ def prepare_relucent(layers, d, box, threads, limit):
     return run
 
 
+def _die_with_parent(spec: dict) -> None:
+    """An orphaned run must not run on (a killed bench once left a 13 GB affinitree worker): SIGKILL
+    when the parent dies (Linux prctl), and a kernel CPU-time cap well past the parent's limit."""
+    import ctypes
+    import resource
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before prctl
+        os._exit(1)
+    cap = int(sum(os.times()[:2]) + 3 * spec["limit"] * max(1, spec["threads"]) + 120)
+    resource.setrlimit(resource.RLIMIT_CPU, (cap, cap))
+
+
 def worker(spec: dict) -> None:
     """Child process: stdout is /dev/null (affinitree's Rust progress), the result goes to a file."""
     import resource
+    _die_with_parent(spec)
     out = Path(spec["out"])
     try:
         layers = make_net(spec["d"], spec["depth"], spec["width"], spec.get("widths"), spec.get("outputs", 1))

@@ -27,11 +27,13 @@ T threads) and, per tool, domain and d, the largest net finished in time (= most
     python bench/bench_regions.py                            # full grid, 60 s limit: about 3 hours
     python bench/bench_regions.py --accessors                # RegionSet accessors against enumeration
     python bench/bench_regions.py --suite highdim --tools affinitree   # d = 100, 200, 784 (box [0,1]^d, R^d)
+    python bench/bench_regions.py --dims 6,8,10,12 --depths 2,3,4 --domains rd --time-limit 20   # deep nets on R^d
     python bench/bench_regions.py --suite memory             # peak RSS per region, count and full enumeration
     python bench/bench_regions.py --suite threads            # 1 vs 2 threads on nets over 10^5 regions
 
 The highdim suite runs He nets d-w-10 (w = 4..32) and d-w-w-10 for d = 100, 200, 784 on [0,1]^d and
-on R^d, and the MNIST shapes of Serra et al. 784-n1-n2-10 with n1 + n2 = 22, on [0,1]^784.  The memory
+on R^d (--domains rd or box: those rows only), and the MNIST shapes of Serra et al. 784-n1-n2-10 with
+n1 + n2 = 22, on [0,1]^784.  The memory
 suite reports each child's peak resident set (ru_maxrss) after the call minus before it, per region,
 for count_regions and for regions().  The threads suite reports wall time and CPU seconds of 1 and 2
 threads (CPU / wall / threads = how busy each thread was: below 1 is waiting or contention).
@@ -326,6 +328,8 @@ def suite_highdim(args, peers):
     print(f"{'net':<16} {'dom':<4} {'tropgeom':>9} {'time':>8}" + "".join(f" | {p:>10} {'time':>8} {'agree':<5} {'ratio':>7}" for p in peers))
     rows = []
     for d, widths, dom in HIGHDIM:
+        if {"unit": "box"}.get(dom, dom) not in args.domains.split(","):  # --domains box,rd
+            continue
         box = "unit" if dom == "unit" else False
         kw = dict(widths=list(widths), outputs=10)
         res = {"tropgeom": run_tool("tropgeom", 1, d, 0, 0, box, args.time_limit, **kw)}

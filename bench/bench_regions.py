@@ -27,11 +27,13 @@ T threads) and, per tool, domain and d, the largest net finished in time (= most
     python bench/bench_regions.py                            # full grid, 60 s limit: about 3 hours
     python bench/bench_regions.py --accessors                # RegionSet accessors against enumeration
     python bench/bench_regions.py --suite highdim --tools affinitree   # d = 100, 200, 784 (box [0,1]^d, R^d)
+    python bench/bench_regions.py --dims 6,8,10,12 --depths 2,3,4 --domains rd --time-limit 20   # deep nets on R^d
     python bench/bench_regions.py --suite memory             # peak RSS per region, count and full enumeration
     python bench/bench_regions.py --suite threads            # 1 vs 2 threads on nets over 10^5 regions
 
 The highdim suite runs He nets d-w-10 (w = 4..32) and d-w-w-10 for d = 100, 200, 784 on [0,1]^d and
-on R^d, and the MNIST shapes of Serra et al. 784-n1-n2-10 with n1 + n2 = 22, on [0,1]^784.  The memory
+on R^d (--domains rd or box: those rows only), and the MNIST shapes of Serra et al. 784-n1-n2-10 with
+n1 + n2 = 22, on [0,1]^784.  The memory
 suite reports each child's peak resident set (ru_maxrss) after the call minus before it, per region,
 for count_regions and for regions().  The threads suite reports wall time and CPU seconds of 1 and 2
 threads (CPU / wall / threads = how busy each thread was: below 1 is waiting or contention).
@@ -137,9 +139,25 @@ def prepare_relucent(layers, d, box, threads, limit):
     return run
 
 
+def _die_with_parent(spec: dict) -> None:
+    """An orphaned run must not run on (a killed bench once left a 13 GB affinitree worker): SIGKILL
+    when the parent dies (Linux prctl), and a kernel CPU-time cap well past the parent's limit."""
+    import ctypes
+    import resource
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before prctl
+        os._exit(1)
+    cap = int(sum(os.times()[:2]) + 3 * spec["limit"] * max(1, spec["threads"]) + 120)
+    resource.setrlimit(resource.RLIMIT_CPU, (cap, cap))
+
+
 def worker(spec: dict) -> None:
     """Child process: stdout is /dev/null (affinitree's Rust progress), the result goes to a file."""
     import resource
+    _die_with_parent(spec)
     out = Path(spec["out"])
     try:
         layers = make_net(spec["d"], spec["depth"], spec["width"], spec.get("widths"), spec.get("outputs", 1))
@@ -315,6 +333,8 @@ def suite_highdim(args, peers):
     print(f"{'net':<16} {'dom':<4} {'tropgeom':>9} {'time':>8}" + "".join(f" | {p:>10} {'time':>8} {'agree':<5} {'ratio':>7}" for p in peers))
     rows = []
     for d, widths, dom in HIGHDIM:
+        if {"unit": "box"}.get(dom, dom) not in args.domains.split(","):  # --domains box,rd
+            continue
         box = "unit" if dom == "unit" else False
         kw = dict(widths=list(widths), outputs=10)
         res = {"tropgeom": run_tool("tropgeom", 1, d, 0, 0, box, args.time_limit, **kw)}

@@ -10,7 +10,7 @@ from .errors import BudgetExceeded, InputError, InternalError, TropgeomError
 from .lp import LPResult, Polyhedron
 from .network import Network
 from .regions import Box, Polytope, Region, RegionSet, count_regions, regions
-from .cell import Cell, Frontier, frontier
+from .cell import ActivationCell, Cell, Frontier, frontier
 from .store import RegionStore
 from . import parallel
 from .tropical import TropicalPolynomial, TropicalRational, Zonotope, tropicalize, zonotope
@@ -25,7 +25,7 @@ from .plot import plot_regions
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "regions", "count_regions", "Cell", "Frontier", "frontier", "RegionStore", "parallel", "RegionSet", "Region", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
+    "Network", "regions", "count_regions", "Cell", "ActivationCell", "Frontier", "frontier", "RegionStore", "parallel", "RegionSet", "Region", "Box", "Polytope", "Polyhedron", "LPResult", "bounds", "Bound", "Bounds",
     "TropicalPolynomial", "TropicalRational", "tropicalize", "Zonotope", "zonotope",
     "ActivationPolytope", "LossLevels", "OneHiddenLayerPatterns", "one_hidden_layer_patterns",
     "slice2d", "Slice", "Box2D", "Polygon2D", "plot", "plot_regions",

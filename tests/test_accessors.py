@@ -184,3 +184,21 @@ def test_ctrl_c_stops_affine_maps():
     finally:
         child.kill()
     assert out.split() == ["interrupted", "True"], (out, err[-2000:])
+
+
+def test_linear_equals_merging_over_the_whole_adjacency(case):
+    """linear() tests only the facets of regions whose exact map another region shares; the old way
+    (every adjacent pair with equal exact maps, connected components) gives the same linear regions."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    core = case._store.core()
+    ids = core.map_ids()[0]
+    pairs = core.adjacency()[0]
+    same = pairs[ids[pairs[:, 0]] == ids[pairs[:, 1]]]
+    n = len(case)
+    _, label = connected_components(coo_matrix((np.ones(len(same)), (same[:, 0], same[:, 1])), shape=(n, n)),
+                                    directed=False)
+    groups = sorted(sorted(np.flatnonzero(label == g).tolist()) for g in set(label.tolist()))
+    fresh = tropgeom.RegionSet(case._store, "activation")
+    fresh._store._cache.pop("pairs", None)
+    assert sorted(m.tolist() for m in fresh.linear().members) == groups

@@ -782,7 +782,7 @@ HEAVY = {
                          "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
     "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
                          "np.random.default_rng(1).normal(size=20000))", "p.regions({kw})"),
-    "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [8, 8, 8], 0))",
+    "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [14, 14, 14], 0))",
                       "m.linear_regions({kw})"),
     "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
     "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),

@@ -62,9 +62,9 @@ class RegionResult:
     """
     Exact regions held by the core (use tropgeom.RegionSet).
     """
-    def adjacency(self, reference: bool = False, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], bool, str]:
+    def adjacency(self, reference: bool = False, only: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] | None = None, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], bool, str]:
         """
-        ((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason); reference: facets decided by exact LPs only (tests).
+        ((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason); reference: facets decided by exact LPs only (tests); only: the pairs among these regions alone.
         """
     def affine_maps(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """

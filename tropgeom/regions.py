@@ -858,9 +858,17 @@ def _linear_members(store: _Store, deadline: Optional[float], threads: int, prog
         return None if deadline is None else max(deadline - time.monotonic(), 1e-6)
 
     ids = store.run("map_ids", "regions", "affine maps", max_seconds=left(), threads=threads, progress=progress)[0]
-    pairs = RegionSet(store, "activation")._pairs(left(), threads, progress)
-    same = pairs[ids[pairs[:, 0]] == ids[pairs[:, 1]]]
     n = store.stored
+    pairs = store._cache.get("pairs")
+    if pairs is None:  # only regions whose exact map another region shares can merge: their facets alone
+        shared = np.flatnonzero(np.bincount(ids, minlength=1)[ids] > 1) if n else np.zeros(0, dtype=np.int64)
+        pairs = np.zeros((0, 2), dtype=np.int64)
+        if len(shared):
+            with _run.progress(progress, "regions") as tick:
+                pairs, complete, why = store.core().adjacency(only=shared.tolist(), max_seconds=_run.seconds(left()),
+                                                              threads=threads, progress=tick)
+            _run.stopped(complete, why, partial=pairs, what=f"{len(pairs)} adjacent pairs found")
+    same = pairs[ids[pairs[:, 0]] == ids[pairs[:, 1]]]
     graph = coo_matrix((np.ones(len(same)), (same[:, 0], same[:, 1])), shape=(n, n))
     _, label = connected_components(graph, directed=False)
     order = np.argsort(label, kind="stable")  # members ascending within each component

@@ -251,22 +251,24 @@ void bind_regions(py::module_& m) {
             return py::make_tuple(to_array(Vec(R.volume.begin(), R.volume.begin() + f.done), {S(f.done)}, exact),
                                   status_of(f));
           }, py::arg("exact"), BUDGET_ARGS, "(exact volume per region of a bounded domain, status).")
-      .def("adjacency", [](Regions& R, bool reference, double max_seconds, int threads, const py_hooks::Progress& progress) {
+      .def("adjacency", [](Regions& R, bool reference, std::optional<std::vector<std::size_t>> only, double max_seconds,
+                           int threads, const py_hooks::Progress& progress) {
+            for (std::size_t i : only.value_or(std::vector<std::size_t>{})) index(R, S(i));
             RunLimits lim;
             py_hooks::set_limits(lim, max_seconds, threads, progress);
             Adjacency a;
             {
               py::gil_scoped_release nogil;
               std::lock_guard<std::mutex> g(R.mu);
-              a = adjacency(R.r, lim, reference);
+              a = adjacency(R.r, lim, reference, only ? &*only : nullptr);
             }
             py::array_t<std::int64_t> pairs({S(a.pairs.size()), S(2)});
             auto* p = pairs.mutable_data();
             for (std::size_t e = 0; e < a.pairs.size(); ++e) p[2 * e] = a.pairs[e].first, p[2 * e + 1] = a.pairs[e].second;
             return py::make_tuple(pairs, a.status.complete, stop_reason_name(a.status.reason));
-          }, py::arg("reference") = false, BUDGET_ARGS,
+          }, py::arg("reference") = false, py::arg("only") = py::none(), BUDGET_ARGS,
           "((E, 2) int64 sorted pairs i < j of regions sharing a facet; complete; stop reason); reference: "
-          "facets decided by exact LPs only (tests).");
+          "facets decided by exact LPs only (tests); only: the pairs among these regions alone.");
 
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,

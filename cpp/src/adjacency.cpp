@@ -74,7 +74,7 @@ std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, con
 
 }  // namespace
 
-Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference) {
+Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference, const std::vector<std::size_t>* only) {
   const Network& net = *res.net;
   const IWeights Wi = weights_as<Interval>(net);
   const std::vector<LayerWeights<Integer>> Wz = weights_as<Integer>(net);
@@ -84,10 +84,14 @@ Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference) {
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < regions.size(); ++i)
     index.emplace(std::string(regions[i].pattern.begin(), regions[i].pattern.end()), i);
+  std::vector<char> in(only ? regions.size() : 0, 0);
+  if (only)
+    for (std::size_t i : *only) in.at(i) = 1;
 
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(std::max(1, lim.threads));
   std::vector<MapCache> caches(found.size());
-  const ForResult run = parallel_for(regions.size(), lim, [&](std::size_t i, int t) {
+  const ForResult run = parallel_for(only ? only->size() : regions.size(), lim, [&](std::size_t s, int t) {
+    const std::size_t i = only ? (*only)[s] : s;
     Region& r = regions[i];
     materialize(net, domain, r, Wz, ix, &caches[t]);
     for (const auto& p : region_neighbours(net, Wi, r, reference)) {
@@ -96,7 +100,7 @@ Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference) {
         if (!res.status.complete) continue;  // a partial set need not hold the neighbour
         throw InternalError("adjacency: no region beyond a facet of region " + std::to_string(i));
       }
-      if (i < it->second) found[t].emplace_back(i, it->second);
+      if (i < it->second && (!only || in[it->second])) found[t].emplace_back(i, it->second);
     }
   });
   Adjacency out;

@@ -143,11 +143,13 @@ bool is_bounded(const Region& r);
 // Pairs i < j of regions sharing a facet: from the relative interior of each irredundant facet of
 // region i made by a neuron, step outwards (pattern_towards) and look the pattern up.  Of a partial
 // result (a budget stopped the run) neighbours that were never stored are skipped.  Materializes.
-// reference: every facet decided by exact LPs (the float filter off; for tests).
+// reference: every facet decided by exact LPs (the float filter off; for tests).  only (if given):
+// the facets of these regions alone, and pairs between two of them (linear() needs no others).
 struct Adjacency {
   std::vector<std::pair<std::size_t, std::size_t>> pairs;  // sorted
   RunStatus status;                                         // a stop keeps the pairs found so far
 };
-Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference = false);
+Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference = false,
+                    const std::vector<std::size_t>* only = nullptr);
 
 }  // namespace tropgeom

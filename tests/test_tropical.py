@@ -565,6 +565,32 @@ def test_exact_hulls_equal_the_pruner(D):
     assert q.lifted_polytope(exact=True).tolist() == TropicalPolynomial(lifted, np.zeros(len(lifted))).prune().exponents.tolist()
 
 
+@pytest.mark.parametrize("D", [4, 5])
+def test_hulls_in_high_dimension_closed_forms(D):
+    """The pruner past CGAL's hulls (float LPs, exact certificates) on the grid {0..3}^D, every point
+    on a face: conv has the 2^D corners as vertices; lifted to a strictly concave height (-|x|^2)
+    every point is an upper vertex, to a convex one (+|x|^2) only the corners (and every point is
+    a vertex of the whole lifted polytope)."""
+    grid = np.array(list(itertools.product(range(4), repeat=D)))
+    corners = sorted(tuple(r) for r in grid if set(r) <= {0, 3})
+    sq = (grid ** 2).sum(axis=1)
+    flat = TropicalPolynomial(grid, np.zeros(len(grid)))
+    assert sorted(map(tuple, flat.newton_polytope().astype(int))) == corners
+    assert len(TropicalPolynomial(grid, -sq).prune()) == len(grid)
+    assert sorted(map(tuple, TropicalPolynomial(grid, sq).prune().exponents)) == corners
+    assert len(TropicalPolynomial(grid, sq).lifted_polytope()) == len(grid)  # all on a strictly convex lift
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prune_in_3_and_4_variables_equals_brute_force(seed):
+    """Degenerate lifts (small integer exponents and coefficients: ties, points on faces) decided
+    by float LPs with exact certificates agree with the brute-force Caratheodory oracle."""
+    rng = np.random.default_rng(seed)
+    d = 3 + seed % 2
+    p = TropicalPolynomial(rng.integers(0, 3, size=(14, d)), rng.integers(-1, 2, size=14))
+    assert [tuple(p.exponents[i]) for i in brute_upper_vertices(p)] == [tuple(r) for r in p.prune().exponents]
+
+
 def test_hull_of_thousands_of_points_in_3d_is_fast():
     import time
     rng = np.random.default_rng(0)
@@ -774,10 +800,12 @@ HEAVY = {
                       "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
     "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                    "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
-    # d = 3: lifted points in R^4, past CGAL's exact hulls (d + 1 <= 3 takes milliseconds): the pruner
-    # (4000 points: one pruner LP, which cannot be interrupted, stays well under the 0.2 s grace)
-    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(4000, 3)), "
-                        "np.random.default_rng(1).normal(size=4000))", "p.lifted_polytope({kw})"),
+    # d = 4: lifted points in R^5, past CGAL's exact hulls (d + 1 <= 3 takes milliseconds): the pruner,
+    # whose every exact step is small (a certificate or an LP over a handful of rows)
+    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                        "np.random.default_rng(1).normal(size=20000))", "p.lifted_polytope({kw})"),
+    "newton_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                        "np.zeros(20000))", "p.newton_polytope({kw})"),
     "dual_subdivision": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                          "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
     "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "

@@ -369,6 +369,35 @@ TropPoly canonical_polled(TropPoly p, const Budget* budget) {
 
 TropPoly canonical(TropPoly p) { return canonical_polled(std::move(p), nullptr); }
 
+TropPoly canonical_from_doubles(std::size_t d, std::size_t k, const double* E, const double* c) {
+  if (k == 0) throw InputError("a tropical polynomial needs at least one monomial");
+  const auto less = [&](std::size_t a, std::size_t b) {
+    return std::lexicographical_compare(E + a * d, E + a * d + d, E + b * d, E + b * d + d);
+  };
+  std::vector<std::size_t> idx(k);
+  std::iota(idx.begin(), idx.end(), 0);
+  if (!std::is_sorted(idx.begin(), idx.end(), less)) std::stable_sort(idx.begin(), idx.end(), less);
+  std::vector<std::size_t> keep;  // the first row of each run of equal rows, with the run's max coefficient
+  std::vector<double> best;
+  for (std::size_t i : idx) {
+    if (!keep.empty() && std::equal(E + i * d, E + i * d + d, E + keep.back() * d)) {
+      best.back() = std::max(best.back(), c[i]);
+      continue;
+    }
+    keep.push_back(i);
+    best.push_back(c[i]);
+  }
+  TropPoly p;
+  p.d = d;
+  p.E = Matrix(keep.size(), d);
+  p.c.reserve(keep.size());
+  for (std::size_t r = 0; r < keep.size(); ++r) {
+    for (std::size_t j = 0; j < d; ++j) p.E(r, j) = E[keep[r] * d + j] + 0.0;  // -0.0 is 0
+    p.c.emplace_back(best[r]);
+  }
+  return p;
+}
+
 TropPoly trop_sum(const TropPoly& p, const TropPoly& q) {
   check_same_dim(p, q);
   TropPoly out = p;

@@ -522,9 +522,45 @@ def test_linear_regions_with_monomial_pairs_are_the_nets_linear_regions(name):
                 maps.add(tuple(m.numerator.exponents[pair[0]] - m.denominator.exponents[pair[1]])
                          + (m.numerator.coefficients[pair[0]] - m.denominator.coefficients[pair[1]],))
             assert len(maps) == 1
-    with pytest.raises(InputError, match="tropicalize"):
-        TropicalRational(m.numerator, m.denominator).linear_regions()
-    assert TropicalRational(m.numerator, m.denominator) == m
+    rebuilt = TropicalRational(m.numerator, m.denominator)  # no net: the max-plus net's regions
+    assert rebuilt == m and rebuilt.linear_regions().count == pieces.count
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_linear_regions_of_any_map_equal_the_old_tropical_path(seed):
+    """Maps built from monomials: the region engine on the max-plus net (cells read off the
+    tournament winners, glued) against the former all-pairs LP path; the net computes F - G."""
+    from tropgeom.tropical import _linear_regions_reference, _max_plus_net
+    rng = np.random.default_rng(seed)
+    d = 1 + seed % 3
+    T = TropicalRational(*(TropicalPolynomial(rng.integers(0, 4, size=(8, d)), rng.integers(-3, 4, size=8)) for _ in range(2)))
+    pieces = T.linear_regions()
+    assert pieces.count == tropgeom.tropical.linear_regions(T) == _linear_regions_reference(T)
+    net, _ = _max_plus_net(T.numerator, T.denominator)
+    X = rational_points(rng, 10, d)
+    assert list(net.forward(X, exact=True)[:, 0]) == list(T.evaluate(X, exact=True))
+    P = pieces.regions.activation.interior_points(exact=True)
+    for members, pairs in zip(pieces.regions.members, pieces.pairs):  # the pair's monomials are the maxima there
+        maps = set()
+        for k in members:
+            f = [T.numerator.coefficients[j] + np.dot(T.numerator.exponents[j], P[k]) for j in range(len(T.numerator))]
+            g = [T.denominator.coefficients[j] + np.dot(T.denominator.exponents[j], P[k]) for j in range(len(T.denominator))]
+            i, j = f.index(max(f)), g.index(max(g))
+            assert (i, j) in pairs and f.count(max(f)) == g.count(max(g)) == 1
+            maps.add(tuple(T.numerator.exponents[i] - T.denominator.exponents[j]) + (T.numerator.coefficients[i] - T.denominator.coefficients[j],))
+        assert len(maps) == 1
+
+
+@pytest.mark.parametrize("name", ["deep_2_4_4", "zero_bias", "one_layer_two_outputs", "deep_1_3_3_3"])
+def test_linear_regions_after_a_json_round_trip_are_the_nets(name):
+    net = GALLERY[name]()
+    for o, m in enumerate(tropicalize(net)):
+        back = TropicalRational.from_json(m.to_json())
+        assert back._source is None
+        want = m.linear_regions()
+        got = back.linear_regions()
+        assert tropgeom.tropical.linear_regions(back) == got.count == want.count
+        assert sorted(got.pairs) == sorted(want.pairs)
 
 
 def test_polynomial_regions_h_rep_bounded_and_volume():
@@ -563,6 +599,32 @@ def test_exact_hulls_equal_the_pruner(D):
     q = random_poly(rng, 50, D)
     lifted = np.hstack([q.exponents, q.coefficients[:, None]])
     assert q.lifted_polytope(exact=True).tolist() == TropicalPolynomial(lifted, np.zeros(len(lifted))).prune().exponents.tolist()
+
+
+@pytest.mark.parametrize("D", [4, 5])
+def test_hulls_in_high_dimension_closed_forms(D):
+    """The pruner past CGAL's hulls (float LPs, exact certificates) on the grid {0..3}^D, every point
+    on a face: conv has the 2^D corners as vertices; lifted to a strictly concave height (-|x|^2)
+    every point is an upper vertex, to a convex one (+|x|^2) only the corners (and every point is
+    a vertex of the whole lifted polytope)."""
+    grid = np.array(list(itertools.product(range(4), repeat=D)))
+    corners = sorted(tuple(r) for r in grid if set(r) <= {0, 3})
+    sq = (grid ** 2).sum(axis=1)
+    flat = TropicalPolynomial(grid, np.zeros(len(grid)))
+    assert sorted(map(tuple, flat.newton_polytope().astype(int))) == corners
+    assert len(TropicalPolynomial(grid, -sq).prune()) == len(grid)
+    assert sorted(map(tuple, TropicalPolynomial(grid, sq).prune().exponents)) == corners
+    assert len(TropicalPolynomial(grid, sq).lifted_polytope()) == len(grid)  # all on a strictly convex lift
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prune_in_3_and_4_variables_equals_brute_force(seed):
+    """Degenerate lifts (small integer exponents and coefficients: ties, points on faces) decided
+    by float LPs with exact certificates agree with the brute-force Caratheodory oracle."""
+    rng = np.random.default_rng(seed)
+    d = 3 + seed % 2
+    p = TropicalPolynomial(rng.integers(0, 3, size=(14, d)), rng.integers(-1, 2, size=14))
+    assert [tuple(p.exponents[i]) for i in brute_upper_vertices(p)] == [tuple(r) for r in p.prune().exponents]
 
 
 def test_hull_of_thousands_of_points_in_3d_is_fast():
@@ -708,6 +770,22 @@ def test_float64_and_exact_inputs_give_the_same_polynomial():
     assert big.exponents[1, 0] == 2 ** 70 and big.coefficients[1] == F(1, 3) and big.coefficients[0] == 2 ** 60 + 1
 
 
+def test_float64_rows_are_merged_exactly_like_fractions():
+    """The float64 fast path (ordered and merged in double before conversion) equals the Fraction
+    path: duplicate rows merged by the max, -0.0 is 0, unsorted input."""
+    rng = np.random.default_rng(3)
+    E = rng.integers(-3, 4, size=(3000, 3)).astype(float)
+    E[::7] = -0.0 * E[::7]
+    c = rng.normal(size=3000)
+    fast = TropicalPolynomial(E, c)
+    slow = TropicalPolynomial(np.array([[F(a) for a in r] for r in E], dtype=object), [F(v) for v in c])
+    assert fast == slow and len(fast) < 3000
+    best = {}
+    for r, v in zip(map(tuple, E + 0.0), c):
+        best[r] = max(best.get(r, -np.inf), v)
+    assert dict(zip(map(tuple, fast.exponents.astype(float)), fast.coefficients.astype(float))) == best
+
+
 def test_float_views_are_the_exact_values_rounded():
     rng = np.random.default_rng(3)
     p = random_poly(rng, 30, 2)
@@ -774,10 +852,12 @@ HEAVY = {
                       "np.random.default_rng(1).normal(size=20000))", "p.count_regions({kw})"),
     "upper_hull": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                    "np.random.default_rng(1).normal(size=3000))", "p.upper_hull({kw})"),
-    # d = 3: lifted points in R^4, past CGAL's exact hulls (d + 1 <= 3 takes milliseconds): the pruner
-    # (4000 points: one pruner LP, which cannot be interrupted, stays well under the 0.2 s grace)
-    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(4000, 3)), "
-                        "np.random.default_rng(1).normal(size=4000))", "p.lifted_polytope({kw})"),
+    # d = 4: lifted points in R^5, past CGAL's exact hulls (d + 1 <= 3 takes milliseconds): the pruner,
+    # whose every exact step is small (a certificate or an LP over a handful of rows)
+    "lifted_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                        "np.random.default_rng(1).normal(size=20000))", "p.lifted_polytope({kw})"),
+    "newton_polytope": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
+                        "np.zeros(20000))", "p.newton_polytope({kw})"),
     "dual_subdivision": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 40, size=(3000, 3)), "
                          "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
     "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
@@ -787,8 +867,8 @@ HEAVY = {
     "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
     "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),
     "linear_regions": ("rng = np.random.default_rng(0)\n"
-                       "T = tg.TropicalRational(*(tg.TropicalPolynomial(rng.integers(0, 20, size=(150, 3)), "
-                       "10 * rng.normal(size=150)) for _ in range(2)))", "tg.tropical.linear_regions(T, {kw})"),
+                       "T = tg.TropicalRational(*(tg.TropicalPolynomial(rng.integers(0, 20, size=(80, 3)), "
+                       "10 * rng.normal(size=80)) for _ in range(2)))", "tg.tropical.linear_regions(T, {kw})"),
     "zonotope": ("z = tg.zonotope(np.random.default_rng(0).normal(size=(40, 5)))", "z.vertices({kw})"),
 }
 

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'bounded_regions', 'enumerate_regions', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropical_pieces', 'tropicalize', 'tropicalize_expanded']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'bounded_regions', 'enumerate_regions', 'glue_cells', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropical_pieces', 'tropicalize', 'tropicalize_expanded']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -254,6 +254,10 @@ def bounded_regions(p: TropPoly, max_seconds: typing.SupportsFloat | typing.Supp
 def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, lo: typing.Any = None, hi: typing.Any = None, box_as_bounds: bool = True, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None) -> RegionResult:
     """
     A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows).
+    """
+def glue_cells(numerator: TropPoly, denominator: TropPoly, cells: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
+    """
+    Per cell (i, j) (full-dimensional F-region i ∩ G-region j): the linear region of F - G it lies in, numbered 0.. in order of first cell (equal maps glued across shared facets, exact).
     """
 def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
     """

@@ -17,7 +17,8 @@ a box); ``newton_polytope()`` / ``lifted_polytope()`` use CGAL's exact hulls in 
 
 :func:`tropicalize` reads the pruned F and G of a net off its activation regions (the region engine);
 such a map remembers its net, so :func:`linear_regions` and :meth:`TropicalRational.linear_regions`
-(the monomial pair of each region) are the net's linear regions.  :func:`zonotope` and
+(the monomial pair of each region) are the net's linear regions; any other map (built from
+monomials, reloaded from JSON) gets them from the region engine on a ReLU net computing F - G.  :func:`zonotope` and
 :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as P(F) and P(G).
 
 Numbers: inputs are float64 (exact dyadics, sent to the core as float64 arrays), ints or Fractions
@@ -474,24 +475,42 @@ class TropicalRational:
 
     def linear_regions(self, *, max_seconds: Optional[float] = None, threads: Optional[int] = None,
                        progress=None) -> "LinearPieces":
-        """The linear regions of F ⊘ G with the monomials on each, from the region engine on the net
-        this map was made from (:func:`tropicalize`; other maps: use :func:`linear_regions` for the
-        count).  ``pieces.regions`` is ``regions(net, kind="linear")`` for this output alone;
-        ``pieces.pairs[i]`` the sorted (F monomial, G monomial) index pairs of the activation regions
-        making up linear region i (F - G is one affine map there; F and G need not be).  A stop
-        raises BudgetExceeded (partial None)."""
-        if self._source is None:
-            raise InputError("linear_regions() with monomial pairs needs a map made by tropicalize(net); "
-                             "tropical.linear_regions(map) counts the regions of any map")
-        from . import _core
-        from .regions import regions
-        net = _output_net(*self._source)
+        """The linear regions of F ⊘ G with the monomials on each, by the region engine: for a map
+        made by :func:`tropicalize`, on its net (``pieces.regions`` is ``regions(net, kind="linear")``
+        for this output alone); for any other map (built from monomials, reloaded from JSON), on a
+        ReLU net computing F - G (a max-plus tournament of the pruned F and G).  ``pieces.pairs[i]``:
+        the sorted (F monomial, G monomial) index pairs of the activation regions making up linear
+        region i (F - G is one affine map there; F and G need not be).  Exact; a stop raises
+        BudgetExceeded (partial None).
+
+        Parameters
+        ----------
+        max_seconds : float, optional
+            Stop after this many seconds.
+        threads : int, optional
+            Worker threads of the region search (None: every usable core).
+        progress : None, bool or callable, optional
+            Progress reporting, as everywhere.
+
+        Returns
+        -------
+        LinearPieces
+            The linear regions and the monomial pairs on each.
+        """
         clock = _run.Deadline(max_seconds)
         threads = _run.threads(threads)
         try:
-            rs = regions(net, kind="linear", max_seconds=clock.left(what="linear_regions"), threads=threads, progress=progress)
+            if self._source is not None:
+                return self._net_pieces(clock, threads, progress)
+            return self._max_plus_pieces(clock, threads, progress)
         except BudgetExceeded as e:
             raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
+
+    def _net_pieces(self, clock, threads, progress) -> "LinearPieces":
+        from . import _core
+        from .regions import regions
+        net = _output_net(*self._source)
+        rs = regions(net, kind="linear", max_seconds=clock.left(what="linear_regions"), threads=threads, progress=progress)
         with _run_core("regions", False, "linear_regions") as tick:  # a second pass over the same regions
             _, patterns, num, den, complete, reason = _core.tropical_pieces(
                 net.core, max_seconds=_run.seconds(clock.left(what="linear_regions")), progress=tick, threads=threads)
@@ -501,6 +520,33 @@ class TropicalRational:
             raise InternalError("linear_regions: the region engine gave two orders")  # both sort by pattern
         pairs = tuple(tuple(sorted({(int(num[k, 0]), int(den[k, 0])) for k in m})) for m in rs.members)
         return LinearPieces(rs, pairs)
+
+    def _max_plus_pieces(self, clock, threads, progress) -> "LinearPieces":
+        """On the activation regions of the max-plus net F and G are one monomial each (the
+        tournament winners): the regions with one pair (i, j) make up the convex cell
+        {F = f_i} ∩ {G = g_j}, and the linear regions are those cells glued where equal maps share
+        a facet (LPs only between cells with one map, not between all activation regions)."""
+        from . import _core
+        from .regions import RegionSet, regions
+        sides = []
+        for p in (self.numerator, self.denominator):
+            q = _no_partial(p.prune, clock.left(what="linear_regions"), progress)
+            index = {tuple(r): i for i, r in enumerate(p.exponents)}  # pruned rows -> this map's indices
+            sides.append((q, np.array([index[tuple(r)] for r in q.exponents], dtype=np.int64)))
+        (Fp, iF), (Gp, iG) = sides
+        net, plan = _max_plus_net(Fp, Gp)
+        act = regions(net, max_seconds=clock.left(what="linear_regions"), threads=threads, progress=progress)
+        P = act.patterns
+        wF, wG = _winners(P, plan, 0, len(Fp)), _winners(P, plan, 1, len(Gp))
+        cells, cell_of = np.unique(np.stack([wF, wG], axis=1), axis=0, return_inverse=True)
+        with _run_core("cells", False, "linear_regions") as tick:
+            label = np.asarray(_core.glue_cells(Fp._core, Gp._core, [tuple(map(int, c)) for c in cells],
+                                                max_seconds=_run.seconds(clock.left(what="linear_regions")),
+                                                progress=tick), dtype=np.int64)
+        region_label = label[np.ravel(cell_of)]
+        members = [np.flatnonzero(region_label == k) for k in range(int(label.max()) + 1)]
+        pairs = tuple(tuple(sorted({(int(iF[wF[k]]), int(iG[wG[k]])) for k in m})) for m in members)
+        return LinearPieces(RegionSet(act._store, "linear", members), pairs)
 
     def to_dict(self) -> dict:
         return {"type": "TropicalRational", "schema_version": 1, "numerator": self.numerator.to_dict(),
@@ -600,6 +646,95 @@ def _output_net(net: Network, o: int) -> Network:
     return Network(layers[:-1] + [(W[o:o + 1], b[o:o + 1])], relu=net.relu, negative_slopes=net.negative_slopes)
 
 
+def _max_plus_net(F: TropicalPolynomial, G: TropicalPolynomial):
+    """A ReLU net computing F - G exactly, whose activation regions are no finer than needed: F and
+    G each by a tournament, max(u, v) = v + relu(u - v).  What a later layer needs of x and of the
+    running sums is carried through ReLUs of non-negative quantities (relu(x_j), relu(-x_j), the
+    sums of earlier relu(u - v)), which never cut a region.  Returns (net, plan): plan[s] lists, per
+    polynomial and stage, the (hidden neuron, a, b) of each match (winner a when active, else b)
+    and (None, a, a) for a bye, a the index of the current maximum."""
+    d = F.dim
+    zero = Fraction(0)
+    # A current maximum: g (affine in x: (d,) exponents, constant) plus u (a linear form >= 0 in y).
+    state = [[(p.exponents[i], p.coefficients[i], {}) for i in range(len(p))] for p in (F, G)]
+    X = [{j: Fraction(1)} for j in range(d)]  # x_j as a linear form in the layer inputs y
+
+    def minus(p: dict, q: dict) -> dict:  # the linear form p - q
+        out = dict(p)
+        for t, w in q.items():
+            out[t] = out.get(t, zero) - w
+        return out
+
+    def x_form(g) -> dict:  # g . x in terms of y
+        out = {}
+        for j, a in enumerate(g):
+            if a != 0:
+                for t, w in X[j].items():
+                    out[t] = out.get(t, zero) + a * w
+        return out
+
+    layers, plan, width, hidden = [], [], d, 0
+    while any(len(side) > 1 for side in state):
+        rows, bias = [], []
+
+        def neuron(form: dict, b) -> int:
+            row = [zero] * width
+            for j, a in form.items():
+                row[j] += a
+            rows.append(row), bias.append(b)
+            return len(rows) - 1
+
+        pos = [neuron(X[j], zero) for j in range(d)]  # relu(x_j), relu(-x_j): x = pos - neg
+        neg = [neuron({t: -w for t, w in X[j].items()}, zero) for j in range(d)]
+        stage_plan, new_state = [], []
+        for side in state:
+            matches, nxt = [], []
+            paired = len(side) // 2
+            for k in range(0, 2 * paired, 2):
+                (ga, ca, ua), (gb, cb, ub) = side[k], side[k + 1]
+                v = neuron(minus(minus(x_form(ga), x_form(gb)), minus(ub, ua)), ca - cb)  # m_a - m_b
+                u = {v: Fraction(1)}
+                if ub:
+                    u[neuron(ub, zero)] = Fraction(1)
+                matches.append((hidden + v, k, k + 1))
+                nxt.append((gb, cb, u))
+            for k in range(2 * paired, len(side)):  # byes
+                g, c, u = side[k]
+                matches.append((None, k, k))
+                nxt.append((g, c, {neuron(u, zero): Fraction(1)} if u else {}))
+            stage_plan.append(matches)
+            new_state.append(nxt)
+        layers.append((np.array(rows, dtype=object).reshape(len(rows), width), np.array(bias, dtype=object)))
+        plan.append(stage_plan)
+        hidden += len(rows)
+        width, state = len(rows), new_state
+        X = [{pos[j]: Fraction(1), neg[j]: Fraction(-1)} for j in range(d)]
+    (gF, cF, uF), (gG, cG, uG) = state[0][0], state[1][0]
+    out = minus(minus(x_form(gF), x_form(gG)), minus(uG, uF))
+    row = [zero] * width
+    for t, w in out.items():
+        row[t] += w
+    layers.append((np.array([row], dtype=object), np.array([cF - cG], dtype=object)))
+    return Network([tuple(_doubles_if_exact(a) for a in pair) for pair in layers]), plan
+
+
+def _doubles_if_exact(a: np.ndarray) -> np.ndarray:
+    """A Fraction array as float64 when every entry is a double exactly (the network reads float64
+    arrays without a per-entry Python conversion), else as it is."""
+    f = a.astype(np.float64)
+    return f if np.all(f.astype(object) == a) else a
+
+
+def _winners(patterns: np.ndarray, plan, side: int, k: int) -> np.ndarray:
+    """The monomial of F (side 0) or G (side 1) attaining the maximum on each activation region of
+    the max-plus net: its tournament replayed on the pattern bits (strict on a region's interior)."""
+    ids = np.tile(np.arange(k), (len(patterns), 1))
+    for stage in plan:
+        cols = [ids[:, a] if n is None else np.where(patterns[:, n], ids[:, a], ids[:, b]) for n, a, b in stage[side]]
+        ids = np.stack(cols, axis=1) if cols else ids
+    return ids[:, 0]
+
+
 def _tropicalize_reference(net, *, prune: bool = True, max_seconds: Optional[float] = None) -> List[TropicalRational]:
     """The former path, kept as a test oracle: the recursion expanded product by product and pruned
     after every product and every layer (slow: exact upper hulls of every partial product)."""
@@ -628,25 +763,46 @@ def _no_partial(prune, max_seconds, progress) -> "TropicalPolynomial":
         raise
 
 
-def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = None, progress=None) -> int:
-    """Number of linear regions of x -> F(x) - G(x) over R^d.  For a map made by
-    :func:`tropicalize`: the linear regions of its net (``regions(net, kind="linear")``, one output),
-    by the region engine.  Otherwise from the tropical side:
+def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = None, progress=None,
+                   threads: Optional[int] = None) -> int:
+    """Number of linear regions of x -> F(x) - G(x) over R^d, exactly, by the region engine
+    (:meth:`TropicalRational.linear_regions`): for a map made by :func:`tropicalize`, the linear
+    regions of its net (``regions(net, kind="linear")``, one output); for any other map, those of a
+    ReLU net computing F - G.  A stop raises BudgetExceeded (partial None).
 
-    The regions of F and of G are those of their upper-hull vertices; every full-dimensional
-    intersection of one of each (decided by exact LP) carries one affine map, and intersections with
-    equal maps that share a facet are glued.  Equals ``regions(net, kind="linear").count`` for the
-    map of a net.  A stop raises BudgetExceeded (partial None)."""
+    Parameters
+    ----------
+    trop : TropicalRational
+        The map F ⊘ G.
+    max_seconds : float, optional
+        Stop after this many seconds.
+    progress : None, bool or callable, optional
+        Progress reporting, as everywhere.
+    threads : int, optional
+        Worker threads of the region search (None: every usable core).
+
+    Returns
+    -------
+    int
+        The number of linear regions.
+    """
     if not isinstance(trop, TropicalRational):
         raise InputError(f"linear_regions needs a TropicalRational; got {type(trop).__name__}")
-    if trop._source is not None:  # a net's map: its linear regions, by the region engine
+    if trop._source is not None:  # a net's map: its linear regions, without the monomial pairs
         from .regions import regions
         try:
-            return regions(_output_net(*trop._source), kind="linear", max_seconds=max_seconds, progress=progress).count
+            return regions(_output_net(*trop._source), kind="linear", max_seconds=max_seconds, progress=progress,
+                           threads=threads).count
         except BudgetExceeded as e:
             raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
+    return trop.linear_regions(max_seconds=max_seconds, progress=progress, threads=threads).count
+
+
+def _linear_regions_reference(trop: TropicalRational, *, max_seconds: Optional[float] = None) -> int:
+    """The former tropical-side count, kept as a test oracle: every full-dimensional intersection of
+    a region of F with one of G (exact LP per pair), glued where equal maps share a facet."""
     from . import _core
-    with _run_core("cells", progress, "linear_regions") as tick:
+    with _run_core("cells", False, "linear_regions") as tick:
         return _core.linear_regions(trop.numerator._core, trop.denominator._core,
                                     max_seconds=_run.seconds(max_seconds), progress=tick)
 

@@ -2,6 +2,9 @@
 // the work.  Use tropgeom.tropical.
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "convert.hpp"
 #include "hooks.hpp"
 #include "tropgeom/tropical.hpp"
@@ -13,6 +16,18 @@ using namespace tropgeom::py_convert;
 namespace {
 
 TropPoly make_poly(std::size_t d, py::handle E, py::handle c) {
+  // float64 arrays (what the seam sends for ints and doubles): ordered and merged before conversion
+  if (d > 0 && py::isinstance<py::array_t<double>>(E) && py::isinstance<py::array_t<double>>(c)) {
+    auto e = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(E);
+    auto v = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(c);
+    const std::size_t k = static_cast<std::size_t>(v.size());
+    if (static_cast<std::size_t>(e.size()) == k * d) {
+      const auto finite = [](const double* a, std::size_t n) { return std::all_of(a, a + n, [](double x) { return std::isfinite(x); }); };
+      if (!finite(e.data(), k * d) || !finite(v.data(), k)) throw InputError("non-finite value");
+      py::gil_scoped_release release;
+      return canonical_from_doubles(d, k, e.data(), v.data());
+    }
+  }
   TropPoly p;
   p.d = d;
   p.E = to_matrix(E, d);
@@ -136,6 +151,16 @@ void bind_tropical(py::module_& m) {
         return linear_regions(F, G, lim);
       },
       py::arg("numerator"), py::arg("denominator"), RUN_ARGS, "Number of linear regions of F - G over R^d, exact.");
+
+  m.def("glue_cells", [](const TropPoly& F, const TropPoly& G, const std::vector<std::pair<std::size_t, std::size_t>>& cells,
+                         double max_seconds, const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
+        py::gil_scoped_release release;
+        return glue_cells(F, G, cells, lim).label;
+      },
+      py::arg("numerator"), py::arg("denominator"), py::arg("cells"), RUN_ARGS,
+      "Per cell (i, j) (full-dimensional F-region i ∩ G-region j): the linear region of F - G it lies in, "
+      "numbered 0.. in order of first cell (equal maps glued across shared facets, exact).");
 
   m.def("tropicalize", [](const Network& net, bool prune, std::size_t max_monomials, double max_seconds,
                           const py_hooks::Progress& progress, int threads) {

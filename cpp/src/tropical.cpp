@@ -67,20 +67,32 @@ Rational value_at(const TropPoly& p, std::size_t i, const Rational* x) {
 
 // Decides, exactly, which monomials of a canonical polynomial are upper-hull vertices.
 //
-// Keep i: an exact point x where i is the unique maximum.  Drop i: an exact LP shows that i is nowhere
-// the strict maximum over some subset T of the other monomials (then it is not over all of them
-// either).  Both certificates come cheap in the common cases: random points find most vertices
-// (a float pass picks the exact candidates), and a cutting-plane loop grows T from the monomials that
-// beat i at the LP's point, so each LP has a handful of rows instead of k.
+// Keep i: an exact point x where i is the unique maximum over all monomials.  Drop i: i is nowhere
+// the strict maximum over some subset T of the others, shown by LP.  T grows by cutting planes (the
+// monomials that beat or tie i at the current point), and the point comes from a float LP over T.
+// Most decisions are cheap and exact: a float LP's active set (<= d + 1 rows) gives multipliers
+// that certify a drop by one small exact solve (flp::certify_lower_bound); only when that fails does
+// an exact LP over T decide (T has a handful of rows).  Points are compared first against the
+// vertices found so far (a few hundred, where most maxima are), and against all k monomials only
+// when i wins there, so a non-vertex costs a few small LPs, not scans of all k.
 class Pruner {
  public:
   Pruner(const TropPoly& p, const Budget& budget) : p_(p), k_(p.size()), d_(p.d), budget_(budget), state_(k_, unknown) {
     Ef_.resize(k_ * d_);
     cf_.resize(k_);
+    flat_ = true;
     for (std::size_t i = 0; i < k_; ++i) {
       cf_[i] = to_double(p.c[i]);
+      flat_ = flat_ && sgn(p.c[i]) == 0;
       for (std::size_t j = 0; j < d_; ++j) Ef_[i * d_ + j] = to_double(p.E(i, j));
     }
+    if (flat_) {  // equal coefficients tie everywhere on the diagonal: start from E_i - mean instead of 0
+      mean_.assign(d_, 0.0);
+      for (std::size_t i = 0; i < k_; ++i)
+        for (std::size_t j = 0; j < d_; ++j) mean_[j] += Ef_[i * d_ + j] / static_cast<double>(k_);
+    }
+    all_.resize(k_);
+    std::iota(all_.begin(), all_.end(), 0);
   }
 
   std::vector<std::size_t> run() {
@@ -119,23 +131,31 @@ class Pruner {
     return v;
   }
 
-  // The live monomials attaining max_j f_j(x), exactly.  A float pass (x, E, c rounded to double)
-  // discards monomials more than `tol` below the float maximum; tol is ~10^6 times the worst
-  // rounding error of a (d+1)-term dot product, so nothing it discards can be an exact maximiser.
-  std::vector<std::size_t> maximisers(const Vec& x) {
+  void found_vertex(std::size_t j) {
+    if (state_[j] == vertex) return;
+    state_[j] = vertex;
+    vertices_.push_back(j);
+  }
+
+  // The live monomials of `cand` attaining their max at x, exactly.  A float pass (x, E, c rounded
+  // to double) discards monomials more than `tol` below the float maximum; tol is ~10^6 times the
+  // worst rounding error of a (d+1)-term dot product, so nothing it discards can be an exact maximiser.
+  std::vector<std::size_t> maximisers(const Vec& x, const std::vector<std::size_t>& cand) {
     std::vector<double> xf(d_);
     bool finite = filter_;
     for (std::size_t j = 0; j < d_; ++j) finite = finite && representable(x[j], xf[j] = x[j].get_d());
-    std::vector<double> v(k_);
+    v_.resize(cand.size());
     double best = -INFINITY, scale = 0;
-    for (std::size_t i = 0; i < k_ && finite; ++i) {
+    for (std::size_t n = 0; n < cand.size() && finite; ++n) {
+      const std::size_t i = cand[n];
       if (state_[i] == pruned) continue;
       double s = cf_[i], a = std::fabs(cf_[i]);
+      const double* e = &Ef_[i * d_];
       for (std::size_t j = 0; j < d_; ++j) {
-        s += Ef_[i * d_ + j] * xf[j];
-        a += std::fabs(Ef_[i * d_ + j] * xf[j]);
+        s += e[j] * xf[j];
+        a += std::fabs(e[j] * xf[j]);
       }
-      v[i] = s;
+      v_[n] = s;
       best = std::max(best, s);
       scale = std::max(scale, a);
       finite = finite && std::isfinite(s) && std::isfinite(a);
@@ -143,8 +163,10 @@ class Pruner {
     const double tol = 1e-9 * scale + 1e-300;
     std::vector<std::size_t> out;
     Rational top;
-    for (std::size_t i = 0; i < k_; ++i) {
-      if (state_[i] == pruned || (finite && v[i] < best - tol)) continue;
+    for (std::size_t n = 0; n < cand.size(); ++n) {
+      const std::size_t i = cand[n];
+      if (state_[i] == pruned || (finite && v_[n] < best - tol)) continue;
+      if ((n & 1023) == 0) budget_.tick();
       Rational vi = value_at(p_, i, x.data());
       if (out.empty() || vi > top) {
         out.assign(1, i);
@@ -160,29 +182,36 @@ class Pruner {
     std::mt19937_64 rng(0x7d0b5eedULL);
     std::normal_distribution<double> normal;
     std::uniform_real_distribution<double> decade(-2.0, 2.0);
-    const std::size_t n = std::min<std::size_t>(16 + 4 * k_, 2000);
+    const std::size_t n = std::min<std::size_t>(16 + 4 * k_, 1000);
     Vec x(d_);
     for (std::size_t s = 0; s < n; ++s) {
       budget_.tick();
       const double r = std::pow(10.0, decade(rng));
       for (auto& xj : x) xj = Rational(normal(rng) * r);  // a double is an exact dyadic rational
-      auto m = maximisers(x);
-      if (m.size() == 1) state_[m[0]] = vertex;
+      auto m = maximisers(x, all_);
+      if (m.size() == 1) found_vertex(m[0]);
     }
   }
 
-  // Max t subject to (E_j - E_i).x + t |E_j - E_i|_1 <= c_i - c_j (j in T), t <= 1.  t* > 0 iff i is
-  // the strict maximum over T on an open set.  Exact: returns false iff t* <= 0, else the point.
+  // Row j of the LP for i: (E_j - E_i).x + t |E_j - E_i|_1 <= c_i - c_j.  Max t subject to the rows
+  // of T and t <= 1: t* > 0 iff i is the strict maximum over T on an open set.
+  void exact_row(std::size_t i, std::size_t j, Vec& row, Rational& rhs) const {
+    row[d_] = 0;
+    for (std::size_t l = 0; l < d_; ++l) {
+      row[l] = p_.E(j, l) - p_.E(i, l);
+      row[d_] += abs(row[l]);
+    }
+    rhs = p_.c[i] - p_.c[j];
+  }
+
+  // Exact: returns false iff t* <= 0, else an optimal point.
   bool exact_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
     Polyhedron P(d_ + 1);
     Vec row(d_ + 1);
+    Rational rhs;
     for (std::size_t j : T) {
-      row[d_] = 0;
-      for (std::size_t l = 0; l < d_; ++l) {
-        row[l] = p_.E(j, l) - p_.E(i, l);
-        row[d_] += abs(row[l]);
-      }
-      P.add_inequality(row.data(), p_.c[i] - p_.c[j]);
+      exact_row(i, j, row, rhs);
+      P.add_inequality(row.data(), rhs);
     }
     std::fill(row.begin(), row.end(), Rational(0));
     row[d_] = 1;
@@ -194,8 +223,26 @@ class Pruner {
     return true;
   }
 
-  // The same LP in double: only a hint of where to look next (false when the float solver fails).
-  bool float_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x) {
+  // t* <= 0 proven exactly by multipliers on the rows of T listed in `active` (a float LP's active
+  // set): min -t >= 0 on those rows alone, so on all of T.
+  bool certify_drop(std::size_t i, const std::vector<std::size_t>& T, const std::vector<int>& active) {
+    std::vector<Integer> A, b, c(d_ + 1, Integer(0));
+    c[d_] = -1;
+    Vec row(d_ + 1);
+    Rational rhs;
+    for (int a : active) {
+      if (a < 0 || static_cast<std::size_t>(a) >= T.size()) return false;  // the row t <= 1: t* = 1
+      exact_row(i, T[a], row, rhs);
+      const Integer s = clearing_factor(row.data(), d_ + 1, &rhs);
+      for (std::size_t l = 0; l <= d_; ++l) A.push_back(Integer(row[l] * s));
+      b.push_back(Integer(rhs * s));
+    }
+    return !b.empty() && flp::certify_lower_bound(A, b, c, Integer(0));
+  }
+
+  // The same LP in double: a point (true) or the active set of an optimum with t <= ~0 (false).
+  bool float_deep_point(std::size_t i, const std::vector<std::size_t>& T, Vec& x, std::vector<int>& active) {
+    active.clear();
     flp::Rows R;
     R.d = d_ + 1;
     std::vector<double> row(d_ + 1), start(d_ + 1, 0.0), obj(d_ + 1, 0.0);
@@ -215,8 +262,13 @@ class Pruner {
     R.add(row.data(), 1.0);
     start[d_] = t0 - 1;
     obj[d_] = -1;
+    if (!std::isfinite(start[d_])) return false;
     flp::Result r = flp::minimize(R, obj, start);
-    if (r.status != flp::Status::optimal || !(r.x[d_] > 0)) return false;
+    if (r.status != flp::Status::optimal) return false;
+    if (!(r.x[d_] > 1e-12)) {
+      active = r.active;
+      return false;
+    }
     x.resize(d_);
     for (std::size_t l = 0; l < d_; ++l) {
       if (!std::isfinite(r.x[l])) return false;
@@ -225,35 +277,45 @@ class Pruner {
     return true;
   }
 
-  // Cutting planes: T starts empty and gains the monomials that beat or tie i at the current point.
-  // Points come from the float LP while it makes progress; the exact LP decides when it stalls, so
-  // a drop is always proven exactly and a keep by an exact unique maximum.
+  // Cutting planes: T starts empty and gains the monomials that beat or tie i at the current point,
+  // compared with the known vertices (and T) first and with everything when i wins there.  A drop
+  // is always proven exactly (multipliers, else the exact LP), a keep by an exact unique maximum.
   void decide(std::size_t i) {
-    std::vector<std::size_t> T;
-    std::vector<char> in_T(k_, 0);
+    std::vector<std::size_t> T, cand;
+    std::vector<int> active;
     Vec x(d_, Rational(0));
-    bool have_point = true;  // the first point: the origin
+    if (flat_)
+      for (std::size_t l = 0; l < d_; ++l) x[l] = Rational(Ef_[i * d_ + l] - mean_[l]);
     for (;;) {
       budget_.tick(i);
-      if (!have_point && !exact_deep_point(i, T, x)) {
+      cand = vertices_;
+      cand.insert(cand.end(), T.begin(), T.end());
+      cand.push_back(i);
+      auto m = maximisers(x, cand);
+      if (m.size() == 1 && m[0] == i) {
+        m = maximisers(x, all_);
+        if (m.size() == 1 && m[0] == i) {
+          found_vertex(i);
+          return;
+        }
+      }
+      if (m.size() == 1) found_vertex(m[0]);  // a vertex found on the way
+      bool grew = false;
+      for (std::size_t j : m)
+        if (j != i && std::find(T.begin(), T.end(), j) == T.end()) {
+          T.push_back(j);
+          grew = true;
+        }
+      // A stale point (no new row) or a float optimum at t <= 0 hands over to the exact decision.
+      if (grew && float_deep_point(i, T, x, active)) continue;
+      if (!active.empty() && certify_drop(i, T, active)) {
         state_[i] = pruned;
         return;
       }
-      auto m = maximisers(x);
-      if (m.size() == 1 && m[0] == i) {
-        state_[i] = vertex;
+      if (!exact_deep_point(i, T, x)) {
+        state_[i] = pruned;
         return;
       }
-      if (m.size() == 1) state_[m[0]] = vertex;  // a vertex found on the way
-      bool grew = false;
-      for (std::size_t j : m)
-        if (j != i && !in_T[j]) {
-          T.push_back(j);
-          in_T[j] = 1;
-          grew = true;
-        }
-      // A stale float point (no new row) hands over to the exact LP; an exact point always adds one.
-      have_point = grew && float_deep_point(i, T, x);
     }
   }
 
@@ -261,8 +323,10 @@ class Pruner {
   std::size_t k_, d_;
   const Budget& budget_;
   std::vector<State> state_;
-  std::vector<double> Ef_, cf_;
+  std::vector<double> Ef_, cf_, mean_, v_;
+  std::vector<std::size_t> all_, vertices_;
   bool filter_ = true;  // every entry is 0 or a normal double: the float pass may discard
+  bool flat_ = false;   // every coefficient 0 (hull vertices)
 };
 
 }  // namespace
@@ -277,6 +341,9 @@ TropPoly canonical_polled(TropPoly p, const Budget* budget) {
                      std::to_string(p.E.cols) + " exponents, " + std::to_string(p.c.size()) + " coefficients, " +
                      std::to_string(p.d) + " variables");
   if (p.c.empty()) throw InputError("a tropical polynomial needs at least one monomial");
+  bool sorted = true;  // already canonical (rows strictly increasing): nothing to do
+  for (std::size_t i = 1; i < p.size() && sorted; ++i) sorted = row_less(p.E.row(i - 1), p.E.row(i), p.d);
+  if (sorted) return p;
   std::vector<std::size_t> idx(p.size());
   std::iota(idx.begin(), idx.end(), 0);
   std::size_t compared = 0;
@@ -301,6 +368,35 @@ TropPoly canonical_polled(TropPoly p, const Budget* budget) {
 }  // namespace
 
 TropPoly canonical(TropPoly p) { return canonical_polled(std::move(p), nullptr); }
+
+TropPoly canonical_from_doubles(std::size_t d, std::size_t k, const double* E, const double* c) {
+  if (k == 0) throw InputError("a tropical polynomial needs at least one monomial");
+  const auto less = [&](std::size_t a, std::size_t b) {
+    return std::lexicographical_compare(E + a * d, E + a * d + d, E + b * d, E + b * d + d);
+  };
+  std::vector<std::size_t> idx(k);
+  std::iota(idx.begin(), idx.end(), 0);
+  if (!std::is_sorted(idx.begin(), idx.end(), less)) std::stable_sort(idx.begin(), idx.end(), less);
+  std::vector<std::size_t> keep;  // the first row of each run of equal rows, with the run's max coefficient
+  std::vector<double> best;
+  for (std::size_t i : idx) {
+    if (!keep.empty() && std::equal(E + i * d, E + i * d + d, E + keep.back() * d)) {
+      best.back() = std::max(best.back(), c[i]);
+      continue;
+    }
+    keep.push_back(i);
+    best.push_back(c[i]);
+  }
+  TropPoly p;
+  p.d = d;
+  p.E = Matrix(keep.size(), d);
+  p.c.reserve(keep.size());
+  for (std::size_t r = 0; r < keep.size(); ++r) {
+    for (std::size_t j = 0; j < d; ++j) p.E(r, j) = E[keep[r] * d + j] + 0.0;  // -0.0 is 0
+    p.c.emplace_back(best[r]);
+  }
+  return p;
+}
 
 TropPoly trop_sum(const TropPoly& p, const TropPoly& q) {
   check_same_dim(p, q);

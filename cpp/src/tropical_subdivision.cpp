@@ -213,17 +213,64 @@ Subdivision subdivision(const TropPoly& canonical_p, const RunLimits& lim) {
   return Walker(canonical_p, budget).run();
 }
 
-std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const RunLimits& lim) {
-  if (F0.d != G0.d) throw InputError("numerator and denominator in different numbers of variables");
-  const Budget budget(lim);
-  const TropPoly F = prune(F0, budget), G = prune(G0, budget);
-  const std::size_t d = F.d, nF = F.size(), nG = G.size();
+namespace {
+
+GluedCells glue(const TropPoly& F, const TropPoly& G, const std::vector<std::pair<std::size_t, std::size_t>>& cells,
+                const Budget& budget) {
+  const std::size_t d = F.d;
   auto cell = [&](std::size_t i, std::size_t j) {
     Polyhedron P(d);
     add_region(P, F, i);
     add_region(P, G, j);
     return P;
   };
+  std::map<Vec, std::vector<std::size_t>> by_map;  // affine map (E_i - E_j, c_i - c_j) -> cells
+  for (std::size_t a = 0; a < cells.size(); ++a) {
+    budget.tick(a);
+    const auto [i, j] = cells[a];
+    if (i >= F.size() || j >= G.size()) throw InputError("cell (" + std::to_string(i) + ", " + std::to_string(j) + ") out of range");
+    Vec key(d + 1);
+    for (std::size_t l = 0; l < d; ++l) key[l] = F.E(i, l) - G.E(j, l);
+    key[d] = F.c[i] - G.c[j];
+    by_map[key].push_back(a);
+  }
+  UnionFind uf(cells.size());
+  for (const auto& [key, group] : by_map)
+    for (std::size_t u = 0; u < group.size(); ++u)
+      for (std::size_t w = u + 1; w < group.size(); ++w) {
+        budget.tick(cells.size());
+        if (uf.find(group[u]) == uf.find(group[w])) continue;
+        const auto [i, j] = cells[group[u]];
+        const auto [i2, j2] = cells[group[w]];
+        Polyhedron P = cell(i, j);
+        add_region(P, F, i2);
+        add_region(P, G, j2);
+        if (relative_interior(P).dimension + 1 == static_cast<int>(d)) uf.unite(group[u], group[w]);
+      }
+  GluedCells out;
+  out.label.resize(cells.size());
+  std::map<std::size_t, std::size_t> number;  // root -> label, in order of first cell
+  for (std::size_t a = 0; a < cells.size(); ++a) {
+    auto it = number.emplace(uf.find(a), number.size()).first;
+    out.label[a] = it->second;
+  }
+  out.count = number.size();
+  return out;
+}
+
+}  // namespace
+
+GluedCells glue_cells(const TropPoly& F, const TropPoly& G, const std::vector<std::pair<std::size_t, std::size_t>>& cells,
+                      const RunLimits& lim) {
+  if (F.d != G.d) throw InputError("numerator and denominator in different numbers of variables");
+  return glue(F, G, cells, Budget(lim));
+}
+
+std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const RunLimits& lim) {
+  if (F0.d != G0.d) throw InputError("numerator and denominator in different numbers of variables");
+  const Budget budget(lim);
+  const TropPoly F = prune(F0, budget), G = prune(G0, budget);
+  const std::size_t d = F.d, nF = F.size(), nG = G.size();
   // Points with a unique maximum in both F and G prove most non-empty pairs without an LP.
   std::vector<char> live(nF * nG, 0), decided(nF * nG, 0);
   std::mt19937_64 rng(0x11e5eedULL);
@@ -248,33 +295,19 @@ std::size_t linear_regions(const TropPoly& F0, const TropPoly& G0, const RunLimi
     const long i = unique_top(F), j = unique_top(G);
     if (i >= 0 && j >= 0) live[i * nG + j] = decided[i * nG + j] = 1;
   }
-  std::vector<std::size_t> cells;
-  std::map<Vec, std::vector<std::size_t>> by_map;  // affine map (E_i - E_j, c_i - c_j) -> cells
+  std::vector<std::pair<std::size_t, std::size_t>> cells;
   for (std::size_t a = 0; a < nF * nG; ++a) {
     budget.tick(a);
     const std::size_t i = a / nG, j = a % nG;
-    if (!decided[a]) live[a] = is_full_dimensional(cell(i, j));
-    if (!live[a]) continue;
-    Vec key(d + 1);
-    for (std::size_t l = 0; l < d; ++l) key[l] = F.E(i, l) - G.E(j, l);
-    key[d] = F.c[i] - G.c[j];
-    by_map[key].push_back(cells.size());
-    cells.push_back(a);
+    if (!decided[a]) {
+      Polyhedron P(d);
+      add_region(P, F, i);
+      add_region(P, G, j);
+      live[a] = is_full_dimensional(P);
+    }
+    if (live[a]) cells.emplace_back(i, j);
   }
-  UnionFind uf(cells.size());
-  std::size_t count = cells.size();
-  for (const auto& [key, group] : by_map)
-    for (std::size_t u = 0; u < group.size(); ++u)
-      for (std::size_t w = u + 1; w < group.size(); ++w) {
-        budget.tick(cells.size());
-        if (uf.find(group[u]) == uf.find(group[w])) continue;
-        const std::size_t a = cells[group[u]], b = cells[group[w]];
-        Polyhedron P = cell(a / nG, a % nG);
-        add_region(P, F, b / nG);
-        add_region(P, G, b % nG);
-        if (relative_interior(P).dimension + 1 == static_cast<int>(d)) count -= uf.unite(group[u], group[w]);
-      }
-  return count;
+  return glue(F, G, cells, budget).count;
 }
 
 std::vector<char> bounded_regions(const TropPoly& p, const RunLimits& lim) {

@@ -26,6 +26,9 @@ struct TropPoly {
 
 // Throws InputError on shape mismatch or an empty polynomial; sorts rows and merges duplicates.
 TropPoly canonical(TropPoly p);
+// The canonical polynomial of k rows of doubles (E row-major k x d, finite): ordered and merged in
+// double (exact: doubles compare as the rationals they are), so only the distinct rows are converted.
+TropPoly canonical_from_doubles(std::size_t d, std::size_t k, const double* E, const double* c);
 TropPoly trop_sum(const TropPoly& p, const TropPoly& q);      // p ⊕ q = max(p, q)
 TropPoly trop_product(const TropPoly& p, const TropPoly& q);  // p ⊙ q = p + q (Minkowski sum)
 TropPoly trop_power(const TropPoly& p, const Rational& r);    // p^r = r p, r >= 0 (p^0 = 0)
@@ -116,5 +119,16 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim = {});
 // G (exact LP, or a point where both maxima are unique), glued across shared facets when their affine
 // maps agree (DESIGN §5.1: a linear region is a facet-connected union with one affine map).
 std::size_t linear_regions(const TropPoly& F, const TropPoly& G, const RunLimits& lim = {});
+
+// The linear regions made of given cells (i, j) = {F is monomial i} ∩ {G is monomial j} (F, G
+// canonical, every cell full-dimensional, e.g. read off activation regions): cells with the same
+// affine map glued where they share a facet (exact LP per such pair).  label[c] numbers the linear
+// regions 0.. in order of their first cell.
+struct GluedCells {
+  std::vector<std::size_t> label;
+  std::size_t count = 0;
+};
+GluedCells glue_cells(const TropPoly& F, const TropPoly& G, const std::vector<std::pair<std::size_t, std::size_t>>& cells,
+                      const RunLimits& lim = {});
 
 }  // namespace tropgeom

@@ -481,12 +481,12 @@ def test_activation_cells_are_checked():
 
 
 def test_ctrl_c_vertex_search_resumes_to_the_exact_total():
-    """Linear classifiers of 14 points in general position in R^3: Cover's count, 756 patterns."""
+    """Linear classifiers of 20 points in general position in R^3: Cover's count, 2,320 patterns."""
     from sigint import interrupt
-    setup = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(14, 3)), 1, 1, threads=2)"
-    check = ("e.remaining and len(partial) < 756 and "
+    setup = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(20, 3)), 1, 1, threads=2)"
+    check = ("e.remaining and len(partial) < 2320 and "
              "len(set(map(tuple, np.vstack([partial, P.vertex_patterns(cells=e.remaining)])))) == "
-             f"len(partial) + P.count_vertices(cells=e.remaining) == {cover(14, 3)}")
+             f"len(partial) + P.count_vertices(cells=e.remaining) == {cover(20, 3)}")
     words, latency = interrupt(setup, "P.vertex_patterns()", check=check, wait=0.3)
     assert words == ["stopped", "interrupted", "True"], words
     assert latency < 30

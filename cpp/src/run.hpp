@@ -127,7 +127,8 @@ ForResult parallel_for(std::size_t n, const RunLimits& lim, Fn fn) {
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
   out.done = std::min(next.load(), n);
-  if (out.done == n) out.status = RunStatus{};  // a stop after the last item lost nothing
+  // A time stop after the last item lost nothing; a Ctrl-C the poll consumed must still stop the caller.
+  if (out.done == n && out.status.reason != StopReason::interrupted) out.status = RunStatus{};
   if (lim.progress) lim.progress(out.done);
   return out;
 }

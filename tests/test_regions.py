@@ -25,6 +25,7 @@ import tropgeom
 from tropgeom import BudgetExceeded, InputError
 
 import nets
+import sigint
 from nets import zaslavsky
 
 # ------------------------------------------------------------------------------------------------
@@ -1240,10 +1241,6 @@ def test_volumes_need_a_bounded_domain():
 # the run contract: budgets and a real Ctrl-C for every long call
 # ------------------------------------------------------------------------------------------------
 
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import textwrap  # noqa: E402
 import time  # noqa: E402
 
 BIG = "nets.deep_random(3, [16, 16, 16], 1)"   # 28,180 regions on R^3: ~1 s to enumerate, minutes of bounded()
@@ -1299,45 +1296,24 @@ def test_budget_accessors(big_whole, big_box):
     assert "pairs" not in big_whole._store._cache and "volumes" not in big_box._store._cache
 
 
-_CTRL_C = textwrap.dedent("""
-    import sys, time
-    sys.path.insert(0, {tests!r})
-    import numpy as np, tropgeom, nets
-    from tropgeom import BudgetExceeded
-    net = {big}
-    tropgeom.regions(nets.one_layer(1, 1, 0), kind="linear")  # imports scipy.sparse.csgraph
-    rs = None if {setup!r} == "none" else tropgeom.regions(net, None if {setup!r} == "whole" else tropgeom.Box(-1, 1), threads=1)
-    print("started", flush=True)
-    t = time.monotonic()
-    try:
-        {call}
-        print("finished")
-    except BudgetExceeded as e:
-        p = e.partial
-        print(e.reason, type(p).__name__, {check}, "%.2f" % (time.monotonic() - t), flush=True)
-""")
+_CTRL_C_SETUP = """
+import nets
+net = {big}
+tg.regions(nets.one_layer(1, 1, 0), kind="linear")  # imports scipy.sparse.csgraph
+rs = None if {setup!r} == "none" else tg.regions(net, None if {setup!r} == "whole" else tg.Box(-1, 1), threads=1)
+"""
 
 
 @pytest.mark.parametrize("setup,call,check", [
-    ("none", "tropgeom.regions(net, threads=1)", "(not p.complete) and 0 < len(p) < 28180"),
-    ("none", "tropgeom.count_regions(net, threads=1)", "0 < p < 28180"),
-    ("whole", "rs.adjacency()", "bool((p[:, 0] < p[:, 1]).all())"),
-    ("whole", "rs.linear()", "p is rs"),
-    ("whole", "rs.bounded()", "len(p) < len(rs)"),
-    ("box", "rs.volumes()", "0 < len(p) < len(rs)"),
-    ("box", "rs.halfspace_arrays()", "p[2][-1] == len(p[1])"),
+    ("none", "tg.regions(net, threads=1)", "(not partial.complete) and 0 < len(partial) < 28180"),
+    ("none", "tg.count_regions(net, threads=1)", "0 < partial < 28180"),
+    ("whole", "rs.adjacency()", "(partial[:, 0] < partial[:, 1]).all()"),
+    ("whole", "rs.linear()", "partial is rs"),
+    ("whole", "rs.bounded()", "len(partial) < len(rs)"),
+    ("box", "rs.volumes()", "0 < len(partial) < len(rs)"),
+    ("box", "rs.halfspace_arrays()", "partial[2][-1] == len(partial[1])"),
 ], ids=["regions", "count_regions", "adjacency", "linear", "bounded", "volumes", "halfspace_arrays"])
 def test_ctrl_c_stops_every_long_call(setup, call, check):
-    code = _CTRL_C.format(tests=str(__import__("pathlib").Path(__file__).parent), big=BIG, setup=setup, call=call,
-                          check=check)
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "started", child.stderr.read()
-        time.sleep(0.3)
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-    finally:
-        child.kill()
-    words = out.split()
-    assert words[:1] == ["interrupted"] and "True" in words, (out, err[-2000:])
-    assert float(words[-1]) < 0.3 + 0.5, out
+    words, latency = sigint.interrupt(_CTRL_C_SETUP.format(big=BIG, setup=setup), call, check, wait=0.3)
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 0.3 + 0.5, latency

@@ -30,6 +30,7 @@ T threads) and, per tool, domain and d, the largest net finished in time (= most
     python bench/bench_regions.py --dims 6,8,10,12 --depths 2,3,4 --domains rd --time-limit 20   # deep nets on R^d
     python bench/bench_regions.py --suite memory             # peak RSS per region, count and full enumeration
     python bench/bench_regions.py --suite threads            # 1 vs 2 threads on nets over 10^5 regions
+    python bench/bench_regions.py --suite domains --tools affinitree   # Polytope domains, rank-deficient W1
 
 The highdim suite runs He nets d-w-10 (w = 4..32) and d-w-w-10 for d = 100, 200, 784 on [0,1]^d and
 on R^d (--domains rd or box: those rows only), and the MNIST shapes of Serra et al. 784-n1-n2-10 with
@@ -72,12 +73,38 @@ def seed_of(d: int, depth: int, width: int) -> int:
     return 10000 * d + 100 * depth + width
 
 
-def make_net(d: int, depth: int, width: int, widths=None, out: int = 1) -> list:
-    """He net d -> width^depth -> 1, or d -> widths -> out when widths is given (highdim suite)."""
+def make_net(d: int, depth: int, width: int, widths=None, out: int = 1, rank=None) -> list:
+    """He net d -> width^depth -> 1, or d -> widths -> out when widths is given (highdim suite).
+    rank: first-layer rows rank.. are powers of two times rows 0..rank-1 (parallel hyperplanes with
+    their own biases: W1 of rank exactly `rank`; domains suite)."""
     rng = np.random.default_rng(seed_of(d, depth, width) if widths is None else seed_of(d, len(widths), sum(widths)))
     dims = [d] + ([width] * depth if widths is None else list(widths)) + [out]
-    return [(rng.normal(0.0, math.sqrt(2.0 / n_in), size=(n_out, n_in)), rng.normal(0.0, 0.1, size=n_out))
-            for n_in, n_out in zip(dims, dims[1:])]
+    layers = [(rng.normal(0.0, math.sqrt(2.0 / n_in), size=(n_out, n_in)), rng.normal(0.0, 0.1, size=n_out))
+              for n_in, n_out in zip(dims, dims[1:])]
+    if rank is not None:
+        W1 = layers[0][0]
+        for i in range(rank, len(W1)):
+            W1[i] = W1[i % rank] * 2.0 ** ((i // rank) % 3 - 1)
+    return layers
+
+
+def domain_rows(box, d):
+    """A Polytope domain of the domains suite as rows (A, b) of A x <= b, or None: box = {"ball": m}
+    (m random tangent halfspaces of the unit ball, all facets), {"cube": 1} ([-1, 1]^d as rows plus
+    one redundant row, so not detected as a box) or {"simplex": m} (x >= -1/d, sum x <= 1, plus m
+    redundant far rows)."""
+    if not isinstance(box, dict):
+        return None
+    rng = np.random.default_rng(7 + d)
+    kind, m = next(iter(box.items()))
+    if kind == "ball":
+        A = rng.normal(size=(m, d))
+        return A / np.linalg.norm(A, axis=1)[:, None], np.ones(m)
+    if kind == "cube":
+        return np.vstack([np.eye(d), -np.eye(d), np.ones((1, d))]), np.concatenate([np.ones(2 * d), [d + 1.0]])
+    far = rng.normal(size=(m, d))
+    return (np.vstack([-np.eye(d), np.ones((1, d)), far]),
+            np.concatenate([np.full(d, 1.0 / d), [1.0], np.abs(far).sum(1) * 2 + 1]))
 
 
 # ---- tools: each prepare_* imports its tool and builds its input, and returns the call to time ----
@@ -89,7 +116,8 @@ def box_bounds(box):
 
 def prepare_tropgeom(layers, d, box, threads, limit, full=False):
     import tropgeom as tg
-    net, domain = tg.Network(layers), (tg.Box(*box_bounds(box)) if box else None)
+    rows = domain_rows(box, d)
+    net, domain = tg.Network(layers), (tg.Polytope(*rows) if rows else tg.Box(*box_bounds(box)) if box else None)
 
     def run():
         try:
@@ -105,6 +133,20 @@ def prepare_tropgeom_full(layers, d, box, threads, limit):
     return prepare_tropgeom(layers, d, box, threads, limit, full=True)
 
 
+def prepare_tropgeom_ref(layers, d, box, threads, limit):
+    """The core's search with reduce_domain=False: every domain row in every cell, R^d unfactored."""
+    import tropgeom as tg
+    from tropgeom import _core
+    net, rows = tg.Network(layers), domain_rows(box, d)
+    A, b = rows if rows else (np.zeros((0, d)), np.zeros(0))
+
+    def run():
+        r = _core.enumerate_regions(net.core, A=A, b=b, threads=threads, max_seconds=limit, keep_geometry=False,
+                                    reduce_domain=False)
+        return r.count, "ok" if r.complete else "timeout"
+    return run
+
+
 def prepare_affinitree(layers, d, box, threads, limit):
     from affinitree import AffFunc, AffTree, Architecture, Polytope, builder
     arch = Architecture(d)
@@ -112,7 +154,9 @@ def prepare_affinitree(layers, d, box, threads, limit):
         arch.linear(AffFunc.from_mats(W, b))
         if i < len(layers) - 1:
             arch.relu()
-    pre = AffTree.from_poly(Polytope.hyperrectangle(d, [box_bounds(box)] * d), AffFunc.identity(d)) if box else None
+    rows = domain_rows(box, d)
+    poly = Polytope.from_mats(*rows) if rows else Polytope.hyperrectangle(d, [box_bounds(box)] * d)  # A x <= b
+    pre = AffTree.from_poly(poly, AffFunc.identity(d)) if box else None
     return lambda: (builder.from_layers(arch, pre).num_terminals(), "ok")
 
 
@@ -160,7 +204,8 @@ def worker(spec: dict) -> None:
     _die_with_parent(spec)
     out = Path(spec["out"])
     try:
-        layers = make_net(spec["d"], spec["depth"], spec["width"], spec.get("widths"), spec.get("outputs", 1))
+        layers = make_net(spec["d"], spec["depth"], spec["width"], spec.get("widths"), spec.get("outputs", 1),
+                          spec.get("rank"))
         run = globals()["prepare_" + spec["tool"]](layers, spec["d"], spec["box"], spec["threads"], spec["limit"])
     except ImportError as e:
         out.write_text(json.dumps({"status": "unavailable", "detail": str(e)}))
@@ -351,6 +396,39 @@ def suite_highdim(args, peers):
     return rows
 
 
+DOMAINS = ([(d, (8, 8), {"ball": m}, None) for d in (2, 3, 4) for m in (200, 1000, 2000)]
+           + [(d, (8, 8), {"ball": 1000}, None) for d in (5, 8)]
+           + [(3, (8, 8), {"simplex": 1000}, None), (100, (8,), {"cube": 1}, None)]
+           + [(d, widths, False, r) for d, widths, r in ((8, (16, 8), 4), (100, (16, 8), 4), (100, (32,), 8),
+                                                        (784, (16, 8), 4), (784, (24, 10), 6))])
+
+
+def suite_domains(args, peers):
+    """Polytope domains with many rows (rows a cell never meets dropped per cell) and R^d with a
+    rank-deficient first layer (the search in its row space), against the reference path of the
+    same build (tropgeom-ref: reduce_domain=False) and affinitree on the same polytope."""
+    tools = ["tropgeom", "tropgeom_ref"] + peers
+    print(f"{'net':<16} {'domain':<14}" + "".join(f" | {t:>12} {'time':>8}" for t in tools) + f" | {'agree':<5} {'vs ref':>7}"
+          + "".join(f" {'vs ' + p:>14}" for p in peers))
+    rows = []
+    for d, widths, box, rank in DOMAINS:
+        kw = dict(widths=list(widths), outputs=1, rank=rank)
+        res = {t: run_tool(t, 1, d, 0, 0, box, args.time_limit, **kw) for t in tools}
+        tg = res["tropgeom"]
+        dom = (f"{next(iter(box))} {next(iter(box.values()))}" if box else f"R^d rank {rank}")
+        line = f"{_net_name(d, widths, 1):<16} {dom:<14}"
+        for t in tools:
+            r = res[t]
+            secs = f"{r['seconds']:.3f}s" if complete(r) else "-"
+            line += f" | {fmt_count(r):>12} {secs:>8}"
+        same = not any(agree(tg, res[t]).startswith("MISMATCH") for t in tools[1:])
+        line += f" | {'OK' if same else 'NO':<5} {ratio(tg, res['tropgeom_ref']) or 0:>6.1f}x"
+        line += "".join(f" {ratio(tg, res[p]) or 0:>13.1f}x" for p in peers)
+        print(line, flush=True)
+        rows.append({"d": d, "widths": widths, "domain": box, "rank": rank, "results": res})
+    return rows
+
+
 def suite_memory(args):
     print(f"{'net':<16} {'call':<14} {'regions':>9} {'time':>8} {'peak RSS':>10} {'bytes/region':>13}")
     rows = []
@@ -404,7 +482,7 @@ def main():
     ap.add_argument("--domains", default="box,rd", help="box ([-1,1]^d) and/or rd (R^d)")
     ap.add_argument("--dims", default=",".join(map(str, DIMS)), help="input dimensions")
     ap.add_argument("--depths", default=",".join(map(str, DEPTHS)), help="hidden-layer counts")
-    ap.add_argument("--suite", default="grid", choices=("grid", "highdim", "memory", "threads"))
+    ap.add_argument("--suite", default="grid", choices=("grid", "highdim", "memory", "threads", "domains"))
     ap.add_argument("--json", help="results file (default bench/results/bench_regions[_SUITE].json)")
     ap.add_argument("--accessors", action="store_true",
                     help="time the RegionSet accessors (columnar and per region) against the enumeration")
@@ -422,6 +500,7 @@ def main():
         print(f"tropgeom {REPO} @ {commit}; {os.cpu_count()} cores, load {load:.2f}; limit {args.time_limit:g} s; suite {args.suite}")
         peers = [p for p in args.tools.split(",") if p == "affinitree"]
         rows = (suite_highdim(args, peers) if args.suite == "highdim" else
+                suite_domains(args, peers) if args.suite == "domains" else
                 suite_memory(args) if args.suite == "memory" else suite_threads(args))
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)

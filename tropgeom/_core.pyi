@@ -251,9 +251,9 @@ def bounded_regions(p: TropPoly, max_seconds: typing.SupportsFloat | typing.Supp
     """
     Per monomial: is the region where it attains the maximum bounded (exact).
     """
-def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, lo: typing.Any = None, hi: typing.Any = None, box_as_bounds: bool = True, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None) -> RegionResult:
+def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, keep_geometry: bool = True, progress: collections.abc.Callable[[int], None] | None = None, lo: typing.Any = None, hi: typing.Any = None, box_as_bounds: bool = True, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0, stop_at: typing.SupportsInt | typing.SupportsIndex = 0, cancel: collections.abc.Callable[[], bool] | None = None, reduce_domain: bool = True) -> RegionResult:
     """
-    A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows).
+    A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows). reduce_domain=False: no per-cell domain-row dropping, no first-layer factorisation (tests).
     """
 def glue_cells(numerator: TropPoly, denominator: TropPoly, cells: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
     """

@@ -273,7 +273,8 @@ void bind_regions(py::module_& m) {
   m.def("enumerate_regions",
         [](const Network& net, py::handle A, py::handle b, std::size_t max_regions, double max_seconds, int threads,
            bool keep_geometry, const py_hooks::Progress& progress, py::handle lo, py::handle hi, bool box_as_bounds,
-           py::handle cells, std::size_t max_cells, std::size_t stop_at, std::optional<std::function<bool()>> cancel) {
+           py::handle cells, std::size_t max_cells, std::size_t stop_at, std::optional<std::function<bool()>> cancel,
+           bool reduce_domain) {
           Polyhedron domain(net.input_dim());
           domain.A = to_matrix(A, net.input_dim());
           domain.b = to_rationals(b);
@@ -283,6 +284,7 @@ void bind_regions(py::module_& m) {
           opt.max_regions = max_regions;
           opt.keep_geometry = keep_geometry;
           opt.box_as_bounds = box_as_bounds;
+          opt.reduce_domain = reduce_domain;
           py_hooks::set_limits(opt, max_seconds, threads, progress);
           // resumable search (cell.hpp): start cells, a step budget, a frontier, a caller's stop flag
           opt.from_cells = !cells.is_none();
@@ -302,7 +304,9 @@ void bind_regions(py::module_& m) {
         py::arg("threads") = 1, py::arg("keep_geometry") = true, py::arg("progress") = py::none(),
         py::arg("lo") = py::none(), py::arg("hi") = py::none(), py::arg("box_as_bounds") = true,
         py::arg("cells") = py::none(), py::arg("max_cells") = 0, py::arg("stop_at") = 0, py::arg("cancel") = py::none(),
-        "A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows).");
+        py::arg("reduce_domain") = true,
+        "A, b: the domain's rows; or lo, hi: a box, passed as bounds (A, b then have no rows). "
+        "reduce_domain=False: no per-cell domain-row dropping, no first-layer factorisation (tests).");
 
   // A stored result (pickle, JSON) back in the core: patterns, exact points and cutting neurons are all
   // materialize() needs; geometry is rebuilt lazily as for a fresh run.

@@ -75,6 +75,10 @@ bool double_point(const Polyhedron& P, const box::Box* B, const Vec& q, std::vec
 struct Task {
   std::size_t layer = 0, neuron = 0;
   std::vector<int> cuts;                  // neurons whose rows follow the domain's
+  // The domain rows heading the cell's rows (indices into the domain; null: all of them): the others
+  // are proven never met by the cell, hence by its descendants (prune).
+  std::shared_ptr<const std::vector<int>> live;
+  std::size_t prune_at = 1;               // prune when the cell has this many cuts
   std::vector<Interval> A, b;             // all rows, enclosures of the exact ones (A row-major)
   flp::Rows rows;                         // the same rows in float, for the LP filter
   std::vector<double> point;              // strictly inside: an exact dyadic point...
@@ -188,6 +192,7 @@ class Enumerator {
     if (held_back(cur)) return;
     if (cur.layer == net_.layers.size()) return emit(std::move(cur));  // a finished region handed back
     ++tally.cells;
+    if (prunable(cur)) prune(cur);
     std::unique_ptr<Task> other;
     try {
       other = advance(cur);
@@ -453,18 +458,90 @@ class Enumerator {
     }
   }
 
+  // --- a Polytope domain's rows, per cell ------------------------------------------------------------
+
+  std::size_t domain_rows(const Task& t) const { return t.live ? t.live->size() : m0_; }
+
+  // Pruning costs 2d float LPs: worth it while the cell carries many domain rows and has new cuts
+  // (every descendant inherits the shorter list); one that dropped few rows waits for twice the cuts.
+  // Past d = 4 a cell's bounding box holds far more than the cell and proves too few rows never met
+  // to pay for its LPs (bench --suite domains: 0.7x at d = 8); tested per row by small LPs over the
+  // box and the cuts alone, the prunes cost more than they saved at d = 3..8.
+  bool prunable(const Task& t) const {
+    return opt_.reduce_domain && domain_.dim <= 4 && domain_rows(t) > 2 * domain_.dim && t.cuts.size() >= t.prune_at &&
+           !t.exact_point;
+  }
+
+  // Drops the domain rows the cell never meets.  The cell's bounding box, each side a float LP's
+  // optimum proven by its interval dual certificate (else the domain's radius, else none); a row is
+  // never met when its maximum over the box is below its right-hand side in interval arithmetic.
+  // Dropping all such rows at once leaves the cell the same set: from a point inside it, a point
+  // outside it that the remaining rows allow would be reached through a dropped row, met on the way.
+  void prune(Task& t) {
+    const std::size_t d = domain_.dim, n = domain_rows(t);
+    std::vector<Interval> range(d, iv::whole);
+    for (std::size_t j = 0; j < radius_.size(); ++j) range[j] = {-radius_[j], radius_[j]};
+    std::vector<double> c(d, 0.0);
+    std::vector<Interval> ci(d, iv::exact(0));
+    for (std::size_t j = 0; j < d; ++j) {
+      for (double s : {1.0, -1.0}) {  // s x_j <= R: min of -s x_j, proven as R - s x_j >= 0
+        c[j] = -s;
+        ci[j] = iv::exact(-s);
+        ++tally.float_lps;
+        const flp::Result f = flp::minimize(t.rows, c, t.point);
+        if (f.status != flp::Status::optimal) continue;
+        const double v = s * f.x[j], R = iv::up(v + (std::fabs(v) + 1) * 1e-9);
+        if (!std::isfinite(R) || !flp::certify_nonnegative(t.A, t.b, f.active, ci.data(), iv::exact(R), false,
+                                                           radius_.empty() ? nullptr : radius_.data()))
+          continue;
+        if (s > 0) range[j].hi = std::min(range[j].hi, R);
+        else range[j].lo = std::max(range[j].lo, -R);
+      }
+      c[j] = 0;
+      ci[j] = iv::exact(0);
+    }
+    std::vector<std::size_t> keep;
+    for (std::size_t k = 0; k < n; ++k) {
+      Interval top;  // max of a_k x over the box encloses into top.hi
+      for (std::size_t j = 0; j < d; ++j) top = top + t.A[k * d + j] * range[j];
+      if (!(top.hi < t.b[k].lo)) keep.push_back(k);
+    }
+    t.prune_at = t.cuts.size() + (keep.size() > n - n / 4 ? std::max(t.cuts.size(), d) : 1);
+    if (keep.size() == n) return;
+    auto live = std::make_shared<std::vector<int>>();
+    std::vector<Interval> A, b;
+    flp::Rows rows;
+    rows.d = d;
+    auto copy = [&](std::size_t k) {
+      A.insert(A.end(), t.A.begin() + k * d, t.A.begin() + (k + 1) * d);
+      b.push_back(t.b[k]);
+      rows.A.insert(rows.A.end(), t.rows.A.begin() + k * d, t.rows.A.begin() + (k + 1) * d);
+      rows.b.push_back(t.rows.b[k]);
+    };
+    for (std::size_t k : keep) {
+      live->push_back(t.live ? (*t.live)[k] : static_cast<int>(k));
+      copy(k);
+    }
+    for (std::size_t k = n; k < t.b.size(); ++k) copy(k);
+    t.live = std::move(live);
+    t.A = std::move(A);
+    t.b = std::move(b);
+    t.rows = std::move(rows);
+  }
+
   // The float LP's dual proof redone exactly on its active rows alone.  Needed where the optimum is a
   // face, not a vertex (fewer than d active rows: few active neurons leave flat directions), which
   // intervals cannot prove; far cheaper than the exact LP.
   bool certify_exact(Task& cur, const std::vector<int>& active, const std::vector<signed char>& at, int sp) {
-    const std::size_t d = domain_.dim, m0 = m0_;
+    const std::size_t d = domain_.dim, m0 = domain_rows(cur);
     const IntMaps& maps = int_maps(cur);
     std::vector<Integer> A, b;
     A.reserve(active.size() * d);
     for (int i : active) {
       if (static_cast<std::size_t>(i) < m0) {
-        A.insert(A.end(), dom_A_.begin() + i * d, dom_A_.begin() + (i + 1) * d);
-        b.push_back(dom_b_[i]);
+        const std::size_t k = cur.live ? (*cur.live)[i] : i;
+        A.insert(A.end(), dom_A_.begin() + k * d, dom_A_.begin() + (k + 1) * d);
+        b.push_back(dom_b_[k]);
       } else {
         const int n = cur.cuts[i - m0];
         const std::size_t l = ix_.layer_of(n), k = n - ix_.first[l];
@@ -599,6 +676,8 @@ class Enumerator {
     other->layer = cur.layer;
     other->neuron = cur.neuron + 1;
     other->cuts = cur.cuts;
+    other->live = cur.live;
+    other->prune_at = cur.prune_at;
     other->A = cur.A;
     other->b = cur.b;
     other->rows = cur.rows;
@@ -758,7 +837,7 @@ class Enumerator {
   bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
   box::Box box_;
   std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
-  std::size_t m0_ = 0;                            // domain rows at the head of every cell's rows
+  std::size_t m0_ = 0;                            // the domain's rows (a cell's rows start with those it meets)
   const std::size_t last_relu_ = [this] {         // the last ReLU layer (maps past it are never needed)
     std::size_t l = 0;
     for (std::size_t i = 0; i < net_.layers.size(); ++i)
@@ -775,56 +854,36 @@ class Enumerator {
   RegionResult result_;
 };
 
-// On all of R^d a first layer W1 of full row rank n1 <= d factors the network through y = W1 x, a
-// linear map onto R^n1: the pattern of x is the pattern of y under the same network with first layer
-// y -> y + b1, and the regions of the two correspond (preimages of full-dimensional sets are
-// full-dimensional, and images of open sets are open).  The search runs in R^n1: its LPs and exact
-// certificates have n1 columns instead of d (d = 784 with 16 neurons: 16), and layer 1's cuts are
-// coordinate bounds.  Points go back by x = P y, P a right inverse of W1 that is zero off n1 columns B
-// (W1's B-minor is non-singular).
+// On all of R^d a first layer W1 of rank r factors the network through y = B x, B the rows R of W1
+// that form a basis of its row space (all of them when W1 has full row rank n1 <= d), W1 = C B: the
+// pattern of x is the pattern of y under the same network with first layer y -> C y + b1 (C = I for
+// full row rank), and the regions of the two correspond (B maps R^d onto R^r: preimages of
+// full-dimensional sets are full-dimensional, and images of open sets are open).  The search runs in
+// R^r: its LPs and exact certificates have r columns instead of d (d = 784 with 16 neurons: 16;
+// duplicate or parallel neurons: fewer than n1).  Points go back by x = P y, P a right inverse of B
+// that is zero off r columns Q (B's Q-minor is non-singular).  A Polytope domain is not factored: B
+// is injective on it only when r = d (then nothing is gained), and otherwise its image B(D) is a
+// projection, whose rows Fourier-Motzkin elimination multiplies.
 class FirstLayerBasis {
  public:
-  // The factorisation when it applies: domain R^d, W1 of rank n1 <= d (an exact non-singular minor
-  // on columns chosen by float pivoting; none found: no factorisation, the plain search runs).
-  static std::optional<FirstLayerBasis> of(const Network& net, const Polyhedron& domain) {
-    if (domain.A.rows || domain.C.rows || net.layers.size() < 2) return std::nullopt;
+  // The factorisation when it applies (opt.reduce_domain): domain R^d and W1 of full row rank
+  // n1 <= d (an exact non-singular minor on columns chosen by float pivoting), else of rank 0 < r < d
+  // (decided exactly); otherwise none: the plain search runs.
+  static std::optional<FirstLayerBasis> of(const Network& net, const Polyhedron& domain, const RegionOptions& opt) {
+    if (!opt.reduce_domain || domain.A.rows || domain.C.rows || net.layers.size() < 2) return std::nullopt;
     const Layer& L = net.layers[0];
     const std::size_t n = L.out, d = L.in;
-    if (n == 0 || n > d) return std::nullopt;
-    std::vector<double> F(n * d);
-    for (std::size_t i = 0; i < n * d; ++i) F[i] = L.W[i].get_d();
-    std::vector<std::size_t> cols(d);
-    for (std::size_t j = 0; j < d; ++j) cols[j] = j;
-    for (std::size_t r = 0; r < n; ++r) {  // complete pivoting on the rows of W1, in double
-      std::size_t pc = r;
-      for (std::size_t j = r; j < d; ++j)
-        if (std::fabs(F[r * d + cols[j]]) > std::fabs(F[r * d + cols[pc]])) pc = j;
-      std::swap(cols[r], cols[pc]);
-      const double piv = F[r * d + cols[r]];
-      if (!(std::fabs(piv) > 0) || !std::isfinite(piv)) return std::nullopt;
-      for (std::size_t i = r + 1; i < n; ++i) {
-        const double f = F[i * d + cols[r]] / piv;
-        for (std::size_t j = 0; j < d; ++j) F[i * d + j] -= f * F[r * d + j];
-      }
-    }
+    if (n == 0) return std::nullopt;
+    std::vector<std::size_t> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = i;
     FirstLayerBasis fb;
-    fb.B.assign(cols.begin(), cols.begin() + n);
-    Matrix M(n, 2 * n);  // [W1_B | I] -> [I | W1_B^-1]
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t k = 0; k < n; ++k) M(i, k) = L.W[i * d + fb.B[k]];
-      M(i, n + i) = 1;
-    }
-    const std::vector<std::size_t> piv = rref(M);
-    if (piv.size() != n || piv.back() != n - 1) return std::nullopt;  // the minor is singular
-    fb.P = Matrix(n, n);
+    if (n <= d && fb.factor(L, all)) return fb.finish(net);
+    Matrix T(d, n);  // W1^T: its pivot columns are rows of W1 forming a basis of its row space
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t k = 0; k < n; ++k) fb.P(i, k) = M(i, n + k);
-    fb.net = net;
-    Layer& Y = fb.net.layers[0];
-    Y.in = n;
-    Y.W.assign(n * n, Rational(0));
-    for (std::size_t i = 0; i < n; ++i) Y.W[i * n + i] = 1;
-    return fb;
+      for (std::size_t j = 0; j < d; ++j) T(j, i) = L.W[i * d + j];
+    const std::vector<std::size_t> rows = rref(T);
+    if (rows.empty() || rows.size() >= d || !fb.factor(L, rows)) return std::nullopt;
+    return fb.finish(net);
   }
 
   RegionResult run(const Network& net, const Polyhedron& domain, const RegionOptions& opt) const {
@@ -838,7 +897,7 @@ class FirstLayerBasis {
       const Layer& L = net.layers[0];
       for (std::size_t r = 0; r < n; ++r)
         for (std::size_t j = 0; j < domain.dim; ++j)
-          if (sgn(L.W[r * domain.dim + j]) != 0) y[r] += L.W[r * domain.dim + j] * x[j];
+          if (sgn(L.W[R[r] * domain.dim + j]) != 0) y[r] += L.W[R[r] * domain.dim + j] * x[j];
       x = std::move(y);
     }
     RegionResult res = Enumerator(this->net, o).run(Polyhedron(n), nullptr);
@@ -852,15 +911,68 @@ class FirstLayerBasis {
  private:
   Vec to_x(const Vec& y, std::size_t d) const {
     Vec x(d);
-    for (std::size_t k = 0; k < B.size(); ++k)
+    for (std::size_t k = 0; k < Q.size(); ++k)
       for (std::size_t i = 0; i < y.size(); ++i)
-        if (sgn(P(k, i)) != 0) x[B[k]] += P(k, i) * y[i];
+        if (sgn(P(k, i)) != 0) x[Q[k]] += P(k, i) * y[i];
     return x;
   }
 
-  std::vector<std::size_t> B;  // the minor's columns
-  Matrix P;                    // W1_B^-1: x_B = P y, the other coordinates 0
-  Network net;                 // the network on R^n1 (first layer y -> y + b1)
+  // B = the rows R of L.W (linearly independent): its non-singular minor on columns chosen by float
+  // complete pivoting, inverted exactly; false if the float choice gave a singular minor.
+  bool factor(const Layer& L, const std::vector<std::size_t>& rows) {
+    const std::size_t n = rows.size(), d = L.in;
+    std::vector<double> F(n * d);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < d; ++j) F[i * d + j] = L.W[rows[i] * d + j].get_d();
+    std::vector<std::size_t> cols(d);
+    for (std::size_t j = 0; j < d; ++j) cols[j] = j;
+    for (std::size_t r = 0; r < n; ++r) {  // complete pivoting on the rows of B, in double
+      std::size_t pc = r;
+      for (std::size_t j = r; j < d; ++j)
+        if (std::fabs(F[r * d + cols[j]]) > std::fabs(F[r * d + cols[pc]])) pc = j;
+      std::swap(cols[r], cols[pc]);
+      const double piv = F[r * d + cols[r]];
+      if (!(std::fabs(piv) > 0) || !std::isfinite(piv)) return false;
+      for (std::size_t i = r + 1; i < n; ++i) {
+        const double f = F[i * d + cols[r]] / piv;
+        for (std::size_t j = 0; j < d; ++j) F[i * d + j] -= f * F[r * d + j];
+      }
+    }
+    R = rows;
+    Q.assign(cols.begin(), cols.begin() + n);
+    Matrix M(n, 2 * n);  // [B_Q | I] -> [I | B_Q^-1]
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < n; ++k) M(i, k) = L.W[rows[i] * d + Q[k]];
+      M(i, n + i) = 1;
+    }
+    const std::vector<std::size_t> piv = rref(M);
+    if (piv.size() != n || piv.back() != n - 1) return false;  // the minor is singular
+    P = Matrix(n, n);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < n; ++k) P(i, k) = M(i, n + k);
+    return true;
+  }
+
+  // The network on R^r: first layer y -> C y + b1, C = W1_Q P (W1 = C B: W1's rows lie in B's span,
+  // and on the columns Q, W1_Q = C B_Q).  Full row rank: C = B_Q P = I.
+  FirstLayerBasis finish(const Network& orig) {
+    net = orig;
+    const Layer& L = orig.layers[0];
+    const std::size_t r = R.size(), d = L.in, n = L.out;
+    Layer& Y = net.layers[0];
+    Y.in = r;
+    Y.W.assign(n * r, Rational(0));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < r; ++k)
+        for (std::size_t m = 0; m < r; ++m)
+          if (sgn(L.W[i * d + Q[m]]) != 0 && sgn(P(m, k)) != 0) Y.W[i * r + k] += L.W[i * d + Q[m]] * P(m, k);
+    return std::move(*this);
+  }
+
+  std::vector<std::size_t> R;  // the rows of W1 that make B
+  std::vector<std::size_t> Q;  // the minor's columns
+  Matrix P;                    // B_Q^-1: x_Q = P y, the other coordinates 0
+  Network net;                 // the network on R^r (first layer y -> C y + b1)
 };
 
 }  // namespace
@@ -882,7 +994,7 @@ RegionResult enumerate_regions(const Network& net, const Polyhedron& domain, con
   if (domain.dim != net.input_dim())
     throw InputError("domain lives in R^" + std::to_string(domain.dim) + "; the network takes " +
                      std::to_string(net.input_dim()) + " inputs");
-  if (const auto fb = FirstLayerBasis::of(net, domain)) return fb->run(net, domain, opt);
+  if (const auto fb = FirstLayerBasis::of(net, domain, opt)) return fb->run(net, domain, opt);
   return Enumerator(net, opt).run(domain, nullptr);
 }
 

@@ -90,6 +90,9 @@ struct RegionOptions : RunLimits {
   std::size_t max_regions = 0;  // 0: no limit; otherwise stop after this many (budget)
   bool keep_geometry = true;    // false: count only (regions vector stays empty)
   bool box_as_bounds = true;    // a box domain (rows +-e_i) kept as variable bounds; false: as rows
+  // Domains reduced: a Polytope's rows a cell never meets dropped from it, R^d searched in the row space
+  // of the first layer; false: neither (the reference path, for tests and the bench).
+  bool reduce_domain = true;
   // Resumable search (cell.hpp): start from these cells instead of the whole domain; stop after
   // max_cells search steps (0: no limit; deterministic at threads = 1); hand back, without deciding
   // it, every cell that has decided stop_at hidden neurons (a frontier; not a stop).

@@ -45,6 +45,9 @@ def _rows_path(lo, hi, d):
     (nets.deep_random(2, [16, 16], 7), -2.0, 3.0),
     (nets.box_lines(12, 3), -1.0, 1.0),
     (nets.deep_random(5, [6, 5, 4], 9), 0.0, 1.0),
+    (nets.deep_random(10, [4, 6], 3), 0.0, 1.0),       # n1 < d: the LP in y = W1 x (box::Factor)
+    (nets.deep_random(12, [5, 5, 4], 4), -1.0, 1.0),
+    (nets.deep_random(30, [3, 8], 6), 0.0, 1.0),
 ])
 def test_box_bounds_equal_rows(net, lo, hi):
     d = net.input_dim if not callable(net.input_dim) else net.input_dim()

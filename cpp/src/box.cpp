@@ -5,6 +5,7 @@
 
 #include "linalg.hpp"
 
+#include <numeric>
 namespace tropgeom::box {
 
 bool detect(const Polyhedron& P, Box& out) {
@@ -302,19 +303,269 @@ Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, 
   return res;
 }
 
+Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d) {
+  Factor F;
+  F.n = n;
+  F.d = d;
+  F.WT.resize(d * n);
+  F.G.assign(n * n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t t = 0; t < d; ++t) F.WT[t * n + i] = W[i * d + t];
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i; j < n; ++j)
+      F.G[i * n + j] = F.G[j * n + i] = std::inner_product(&W[i * d], &W[i * d] + d, &W[j * d], 0.0);
+  F.W = std::move(W);
+  return F;
+}
+
+bool project(const Factor& F, const double* a, double* g) {
+  const std::size_t n = F.n, d = F.d;
+  std::vector<double> r(n), y;
+  for (std::size_t i = 0; i < n; ++i) r[i] = std::inner_product(&F.W[i * d], &F.W[i * d] + d, a, 0.0);
+  if (!la::solve(F.G, r, n, y)) return false;
+  double amax = 0, res = 0;
+  for (std::size_t t = 0; t < d; ++t) {
+    const double s = a[t] - std::inner_product(&F.WT[t * n], &F.WT[t * n] + n, y.data(), 0.0);
+    res = std::max(res, std::fabs(s));
+    amax = std::max(amax, std::fabs(a[t]));
+  }
+  if (!(res <= 1e-9 * amax)) return false;  // (NaN fails too)
+  std::copy(y.begin(), y.end(), g);
+  return true;
+}
+
+Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& Fa, const Box& B,
+                const std::vector<double>& c, const std::vector<double>& cy, const std::vector<double>& start,
+                const std::atomic<bool>* cancel, double stop_below) {
+  const std::size_t d = R.d, m = R.size(), n = Fa.n;
+  Result res;
+  std::vector<signed char>& at = res.at;
+  at.assign(d, 0);
+  std::vector<double> x = start, dir(d), mu, M, r, GF = Fa.G, y(n), wd(n), V(n), H;
+  std::vector<int> W;
+  std::vector<char> in_W(m, 0);
+  const double cn = std::sqrt(std::inner_product(c.begin(), c.end(), c.begin(), 0.0));
+  if (cn == 0) {
+    res.x = start;
+    return res;
+  }
+  const double* WT = Fa.WT.data();
+  auto refresh_y = [&] {
+    for (std::size_t i = 0; i < n; ++i) y[i] = std::inner_product(&Fa.W[i * d], &Fa.W[i * d] + d, x.data(), 0.0);
+  };
+  // G_F by rank-one updates, rebuilt from the free columns now and then (bounded round-off).
+  std::size_t toggles = 0;
+  auto rank_one = [&](std::size_t t, double s) {
+    const double* w = WT + t * n;
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = 0; b < n; ++b) GF[a * n + b] += s * w[a] * w[b];
+    if (++toggles % 128 == 0) {
+      std::fill(GF.begin(), GF.end(), 0.0);
+      for (std::size_t u = 0; u < d; ++u) {
+        if (at[u]) continue;
+        const double* wu = WT + u * n;
+        for (std::size_t a = 0; a < n; ++a)
+          for (std::size_t b = 0; b < n; ++b) GF[a * n + b] += wu[a] * wu[b];
+      }
+    }
+  };
+  // dir = -(c + A_W^T mu) on the free variables = -W_F^T V with V = cy + Y_W^T mu; wd = W dir.
+  auto direction = [&] {
+    V = cy;
+    for (std::size_t i = 0; i < W.size(); ++i)
+      for (std::size_t a = 0; a < n; ++a) V[a] += mu[i] * Y[W[i] * n + a];
+    std::fill(wd.begin(), wd.end(), 0.0);
+    for (std::size_t t = 0; t < d; ++t) {
+      if (at[t]) {
+        dir[t] = 0;
+        continue;
+      }
+      const double* w = WT + t * n;
+      double s = 0;
+      for (std::size_t a = 0; a < n; ++a) s -= w[a] * V[a];
+      dir[t] = s;
+      for (std::size_t a = 0; a < n; ++a) wd[a] += s * w[a];
+    }
+  };
+  refresh_y();
+  std::size_t fixed = 0;
+  const std::size_t max_iter = 4 * (m + 2 * d) + 20;
+  for (std::size_t it = 0; it < max_iter; ++it) {
+    if (cancel && (it & 31) == 31 && cancel->load(std::memory_order_relaxed)) break;
+    if ((it & 63) == 63) refresh_y();
+    const std::size_t k = W.size();
+    // Least-squares multipliers on the free variables: (Y_W G_F Y_W^T) mu = -Y_W G_F cy.
+    H.assign(k * n, 0.0);
+    for (std::size_t i = 0; i < k; ++i) {
+      const double* g = &Y[W[i] * n];
+      for (std::size_t a = 0; a < n; ++a) H[i * n + a] = std::inner_product(&GF[a * n], &GF[a * n] + n, g, 0.0);
+    }
+    M.assign(k * k, 0.0);
+    r.assign(k, 0.0);
+    for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t j = 0; j < k; ++j) M[i * k + j] = std::inner_product(&H[i * n], &H[i * n] + n, &Y[W[j] * n], 0.0);
+      r[i] = -std::inner_product(&H[i * n], &H[i * n] + n, cy.data(), 0.0);
+    }
+    mu.assign(k, 0);
+    if (k > 0 && !la::solve(M, r, k, mu)) break;
+    direction();
+    if (k > 0) {  // one step of iterative refinement keeps dir on the active rows (as minimize above)
+      std::vector<double> off(k), delta;
+      for (std::size_t i = 0; i < k; ++i) off[i] = std::inner_product(&Y[W[i] * n], &Y[W[i] * n] + n, wd.data(), 0.0);
+      if (la::solve(M, off, k, delta)) {
+        for (std::size_t i = 0; i < k; ++i) mu[i] += delta[i];
+        direction();
+      }
+    }
+    double dn = 0, slope = 0;
+    for (std::size_t t = 0; t < d; ++t) dn += dir[t] * dir[t], slope += c[t] * dir[t];
+    if (std::sqrt(dn) > 1e-9 * cn && slope < -0.5 * dn) {
+      const double tiny = 1e-12 * std::sqrt(dn);
+      double best = INFINITY;
+      long bi = -1;  // none, a row i < m, or the variable t as m + t
+      for (std::size_t i = 0; i < m; ++i) {
+        if (in_W[i]) continue;
+        const double* g = &Y[i * n];
+        const double ad = std::inner_product(g, g + n, wd.data(), 0.0);
+        if (ad <= tiny) continue;
+        const double step = std::max(0.0, R.b[i] - std::inner_product(g, g + n, y.data(), 0.0)) / ad;
+        if (step < best) best = step, bi = static_cast<long>(i);
+      }
+      for (std::size_t t = 0; t < d; ++t) {
+        if (at[t]) continue;
+        double step;
+        if (dir[t] > tiny) step = std::max(0.0, B.fhi[t] - x[t]) / dir[t];
+        else if (dir[t] < -tiny) step = std::max(0.0, x[t] - B.flo[t]) / -dir[t];
+        else continue;
+        if (step < best) best = step, bi = static_cast<long>(m + t);
+      }
+      if (bi < 0) {
+        res.status = flp::Status::unbounded;
+        res.ray = dir;
+        break;
+      }
+      double v = 0;
+      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t], v += c[t] * x[t];
+      for (std::size_t a = 0; a < n; ++a) y[a] += best * wd[a];
+      if (v < stop_below) {
+        res.status = flp::Status::below;
+        break;
+      }
+      if (static_cast<std::size_t>(bi) < m) {
+        W.push_back(static_cast<int>(bi));
+        in_W[bi] = 1;
+      } else {
+        const std::size_t t = static_cast<std::size_t>(bi) - m;
+        at[t] = dir[t] > 0 ? 1 : -1;
+        const double to = at[t] > 0 ? B.fhi[t] : B.flo[t];
+        for (std::size_t a = 0; a < n; ++a) y[a] += (to - x[t]) * WT[t * n + a];
+        x[t] = to;
+        ++fixed;
+        rank_one(t, -1);
+      }
+      if (W.size() + fixed > d) break;
+    } else {
+      // Multipliers: mu on the rows, and on a variable at its bound lam = -+(c + A_W^T mu)_t = -+w_t.V.
+      double worst = -1e-12;
+      long wi = -1;  // none, a row position j < k, or the variable t as k + t
+      for (std::size_t j = 0; j < k; ++j)
+        if (mu[j] < worst) worst = mu[j], wi = static_cast<long>(j);
+      for (std::size_t t = 0; t < d; ++t) {
+        if (!at[t]) continue;
+        const double g = std::inner_product(WT + t * n, WT + (t + 1) * n, V.data(), 0.0);
+        const double lam = at[t] > 0 ? -g : g;
+        if (lam < worst) worst = lam, wi = static_cast<long>(k + t);
+      }
+      if (wi < 0) {
+        res.status = flp::Status::optimal;
+        res.active = W;
+        res.mu = mu;
+        break;
+      }
+      if (static_cast<std::size_t>(wi) < k) {
+        in_W[W[wi]] = 0;
+        W.erase(W.begin() + wi);
+      } else {
+        const std::size_t t = static_cast<std::size_t>(wi) - k;
+        at[t] = 0;
+        --fixed;
+        rank_one(t, +1);
+      }
+    }
+  }
+  auto finite = [](const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [](double t) { return std::isfinite(t); }); };
+  if (!finite(x) || !finite(res.ray)) res.status = flp::Status::failed;
+  res.x = std::move(x);
+  return res;
+}
+
+
+// The bound of certify_nonnegative in plain doubles with a priori error bounds (Higham's gamma_n for
+// recursive sums of products, the smallest normal double per product for underflow), where the
+// interval path pays for an enclosure per product: r_t in [s_t - E_t, s_t + E_t] with s_t = mid(c_t) +
+// sum_i mu_i mid(a_it) and E_t covering the data's radii and the rounding.  No denormal constants and
+// no rounding step at zero (iv::up(0) is a denormal: each one a slow microcode assist).  -1: a value
+// is not finite (the caller takes the interval path); else whether the lower bound is >= 0.
+static int float_bound(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
+                       const std::vector<int>& active, const std::vector<double>& mu, const iv::Interval* c,
+                       const iv::Interval& c0, const Box& B) {
+  using iv::Interval;
+  const std::size_t d = B.d, k = active.size();
+  thread_local std::vector<double> s, S, R;
+  s.resize(d), S.resize(d), R.resize(d);
+  // The radius of an interval about m, rounded up (0 for a point: most of the data).
+  auto rad = [](const Interval& v, double m) { return v.lo == v.hi ? 0.0 : iv::up(std::max(v.hi - m, m - v.lo)); };
+  for (std::size_t t = 0; t < d; ++t) {
+    const double m = c[t].mid();
+    s[t] = m, S[t] = std::fabs(m), R[t] = rad(c[t], m);
+  }
+  // total: the float sum of the terms whose exact sum bounds the value; mass: their magnitudes; terms:
+  // how many roundings the final slack must cover.
+  double total = c0.lo, mass = std::fabs(c0.lo);
+  double terms = 1, used = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double w = mu[i];
+    if (!(w > 0)) continue;
+    const double p = w * b[active[i]].hi;  // mu_i b_i <= the exact product
+    total -= p, mass += std::fabs(p), terms += 2, ++used;
+    const Interval* a = &A[active[i] * d];
+    for (std::size_t t = 0; t < d; ++t) {
+      const double m = a[t].mid(), q = w * m;
+      s[t] += q, S[t] += std::fabs(q);
+      if (a[t].lo != a[t].hi) R[t] += w * rad(a[t], m);
+    }
+  }
+  constexpr double eps = 0x1p-52, small = 0x1p-1022;  // 2u, the smallest normal double
+  const double g = (used + 3) * eps;                     // >= 2 gamma_{k+1}, and E's own rounding
+  const double under = (2 * used + 4) * small, g1 = 1 + g, g2 = 1 + 2 * eps;
+  for (std::size_t t = 0; t < d; ++t) {
+    const double E = ((R[t] + g * S[t]) * g1 + under) * g2 + 2 * eps * S[t];  // s -+ E rounded stays outside
+    const double rl = s[t] - E, rh = s[t] + E;
+    const Interval& x = B.range[t];
+    const double lo = std::min(std::min(rl * x.lo, rl * x.hi), std::min(rh * x.lo, rh * x.hi));
+    total += lo, mass += std::fabs(lo);
+  }
+  terms += 2 * static_cast<double>(d);  // each product's rounding and each addition
+  if (!std::isfinite(total) || !std::isfinite(mass)) return -1;
+  // The exact sum is >= the float sum minus gamma_terms times the magnitudes, minus underflow.
+  const double slack = ((terms + 2) * eps * mass + terms * small) * (1 + 8 * eps);
+  return total >= slack ? 1 : 0;
+}
+
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
                          const std::vector<int>& active, const std::vector<signed char>& at, const iv::Interval* c,
-                         const iv::Interval& c0, const Box& B) {
+                         const iv::Interval& c0, const Box& B, const std::vector<double>* given) {
   using iv::Interval;
   const std::size_t d = B.d, k = active.size();
   std::vector<double> mu;
-  if (k > 0 && !flp::multipliers(A, active, c, d, at.data(), mu)) return false;
+  if (given && given->size() == k) mu = *given;
+  else if (k > 0 && !flp::multipliers(A, active, c, d, at.data(), mu)) return false;
+  for (double& v : mu) v = v > 0 ? v : 0;  // any mu >= 0 bounds (a NaN one is dropped)
+  const int fast = float_bound(A, b, active, mu, c, c0, B);
+  if (fast >= 0) return fast == 1;
   // c.x = r.x - mu.A_W x >= min_box(r.x) - mu.b_W for x in the cell, r = c + A_W^T mu.
   Interval value = c0;
-  for (std::size_t i = 0; i < k; ++i) {
-    mu[i] = std::max(0.0, mu[i]);
-    value = value - b[active[i]] * mu[i];
-  }
+  for (std::size_t i = 0; i < k; ++i) value = value - b[active[i]] * mu[i];
   for (std::size_t t = 0; t < d; ++t) {
     Interval rt = c[t];
     for (std::size_t i = 0; i < k; ++i) rt = rt + A[active[i] * d + t] * mu[i];

@@ -44,7 +44,33 @@ bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vecto
 
 struct Result : flp::Result {
   std::vector<signed char> at;  // per variable: -1 fixed at lo, +1 fixed at hi, 0 free
+  std::vector<double> mu;       // the multipliers of `active` at an optimum (empty: none computed)
 };
+
+// A first layer W (n x d, n < d) through which every row of a box cell factors: each cut and each
+// neuron is g.(W x) + e (all maps are affine in y = W x).  The LP then works on n-vectors: the Gram
+// matrix of the active rows on the free variables is g_i^T G_F g_j with G_F = sum_{t free} w_t w_t^T
+// (n x n, updated by one rank-one term per variable fixed or freed), O(k n^2) where the rows in x
+// cost O(k^2 d).
+struct Factor {
+  std::size_t n = 0, d = 0;
+  std::vector<double> W;   // n x d, row-major
+  std::vector<double> WT;  // d x n: the columns w_t
+  std::vector<double> G;   // W W^T
+};
+
+// The factor of W (n x d, row-major, finite).
+Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d);
+
+// g with W^T g = a (least squares); false when a is not in W's row space to ~1e-9 relative (the
+// caller then keeps the rows in x).
+bool project(const Factor& F, const double* a, double* g);
+
+// minimize above for rows R whose i-th row is W^T Y[i] (Y row-major, R.size() x F.n) and c = W^T cy:
+// the same primal active-set method, its linear algebra in R^n.  A hint, as minimize.
+Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                const std::vector<double>& c, const std::vector<double>& cy, const std::vector<double>& start,
+                const std::atomic<bool>* cancel = nullptr, double stop_below = -INFINITY);
 
 // min c.x over {R x <= b} and the box, from a strictly feasible start: a hint, as flp::minimize.
 // Stops early (status failed) once *cancel is set, and (status below) as flp::minimize's stop_below.
@@ -54,9 +80,10 @@ Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, 
 // Rigorous: min over {A x <= b} and the box of c.x + c0 >= 0, by multipliers mu >= 0 on the active
 // rows (fitted on the free variables in floats) and the box minimum of the residual c + A_W^T mu, in
 // interval arithmetic.  With no active rows this is the closed-form range of c.x + c0 over the box.
+// mu: the LP's multipliers of `active` (Result::mu), else null (fitted here, O(k^2 d)).
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,
                          const std::vector<int>& active, const std::vector<signed char>& at, const iv::Interval* c,
-                         const iv::Interval& c0, const Box& B);
+                         const iv::Interval& c0, const Box& B, const std::vector<double>* mu = nullptr);
 
 // Exact: min over {A x <= b} and the box of c.x >= bound, by the exact multipliers of the given rows on
 // the free variables (A_W,F^T mu = -c_F, mu >= 0) and the exact box minimum of the residual.  Integer

@@ -14,6 +14,7 @@ void Rows::add(const double* a, double rhs) {
   if (n == 0) n = 1;
   for (std::size_t j = 0; j < d; ++j) A.push_back(a[j] / n);
   b.push_back(rhs / n);
+  scale.push_back(n);
 }
 
 // Float multipliers mu for the active rows: the least-squares solution of A_W A_W^T mu = -A_W c over

@@ -15,6 +15,7 @@ namespace tropgeom::flp {
 struct Rows {
   std::size_t d = 0;
   std::vector<double> A, b;
+  std::vector<double> scale;  // what each row was divided by (multipliers of the unit rows / scale: the given rows')
   void add(const double* a, double rhs);
   std::size_t size() const { return b.size(); }
 };

@@ -86,6 +86,8 @@ struct Task {
   std::shared_ptr<const AffineMap<Interval>> z;  // this layer's pre-activations on the cell, enclosed
   std::shared_ptr<const IntMaps> zint;    // exact maps of layers 0..layer, made when first needed
   std::vector<std::uint8_t> pattern;      // decided hidden neurons so far
+  std::vector<double> yrows;              // a box with a first-layer factor: rows.A[i] = W1^T yrows[i] (made lazily)
+  bool unfactored = false;                // some row did not factor: the LP keeps its rows in x
 
   void add_row(const Interval* a, const Interval& rhs, std::size_t d) {
     std::vector<double> f(d);
@@ -156,6 +158,7 @@ class Enumerator {
     place(root, domain, std::move(in.point), use_box_ ? &box_ : nullptr);
     if (!use_box_) box_radius(domain, root);
     root.z = std::make_shared<const AffineMap<Interval>>(push(wi_[0], identity_map<Interval>(d)));
+    if (use_box_ && m0_ == 0 && last_relu_ > 0 && net_.layers[0].out < d) make_factor(*root.z);
     RunLimits lim = opt_;
     if (lim.max_seconds > 0)
       lim.max_seconds = std::max(1e-3, lim.max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -276,11 +279,14 @@ class Enumerator {
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
     // comes of that point, it runs again to the optimum.
+    std::vector<double> cy;
+    const bool in_y = use_box_ && factored(cur, c, cy);
     auto solve = [&](double stop_below) {
       ++tally.float_lps;
       box::Result r;
       if (use_box_) {
-        r = box::minimize(cur.rows, box_, c, cur.point, &search_->stop_flag(), stop_below);
+        r = in_y ? box::minimize(cur.rows, cur.yrows, *factor_, box_, c, cy, cur.point, &search_->stop_flag(), stop_below)
+                 : box::minimize(cur.rows, box_, c, cur.point, &search_->stop_flag(), stop_below);
         if (r.status == flp::Status::failed && search_->stopped()) throw Abandoned{};
       } else {
         static_cast<flp::Result&>(r) = flp::minimize(cur.rows, c, cur.point, stop_below);
@@ -298,7 +304,10 @@ class Enumerator {
     double val = ce.mid();
     for (std::size_t j = 0; j < d; ++j) val += c[j] * r.x[j];
     if (r.status == flp::Status::optimal && val >= 0) {
-      const bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_)
+      std::vector<double> mu;  // the LP's multipliers, for the rows as given (not unit)
+      for (std::size_t i = 0; i < r.mu.size(); ++i) mu.push_back(r.mu[i] / cur.rows.scale[r.active[i]]);
+      const bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_,
+                                                              r.mu.empty() ? nullptr : &mu)
                                    : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
                                                               radius_.empty() ? nullptr : radius_.data());
       return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
@@ -311,6 +320,32 @@ class Enumerator {
     // Its face solved exactly gives one with no exact LP (the box's rows made that LP minutes long).
     if (use_box_ && r.status == flp::Status::optimal && exact_split(cur, sp, r, child)) return Decision::split;
     return Decision::unknown;
+  }
+
+  // A box cell's rows all factor through y = W1 x when nothing but neurons cuts it: with fewer first-
+  // layer neurons than inputs the float LP then does its linear algebra in R^n1 (box::Factor).
+  void make_factor(const AffineMap<Interval>& z1) {
+    const std::size_t n = z1.G.size() / z1.cols, d = z1.cols;
+    std::vector<double> W(n * d);
+    for (std::size_t i = 0; i < n * d; ++i) W[i] = z1.G[i].mid();
+    if (std::all_of(W.begin(), W.end(), [](double v) { return std::isfinite(v); }))
+      factor_ = box::make_factor(std::move(W), n, d);
+  }
+
+  // cur's rows in y (made for the rows added since the last call) and c's: false when some row is not
+  // in W1's row space to rounding (the LP then keeps its rows in x).
+  bool factored(Task& cur, const std::vector<double>& c, std::vector<double>& cy) const {
+    if (!factor_ || cur.unfactored) return false;
+    const std::size_t n = factor_->n, d = domain_.dim;
+    for (std::size_t i = cur.yrows.size() / n; i < cur.rows.size(); ++i) {
+      cur.yrows.resize((i + 1) * n);
+      if (!box::project(*factor_, &cur.rows.A[i * d], &cur.yrows[i * n])) {
+        cur.unfactored = true;
+        return false;
+      }
+    }
+    cy.resize(n);
+    return box::project(*factor_, c.data(), cy.data());
   }
 
   // The float LP's face point (box::face_point) when it is beyond the hyperplane, exactly: cur splits,
@@ -681,6 +716,8 @@ class Enumerator {
     other->A = cur.A;
     other->b = cur.b;
     other->rows = cur.rows;
+    other->yrows = cur.yrows;
+    other->unfactored = cur.unfactored;
     other->z = cur.z;
     other->zint = cur.zint;
     other->pattern = cur.pattern;
@@ -836,6 +873,7 @@ class Enumerator {
   mutable std::once_flag maps0_once_;
   bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
   box::Box box_;
+  std::optional<box::Factor> factor_;             // the first layer, when a box cell's rows factor through it
   std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
   std::size_t m0_ = 0;                            // the domain's rows (a cell's rows start with those it meets)
   const std::size_t last_relu_ = [this] {         // the last ReLU layer (maps past it are never needed)

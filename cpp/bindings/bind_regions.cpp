@@ -76,7 +76,7 @@ struct Regions {
       return irredundant_inequalities(P);
     }
     if (!has_facets[i]) {
-      for (const Facet& f : tropgeom::facets(reg)) facets[i].push_back(f.row);
+      for (const Facet& f : tropgeom::facets(reg, false, nullptr, /*proofs=*/false)) facets[i].push_back(f.row);
       has_facets[i] = 1;
     }
     return facets[i];
@@ -240,12 +240,22 @@ void bind_regions(py::module_& m) {
             const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
               std::call_once(R.volume_once, [&] { R.volume.resize(R.size()); });
               if (R.has_volume[i]) return;
-              // the facet rows alone: the same polytope, and the vertex enumeration's cost grows with rows
-              const std::vector<std::size_t> rows = R.irredundant(i, false, t);
-              const Region& reg = R.r.regions[i];
-              Polyhedron P(reg.A.cols);
-              for (std::size_t k : rows) P.add_inequality(reg.A.row(k), reg.b[k]);
-              R.volume[i] = tropgeom::volume(P);
+              // simple vertices proved by the facet decision: one exact solve per vertex
+              std::vector<std::vector<std::size_t>> vertex_rows;
+              const Region& reg = R.geometry(i, t);
+              const std::vector<Facet> fs = tropgeom::facets(reg, false, &vertex_rows, /*proofs=*/false);
+              if (!R.has_facets[i]) {
+                for (const Facet& f : fs) R.facets[i].push_back(f.row);
+                R.has_facets[i] = 1;
+              }
+              if (!vertex_rows.empty()) {
+                R.volume[i] = tropgeom::simple_volume(reg, vertex_rows);
+              } else {
+                // the facet rows alone: the same polytope, and the vertex enumeration's cost grows with rows
+                Polyhedron P(reg.A.cols);
+                for (std::size_t k : R.facets[i]) P.add_inequality(reg.A.row(k), reg.b[k]);
+                R.volume[i] = tropgeom::volume(P);
+              }
               R.has_volume[i] = 1;
             });
             return py::make_tuple(to_array(Vec(R.volume.begin(), R.volume.begin() + f.done), {S(f.done)}, exact),

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+
 #include "float_lp.hpp"
 #include "interval.hpp"
+#include "linalg.hpp"
 
 namespace tropgeom {
 
@@ -167,6 +169,144 @@ void float_facets(const FloatCell& F, std::vector<signed char>& state, std::vect
   }
 }
 
+// The vertex path, for bounded cells whose vertices are all simple (the usual case in a box): walk the
+// vertex-edge graph in floats from an LP optimum (drop one of the d tight rows, ratio test for the
+// row entered), then prove every vertex found in intervals: its d rows solved as an interval system
+// and every other row strictly slack there.  Then each vertex is exactly a simple vertex with that
+// tight set, and each of its d edges ends at another found vertex, so the set is closed under edges:
+// it is every vertex (the graph of a polytope is connected; an unbounded pointed polyhedron has an
+// unbounded edge at some vertex, where the walk gives up).  At a simple vertex every tight row is a
+// facet, and every facet of a polytope has a vertex: the facets are the union of the tight sets,
+// with no LP.  false (nothing decided) when the walk meets a ray, a doubtful row or too many vertices.
+bool vertex_facets(const FloatCell& F, std::vector<signed char>& state, std::vector<std::vector<double>>* beyond,
+                   std::vector<std::vector<std::size_t>>* vertex_rows) {
+  const std::size_t d = F.d, m = F.m;
+  if (d == 0 || m < d + 1) return false;
+  std::vector<double> c(d);
+  for (std::size_t j = 0; j < d; ++j) c[j] = 1 + 0.0137 * static_cast<double>((j * 7 + 3) % 11);  // generic
+  const flp::Result lp = flp::minimize(F.rows, c, F.p);
+  if (lp.status != flp::Status::optimal || lp.active.size() != d) return false;
+  // verts: d sorted rows per vertex, flat; xs: its float point
+  const std::size_t cap = 16 * m;
+  std::vector<std::size_t> verts(lp.active.begin(), lp.active.end()), N(d);
+  std::sort(verts.begin(), verts.end());
+  std::vector<double> xs, Inv(d * d), M(2 * d * d), ax(m), aU(m * d);
+  auto find = [&](const std::size_t* T) {
+    for (std::size_t v = 0; v * d < verts.size(); ++v)
+      if (std::equal(T, T + d, &verts[v * d])) return true;
+    return false;
+  };
+  for (std::size_t v = 0; v * d < verts.size(); ++v) {
+    // [A_T | I] -> [I | A_T^-1] by Gauss-Jordan with partial pivoting
+    const std::size_t* T = &verts[v * d];
+    const std::size_t w = 2 * d;
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t j = 0; j < w; ++j) M[i * w + j] = j < d ? F.rows.A[T[i] * d + j] : (j - d == i ? 1.0 : 0.0);
+    for (std::size_t col = 0; col < d; ++col) {
+      std::size_t p = col;
+      for (std::size_t i = col + 1; i < d; ++i)
+        if (std::fabs(M[i * w + col]) > std::fabs(M[p * w + col])) p = i;
+      if (!(std::fabs(M[p * w + col]) >= 1e-13)) return false;
+      if (p != col) std::swap_ranges(&M[p * w], &M[p * w] + w, &M[col * w]);
+      const double piv = M[col * w + col];
+      for (std::size_t j = 0; j < w; ++j) M[col * w + j] /= piv;
+      for (std::size_t i = 0; i < d; ++i) {
+        const double f = M[i * w + col];
+        if (i == col || f == 0) continue;
+        for (std::size_t j = 0; j < w; ++j) M[i * w + j] -= f * M[col * w + j];
+      }
+    }
+    for (std::size_t i = 0; i < d; ++i) std::copy(&M[i * w + d], &M[i * w + w], &Inv[i * d]);
+    const std::size_t x0 = xs.size();
+    xs.resize(x0 + d, 0.0);
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t j = 0; j < d; ++j) xs[x0 + i] += Inv[i * d + j] * F.rows.b[T[j]];
+    // the edge leaving row k moves along u_k = -(column k of A_T^-1): a_k u = -1, the others stay tight
+    for (std::size_t i = 0; i < m; ++i) {
+      const double* ai = &F.rows.A[i * d];
+      double s = 0;
+      for (std::size_t j = 0; j < d; ++j) s += ai[j] * xs[x0 + j];
+      ax[i] = s;
+      for (std::size_t k = 0; k < d; ++k) {
+        double t = 0;
+        for (std::size_t j = 0; j < d; ++j) t -= ai[j] * Inv[j * d + k];
+        aU[i * d + k] = t;
+      }
+    }
+    for (std::size_t k = 0; k < d; ++k) {
+      double best = INFINITY;
+      std::size_t enter = m;
+      for (std::size_t i = 0; i < m; ++i) {
+        const double au = aU[i * d + k];
+        if (!(au > 0) || std::find(T, T + d, i) != T + d) continue;
+        const double s = (F.rows.b[i] - ax[i]) / au;
+        if (s < best) best = s, enter = i;
+      }
+      if (enter == m) return false;  // a ray (or no usable ratio): not this path
+      std::copy(T, T + d, N.begin());
+      N[k] = enter;
+      std::sort(N.begin(), N.end());
+      if (find(N.data())) continue;
+      if (verts.size() >= cap * d) return false;
+      verts.insert(verts.end(), N.begin(), N.end());
+      T = &verts[v * d];  // (the insert may move it)
+    }
+  }
+  const std::size_t V = verts.size() / d;
+  // Proofs: each vertex exactly simple with its tight set.
+  std::vector<Interval> MI(d * d), rI(d), X;
+  std::vector<char> in(m, 0);
+  for (std::size_t v = 0; v < V; ++v) {
+    const std::size_t* T = &verts[v * d];
+    for (std::size_t i = 0; i < d; ++i) {
+      std::copy(&F.A[T[i] * d], &F.A[(T[i] + 1) * d], &MI[i * d]);
+      rI[i] = F.b[T[i]];
+      in[T[i]] = 1;
+    }
+    const bool solved = la::solve(MI, rI, d, X);
+    for (std::size_t i = 0; i < m && solved; ++i) {
+      if (in[i]) continue;
+      Interval s = -F.b[i];
+      for (std::size_t j = 0; j < d; ++j) s = s + F.A[i * d + j] * X[j];
+      if (!s.negative()) return false;
+    }
+    if (!solved) return false;
+    for (std::size_t i = 0; i < d; ++i) in[T[i]] = 0;
+  }
+  std::fill(state.begin(), state.end(), 0);
+  for (std::size_t k : verts) state[k] = 1;
+  if (beyond) {
+    // A float proof beyond each facet (adjacency reads it): just past the centre of its vertices, seen
+    // from p (the centre is in the facet's relative interior).
+    std::vector<double> centre(m * d, 0.0), q(d);
+    std::vector<std::size_t> on(m, 0);
+    for (std::size_t v = 0; v < V; ++v)
+      for (std::size_t i = 0; i < d; ++i) {
+        const std::size_t k = verts[v * d + i];
+        for (std::size_t j = 0; j < d; ++j) centre[k * d + j] += xs[v * d + j];
+        ++on[k];
+      }
+    for (std::size_t k = 0; k < m; ++k) {
+      if (!state[k]) continue;
+      for (double s : {1.0 / 1024, 1.0 / (1 << 20)}) {
+        for (std::size_t j = 0; j < d; ++j) {
+          const double ck = centre[k * d + j] / static_cast<double>(on[k]);
+          q[j] = ck + s * (ck - F.p[j]);
+        }
+        if (F.past_only(k, q)) {
+          (*beyond)[k] = q;
+          break;
+        }
+      }
+    }
+  }
+  if (vertex_rows) {
+    vertex_rows->clear();
+    for (std::size_t v = 0; v < V; ++v) vertex_rows->emplace_back(&verts[v * d], &verts[(v + 1) * d]);
+  }
+  return true;
+}
+
 // Some row i < k has (a_i, b_i) = lambda (a_k, b_k) with lambda > 0.
 bool earlier_multiple(const Region& r, std::size_t k) {
   const std::size_t d = r.A.cols;
@@ -197,14 +337,15 @@ InteriorResult on_row(const Region& r, std::size_t k) {
 
 }  // namespace
 
-std::vector<Facet> facets(const Region& r, bool reference) {
+std::vector<Facet> facets(const Region& r, bool reference, std::vector<std::vector<std::size_t>>* vertex_rows,
+                          bool proofs) {
   if (!r.has_geometry) throw InternalError("facets: region not materialized");
   const std::size_t m = r.A.rows, d = r.A.cols;
   std::vector<signed char> state(m, -1);
   std::vector<std::vector<double>> beyond(m);
   if (!reference) {
     const FloatCell F(r);
-    if (F.ok) float_facets(F, state, beyond);
+    if (F.ok && !vertex_facets(F, state, proofs ? &beyond : nullptr, vertex_rows)) float_facets(F, state, beyond);
   }
   std::vector<Facet> out;
   for (std::size_t k = 0; k < m; ++k) {

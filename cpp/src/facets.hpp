@@ -17,8 +17,17 @@ struct Facet {
 };
 
 // The kept rows in row order.  reference = true decides every row exactly (relative interior LPs),
-// for tests.
-std::vector<Facet> facets(const Region& r, bool reference = false);
+// for tests.  vertex_rows, if given, receives the vertices when they decided the facets (a bounded
+// cell whose vertices are all simple): per vertex its d tight rows, sorted; else it is left empty.
+// proofs = false: the vertex path leaves `beyond` empty (only adjacency reads it).
+std::vector<Facet> facets(const Region& r, bool reference = false,
+                          std::vector<std::vector<std::size_t>>* vertex_rows = nullptr, bool proofs = true);
+
+// The exact volume of such a cell from its simple vertices (facets' vertex_rows): each vertex solved
+// exactly from its rows, the faces read off the tight sets (defined in polytope.cpp, beside the
+// general volume).
+Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_t>>& vertex_rows,
+                       const RunLimits& lim = {});
 
 // A relative interior point of the facet of row k (exact LP; k must define a facet).
 Vec facet_point(const Region& r, std::size_t k);

@@ -46,7 +46,14 @@ inline Interval checked(double lo, double hi) { return lo == lo && hi == hi ? In
 // (Rational(double) of an infinity or NaN kills the process with SIGFPE inside GMP.)
 inline bool exact_double(const Rational& q, double& out) {
   out = q.get_d();  // truncates towards zero; may be +-inf beyond the double range
-  return std::isfinite(out) && Rational(out) == q;
+  if (!std::isfinite(out)) return false;
+  // Read off the bits, no Rational made (this is hot): a double is n / 2^k with an odd part of n of at
+  // most 53 bits and its lowest bit at or above 2^-1074; get_d is then exact.
+  mpz_srcptr num = mpq_numref(q.get_mpq_t()), den = mpq_denref(q.get_mpq_t());
+  if (mpz_sgn(num) == 0) return true;
+  const std::size_t k = mpz_scan1(den, 0), low = mpz_scan1(num, 0);
+  if (k + 1 != mpz_sizeinbase(den, 2)) return false;  // not a power of two
+  return mpz_sizeinbase(num, 2) - low <= 53 && static_cast<long>(low) - static_cast<long>(k) >= -1074;
 }
 
 // An enclosure of a rational; exact when it is a double.  Beyond the double range: out to infinity.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 
+#include "facets.hpp"
 #include "linalg.hpp"
 #include "run.hpp"
 
@@ -370,6 +371,50 @@ Rational volume(const Polyhedron& P, const RunLimits& lim) {
   for (std::size_t i = 0; i < R.tight.size(); ++i)
     if (!R.zero_normal[i] && R.tight[i].count() == V) return 0;
 
+  Rational vol = FaceVolume(R, n, budget).run();
+  for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
+  return vol;
+}
+
+// No double description: the vertices are known combinatorially, so each is one exact d x d solve,
+// and the incidence that the face recursion reads is the tight sets themselves.
+Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_t>>& vertex_rows, const RunLimits& lim) {
+  const std::size_t n = r.A.cols, V = vertex_rows.size();
+  if (V == 0) return 0;
+  const Budget budget(lim);
+  VRep R;
+  std::map<std::size_t, Bits> tight;
+  std::map<std::size_t, IntVec> rows;  // each facet row as integers L (a, b), L > 0
+  for (std::size_t v = 0; v < V; ++v)
+    for (std::size_t k : vertex_rows[v]) {
+      tight.emplace(k, Bits(V)).first->second.set(v);
+      if (rows.count(k)) continue;
+      const Integer L = clearing_factor(r.A.row(k), n, &r.b[k]);
+      IntVec h(n + 1);
+      for (std::size_t j = 0; j <= n; ++j) {  // num * (L / den): no gcd
+        const Rational& q = j < n ? r.A(k, j) : r.b[k];
+        mpz_divexact(h[j].get_mpz_t(), L.get_mpz_t(), q.get_den_mpz_t());
+        h[j] *= q.get_num();
+      }
+      rows.emplace(k, std::move(h));
+    }
+  // Fraction-free Gauss-Jordan leaves D [I | x] (D the determinant): the ray is |D| (x, 1).
+  std::vector<Integer> S(n * (n + 1));
+  std::vector<std::size_t> pivot_row;
+  Integer D;
+  for (std::size_t v = 0; v < V; ++v) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const IntVec& h = rows.at(vertex_rows[v][i]);
+      std::copy(h.begin(), h.end(), S.begin() + i * (n + 1));
+    }
+    if (!la::gauss_jordan(S, n, n + 1, n, pivot_row, D)) throw InternalError("simple_volume: dependent vertex rows");
+    IntVec y(n + 1);
+    for (std::size_t c = 0; c < n; ++c) y[c] = sgn(D) > 0 ? S[pivot_row[c] * (n + 1) + n] : -S[pivot_row[c] * (n + 1) + n];
+    y[n] = abs(D);
+    make_primitive(y);
+    R.rays.push_back(std::move(y));
+  }
+  for (auto& [row, bits] : tight) R.tight.push_back(std::move(bits));
   Rational vol = FaceVolume(R, n, budget).run();
   for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
   return vol;

@@ -102,8 +102,14 @@ inline Vec to_rationals(py::handle obj) {
 
 inline py::object to_pyint(const Integer& z) {
   if (mpz_fits_slong_p(z.get_mpz_t())) return py::reinterpret_steal<py::object>(PyLong_FromLong(mpz_get_si(z.get_mpz_t())));
-  std::string s = z.get_str(16);
-  return py::reinterpret_steal<py::object>(PyLong_FromString(s.c_str(), nullptr, 16));
+  // the magnitude's bytes, little-endian, with room for a sign bit: no text round trip
+  const std::size_t n = mpz_sizeinbase(z.get_mpz_t(), 256) + 1;
+  std::vector<unsigned char> buf(n, 0);
+  std::size_t w = 0;
+  mpz_export(buf.data(), &w, -1, 1, -1, 0, z.get_mpz_t());
+  py::object v = py::reinterpret_steal<py::object>(_PyLong_FromByteArray(buf.data(), n, 1, 0));
+  if (!v) throw py::error_already_set();
+  return sgn(z) < 0 ? py::reinterpret_steal<py::object>(PyNumber_Negative(v.ptr())) : v;
 }
 
 // q as a fractions.Fraction; q is canonical, so Python's normalisation is skipped: the object is

@@ -376,18 +376,19 @@ Rational volume(const Polyhedron& P, const RunLimits& lim) {
   return vol;
 }
 
-// No double description: the vertices are known combinatorially, so each is one exact d x d solve,
-// and the incidence that the face recursion reads is the tight sets themselves.
+// No double description and no face recursion: Lawrence's formula for a simple polytope.  For c
+// generic (no edge orthogonal to it), with A_v the d tight rows at vertex v and gamma_v = A_v^-T c,
+//   d! vol(P) = sum_v (c.v)^d / (|det A_v| prod_i gamma_v,i).
+// On the integer rows H_v = L (A_v, b_v): Gauss-Jordan of [H_v | b] gives D1 [I | v] and of
+// [H_v^T | c] gives D2 [I | gamma], |D1| = |D2| = |det H_v|, so with s = D1 v, g = D2 gamma each term
+// is (sgn(D1 D2) c.s)^d / (|D1| prod g): integers, summed over one common denominator.
 Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_t>>& vertex_rows, const RunLimits& lim) {
-  const std::size_t n = r.A.cols, V = vertex_rows.size();
+  const std::size_t n = r.A.cols, V = vertex_rows.size(), w = n + 1;
   if (V == 0) return 0;
   const Budget budget(lim);
-  VRep R;
-  std::map<std::size_t, Bits> tight;
   std::map<std::size_t, IntVec> rows;  // each facet row as integers L (a, b), L > 0
-  for (std::size_t v = 0; v < V; ++v)
-    for (std::size_t k : vertex_rows[v]) {
-      tight.emplace(k, Bits(V)).first->second.set(v);
+  for (const auto& T : vertex_rows)
+    for (std::size_t k : T) {
       if (rows.count(k)) continue;
       const Integer L = clearing_factor(r.A.row(k), n, &r.b[k]);
       IntVec h(n + 1);
@@ -398,26 +399,47 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
       }
       rows.emplace(k, std::move(h));
     }
-  // Fraction-free Gauss-Jordan leaves D [I | x] (D the determinant): the ray is |D| (x, 1).
-  std::vector<Integer> S(n * (n + 1));
-  std::vector<std::size_t> pivot_row;
-  Integer D;
-  for (std::size_t v = 0; v < V; ++v) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const IntVec& h = rows.at(vertex_rows[v][i]);
-      std::copy(h.begin(), h.end(), S.begin() + i * (n + 1));
+  std::vector<Integer> S1(n * w), S2(n * w);
+  std::vector<std::size_t> p1, p2;
+  Integer D1, D2, cs, E, N;
+  for (unsigned long base = 2; base < 10; ++base) {  // c = (1, base, base^2, ...): on the moment curve
+    IntVec c(n);
+    for (std::size_t j = 0; j < n; ++j) mpz_ui_pow_ui(c[j].get_mpz_t(), base, j);
+    Integer num = 0, den = 1;
+    bool generic = true;
+    for (std::size_t v = 0; v < V && generic; ++v) {
+      budget.tick(v);
+      for (std::size_t i = 0; i < n; ++i) {
+        const IntVec& h = rows.at(vertex_rows[v][i]);
+        for (std::size_t j = 0; j <= n; ++j) S1[i * w + j] = h[j];
+        for (std::size_t j = 0; j < n; ++j) S2[j * w + i] = h[j];
+        S2[i * w + n] = c[i];
+      }
+      if (!la::gauss_jordan(S1, n, w, n, p1, D1) || !la::gauss_jordan(S2, n, w, n, p2, D2))
+        throw InternalError("simple_volume: dependent vertex rows");
+      cs = 0;
+      E = abs(D1);
+      for (std::size_t j = 0; j < n; ++j) {
+        cs += c[j] * S1[p1[j] * w + n];
+        const Integer& g = S2[p2[j] * w + n];
+        if (sgn(g) == 0) generic = false;  // c is orthogonal to an edge at v: another c
+        E *= g;
+      }
+      if (sgn(D1) != sgn(D2)) cs = -cs;
+      mpz_pow_ui(N.get_mpz_t(), cs.get_mpz_t(), n);
+      num = num * E + N * den;
+      den *= E;
     }
-    if (!la::gauss_jordan(S, n, n + 1, n, pivot_row, D)) throw InternalError("simple_volume: dependent vertex rows");
-    IntVec y(n + 1);
-    for (std::size_t c = 0; c < n; ++c) y[c] = sgn(D) > 0 ? S[pivot_row[c] * (n + 1) + n] : -S[pivot_row[c] * (n + 1) + n];
-    y[n] = abs(D);
-    make_primitive(y);
-    R.rays.push_back(std::move(y));
+    if (!generic) continue;
+    Rational vol(num, den);
+    vol.canonicalize();
+    for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
+    return vol;
   }
-  for (auto& [row, bits] : tight) R.tight.push_back(std::move(bits));
-  Rational vol = FaceVolume(R, n, budget).run();
-  for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
-  return vol;
+  // (every c tried met an edge orthogonal to it) the general way, on the facet rows
+  Polyhedron P(n);
+  for (const auto& [k, h] : rows) P.add_inequality(r.A.row(k), r.b[k]);
+  return volume(P, lim);
 }
 
 }  // namespace tropgeom

@@ -106,6 +106,19 @@ struct Abandoned {};
 // decision made the two cores fight over one cache line.
 thread_local RegionStats tally;
 
+// A proof that a neuron keeps its sign on a box cell: multipliers on some of its cuts (neurons and
+// sides).  Kept per thread and neuron for the next cell that has those cuts (a sibling or cousin):
+// tried there before any LP, and checked as every proof is.  run: the Enumerator that made it.
+struct Certificate {
+  std::size_t run = 0;
+  int sp = 0;
+  std::vector<int> neurons;
+  std::vector<std::uint8_t> sides;
+  std::vector<double> mu;
+};
+thread_local std::vector<Certificate> certificates;
+std::atomic<std::size_t> runs{0};
+
 class Enumerator {
  public:
   Enumerator(const Network& net, const RegionOptions& opt)
@@ -275,6 +288,7 @@ class Enumerator {
     const Interval ce = sp > 0 ? e : -e;
     // On a box, the closed-form range of sp * z over the whole box decides many neurons with no LP.
     if (use_box_ && box::certify_nonnegative(cur.A, cur.b, {}, no_fixed_, cs.data(), ce, box_)) return same;
+    if (use_box_ && reuse_certificate(cur, sp, cs.data(), ce)) return same;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
@@ -310,6 +324,7 @@ class Enumerator {
                                                               r.mu.empty() ? nullptr : &mu)
                                    : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
                                                               radius_.empty() ? nullptr : radius_.data());
+      if (proven && use_box_ && !mu.empty()) remember_certificate(cur, sp, r.active, mu);
       return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
     }
     if (auto q = witness(cur, cs.data(), ce, c, r)) {
@@ -320,6 +335,39 @@ class Enumerator {
     // Its face solved exactly gives one with no exact LP (the box's rows made that LP minutes long).
     if (use_box_ && r.status == flp::Status::optimal && exact_split(cur, sp, r, child)) return Decision::split;
     return Decision::unknown;
+  }
+
+  // The last proof this thread made for cur's neuron and sign, if cur has its cuts: a proof for cur too
+  // when it passes (the multipliers are numbers; the bound is recomputed on cur's own rows and map).
+  bool reuse_certificate(const Task& cur, int sp, const Interval* cs, const Interval& ce) const {
+    const std::size_t n = ix_.first[cur.layer] + cur.neuron;
+    if (n >= certificates.size() || certificates[n].run != run_id_ || certificates[n].sp != sp) return false;
+    const Certificate& c = certificates[n];
+    std::vector<int> rows;
+    for (std::size_t i = 0; i < c.neurons.size(); ++i) {
+      const auto it = std::lower_bound(cur.cuts.begin(), cur.cuts.end(), c.neurons[i]);
+      if (it == cur.cuts.end() || *it != c.neurons[i] || cur.pattern[*it] != c.sides[i]) return false;
+      rows.push_back(static_cast<int>(m0_ + (it - cur.cuts.begin())));
+    }
+    return box::certify_nonnegative(cur.A, cur.b, rows, no_fixed_, cs, ce, box_, &c.mu);
+  }
+
+  void remember_certificate(const Task& cur, int sp, const std::vector<int>& active, const std::vector<double>& mu) const {
+    if (certificates.size() < ix_.hidden) certificates.resize(ix_.hidden);
+    Certificate& c = certificates[ix_.first[cur.layer] + cur.neuron];
+    c.run = 0;
+    c.sp = sp;
+    c.neurons.clear();
+    c.sides.clear();
+    c.mu.clear();
+    for (std::size_t i = 0; i < active.size(); ++i) {
+      if (static_cast<std::size_t>(active[i]) < m0_) return;  // a domain row: not kept
+      const int neuron = cur.cuts[active[i] - m0_];
+      c.neurons.push_back(neuron);
+      c.sides.push_back(cur.pattern[neuron]);
+      c.mu.push_back(mu[i]);
+    }
+    c.run = run_id_;
   }
 
   // A box cell's rows all factor through y = W1 x when nothing but neurons cuts it: with fewer first-
@@ -874,6 +922,7 @@ class Enumerator {
   bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
   box::Box box_;
   std::optional<box::Factor> factor_;             // the first layer, when a box cell's rows factor through it
+  const std::size_t run_id_ = ++runs;             // tells this run's certificates from an earlier run's
   std::vector<signed char> no_fixed_;             // box_.d zeros: no variable at a bound
   std::size_t m0_ = 0;                            // the domain's rows (a cell's rows start with those it meets)
   const std::size_t last_relu_ = [this] {         // the last ReLU layer (maps past it are never needed)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tropgeom import BudgetExceeded, InputError, Polyhedron
-from tropgeom.activation import ActivationPolytope, one_hidden_layer_patterns
+from tropgeom.activation import ActivationPolytope, OneHiddenLayerPatterns, one_hidden_layer_patterns
 
 
 def general(N, d, seed=0):
@@ -223,6 +223,8 @@ def test_edges_budget_returns_a_subset():
     full = {tuple(r) for r in ap.edges()}  # the vertices are cached: only the edges run again
     part = {tuple(r) for r in e.value.partial}
     assert part < full
+    rest = {tuple(r) for r in ap.edges(cells=e.value.remaining)}  # the vertices not scanned: the other edges
+    assert all(c.kind == "edges" for c in e.value.remaining) and not part & rest and part | rest == full
 
 
 # --- vocabulary, exact= rule, pickle and JSON ---------------------------------------------------------
@@ -330,7 +332,9 @@ def test_one_hidden_layer_budget():
     with pytest.raises(BudgetExceeded) as e:
         one_hidden_layer_patterns(X, 2, [1, -1], max_seconds=0.4)
     assert time.monotonic() - t < 0.6 and e.value.reason == "max_seconds"
-    assert e.value.partial.shape[1] == 6 and np.isin(e.value.partial, (-1, 1)).all()
+    part = e.value.partial  # what was found: labelings (with their pattern counts) or neuron patterns
+    assert isinstance(part, OneHiddenLayerPatterns) and part.neuron_patterns.shape[1] == 6
+    assert part.labelings is None or np.isin(part.labelings, (-1, 1)).all()
 
 
 SETUP = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(14, 3)), 2, 2, threads=2)"
@@ -343,7 +347,7 @@ SETUP = "P = tg.ActivationPolytope(np.random.default_rng(0).normal(size=(14, 3))
     ("P.labelings()", "partial.shape[1] == 14"),
     ("P.loss_levels(np.ones(14))", "partial is None"),
     ("tg.one_hidden_layer_patterns(np.random.default_rng(5).integers(-3, 4, size=(6, 2)).astype(float), 2, [1, -1])",
-     "partial.shape[1] == 6"),
+     "partial is None or partial.neuron_patterns.shape[1] == 6"),
 ])
 def test_ctrl_c_stops_with_budget_exceeded(call, check):
     from sigint import interrupt
@@ -490,3 +494,77 @@ def test_ctrl_c_vertex_search_resumes_to_the_exact_total():
     words, latency = interrupt(setup, "P.vertex_patterns()", check=check, wait=0.3)
     assert words == ["stopped", "interrupted", "True"], words
     assert latency < 30
+
+
+@pytest.mark.parametrize("data", ["general", "repeated", "collinear"])
+@pytest.mark.parametrize("max_cells", [1, 4])
+def test_edge_search_resumes_to_the_exact_edge_set(data, max_cells):
+    """Cut identity of edges(): the edges found before each stop and after resuming its open vertices
+    are disjoint and together every edge (oracle: the uninterrupted call)."""
+    X = _DATA[data]
+    full = _rows(ActivationPolytope(X, 2, 1, threads=1).edges())
+    P = ActivationPolytope(X, 2, 1, threads=1)
+    pieces, stops = _finish(lambda cells, k: P.edges(cells=cells, max_cells=k), max_cells)
+    found = [r for p in pieces for r in _rows(p)]
+    assert len(found) == len(set(found)) and sorted(found) == sorted(full)
+    assert stops >= P.count_vertices() // max_cells - 1
+    assert all(p.shape[1] == 3 for p in pieces)
+    assert np.array_equal(P.edges(), ActivationPolytope(X, 2, 1, threads=1).edges())  # resumes are not cached
+    with pytest.raises(BudgetExceeded) as e:
+        P.edges(max_cells=2)
+    c = e.value.remaining[0]
+    assert c.kind == "edges" and c.depth == P.N
+    with pytest.raises(InputError, match="not a vertex"):
+        P.edges(cells=[ActivationCell("edges", [5] * P.N, c.witness(exact=True))])  # no term 5 in this model
+    with pytest.raises(InputError, match="faces search"):
+        P.edges(cells=[ActivationCell("faces", c.codes, c.witness(exact=True))])
+
+
+def _labeling_counts(res) -> dict:
+    return {} if res.labelings is None else {tuple(int(v) for v in y): int(c)
+                                              for y, c in zip(res.labelings, res.pattern_counts)}
+
+
+@pytest.mark.parametrize("data", ["general", "repeated", "collinear"])
+@pytest.mark.parametrize("max_cells", [2, 25])
+def test_one_hidden_layer_resumes_to_the_exact_answer(data, max_cells):
+    """Cut identity of one_hidden_layer_patterns: resuming every stop's open cells gives the neuron
+    patterns (disjoint pieces) and the labelings with their pattern counts (counts add) of one call."""
+    X = _DATA[data][:4]
+    signs = [1, -1]
+    full = one_hidden_layer_patterns(X, 2, signs, threads=1)
+    neurons, counts, cells, stops = [], {}, None, 0
+    while True:
+        resumes_neurons = cells is None or cells[0].kind == "vertices"
+        try:
+            res = one_hidden_layer_patterns(X, 2, signs, threads=1, cells=cells, max_cells=max_cells)
+        except BudgetExceeded as e:
+            assert e.reason == "max_cells" and e.remaining
+            res, cells, stops = e.partial, e.remaining, stops + 1
+        else:
+            cells = None
+        if resumes_neurons:
+            neurons += [tuple(r) for r in res.neuron_patterns.tolist()]
+        for y, c in _labeling_counts(res).items():
+            counts[y] = counts.get(y, 0) + c
+        if cells is None:
+            break
+    assert stops >= 1
+    assert len(neurons) == len(set(neurons)) and set(neurons) == {tuple(r) for r in full.neuron_patterns.tolist()}
+    assert counts == _labeling_counts(full)
+    with pytest.raises(InputError, match="signs"):
+        one_hidden_layer_patterns(X, 2, cells=[ActivationCell("labelings", [], [0] * 7)])
+
+
+def test_ctrl_c_labelings_resume_to_the_exact_total():
+    """A real SIGINT during the labelings search: the partial plus the search resumed from
+    ``remaining`` has every labeling with its exact pattern count (oracle: the uninterrupted call)."""
+    from sigint import interrupt
+    setup = ("from test_activation import _labeling_counts\n"
+             "X = np.random.default_rng(5).integers(-3, 4, size=(4, 2)).astype(float)\n"
+             "full = _labeling_counts(tg.one_hidden_layer_patterns(X, 2, [1, -1], threads=1))")
+    check = ("e.remaining and e.remaining[0].kind == 'labelings' and (lambda a, b: set(a) | set(b) == set(full) and "
+             "all(a.get(y, 0) + b.get(y, 0) == c for y, c in full.items()))(_labeling_counts(partial), "
+             "_labeling_counts(tg.one_hidden_layer_patterns(X, 2, [1, -1], cells=e.remaining, threads=1)))")
+    words, _ = interrupt(setup, "tg.one_hidden_layer_patterns(X, 2, [1, -1], threads=1)", check=check, wait=0.15)
+    assert words == ["stopped", "interrupted", "True"], words

@@ -324,3 +324,36 @@ def test_driver_ctrl_c_keeps_open_cells():
     finally:
         child.kill()
     assert out.split() == ["interrupted", "True"], (out, err[-2000:])
+
+
+def test_an_idle_worker_gets_cells_from_a_running_task(monkeypatch):
+    """No task runs on alone: with 30 s tasks and two cells, the task still running when the other
+    finishes is asked to hand its cells back, and the count stays exact (closed form)."""
+    seen = []
+    explore = parallel.explore
+
+    def logged(*args, **kw):
+        r = explore(*args, **kw)
+        seen.append(len(r.get("handed_back", ())))
+        return r
+
+    monkeypatch.setattr(parallel, "explore", logged)
+    net = nets.one_layer(4, 30, 0)
+    assert parallel.count_regions(net, workers=2, task_seconds=30, min_cells=1, progress=False) == nets.zaslavsky(4, 30)
+    assert len(seen) > 2 and max(seen) > 0  # a 30 s task handed cells back: it was split for the idle worker
+
+
+def test_ctrl_c_in_python_between_core_calls_is_a_stop():
+    """The run contract's one fix (_run.interruptible): a SIGINT landing in Python code inside a long
+    call (here certainly: a pure-Python loop; then frontier's per-position passes) raises
+    BudgetExceeded("interrupted") with what was found, never a KeyboardInterrupt."""
+    from sigint import interrupt
+    setup = "from tropgeom import _run"
+    call = "exec('with _run.interruptible(\"a loop\", partial=7) as found:\\n    found.remaining = [1]\\n    while True: pass')"
+    words, latency = interrupt(setup, call, check="partial == 7 and e.remaining == [1]", wait=0.2)
+    assert words == ["stopped", "interrupted", "True"], words
+    setup = "import nets\nnet = nets.one_layer(4, 34, 0)"
+    words, latency = interrupt(setup, "tg.frontier(net, min_cells=10 ** 9, threads=2, progress=False)",
+                               check="partial is None", wait=0.5)
+    assert words == ["stopped", "interrupted", "True"], words
+    assert latency < 5

@@ -239,9 +239,10 @@ class ActivationResult:
         ...
 def activation_dimension(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex) -> int:
     ...
-def activation_edges(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, vertices: ActivationResult, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], str]:
+def activation_edges(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, vertices: ActivationResult, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None, from_vertices: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] | None = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple[numpy.typing.NDArray[numpy.int64], str, int]:
     """
-    ((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '').
+    ((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '',
+    the number of vertices scanned: a prefix of from_vertices, default all).
     """
 def activation_faces(X: typing.Any, d: typing.SupportsInt | typing.SupportsIndex, K: typing.SupportsInt | typing.SupportsIndex, max_results: typing.SupportsInt | typing.SupportsIndex = 0, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None, cells: typing.Any = None, max_cells: typing.SupportsInt | typing.SupportsIndex = 0) -> ActivationResult:
     ...

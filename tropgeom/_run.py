@@ -5,7 +5,7 @@ raises :class:`BudgetExceeded` with ``.partial`` (a valid result of what was fou
 (``"max_seconds"``, ``"interrupted"`` or the name of the count budget the caller set, e.g.
 ``"max_regions"``).  The core reports a stop as a status (``complete``, ``stop_reason``) or, where it
 has nothing to return, raises BudgetExceeded itself; :func:`stopped` turns a status into that
-exception.
+exception, and :func:`interruptible` a Ctrl-C that lands in Python between two core calls.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Any
 from ._seam import positive_int, positive_seconds
 from .errors import BudgetExceeded
 
-__all__ = ["threads", "usable_cores", "progress", "stopped", "reason", "seconds", "Deadline"]
+__all__ = ["threads", "usable_cores", "progress", "stopped", "reason", "seconds", "Deadline", "interruptible"]
 
 
 def usable_cores() -> int:
@@ -96,3 +96,26 @@ class Deadline:
         if rest <= 0:
             raise BudgetExceeded(f"stopped by max_seconds: {what}", partial=partial, reason="max_seconds")
         return rest
+
+
+class Found:
+    """What a long call has found so far (``partial``, ``remaining``), kept current by the caller."""
+    __slots__ = ("partial", "remaining")
+
+    def __init__(self, partial: Any = None, remaining: Any = None):
+        self.partial, self.remaining = partial, remaining
+
+
+@contextmanager
+def interruptible(what: str, partial: Any = None, remaining: Any = None):
+    """The run contract for a long call that makes several core calls: a Ctrl-C landing in Python
+    between two of them (the core turns one that lands inside a call into a stop itself) raises
+    BudgetExceeded(reason="interrupted") with what was found, not a KeyboardInterrupt.  Yields a
+    :class:`Found` whose ``partial`` / ``remaining`` the caller keeps current; a BudgetExceeded raised
+    inside passes through unchanged."""
+    found = Found(partial, remaining)
+    try:
+        yield found
+    except KeyboardInterrupt:
+        raise BudgetExceeded(f"stopped by interrupted: {what}", partial=found.partial, reason="interrupted",
+                             remaining=found.remaining) from None

@@ -310,29 +310,67 @@ class ActivationPolytope:
         pats = self.vertex_patterns(max_seconds=max_seconds, progress=progress)
         return pats, self.coordinates(exact=exact)
 
-    def edges(self, *, max_seconds: Optional[float] = None, progress=None) -> np.ndarray:
+    def edges(self, *, max_seconds: Optional[float] = None, progress=None, cells=None,
+              max_cells: Optional[int] = None) -> np.ndarray:
         """(E, 3) int rows (u, v, i): vertices u < v span an edge of P_X and differ exactly at data
         point i (and its repeats).  Each edge is verified exactly (two witnesses, or an LP on its
-        normal cone).  One ``max_seconds`` (default: the constructor's) covers the vertex search too;
-        a stop raises BudgetExceeded with the edges found so far ((0, 3) if the vertices were not done)."""
-        if self._edges is None:
-            from . import _core
-            clock = _run.Deadline(self._seconds(max_seconds))
-            none = np.zeros((0, 3), np.int64)
+        normal cone) and found from one endpoint only.  One ``max_seconds`` (default: the
+        constructor's) covers the vertex search too.  Cached.
+
+        A stop (``max_seconds``, ``max_cells`` vertices scanned, Ctrl-C) raises BudgetExceeded:
+        ``partial`` the edges found ((0, 3) if the vertices were not done), ``remaining`` the vertices
+        not scanned yet as ActivationCells ("edges"; None if the vertices were not done).  The same
+        call with ``cells=e.remaining`` returns exactly the other edges (disjoint from ``partial``;
+        together every edge), not cached."""
+        if self._edges is not None and cells is None and max_cells is None:
+            return self._edges
+        from . import _core
+        from .cell import ActivationCell
+        clock = _run.Deadline(self._seconds(max_seconds))
+        none = np.zeros((0, 3), np.int64)
+        with _run.interruptible("edges", partial=none):  # the vertex search, then the edges
             try:
-                res = self._vertex_search(clock.left(none, "edges"), progress)
+                res = self._res or self._vertex_search(clock.left(none, "edges"), progress)
             except BudgetExceeded as e:
-                e.partial = none
+                e.partial, e.remaining = none, None
                 raise
-            E, why = _search(_core.activation_edges, self.X, self.d, self.K, res,
-                             progress=self._progress_of(progress), unit=" vertices",
-                             max_seconds=_run.seconds(clock.left(none, "edges")),
-                             threads=self._threads)
+            rows = self._edge_rows(cells, res)
+            todo = range(res.count) if rows is None else rows
+
+            def rest(done):  # the vertices not scanned, as cells
+                W = res.witnesses()
+                return [ActivationCell._from_core("edges", (self._patterns[u].tolist(), list(W[u]))) for u in todo[done:]]
+            try:
+                left = clock.left(none, "edges")
+            except BudgetExceeded as e:
+                e.remaining = rest(0)
+                raise
+            E, why, done = _search(_core.activation_edges, self.X, self.d, self.K, res,
+                                   progress=self._progress_of(progress), unit=" vertices",
+                                   max_seconds=_run.seconds(left), threads=self._threads,
+                                   from_vertices=rows, max_cells=_seam.count_budget(max_cells, "max_cells"))
             if why:
-                raise BudgetExceeded(f"stopped by {why} after {len(E)} edges", partial=E, reason=why)
-            E.setflags(write=False)
+                raise BudgetExceeded(f"stopped by {why} after {len(E)} edges", partial=E, reason=why,
+                                     remaining=rest(done))
+        E.setflags(write=False)
+        if cells is None:
             self._edges = E
-        return self._edges
+        return E
+
+    def _edge_rows(self, cells, res) -> Optional[List[int]]:
+        """The vertex indices of ``cells`` ("edges" ActivationCells: a vertex's pattern and witness),
+        None for all; a cell that is not a vertex of P_X -> InputError."""
+        core = _seam.activation_cells(cells, "edges", self.N, self._nvars())
+        if core is None:
+            return None
+        index = {tuple(p): v for v, p in enumerate(self._patterns.tolist())}
+        rows = []
+        for i, (codes, _) in enumerate(core):
+            v = index.get(tuple(codes))
+            if v is None:
+                raise InputError(f"cells[{i}] is not a vertex of this activation polytope", index=i)
+            rows.append(v)
+        return rows
 
     # --- classifications ---
     def pattern_labels(self, patterns=None) -> np.ndarray:
@@ -373,20 +411,21 @@ class ActivationPolytope:
         loss of every vertex (V,) when the vertices are done, else None."""
         y = _seam.labels(y, self.N)
         clock = _run.Deadline(self._seconds(max_seconds))
-        try:
-            pats = self.vertex_patterns(max_seconds=clock.left(what="loss levels"), progress=progress)
-        except BudgetExceeded as e:
-            e.partial = None
-            raise
-        loss = (self.pattern_labels(pats) != y).sum(axis=1)
-        try:
-            pairs = self.edges(max_seconds=clock.left(loss, "loss levels"), progress=progress)[:, :2]
-        except BudgetExceeded as e:
-            e.partial = loss
-            raise
-        values = sorted(set(int(v) for v in loss))
-        levels = {c: _components(len(loss), pairs, loss == c) for c in values}
-        sublevels = {c: _components(len(loss), pairs, loss <= c) for c in values}
+        with _run.interruptible("loss levels") as found:  # vertices, then edges, then components
+            try:
+                pats = self.vertex_patterns(max_seconds=clock.left(what="loss levels"), progress=progress)
+            except BudgetExceeded as e:
+                e.partial, e.remaining = None, None
+                raise
+            loss = found.partial = (self.pattern_labels(pats) != y).sum(axis=1)
+            try:
+                pairs = self.edges(max_seconds=clock.left(loss, "loss levels"), progress=progress)[:, :2]
+            except BudgetExceeded as e:
+                e.partial, e.remaining = loss, None
+                raise
+            values = sorted(set(int(v) for v in loss))
+            levels = {c: _components(len(loss), pairs, loss == c) for c in values}
+            sublevels = {c: _components(len(loss), pairs, loss <= c) for c in values}
         return LossLevels(loss, levels, sublevels)
 
     def bent_hyperplane(self, i: int, *, exact: bool = False) -> dict:
@@ -497,17 +536,24 @@ class OneHiddenLayerPatterns:
 
 def one_hidden_layer_patterns(X, k: int, signs: Optional[Sequence[int]] = None, *,
                               max_results: Optional[int] = None, max_seconds: Optional[float] = None,
-                              threads: Optional[int] = None, progress=None) -> OneHiddenLayerPatterns:
+                              threads: Optional[int] = None, progress=None, cells=None,
+                              max_cells: Optional[int] = None) -> OneHiddenLayerPatterns:
     """Realisable activation patterns of a one-hidden-layer ReLU net with k neurons on data X, and
     with ``signs`` (k values +1/-1: the output weights' signs) the reachable labelings, exactly.
 
     A neuron's pattern on X is a chamber of the central arrangement {w : <w, (1, x_i)> = 0} (the
     linear case of the activation polytope).  Labelings: a depth-first search over data points of
     (neuron signs, label) with exact LPs in (w_1..w_k, c), c the output bias; ``max_results`` bounds
-    the (pattern, labeling) pairs kept.  One ``max_seconds`` covers both searches; a stop raises
-    BudgetExceeded with ``reason`` "max_results", "max_seconds" or "interrupted" and ``partial`` the
-    neuron patterns (T, N) bool found so far (first search) or the distinct labelings (L, N) found so
-    far (second search).
+    the (pattern, labeling) pairs kept.  One ``max_seconds`` covers both searches.
+
+    A stop (``max_results``, ``max_seconds``, ``max_cells`` search steps, Ctrl-C) raises
+    BudgetExceeded with ``reason`` "max_results", "max_seconds", "max_cells" or "interrupted",
+    ``partial`` a OneHiddenLayerPatterns of what was found (the neuron patterns so far, no labelings,
+    when the first search stopped; else every neuron pattern and the labelings so far with their
+    pattern counts) and ``remaining`` the open ActivationCells of the search that stopped ("vertices"
+    or "labelings").  The same call with ``cells=e.remaining`` finishes it: the rest of the neuron
+    patterns (then every labeling), or every neuron pattern and the rest of the labelings; the two
+    results are disjoint and together the whole answer (labelings' pattern counts add).
 
     Parameters
     ----------
@@ -521,17 +567,23 @@ def one_hidden_layer_patterns(X, k: int, signs: Optional[Sequence[int]] = None, 
         Stop after this many (pattern, labeling) pairs.
     max_seconds : float, optional
         Stop after this many seconds (BudgetExceeded, reason "max_seconds").
+    threads : int, optional
+        Worker threads (None: the cores this process may use).
     progress : None, bool or callable, optional
         None: a bar on a TTY for runs over a second; False: none; True: always; a callable receives
         the count so far.
-    threads : int, optional
-        Worker threads (None: the cores this process may use).
+    cells : list of ActivationCell, optional
+        Open cells of a stopped call (its ``remaining``): search below them only.
+    max_cells : int, optional
+        Stop after this many search steps (BudgetExceeded, reason "max_cells"; deterministic at
+        threads=1).
 
     Returns
     -------
     OneHiddenLayerPatterns
         The patterns (and labelings when ``signs`` is given).
     """
+    from .cell import ActivationCell
     X = _seam.data_points(X)
     k = _seam.positive_int(k, "k")
     if signs is not None:
@@ -540,24 +592,54 @@ def one_hidden_layer_patterns(X, k: int, signs: Optional[Sequence[int]] = None, 
         if len(signs) != k or any(s not in (1, -1) for s in signs):
             raise InputError(f"signs must be {k} values +1/-1; got {signs!r}")
     max_results = _seam.positive_int(max_results, "max_results", allow_none=True)
+    max_cells = _seam.count_budget(max_cells, "max_cells") or None
     threads = _run.threads(threads)
+    kind = _cells_kind(cells, signs is not None)
+    if kind == "labelings" and signs is None:
+        raise InputError("cells of the labelings search need signs=")
+    with _run.interruptible("one-hidden-layer patterns") as found:  # neuron patterns, then labelings
+        return _one_hidden_layer(X, k, signs, kind, cells, max_results, max_seconds, max_cells, threads, progress,
+                                 found)
+
+
+def _one_hidden_layer(X, k, signs, kind, cells, max_results, max_seconds, max_cells, threads, progress, found):
+    from .cell import ActivationCell
     clock = _run.Deadline(max_seconds)
     P = ActivationPolytope(X, 1, 1, max_vertices=max_results, max_seconds=clock.left(what="neuron patterns"),
                            threads=threads, progress=progress)
     try:
-        T = P.vertex_patterns() == 0
+        own = kind == "vertices"
+        T = P.vertex_patterns(cells=cells if own else None, max_cells=max_cells if kind != "labelings" else None) == 0
     except BudgetExceeded as e:
         why = "max_results" if e.reason == "max_vertices" else e.reason
-        raise BudgetExceeded(f"neuron patterns stopped by {why}", partial=np.asarray(e.partial) == 0, reason=why) from None
+        raise BudgetExceeded(f"neuron patterns stopped by {why}", partial=OneHiddenLayerPatterns(k, np.asarray(e.partial) == 0),
+                             reason=why, remaining=e.remaining) from None
+    found.partial = OneHiddenLayerPatterns(k, T)
     if signs is None:
-        return OneHiddenLayerPatterns(k, T)
+        return found.partial
     from . import _core
+    N, nvars = X.shape[0], k * (X.shape[1] + 1) + 1
     res = _search(_core.one_hidden_layer, X, X.shape[1], list(signs), True, progress=progress,
                   unit=" pairs", max_results=max_results or 0, max_seconds=_run.seconds(clock.left(what="labelings")),
-                  threads=threads)
-    labels = np.where(res.codes >> k & 1, 1, -1).astype(np.int8)
-    _run.stopped(res.complete, res.stop_reason, partial=np.unique(labels, axis=0), count_name="max_results",
-                 what=f"{res.count} (pattern, labeling) pairs found")
+                  threads=threads, cells=_seam.activation_cells(cells, "labelings", N, nvars) if kind == "labelings" else None,
+                  max_cells=(max_cells or 0) if kind != "vertices" else 0)
+    labels = np.where(res.codes >> k & 1, 1, -1).astype(np.int8).reshape(-1, N)
     Y, counts = np.unique(labels, axis=0, return_counts=True)
-    return OneHiddenLayerPatterns(k, T, signs, Y, counts, dict(res.stats))
+    out = OneHiddenLayerPatterns(k, T, signs, Y, counts, dict(res.stats))
+    _run.stopped(res.complete, res.stop_reason, partial=out, count_name="max_results",
+                 what=f"{res.count} (pattern, labeling) pairs found",
+                 remaining=[ActivationCell._from_core("labelings", t) for t in res.open_cells()])
+    return out
 
+
+def _cells_kind(cells, labelings: bool) -> Optional[str]:
+    """The search a ``cells=`` list resumes ("vertices" or "labelings"; None: no cells; an empty list:
+    the last search of the call)."""
+    if cells is None:
+        return None
+    from .cell import ActivationCell
+    kinds = {(ActivationCell.from_bytes(c) if isinstance(c, (bytes, bytearray, memoryview)) else c).kind
+             for c in cells if isinstance(c, (ActivationCell, bytes, bytearray, memoryview))}
+    if len(kinds) > 1 or kinds - {"vertices", "labelings"}:
+        raise InputError(f"cells must be ActivationCells of one search (vertices or labelings); got {sorted(kinds)}")
+    return kinds.pop() if kinds else ("labelings" if labelings else "vertices")

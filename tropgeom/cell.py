@@ -211,16 +211,18 @@ class Cell:
 class ActivationCell:
     """One open node of an activation-pattern search (tropgeom.activation): the choices of data points
     0..depth-1 and exact parameters realising them all.  A stop of ActivationPolytope.vertex_patterns
-    / count_vertices / labelings (``kind`` "vertices": a term index per point) or f_vector ("faces": a
-    bitmask of tied maximal terms per point) keeps its open nodes in BudgetExceeded.remaining; they are
-    a cut of the search tree, so the same call with ``cells=e.remaining`` finds exactly the rest (the
-    patterns below disjoint cells are disjoint).  The search checks a cell exactly before it resumes
-    it (its parameters realise its choices; no LP).  Immutable, pickles, encodes to tens of bytes
-    (:meth:`to_bytes`, versioned).
+    / count_vertices / labelings (``kind`` "vertices": a term index per point), f_vector ("faces": a
+    bitmask of tied maximal terms per point), edges ("edges": a vertex not yet scanned, its whole
+    pattern and witness) or one_hidden_layer_patterns' labelings ("labelings": neuron bits | label << k
+    per point; its neuron patterns are "vertices" cells of the m = n = 1 polytope) keeps its open
+    nodes in BudgetExceeded.remaining; they are a cut of the search tree, so the same call with
+    ``cells=e.remaining`` finds exactly the rest (the results below disjoint cells are disjoint).  The
+    search checks a cell exactly before it resumes it (its parameters realise its choices; no LP).
+    Immutable, pickles, encodes to tens of bytes (:meth:`to_bytes`, versioned).
 
     Parameters
     ----------
-    kind : {"vertices", "faces"}
+    kind : {"vertices", "faces", "edges", "labelings"}
         The search the cell belongs to.
     codes : sequence of int
         The choices of the first ``depth`` data points.
@@ -228,7 +230,7 @@ class ActivationCell:
         Parameters realising them (theta_0..theta_{K-2} flattened, kept exactly).
     """
 
-    KINDS = ("vertices", "faces")
+    KINDS = ("vertices", "faces", "edges", "labelings")
     __slots__ = ("kind", "codes", "_witness", "_bytes")
 
     def __init__(self, kind: str, codes: Sequence[int], witness):
@@ -414,14 +416,15 @@ def frontier(net, domain=None, *, min_cells: Optional[int] = None, position=None
     seconds = _seam.positive_seconds(max_seconds)
     threads = _run.threads(threads)
     deadline = _run.Deadline(seconds)
-    for p in positions:
-        res = _enumerate(net, domain, keep_geometry=True, max_regions=None, max_seconds=deadline.left(what="frontier"),
-                         threads=threads, progress=progress, stop_at=p)
-        _run.stopped(res.complete, res.stop_reason, partial=None, what="frontier")
-        cells = [Cell._from_core(t) for t in res.open_cells()]
-        if position is not None or len(cells) >= want or p == hidden:
-            leaves = RegionSet(_Store(net, domain, threads, res=res), "activation")
-            return Frontier(net, domain, cells, leaves, p)
+    with _run.interruptible("frontier"):  # one core call per position, Python between them
+        for p in positions:
+            res = _enumerate(net, domain, keep_geometry=True, max_regions=None,
+                             max_seconds=deadline.left(what="frontier"), threads=threads, progress=progress, stop_at=p)
+            _run.stopped(res.complete, res.stop_reason, partial=None, what="frontier")
+            cells = [Cell._from_core(t) for t in res.open_cells()]
+            if position is not None or len(cells) >= want or p == hidden:
+                leaves = RegionSet(_Store(net, domain, threads, res=res), "activation")
+                return Frontier(net, domain, cells, leaves, p)
     raise InputError("frontier: the network has no hidden neurons")  # (positions was empty)
 
 

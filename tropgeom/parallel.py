@@ -14,6 +14,7 @@ patterns and float64 points to those files, not through the scheduler.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import threading
 import time
 from collections import deque
@@ -27,11 +28,20 @@ from .errors import BudgetExceeded, InputError
 
 __all__ = ["count_regions", "regions", "start", "explore"]
 
-# The stop flag of each driver running in this process, by its id: set when it stops (Ctrl-C, SIGTERM,
-# max_seconds), so its tasks running as threads here stop at once and hand their cells back (tasks
-# in other processes find no flag and stop at their budget).
+# The flags of each driver running in this process, by its id: (set when it stops (Ctrl-C, SIGTERM,
+# max_seconds), {task: set when a worker would idle}), so its tasks running as threads here stop at
+# once and hand their cells back (tasks in other processes find no flag and stop at their budget).
 _STOPS = {}
 _NEVER = threading.Event()
+
+
+def _cancel(driver: Optional[str]):
+    """The core's stop poll for a task of ``driver`` ("run:task"): its run stopped, or it is asked to
+    hand its cells back now (an idle worker needs them: no task runs on alone at the end)."""
+    run, _, task = (driver or "").partition(":")
+    stop, split = _STOPS.get(run, (_NEVER, {}))
+    mine = split.get(task, _NEVER)
+    return lambda: stop.is_set() or mine.is_set()
 
 
 def explore(net, domain, cells: List[bytes], task_seconds: float, records=False, out=None,
@@ -50,7 +60,7 @@ def explore(net, domain, cells: List[bytes], task_seconds: float, records=False,
     idle = {"key": key, "count": 0, "completed": [], "handed_back": list(cells), "stats": {}, "idle": True}
     try:
         res = _enumerate(net, domain, keep_geometry=keep, max_regions=None, max_seconds=task_seconds, threads=1,
-                         progress=False, cells=core_cells, cancel=_STOPS.get(driver, _NEVER).is_set)
+                         progress=False, cells=core_cells, cancel=_cancel(driver))
     except BudgetExceeded:  # stopped in the set-up
         return idle
     left = set() if res.complete else {Cell._from_core(t).to_bytes() for t in res.open_cells()}
@@ -121,23 +131,24 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
     saved = store.RegionStore(out) if out is not None else None
     if saved is not None and saved.started and not resume and cells is None:
         raise InputError(f"{out} already holds a run: pass resume=True to go on with it, or a fresh directory")
-    if cells is not None:  # a part of the open cells (tropgeom explore --part): only below them
-        queue.extend(Cell.from_bytes(c).to_bytes() if not isinstance(c, Cell) else c.to_bytes() for c in cells)
-    elif saved is not None and saved.started:  # resume: what was committed stands, the open cells go on
-        done_keys, count = saved.keys, saved.count
-        queue.extend(saved.open_cell_bytes())
-    else:
-        try:
-            meta = start(net, domain, out, min_cells=min_cells or 4 * workers, records=records, threads=workers,
-                         max_seconds=seconds)
-        except BudgetExceeded as e:  # stopped while splitting: nothing is done, start again (remaining None)
-            raise BudgetExceeded(f"{e} (splitting the search)", partial=0, reason=e.reason) from None
-        count = meta["count"]
-        queue.extend(meta["handed_back"])
-        if out is None:
-            results.append(meta)
-        done_keys.add("root")
-    pool, own = _executor(executor, workers, isolate)
+    with _run.interruptible("splitting the search", partial=0):  # (remaining None: start again)
+        if cells is not None:  # a part of the open cells (tropgeom explore --part): only below them
+            queue.extend(Cell.from_bytes(c).to_bytes() if not isinstance(c, Cell) else c.to_bytes() for c in cells)
+        elif saved is not None and saved.started:  # resume: what was committed stands, the open cells go on
+            done_keys, count = saved.keys, saved.count
+            queue.extend(saved.open_cell_bytes())
+        else:
+            try:
+                meta = start(net, domain, out, min_cells=min_cells or 4 * workers, records=records, threads=workers,
+                             max_seconds=seconds)
+            except BudgetExceeded as e:  # stopped while splitting: nothing is done, start again (remaining None)
+                raise BudgetExceeded(f"{e} (splitting the search)", partial=0, reason=e.reason) from None
+            count = meta["count"]
+            queue.extend(meta["handed_back"])
+            if out is None:
+                results.append(meta)
+            done_keys.add("root")
+        pool, own = _executor(executor, workers, isolate)
     pending = {}
     reason = ""
     slack = 1.0  # grows while tasks come back idle (a budget shorter than a task's set-up)
@@ -149,7 +160,8 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
     def absorb(fut):
         """One finished task: its count once, its open cells back in the queue."""
         nonlocal count, slack, reason
-        batch = pending.pop(fut)
+        batch, _ = pending.pop(fut)
+        asked = split.pop(fut, None) is not None
         try:
             r = fut.result()
         except KeyboardInterrupt:
@@ -157,7 +169,8 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
             queue.extend(batch)
             return
         if r.get("idle"):
-            slack *= 2
+            if not asked:  # its budget was too short for its set-up
+                slack *= 2
             queue.extend(batch)
             return
         if r["key"] in done_keys:  # a duplicate result: counted once
@@ -175,9 +188,23 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
         reason = reason or why
         flag.set()  # tasks running as threads here stop at once; others within task_seconds
 
+    def feed_idle():
+        """No cells queued and a worker idle: the longest-running task hands its cells back now (a
+        task in this process; one elsewhere runs on to its budget), so no subtree runs on alone."""
+        if queue or reason or len(pending) >= workers:
+            return
+        now = time.monotonic()
+        old = [f for f in pending if f not in split and now - pending[f][1] > 0.05 and f.running()]
+        if old:
+            fut = min(old, key=lambda f: pending[f][1])
+            flags[fut_task[fut]].set()
+            split[fut] = True
+
     import uuid
     driver = uuid.uuid4().hex
-    flag = _STOPS[driver] = threading.Event()
+    flag, flags = threading.Event(), {}
+    _STOPS[driver] = (flag, flags)
+    split, fut_task, numbers = {}, {}, itertools.count()  # tasks asked to hand back; each future's task name
     try:
         with _run.progress(progress, "regions") as tick:
             try:
@@ -185,13 +212,17 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
                     while queue and len(pending) < 2 * workers and not reason:
                         take = min(len(queue), max(1, len(queue) // (2 * workers)), 4096)
                         batch = [queue.popleft() for _ in range(take)]
+                        task = str(next(numbers))
+                        flags[task] = threading.Event()
                         fut = pool.submit(explore, net, domain, batch, budget(), records,
-                                          None if out is None else str(out), driver)
-                        pending[fut] = batch
+                                          None if out is None else str(out), f"{driver}:{task}")
+                        pending[fut], fut_task[fut] = (batch, time.monotonic()), task
                     if not pending:
                         break
                     for fut in cf.wait(list(pending), timeout=0.1, return_when=cf.FIRST_COMPLETED)[0]:
                         absorb(fut)
+                        flags.pop(fut_task.pop(fut), None)
+                    feed_idle()
                     if tick:
                         tick(count)
                     if deadline is not None and time.monotonic() > deadline:
@@ -208,7 +239,7 @@ def _run_tasks(net, domain, *, executor, workers, out, task_seconds, records, re
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
         del _STOPS[driver]
-    open_cells = list(queue) + [c for b in pending.values() for c in b]
+    open_cells = list(queue) + [c for b, _ in pending.values() for c in b]
     return count, not open_cells, reason or "interrupted", open_cells, results
 
 

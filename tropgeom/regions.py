@@ -278,12 +278,9 @@ class _Store:
         """A budgeted core pass over every region; a stop raises BudgetExceeded with
         partial(data, done)."""
         threads = self.threads if threads is None else _run.threads(threads)
-        try:
-            with _run.progress(progress, unit) as tick:
-                *data, (done, complete, why) = getattr(self.core(), method)(
-                    *args, max_seconds=_run.seconds(max_seconds), threads=threads, progress=tick)
-        except KeyboardInterrupt:  # a Ctrl-C in a pass that ended before its first poll
-            raise BudgetExceeded(f"{what} interrupted", partial=None, reason="interrupted") from None
+        with _run.interruptible(what), _run.progress(progress, unit) as tick:  # (a pass may end before its first poll)
+            *data, (done, complete, why) = getattr(self.core(), method)(
+                *args, max_seconds=_run.seconds(max_seconds), threads=threads, progress=tick)
         _run.stopped(complete, why, partial=partial(data, done) if partial else done,
                      what=f"{what} for {done} of {self.stored} regions")
         return data

@@ -887,15 +887,13 @@ class Zonotope:
             return TropicalPolynomial([v[:D]], [v[D] if D < self.dim else Fraction(0)])
         clock = _run.Deadline(max_seconds)
         acc = monomial(self._offset)
-        with _run.progress(progress, "generators") as tick:
+        with _run.interruptible("zonotope vertices"), _run.progress(progress, "generators") as tick:
             try:
                 for k, g in enumerate(self._G):
                     left = clock.left(what="zonotope vertices")
                     acc = (acc * (monomial(g) + TropicalPolynomial([_zeros(D)], [0]))).prune(max_seconds=left, progress=False)
                     if tick:
                         tick(k + 1)
-            except KeyboardInterrupt:  # Ctrl-C between two core calls
-                raise BudgetExceeded("zonotope vertices stopped by interrupted", partial=None, reason="interrupted") from None
             except BudgetExceeded as e:  # a partly pruned partial sum is no zonotope
                 e.partial = None
                 raise

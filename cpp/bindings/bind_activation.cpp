@@ -118,22 +118,25 @@ void bind_activation(py::module_& m) {
   }, py::arg("X"), py::arg("d"), py::arg("signs"), py::arg("with_labels"), SEARCH_ARGS);
 
   m.def("activation_edges", [](py::handle X, std::size_t d, int K, const ActivationResult& vertices,
-                               double max_seconds, int threads, const Progress& progress) {
+                               double max_seconds, int threads, const Progress& progress,
+                               std::optional<std::vector<std::size_t>> from, std::size_t max_cells) {
     Matrix M = to_matrix(X, d);
     RunLimits lim;
     py_hooks::set_limits(lim, max_seconds, threads, progress);
     ActivationEdges res;
     {
       py::gil_scoped_release nogil;
-      res = activation_edges(M, K, vertices, lim);
+      res = activation_edges(M, K, vertices, lim, from, max_cells);
     }
     const auto& e = res.edges;
     py::array_t<std::int64_t> a({static_cast<py::ssize_t>(e.size()), py::ssize_t(3)});
     auto* p = a.mutable_data();
     for (std::size_t k = 0; k < e.size(); ++k)
       for (int j = 0; j < 3; ++j) p[3 * k + j] = static_cast<std::int64_t>(e[k][j]);
-    return py::make_tuple(a, stop_reason_name(res.status.reason));
+    return py::make_tuple(a, stop_reason_name(res.status.reason), res.done);
   }, py::arg("X"), py::arg("d"), py::arg("K"), py::arg("vertices"), py::arg("max_seconds") = 0.0,
-  py::arg("threads") = 1, py::arg("progress") = py::none(),
-  "((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '').");
+  py::arg("threads") = 1, py::arg("progress") = py::none(), py::arg("from_vertices") = py::none(),
+  py::arg("max_cells") = 0,
+  "((E, 3) int64 rows (u, v, i): vertices u < v span an edge and differ at data point i, stop reason or '',\n"
+  "the number of vertices scanned: a prefix of from_vertices, default all).");
 }

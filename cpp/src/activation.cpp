@@ -434,7 +434,8 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
   return Search(term_problem(X, K, choices, true), opt).run();
 }
 
-ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult& vertices, const RunLimits& lim) {
+ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult& vertices, const RunLimits& lim,
+                                 const std::optional<std::vector<std::size_t>>& from, std::size_t max_cells) {
   const int threads = std::max(1, lim.threads);
   const std::size_t N = X.rows;
   const std::vector<Code>& patterns = vertices.codes;
@@ -452,8 +453,14 @@ ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult&
     if (p.dup[i] < 0) r += K - 1;
   }
 
+  for (std::size_t u : from.value_or(std::vector<std::size_t>{}))
+    if (u >= V) throw InputError("vertex " + std::to_string(u) + " out of range for " + std::to_string(V) + " vertices");
+  const std::size_t todo = from ? from->size() : V;
+  const std::size_t n = max_cells ? std::min(todo, max_cells) : todo;  // a max_cells stop: the rest stays open
+
   std::vector<std::vector<std::array<std::size_t, 3>>> found(threads);
-  const ForResult run = parallel_for(V, lim, [&](std::size_t u, int t) {
+  const ForResult run = parallel_for(n, lim, [&](std::size_t item, int t) {
+    const std::size_t u = from ? (*from)[item] : item;
     const std::vector<Code> su = pattern(u);
     for (std::size_t i = 0; i < N; ++i) {
       if (p.dup[i] >= 0) continue;
@@ -482,6 +489,8 @@ ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult&
   });
   ActivationEdges out;
   out.status = run.status;
+  out.done = run.done;
+  if (out.status.complete && n < todo) out.status = RunStatus{false, StopReason::max_cells};
   for (auto& f : found) out.edges.insert(out.edges.end(), f.begin(), f.end());
   std::sort(out.edges.begin(), out.edges.end());
   return out;

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -69,13 +70,18 @@ ActivationResult activation_faces(const Matrix& X, int K, const ActivationOption
 // Among the vertices (a result of activation_vertices), the pairs (u, v), u < v, that differ on the
 // points equal to one data point and span an edge of P_X (the face with both terms tied there is
 // realisable: proven from the two witnesses when possible, else by an exact LP).
-// Edges (u, v, first differing point), sorted.  A stop (time, Ctrl-C) returns the edges found from
-// the vertices done so far.
+// Edges (u, v, first differing point), sorted; each edge is found from one endpoint only (the one
+// with the smaller term at that point), so the edges found from disjoint sets of vertices are disjoint.
+// `from`: scan these vertices only (none: all, in order); `max_cells`: at most that many (0: no limit).
+// A stop (max_cells, time, Ctrl-C) returns the edges found from from[0, done): the rest is open.
 struct ActivationEdges {
   std::vector<std::array<std::size_t, 3>> edges;
   RunStatus status;
+  std::size_t done = 0;  // vertices scanned: a prefix of `from`
 };
-ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult& vertices, const RunLimits& lim);
+ActivationEdges activation_edges(const Matrix& X, int K, const ActivationResult& vertices, const RunLimits& lim,
+                                 const std::optional<std::vector<std::size_t>>& from = std::nullopt,
+                                 std::size_t max_cells = 0);
 
 // One hidden layer of k = signs.size() ReLU neurons on X and output f = sum_j signs[j] relu(<w_j, (1, x)>)
 // + c (|output weights| absorbed into w_j).  codes = neuron bits (bit j: neuron j active) | label << k

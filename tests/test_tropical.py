@@ -864,6 +864,10 @@ HEAVY = {
                          "np.random.default_rng(1).normal(size=20000))", "p.regions({kw})"),
     "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [14, 14, 14], 0))",
                       "m.linear_regions({kw})"),
+    # a map without its net: ~0.5 s building its max-plus net in Python (polled), then its regions
+    "linear_pieces_without_net": ("E = np.array([(a, b) for a in range(20) for b in range(20)])\n"
+                                  "T = tg.TropicalRational(*(tg.TropicalPolynomial(E, -(E ** 2).sum(axis=1) / 4 + s * E[:, 0]) "
+                                  "for s in (0, 1)))", "T.linear_regions({kw})"),
     "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
     "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),
     "linear_regions": ("rng = np.random.default_rng(0)\n"

@@ -500,9 +500,10 @@ class TropicalRational:
         clock = _run.Deadline(max_seconds)
         threads = _run.threads(threads)
         try:
-            if self._source is not None:
-                return self._net_pieces(clock, threads, progress)
-            return self._max_plus_pieces(clock, threads, progress)
+            with _run.interruptible("linear_regions"):  # a Ctrl-C in the Python steps (the max-plus net)
+                if self._source is not None:
+                    return self._net_pieces(clock, threads, progress)
+                return self._max_plus_pieces(clock, threads, progress)
         except BudgetExceeded as e:
             raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
 
@@ -534,7 +535,7 @@ class TropicalRational:
             index = {tuple(r): i for i, r in enumerate(p.exponents)}  # pruned rows -> this map's indices
             sides.append((q, np.array([index[tuple(r)] for r in q.exponents], dtype=np.int64)))
         (Fp, iF), (Gp, iG) = sides
-        net, plan = _max_plus_net(Fp, Gp)
+        net, plan = _max_plus_net(Fp, Gp, clock)
         act = regions(net, max_seconds=clock.left(what="linear_regions"), threads=threads, progress=progress)
         P = act.patterns
         wF, wG = _winners(P, plan, 0, len(Fp)), _winners(P, plan, 1, len(Gp))
@@ -646,13 +647,14 @@ def _output_net(net: Network, o: int) -> Network:
     return Network(layers[:-1] + [(W[o:o + 1], b[o:o + 1])], relu=net.relu, negative_slopes=net.negative_slopes)
 
 
-def _max_plus_net(F: TropicalPolynomial, G: TropicalPolynomial):
+def _max_plus_net(F: TropicalPolynomial, G: TropicalPolynomial, clock: Optional[_run.Deadline] = None):
     """A ReLU net computing F - G exactly, whose activation regions are no finer than needed: F and
     G each by a tournament, max(u, v) = v + relu(u - v).  What a later layer needs of x and of the
     running sums is carried through ReLUs of non-negative quantities (relu(x_j), relu(-x_j), the
     sums of earlier relu(u - v)), which never cut a region.  Returns (net, plan): plan[s] lists, per
     polynomial and stage, the (hidden neuron, a, b) of each match (winner a when active, else b)
-    and (None, a, a) for a bye, a the index of the current maximum."""
+    and (None, a, a) for a bye, a the index of the current maximum.  ``clock`` (a Deadline) is polled
+    at every match: a spent budget raises BudgetExceeded("max_seconds") with partial None."""
     d = F.dim
     zero = Fraction(0)
     # A current maximum: g (affine in x: (d,) exponents, constant) plus u (a linear form >= 0 in y).
@@ -691,6 +693,8 @@ def _max_plus_net(F: TropicalPolynomial, G: TropicalPolynomial):
             matches, nxt = [], []
             paired = len(side) // 2
             for k in range(0, 2 * paired, 2):
+                if clock is not None:
+                    clock.left(what="linear_regions")
                 (ga, ca, ua), (gb, cb, ub) = side[k], side[k + 1]
                 v = neuron(minus(minus(x_form(ga), x_form(gb)), minus(ub, ua)), ca - cb)  # m_a - m_b
                 u = {v: Fraction(1)}
@@ -715,14 +719,24 @@ def _max_plus_net(F: TropicalPolynomial, G: TropicalPolynomial):
     for t, w in out.items():
         row[t] += w
     layers.append((np.array([row], dtype=object), np.array([cF - cG], dtype=object)))
-    return Network([tuple(_doubles_if_exact(a) for a in pair) for pair in layers]), plan
+    pairs = []
+    for pair in layers:
+        if clock is not None:
+            clock.left(what="linear_regions")
+        pairs.append(tuple(_doubles_if_exact(a) for a in pair))
+    return Network(pairs), plan
 
 
 def _doubles_if_exact(a: np.ndarray) -> np.ndarray:
     """A Fraction array as float64 when every entry is a double exactly (the network reads float64
-    arrays without a per-entry Python conversion), else as it is."""
-    f = a.astype(np.float64)
-    return f if np.all(f.astype(object) == a) else a
+    arrays without a per-entry Python conversion), else as it is.  The test runs on the distinct
+    values (a max-plus net's weights are mostly 0 and +-1)."""
+    import math
+    for v in set(a.ravel().tolist()):
+        f = float(v)
+        if not math.isfinite(f) or Fraction(f) != v:
+            return a
+    return a.astype(np.float64)
 
 
 def _winners(patterns: np.ndarray, plan, side: int, k: int) -> np.ndarray:

@@ -27,6 +27,8 @@ Further sections (tropgeom alone; He-initialised float nets, seeded):
            [4,16,16,1] (tropicalize + prune), 784-4-10.
   scale    larger nets within 60 s ([3,24,24,24,1], [5,16,16,1], [4,24,24,1]); with the tropix grid,
            the ratio of the largest pruned maps each tool finished.
+  linear   linear_regions of a map without its net (reloaded from JSON: the cell walk) against
+           regions(net, kind="linear") on its net.
 
     python bench/bench_tropical.py                      # every section (the tropix grid: up to ~1 h)
     python bench/bench_tropical.py --quick              # small tropix grid (d <= 2, widths <= 8), 10 s limit
@@ -295,7 +297,31 @@ def section_scale(limit=60.0):
     return rows
 
 
-SECTIONS = ("tropix", "tnn", "widths", "mnist", "targets", "scale")
+def section_linear():
+    import tropgeom
+    from tropgeom.tropical import TropicalRational, linear_regions, tropicalize
+    print("\nlinear_regions of a map without its net (reloaded from JSON: the cell walk) vs with its net "
+          "(regions(net, kind='linear') on a fresh copy), 1 thread")
+    rows = []
+    for sizes in ("trained two moons [2,16,16,1]", [2, 8, 8, 1], [2, 16, 16, 1], [3, 8, 8, 1], [4, 8, 8, 1], [2, 32, 32, 1]):
+        make = trained_two_moons if isinstance(sizes, str) else (lambda: he_net(sizes, 0))
+        (m,) = tropicalize(make(), threads=1, progress=False)
+        back = TropicalRational.from_json(m.to_json())
+        t = time.perf_counter()
+        with_net = tropgeom.regions(make(), kind="linear", threads=1, progress=False).count
+        t_net = time.perf_counter() - t
+        t = time.perf_counter()
+        without = linear_regions(back)
+        t_walk = time.perf_counter() - t
+        row = {"arch": sizes, "F": len(m.numerator), "G": len(m.denominator), "regions": with_net, "walk_regions": without,
+               "seconds_with_net": t_net, "seconds_without_net": t_walk}
+        rows.append(row)
+        print(f"  {str(sizes):>30}: |F| {row['F']:>5} |G| {row['G']:>5}  {with_net:>6} regions  with net {t_net:7.2f} s  "
+              f"without {t_walk:7.2f} s ({t_walk / t_net:.1f}x){'' if with_net == without else '  DIFFERENT COUNTS'}")
+    return rows
+
+
+SECTIONS = ("tropix", "tnn", "widths", "mnist", "targets", "scale", "linear")
 
 
 def main(argv=None):

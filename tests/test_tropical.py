@@ -563,6 +563,73 @@ def test_linear_regions_after_a_json_round_trip_are_the_nets(name):
         assert sorted(got.pairs) == sorted(want.pairs)
 
 
+@pytest.mark.parametrize("name", sorted(GALLERY))
+def test_the_cell_walk_of_a_reloaded_map_is_the_nets_linear_regions(name):
+    """Every gallery net, every output: the map reloaded from JSON (no net) walks its cells; count and
+    monomial pairs equal the net's linear regions (the region engine on the net itself)."""
+    from tropgeom.tropical import _linear_cells
+    net = GALLERY[name]()
+    for o, m in enumerate(tropicalize(net)):
+        back = TropicalRational.from_json(m.to_json())
+        want = m.linear_regions(threads=1)
+        assert tropgeom.tropical.linear_regions(back) == want.count
+        assert sorted(_linear_cells(back)[2]) == sorted(want.pairs)
+
+
+def _walk_against_references(T):
+    """The walk (count, per-region pairs) == the max-plus net's pieces == the all-pairs LP path."""
+    from tropgeom.tropical import _linear_cells, _linear_regions_reference
+    cells, label, pairs = _linear_cells(T)
+    pieces = T.linear_regions(threads=1)
+    assert len(pairs) == pieces.count == _linear_regions_reference(T)
+    assert sorted(pairs) == sorted(pieces.pairs)
+    assert len(set(map(tuple, cells))) == len(cells)
+    return len(pairs)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_cell_walk_equals_both_references_on_random_maps(seed):
+    rng = np.random.default_rng(100 + seed)
+    d = 1 + seed % 4
+    k = (10, 9, 7, 6)[d - 1]
+    # small integer data: many ties (monomials whose cell is a point, a segment or empty, lifted points
+    # on common faces), the walk's weakly redundant rows
+    T = TropicalRational(*(TropicalPolynomial(rng.integers(0, 3, size=(k, d)), rng.integers(-2, 3, size=k))
+                           for _ in range(2)))
+    _walk_against_references(T)
+
+
+def test_the_cell_walk_on_degenerate_maps():
+    p = TropicalPolynomial([[0], [1]], [0, 0])  # relu
+    # repeated monomials and equal exponents (merged by the max), a monomial strictly below (empty
+    # cell), one whose cell is the single point x = 0 (on the segment between its neighbours)
+    F_ = TropicalPolynomial([[0, 0], [0, 0], [2, 0], [2, 0], [1, 0], [1, 1], [0, 2], [1, 1]],
+                            [0, -5, 0, 1, 0, -9, 0, -1])
+    G_ = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [F(1, 2), F(1, 2)]], [0, 0, 0, -7])
+    for T, n in ((TropicalRational(p, p), 1), (TropicalRational(p * p, p), 2), (TropicalRational(p, p * p * p), 2)):
+        assert _walk_against_references(T) == n
+    _walk_against_references(TropicalRational(F_, G_))
+    one = TropicalPolynomial([[3, 1]], [7])  # one monomial a side: one affine map on R^2
+    assert _walk_against_references(TropicalRational(one, one * 2)) == 1
+    # 1e300 coefficients, exponents 2^-1200 (the float filter off: every decision exact)
+    big = TropicalRational(TropicalPolynomial([[0, 0], [1, 0], [0, 1]], [0, 1e300, -1e300]),
+                           TropicalPolynomial([[0, 0], [1, 1]], [1e300, 0]))
+    _walk_against_references(big)
+    tiny = F(2) ** -1200  # the map scaled by 2^-1200 (exponents and coefficients): s (F - G)(x), same regions
+    T = TropicalRational(TropicalPolynomial([[0, 0], [tiny, 0], [0, tiny], [tiny, tiny]], [0, 0, 0, -tiny]),
+                         TropicalPolynomial([[0, 0], [tiny, 2 * tiny]], [tiny, 0]))
+    assert _walk_against_references(T) == _walk_against_references(
+        TropicalRational(TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0, 0, -1]),
+                         TropicalPolynomial([[0, 0], [1, 2]], [1, 0])))
+
+
+def test_the_cell_walk_of_a_bench_net_is_its_linear_regions():
+    net = nets.deep_random(2, [8, 8], 0)
+    (m,) = tropicalize(net)
+    back = TropicalRational.from_json(m.to_json())
+    assert tropgeom.tropical.linear_regions(back) == tropgeom.regions(net, kind="linear").count
+
+
 def test_polynomial_regions_h_rep_bounded_and_volume():
     # max(0, x, y, x + y - 1 + 3/2, ...): the unit square's four corners lifted, plus the centre up high
     p = TropicalPolynomial([[0, 0], [1, 0], [0, 1], [1, 1], [F(1, 2), F(1, 2)], [F(1, 4), F(1, 4)]],
@@ -870,9 +937,9 @@ HEAVY = {
                                   "for s in (0, 1)))", "T.linear_regions({kw})"),
     "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
     "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),
-    "linear_regions": ("rng = np.random.default_rng(0)\n"
-                       "T = tg.TropicalRational(*(tg.TropicalPolynomial(rng.integers(0, 20, size=(80, 3)), "
-                       "10 * rng.normal(size=80)) for _ in range(2)))", "tg.tropical.linear_regions(T, {kw})"),
+    "linear_regions": ("E = np.array([(a, b) for a in range(20) for b in range(20)])\n"
+                       "T = tg.TropicalRational(*(tg.TropicalPolynomial(E, -(E ** 2).sum(axis=1) / 4 + s * E[:, 0]) "
+                       "for s in (0, 1)))", "tg.tropical.linear_regions(T, {kw})"),
     "zonotope": ("z = tg.zonotope(np.random.default_rng(0).normal(size=(40, 5)))", "z.vertices({kw})"),
 }
 

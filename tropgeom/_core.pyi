@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'bounded_regions', 'enumerate_regions', 'glue_cells', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropical_pieces', 'tropicalize', 'tropicalize_expanded']
+__all__: list[str] = ['ActivationResult', 'Network', 'Polyhedron', 'RegionResult', 'Slice2D', 'TropPoly', 'activation_dimension', 'activation_edges', 'activation_faces', 'activation_vertices', 'bounded_regions', 'enumerate_regions', 'glue_cells', 'linear_cells', 'linear_regions', 'one_hidden_layer', 'polytope_vertices', 'polytope_volume', 'rebuild_regions', 'slice2d', 'subdivision', 'tropical_pieces', 'tropicalize', 'tropicalize_expanded']
 class Polyhedron:
     """
     Exact polyhedron {x : A x <= b, C x = d} (use tropgeom.lp.Polyhedron).
@@ -259,6 +259,10 @@ def enumerate_regions(net: Network, A: typing.Any, b: typing.Any, max_regions: t
 def glue_cells(numerator: TropPoly, denominator: TropPoly, cells: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> list[int]:
     """
     Per cell (i, j) (full-dimensional F-region i ∩ G-region j): the linear region of F - G it lies in, numbered 0.. in order of first cell (equal maps glued across shared facets, exact).
+    """
+def linear_cells(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[list[tuple[int, int]], list[int], int]:
+    """
+    (cells [(i, j)], label per cell, count): the full-dimensional cells {F = f_i} ∩ {G = g_j} (indices into the canonical F, G) found by a walk across facets and their linear regions of F - G, exact.
     """
 def linear_regions(numerator: TropPoly, denominator: TropPoly, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, progress: collections.abc.Callable[[int], None] | None = None) -> int:
     """

@@ -781,8 +781,11 @@ def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = Non
                    threads: Optional[int] = None) -> int:
     """Number of linear regions of x -> F(x) - G(x) over R^d, exactly, by the region engine
     (:meth:`TropicalRational.linear_regions`): for a map made by :func:`tropicalize`, the linear
-    regions of its net (``regions(net, kind="linear")``, one output); for any other map, those of a
-    ReLU net computing F - G.  A stop raises BudgetExceeded (partial None).
+    regions of its net (``regions(net, kind="linear")``, one output); for any other map (built from
+    monomials, reloaded from JSON), a walk over the cells {F = f_i} ∩ {G = g_j} from facet to facet
+    (each cell's rows a superset of its facets, full-dimensional candidates decided by a float filter
+    with exact certificates; cells with one affine map glued across shared facets; one thread).
+    A stop raises BudgetExceeded (partial None).
 
     Parameters
     ----------
@@ -793,7 +796,8 @@ def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = Non
     progress : None, bool or callable, optional
         Progress reporting, as everywhere.
     threads : int, optional
-        Worker threads of the region search (None: every usable core).
+        Worker threads of the region search on a map's net (None: every usable core); the walk of a
+        map without its net runs on one.
 
     Returns
     -------
@@ -809,7 +813,21 @@ def linear_regions(trop: TropicalRational, *, max_seconds: Optional[float] = Non
                            threads=threads).count
         except BudgetExceeded as e:
             raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
-    return trop.linear_regions(max_seconds=max_seconds, progress=progress, threads=threads).count
+    return len(_linear_cells(trop, max_seconds, progress)[2])
+
+
+def _linear_cells(trop: TropicalRational, max_seconds=None, progress=None):
+    """(cells, label, pairs) of a map without its net, by the core's walk over the full-dimensional
+    cells {F = f_i} ∩ {G = g_j} (``linear_cells``): cells the (i, j) index pairs into this map's
+    monomials, label[c] the linear region of cell c, pairs[r] the sorted pairs of linear region r."""
+    from . import _core
+    with _run_core("cells", progress, "linear_regions") as tick:
+        cells, label, count = _core.linear_cells(trop.numerator._core, trop.denominator._core,
+                                                  max_seconds=_run.seconds(max_seconds), progress=tick)
+    pairs = [[] for _ in range(count)]
+    for c, r in zip(cells, label):
+        pairs[r].append(tuple(c))
+    return cells, label, tuple(tuple(sorted(p)) for p in pairs)
 
 
 def _linear_regions_reference(trop: TropicalRational, *, max_seconds: Optional[float] = None) -> int:

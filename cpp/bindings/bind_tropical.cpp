@@ -152,6 +152,19 @@ void bind_tropical(py::module_& m) {
       },
       py::arg("numerator"), py::arg("denominator"), RUN_ARGS, "Number of linear regions of F - G over R^d, exact.");
 
+  m.def("linear_cells", [](const TropPoly& F, const TropPoly& G, double max_seconds, const py_hooks::Progress& progress) {
+        const RunLimits lim = limits(max_seconds, progress);
+        LinearCells t;
+        {
+          py::gil_scoped_release release;
+          t = linear_cells(F, G, lim);
+        }
+        return py::make_tuple(t.cells, t.glued.label, t.glued.count);
+      },
+      py::arg("numerator"), py::arg("denominator"), RUN_ARGS,
+      "(cells [(i, j)], label per cell, count): the full-dimensional cells {F = f_i} ∩ {G = g_j} (indices into the "
+      "canonical F, G) found by a walk across facets and their linear regions of F - G, exact.");
+
   m.def("glue_cells", [](const TropPoly& F, const TropPoly& G, const std::vector<std::pair<std::size_t, std::size_t>>& cells,
                          double max_seconds, const py_hooks::Progress& progress) {
         const RunLimits lim = limits(max_seconds, progress);

@@ -131,4 +131,15 @@ struct GluedCells {
 GluedCells glue_cells(const TropPoly& F, const TropPoly& G, const std::vector<std::pair<std::size_t, std::size_t>>& cells,
                       const RunLimits& lim = {});
 
+// The linear regions of x -> F(x) - G(x) without a net: a walk over the full-dimensional cells
+// (i, j) = {F is monomial i} ∩ {G is monomial j} from facet to facet, each cell's rows a superset of
+// its facets (rows are dropped only when proven implied); cells with one affine map meeting in a facet
+// glued.  Indices i, j are into canonical(F), canonical(G) (only their upper-hull vertices occur).
+// Same cells and labels (up to numbering) as glue_cells on all full-dimensional cells.
+struct LinearCells {
+  std::vector<std::pair<std::size_t, std::size_t>> cells;  // in walk order
+  GluedCells glued;                                        // the linear region of each cell
+};
+LinearCells linear_cells(const TropPoly& F, const TropPoly& G, const RunLimits& lim = {});
+
 }  // namespace tropgeom

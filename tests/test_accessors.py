@@ -181,3 +181,34 @@ def test_linear_equals_merging_over_the_whole_adjacency(case):
     fresh = tropgeom.RegionSet(case._store, "activation")
     fresh._store._cache.pop("pairs", None)
     assert sorted(m.tolist() for m in fresh.linear().members) == groups
+
+
+def test_float_views_are_the_exact_values_correctly_rounded():
+    """The seam's float view (convert.hpp to_double) is float(Fraction): nearest, ties to even, inf past
+    the range, exact at subnormals; read off affine maps J = output weights of a 1-D net."""
+    import random
+    rng = random.Random(1)
+    qs = []
+    for _ in range(1500):
+        k = rng.choice([1, 3, 60, 200, 1000, 1070, 1100])
+        q = Fraction(rng.randrange(1, 2 ** rng.choice([5, 53, 54, 60, 120])),
+                     rng.randrange(1, 2 ** rng.choice([5, 53, 60, 120])))
+        qs.append(q * Fraction(2) ** rng.randrange(-k, k + 1) * rng.choice([1, -1]))
+    for _ in range(100):  # exact ties between two doubles, and just past them
+        m, e = rng.randrange(2 ** 52, 2 ** 53), rng.randrange(-1000, 900)
+        qs += [Fraction(2 * m + 1, 2) * Fraction(2) ** e,
+               Fraction(2 * m + 1, 2) * Fraction(2) ** e + Fraction(1, 3) * Fraction(2) ** (e - 80)]
+    W2 = np.array(qs, dtype=object).reshape(-1, 1)
+    net = tropgeom.Network([(np.array([[1.0]]), np.array([0.0])), (W2, np.zeros(len(qs), dtype=object))])
+    rs = tropgeom.regions(net, tropgeom.Box(-1.0, 1.0, dim=1), threads=1)
+    Je = rs.affine_maps(exact=True)[0]
+    i = int(np.flatnonzero([Je[k, 0, 0] != 0 for k in range(len(rs))])[0])  # the active side
+    J = rs.affine_maps()[0][i, :, 0]
+
+    def rounded(q):
+        try:
+            return float(q)
+        except OverflowError:
+            return float("inf") if q > 0 else float("-inf")
+    assert list(Je[i, :, 0]) == qs
+    assert [float(v) for v in J] == [rounded(q) for q in qs]

@@ -151,7 +151,7 @@ void bind_regions(py::module_& m) {
           }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
       .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference) {
             const std::size_t k0 = index(R, i);
-            Vec A, b;
+            std::vector<const Rational*> A, b;  // (the region's rows stay put: geometry is never dropped)
             std::vector<int> neuron;
             std::size_t d;
             {
@@ -163,8 +163,8 @@ void bind_regions(py::module_& m) {
               if (irredundant) rows = R.irredundant(k0, reference);
               else for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
               for (std::size_t k : rows) {
-                A.insert(A.end(), reg.A.row(k), reg.A.row(k) + d);
-                b.push_back(reg.b[k]);
+                for (std::size_t j = 0; j < d; ++j) A.push_back(&reg.A(k, j));
+                b.push_back(&reg.b[k]);
                 neuron.push_back(reg.row_neuron[k]);
               }
             }
@@ -179,7 +179,7 @@ void bind_regions(py::module_& m) {
               if (reference) ref[i] = R.irredundant(i, true, t);
               else R.irredundant(i, false, t);
             });
-            Vec A, b;
+            std::vector<const Rational*> A, b;
             std::vector<int> neuron;
             std::vector<std::int64_t> offsets{0};
             {
@@ -187,8 +187,8 @@ void bind_regions(py::module_& m) {
               for (std::size_t i = 0; i < f.done; ++i) {
                 const Region& reg = R.r.regions[i];
                 for (std::size_t k : reference ? ref[i] : R.facets[i]) {
-                  A.insert(A.end(), reg.A.row(k), reg.A.row(k) + reg.A.cols);
-                  b.push_back(reg.b[k]);
+                  for (std::size_t j = 0; j < reg.A.cols; ++j) A.push_back(&reg.A(k, j));
+                  b.push_back(&reg.b[k]);
                   neuron.push_back(reg.row_neuron[k]);
                 }
                 offsets.push_back(static_cast<std::int64_t>(b.size()));
@@ -202,11 +202,12 @@ void bind_regions(py::module_& m) {
       .def("affine_maps", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
             const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) { R.geometry(i, t); });
             const std::size_t out = R.r.net->output_dim(), d = R.dim();
-            Vec J, c;
+            std::vector<const Rational*> J, c;
             J.reserve(f.done * out * d);
+            c.reserve(f.done * out);
             for (std::size_t i = 0; i < f.done; ++i) {
-              J.insert(J.end(), R.r.regions[i].J.data.begin(), R.r.regions[i].J.data.end());
-              c.insert(c.end(), R.r.regions[i].c.begin(), R.r.regions[i].c.end());
+              for (const Rational& v : R.r.regions[i].J.data) J.push_back(&v);
+              for (const Rational& v : R.r.regions[i].c) c.push_back(&v);
             }
             return py::make_tuple(to_array(J, {S(f.done), S(out), S(d)}, exact), to_array(c, {S(f.done), S(out)}, exact),
                                   status_of(f));
@@ -258,7 +259,7 @@ void bind_regions(py::module_& m) {
               }
               R.has_volume[i] = 1;
             });
-            return py::make_tuple(to_array(Vec(R.volume.begin(), R.volume.begin() + f.done), {S(f.done)}, exact),
+            return py::make_tuple(to_array(f.done, [&](std::size_t i) -> const Rational& { return R.volume[i]; }, {S(f.done)}, exact),
                                   status_of(f));
           }, py::arg("exact"), BUDGET_ARGS, "(exact volume per region of a bounded domain, status).")
       .def("adjacency", [](Regions& R, bool reference, std::optional<std::vector<std::size_t>> only, double max_seconds,

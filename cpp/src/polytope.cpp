@@ -401,11 +401,11 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
     }
   std::vector<Integer> S1(n * w), S2(n * w);
   std::vector<std::size_t> p1, p2;
-  Integer D1, D2, cs, E, N;
+  Integer D1, D2, cs, E;
   for (unsigned long base = 2; base < 10; ++base) {  // c = (1, base, base^2, ...): on the moment curve
     IntVec c(n);
     for (std::size_t j = 0; j < n; ++j) mpz_ui_pow_ui(c[j].get_mpz_t(), base, j);
-    Integer num = 0, den = 1;
+    std::vector<Integer> nums(V), dens(V);  // the terms, summed as a balanced tree below
     bool generic = true;
     for (std::size_t v = 0; v < V && generic; ++v) {
       budget.tick(v);
@@ -426,12 +426,18 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
         E *= g;
       }
       if (sgn(D1) != sgn(D2)) cs = -cs;
-      mpz_pow_ui(N.get_mpz_t(), cs.get_mpz_t(), n);
-      num = num * E + N * den;
-      den *= E;
+      mpz_pow_ui(nums[v].get_mpz_t(), cs.get_mpz_t(), n);
+      dens[v] = E;
     }
     if (!generic) continue;
-    Rational vol(num, den);
+    // pairwise: the common denominator grows by one term's bits per vertex, so a running sum costs
+    // O(V^2) in the operands' sizes and the tree O(V log V)
+    for (std::size_t step = 1; step < V; step *= 2)
+      for (std::size_t v = 0; v + step < V; v += 2 * step) {
+        nums[v] = nums[v] * dens[v + step] + nums[v + step] * dens[v];
+        dens[v] *= dens[v + step];
+      }
+    Rational vol(nums[0], dens[0]);
     vol.canonicalize();
     for (std::size_t j = 2; j <= n; ++j) vol /= static_cast<unsigned long>(j);
     return vol;

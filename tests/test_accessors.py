@@ -23,6 +23,15 @@ def _scaled(net: tropgeom.Network, factors) -> tropgeom.Network:
     return tropgeom.Network([(W1 * f[:, None], b1 * f), (W2, b2)])
 
 
+def _thirds(net: tropgeom.Network) -> tropgeom.Network:
+    """The same net with every weight and bias times 1/3 exactly: no weight is a double (the float
+    filters carry the weights' radii)."""
+    third = Fraction(1, 3)
+    return tropgeom.Network([(np.array(W, dtype=object) * third, np.array(b, dtype=object) * third)
+                             for W, b in ((np.array(W, dtype=float).astype(object), np.array(b, dtype=float).astype(object))
+                                          for W, b in net.layers)])
+
+
 CASES = {
     "duplicate": (nets.duplicate_neurons, None),
     "duplicate_box": (nets.duplicate_neurons, tropgeom.Box(-1.0, 1.0, dim=2)),
@@ -41,6 +50,8 @@ CASES = {
     "independent": (lambda: nets.independent_rows(3, 3), None),
     "random_2d": (lambda: nets.deep_random(2, [7, 6, 4], 5), None),
     "random_2d_box": (lambda: nets.deep_random(2, [8, 8], 6), tropgeom.Box(-1.0, 1.0, dim=2)),
+    "thirds_deep": (lambda: _thirds(nets.deep_random(2, [6, 5, 4], 7)), None),
+    "thirds_box": (lambda: _thirds(nets.deep_random(3, [6, 5], 8)), tropgeom.Box(-1.0, 1.0, dim=3)),
     "huge_rows": (lambda: _scaled(nets.one_layer(2, 5, 1), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300]), None),
     "tiny_rows": (lambda: _scaled(nets.one_layer(2, 4, 2), [5e-324, 2.0 ** -1060, 1.0, 7.0]),
                   tropgeom.Box(-1.0, 1.0, dim=2)),

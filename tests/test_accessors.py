@@ -23,6 +23,15 @@ def _scaled(net: tropgeom.Network, factors) -> tropgeom.Network:
     return tropgeom.Network([(W1 * f[:, None], b1 * f), (W2, b2)])
 
 
+def _thirds(net: tropgeom.Network) -> tropgeom.Network:
+    """The same net with every weight and bias times 1/3 exactly: no weight is a double (the float
+    filters carry the weights' radii)."""
+    third = Fraction(1, 3)
+    return tropgeom.Network([(np.array(W, dtype=object) * third, np.array(b, dtype=object) * third)
+                             for W, b in ((np.array(W, dtype=float).astype(object), np.array(b, dtype=float).astype(object))
+                                          for W, b in net.layers)])
+
+
 CASES = {
     "duplicate": (nets.duplicate_neurons, None),
     "duplicate_box": (nets.duplicate_neurons, tropgeom.Box(-1.0, 1.0, dim=2)),
@@ -41,6 +50,8 @@ CASES = {
     "independent": (lambda: nets.independent_rows(3, 3), None),
     "random_2d": (lambda: nets.deep_random(2, [7, 6, 4], 5), None),
     "random_2d_box": (lambda: nets.deep_random(2, [8, 8], 6), tropgeom.Box(-1.0, 1.0, dim=2)),
+    "thirds_deep": (lambda: _thirds(nets.deep_random(2, [6, 5, 4], 7)), None),
+    "thirds_box": (lambda: _thirds(nets.deep_random(3, [6, 5], 8)), tropgeom.Box(-1.0, 1.0, dim=3)),
     "huge_rows": (lambda: _scaled(nets.one_layer(2, 5, 1), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300]), None),
     "tiny_rows": (lambda: _scaled(nets.one_layer(2, 4, 2), [5e-324, 2.0 ** -1060, 1.0, 7.0]),
                   tropgeom.Box(-1.0, 1.0, dim=2)),
@@ -181,3 +192,34 @@ def test_linear_equals_merging_over_the_whole_adjacency(case):
     fresh = tropgeom.RegionSet(case._store, "activation")
     fresh._store._cache.pop("pairs", None)
     assert sorted(m.tolist() for m in fresh.linear().members) == groups
+
+
+def test_float_views_are_the_exact_values_correctly_rounded():
+    """The seam's float view (convert.hpp to_double) is float(Fraction): nearest, ties to even, inf past
+    the range, exact at subnormals; read off affine maps J = output weights of a 1-D net."""
+    import random
+    rng = random.Random(1)
+    qs = []
+    for _ in range(1500):
+        k = rng.choice([1, 3, 60, 200, 1000, 1070, 1100])
+        q = Fraction(rng.randrange(1, 2 ** rng.choice([5, 53, 54, 60, 120])),
+                     rng.randrange(1, 2 ** rng.choice([5, 53, 60, 120])))
+        qs.append(q * Fraction(2) ** rng.randrange(-k, k + 1) * rng.choice([1, -1]))
+    for _ in range(100):  # exact ties between two doubles, and just past them
+        m, e = rng.randrange(2 ** 52, 2 ** 53), rng.randrange(-1000, 900)
+        qs += [Fraction(2 * m + 1, 2) * Fraction(2) ** e,
+               Fraction(2 * m + 1, 2) * Fraction(2) ** e + Fraction(1, 3) * Fraction(2) ** (e - 80)]
+    W2 = np.array(qs, dtype=object).reshape(-1, 1)
+    net = tropgeom.Network([(np.array([[1.0]]), np.array([0.0])), (W2, np.zeros(len(qs), dtype=object))])
+    rs = tropgeom.regions(net, tropgeom.Box(-1.0, 1.0, dim=1), threads=1)
+    Je = rs.affine_maps(exact=True)[0]
+    i = int(np.flatnonzero([Je[k, 0, 0] != 0 for k in range(len(rs))])[0])  # the active side
+    J = rs.affine_maps()[0][i, :, 0]
+
+    def rounded(q):
+        try:
+            return float(q)
+        except OverflowError:
+            return float("inf") if q > 0 else float("-inf")
+    assert list(Je[i, :, 0]) == qs
+    assert [float(v) for v in J] == [rounded(q) for q in qs]

@@ -33,6 +33,9 @@ struct Regions {
   RegionResult r;
   std::mutex mu;
   std::vector<std::vector<std::size_t>> facets;  // irredundant rows of each region (filled with has_facets)
+  // and, where the vertex walk decided them (bounded simple cells), each vertex's d tight rows, flat:
+  // the facet pass's by-product that volumes() needs (empty: not simple, or not walked)
+  std::vector<std::vector<std::uint32_t>> vertex_rows;
   std::vector<char> has_facets, has_volume;
   std::vector<signed char> bounded;              // -1: not computed yet
   Vec volume;
@@ -41,6 +44,7 @@ struct Regions {
   explicit Regions(RegionResult res) : r(std::move(res)) {
     const std::size_t n = r.regions.size();
     facets.resize(n);
+    vertex_rows.resize(n);
     has_facets.assign(n, 0);
     has_volume.assign(n, 0);
     bounded.assign(n, -1);  // (volume is sized on first use: n default Rationals are 64 B each)
@@ -76,10 +80,28 @@ struct Regions {
       return irredundant_inequalities(P);
     }
     if (!has_facets[i]) {
-      for (const Facet& f : tropgeom::facets(reg, false, nullptr, /*proofs=*/false)) facets[i].push_back(f.row);
+      std::vector<std::vector<std::size_t>> verts;
+      for (const Facet& f : tropgeom::facets(reg, false, &verts, /*proofs=*/false)) facets[i].push_back(f.row);
+      for (const auto& T : verts) vertex_rows[i].insert(vertex_rows[i].end(), T.begin(), T.end());
       has_facets[i] = 1;
     }
     return facets[i];
+  }
+  // Region i's exact volume: Lawrence on the simple vertices the facet pass proved, else the general
+  // vertex enumeration on the facet rows alone (its cost grows with the rows).
+  Rational volume_of(std::size_t i, int worker) {
+    irredundant(i, false, worker);
+    const Region& reg = r.regions[i];
+    const std::size_t d = reg.A.cols;
+    if (!vertex_rows[i].empty()) {
+      std::vector<std::vector<std::size_t>> verts;
+      for (std::size_t v = 0; v < vertex_rows[i].size(); v += d)
+        verts.emplace_back(vertex_rows[i].begin() + v, vertex_rows[i].begin() + v + d);
+      return tropgeom::simple_volume(reg, verts);
+    }
+    Polyhedron P(d);
+    for (std::size_t k : facets[i]) P.add_inequality(reg.A.row(k), reg.b[k]);
+    return tropgeom::volume(P);
   }
 };
 
@@ -151,7 +173,7 @@ void bind_regions(py::module_& m) {
           }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
       .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference) {
             const std::size_t k0 = index(R, i);
-            Vec A, b;
+            std::vector<const Rational*> A, b;  // (the region's rows stay put: geometry is never dropped)
             std::vector<int> neuron;
             std::size_t d;
             {
@@ -163,8 +185,8 @@ void bind_regions(py::module_& m) {
               if (irredundant) rows = R.irredundant(k0, reference);
               else for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
               for (std::size_t k : rows) {
-                A.insert(A.end(), reg.A.row(k), reg.A.row(k) + d);
-                b.push_back(reg.b[k]);
+                for (std::size_t j = 0; j < d; ++j) A.push_back(&reg.A(k, j));
+                b.push_back(&reg.b[k]);
                 neuron.push_back(reg.row_neuron[k]);
               }
             }
@@ -179,7 +201,7 @@ void bind_regions(py::module_& m) {
               if (reference) ref[i] = R.irredundant(i, true, t);
               else R.irredundant(i, false, t);
             });
-            Vec A, b;
+            std::vector<const Rational*> A, b;
             std::vector<int> neuron;
             std::vector<std::int64_t> offsets{0};
             {
@@ -187,8 +209,8 @@ void bind_regions(py::module_& m) {
               for (std::size_t i = 0; i < f.done; ++i) {
                 const Region& reg = R.r.regions[i];
                 for (std::size_t k : reference ? ref[i] : R.facets[i]) {
-                  A.insert(A.end(), reg.A.row(k), reg.A.row(k) + reg.A.cols);
-                  b.push_back(reg.b[k]);
+                  for (std::size_t j = 0; j < reg.A.cols; ++j) A.push_back(&reg.A(k, j));
+                  b.push_back(&reg.b[k]);
                   neuron.push_back(reg.row_neuron[k]);
                 }
                 offsets.push_back(static_cast<std::int64_t>(b.size()));
@@ -202,11 +224,12 @@ void bind_regions(py::module_& m) {
       .def("affine_maps", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
             const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) { R.geometry(i, t); });
             const std::size_t out = R.r.net->output_dim(), d = R.dim();
-            Vec J, c;
+            std::vector<const Rational*> J, c;
             J.reserve(f.done * out * d);
+            c.reserve(f.done * out);
             for (std::size_t i = 0; i < f.done; ++i) {
-              J.insert(J.end(), R.r.regions[i].J.data.begin(), R.r.regions[i].J.data.end());
-              c.insert(c.end(), R.r.regions[i].c.begin(), R.r.regions[i].c.end());
+              for (const Rational& v : R.r.regions[i].J.data) J.push_back(&v);
+              for (const Rational& v : R.r.regions[i].c) c.push_back(&v);
             }
             return py::make_tuple(to_array(J, {S(f.done), S(out), S(d)}, exact), to_array(c, {S(f.done), S(out)}, exact),
                                   status_of(f));
@@ -240,25 +263,10 @@ void bind_regions(py::module_& m) {
             const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
               std::call_once(R.volume_once, [&] { R.volume.resize(R.size()); });
               if (R.has_volume[i]) return;
-              // simple vertices proved by the facet decision: one exact solve per vertex
-              std::vector<std::vector<std::size_t>> vertex_rows;
-              const Region& reg = R.geometry(i, t);
-              const std::vector<Facet> fs = tropgeom::facets(reg, false, &vertex_rows, /*proofs=*/false);
-              if (!R.has_facets[i]) {
-                for (const Facet& f : fs) R.facets[i].push_back(f.row);
-                R.has_facets[i] = 1;
-              }
-              if (!vertex_rows.empty()) {
-                R.volume[i] = tropgeom::simple_volume(reg, vertex_rows);
-              } else {
-                // the facet rows alone: the same polytope, and the vertex enumeration's cost grows with rows
-                Polyhedron P(reg.A.cols);
-                for (std::size_t k : R.facets[i]) P.add_inequality(reg.A.row(k), reg.b[k]);
-                R.volume[i] = tropgeom::volume(P);
-              }
+              R.volume[i] = R.volume_of(i, t);
               R.has_volume[i] = 1;
             });
-            return py::make_tuple(to_array(Vec(R.volume.begin(), R.volume.begin() + f.done), {S(f.done)}, exact),
+            return py::make_tuple(to_array(f.done, [&](std::size_t i) -> const Rational& { return R.volume[i]; }, {S(f.done)}, exact),
                                   status_of(f));
           }, py::arg("exact"), BUDGET_ARGS, "(exact volume per region of a bounded domain, status).")
       .def("adjacency", [](Regions& R, bool reference, std::optional<std::vector<std::size_t>> only, double max_seconds,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../src/interval.hpp"
 #include "tropgeom/types.hpp"
 
 namespace tropgeom::py_convert {
@@ -129,46 +130,74 @@ inline py::object to_fraction(const Rational& q) {
   return Fr(num, den, "_normalize"_a = false);
 }
 
-// A numpy object array of fractions.Fraction with the given shape, filled in place.
-inline py::array to_fraction_array(const Vec& v, std::vector<py::ssize_t> shape) {
-  py::array a(py::dtype("O"), shape);
-  auto** p = static_cast<PyObject**>(a.mutable_data());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    PyObject* o = to_fraction(v[i]).release().ptr();
-    Py_XDECREF(p[i]);
-    p[i] = o;
-  }
-  return a;
-}
-
 // q rounded to the nearest double (ties to even), +-inf beyond the double range: what float(Fraction)
-// gives (mpq_get_d truncates, so the neighbour away from zero is checked exactly).
+// gives.  Hot (every float view): a double q is read off directly; otherwise |q| 2^s is divided out to
+// a 56-57 bit integer whose last bit is made sticky, so one hardware rounding to 53 bits is the correct
+// one; the rare results near the ends of the double range take the exact comparison below.
 inline double to_double(const Rational& q) {
-  double d = q.get_d();
-  if (!std::isfinite(d) || sgn(q) == 0) return d;
-  if (Rational(d) == q) return d;
-  const double e = std::nextafter(d, sgn(q) > 0 ? HUGE_VAL : -HUGE_VAL);
-  if (!std::isfinite(e)) {  // d is the largest finite double: round to inf past its half-ulp
-    const Rational half = Rational(d) + (Rational(d) - Rational(std::nextafter(d, 0.0))) / 2;
-    return (sgn(q) > 0 ? q >= half : q <= half) ? e : d;
+  double d;
+  if (iv::exact_double(q, d) || sgn(q) == 0) return d;
+  mpz_srcptr n = q.get_num_mpz_t(), m = q.get_den_mpz_t();
+  const long e = static_cast<long>(mpz_sizeinbase(n, 2)) - static_cast<long>(mpz_sizeinbase(m, 2));
+  if (e > -1000 && e < 1000) {  // |q| in [2^(e-1), 2^(e+1)): a normal double, no overflow
+    thread_local mpz_class a, b, Q, R;
+    const long s = 56 - e;  // |q| 2^s in [2^55, 2^57)
+    if (s >= 0) mpz_mul_2exp(a.get_mpz_t(), n, s), mpz_set(b.get_mpz_t(), m);
+    else mpz_set(a.get_mpz_t(), n), mpz_mul_2exp(b.get_mpz_t(), m, -s);
+    mpz_abs(a.get_mpz_t(), a.get_mpz_t());
+    mpz_tdiv_qr(Q.get_mpz_t(), R.get_mpz_t(), a.get_mpz_t(), b.get_mpz_t());
+    std::uint64_t u = mpz_get_ui(Q.get_mpz_t());
+    if (mpz_sgn(R.get_mpz_t()) != 0) u |= 1;  // sticky: below the rounding bit, breaks false ties
+    const double v = std::ldexp(static_cast<double>(u), static_cast<int>(-s));
+    return sgn(q) < 0 ? -v : v;
   }
-  const Rational gap_d = abs(q - Rational(d)), gap_e = abs(Rational(e) - q);
-  if (gap_d != gap_e) return gap_d < gap_e ? d : e;
+  d = q.get_d();
+  if (!std::isfinite(d)) return d;
+  const double e2 = std::nextafter(d, sgn(q) > 0 ? HUGE_VAL : -HUGE_VAL);
+  if (!std::isfinite(e2)) {  // d is the largest finite double: round to inf past its half-ulp
+    const Rational half = Rational(d) + (Rational(d) - Rational(std::nextafter(d, 0.0))) / 2;
+    return (sgn(q) > 0 ? q >= half : q <= half) ? e2 : d;
+  }
+  const Rational gap_d = abs(q - Rational(d)), gap_e = abs(Rational(e2) - q);
+  if (gap_d != gap_e) return gap_d < gap_e ? d : e2;
   std::int64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
-  return (bits & 1) ? e : d;  // a tie: the even mantissa
+  return (bits & 1) ? e2 : d;  // a tie: the even mantissa
 }
 
-inline py::array_t<double> to_float_array(const Vec& v, std::vector<py::ssize_t> shape) {
+// The exact= rule at the seam: exact Fractions or the correctly rounded float64 view, of n values read
+// through at(i) (a const Rational&): callers gather pointers, never copies of the rationals.  The float
+// view is filled with the GIL released.
+template <class At>
+py::array to_array(std::size_t n, At at, std::vector<py::ssize_t> shape, bool exact) {
+  if (exact) {
+    py::array a(py::dtype("O"), shape);
+    auto** p = static_cast<PyObject**>(a.mutable_data());
+    for (std::size_t i = 0; i < n; ++i) {
+      PyObject* o = to_fraction(at(i)).release().ptr();
+      Py_XDECREF(p[i]);
+      p[i] = o;
+    }
+    return a;
+  }
   py::array_t<double> a(shape);
   double* p = a.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) p[i] = to_double(v[i]);
+  py::gil_scoped_release nogil;
+  for (std::size_t i = 0; i < n; ++i) p[i] = to_double(at(i));
   return a;
 }
 
-// The exact= rule at the seam: exact Fractions or the correctly rounded float64 view.
 inline py::array to_array(const Vec& v, std::vector<py::ssize_t> shape, bool exact) {
-  return exact ? to_fraction_array(v, std::move(shape)) : py::array(to_float_array(v, std::move(shape)));
+  return to_array(v.size(), [&](std::size_t i) -> const Rational& { return v[i]; }, std::move(shape), exact);
+}
+
+inline py::array to_array(const std::vector<const Rational*>& v, std::vector<py::ssize_t> shape, bool exact) {
+  return to_array(v.size(), [&](std::size_t i) -> const Rational& { return *v[i]; }, std::move(shape), exact);
+}
+
+inline py::array to_fraction_array(const Vec& v, std::vector<py::ssize_t> shape) { return to_array(v, std::move(shape), true); }
+inline py::array_t<double> to_float_array(const Vec& v, std::vector<py::ssize_t> shape) {
+  return to_array(v, std::move(shape), false);
 }
 
 // Rows of a 2-D array-like with `cols` columns, as a rational matrix.

@@ -129,180 +129,6 @@ bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vecto
   return true;
 }
 
-namespace {
-
-// Gram matrix and right-hand side of the least-squares multipliers on the free variables:
-// M_ij = sum_F a_i a_j, r_i = -sum_F a_i c.
-void gram(const flp::Rows& R, const std::vector<int>& W, const std::vector<signed char>& at,
-          const std::vector<double>& c, std::vector<double>& M, std::vector<double>& r) {
-  const std::size_t k = W.size(), d = R.d;
-  M.assign(k * k, 0);
-  r.assign(k, 0);
-  for (std::size_t i = 0; i < k; ++i) {
-    const double* ai = &R.A[W[i] * d];
-    for (std::size_t j = i; j < k; ++j) {
-      const double* aj = &R.A[W[j] * d];
-      double s = 0;
-      for (std::size_t t = 0; t < d; ++t)
-        if (!at[t]) s += ai[t] * aj[t];
-      M[i * k + j] = M[j * k + i] = s;
-    }
-    double s = 0;
-    for (std::size_t t = 0; t < d; ++t)
-      if (!at[t]) s -= ai[t] * c[t];
-    r[i] = s;
-  }
-}
-
-// Variable t joins (sign -1) or leaves (+1) the free set: its column's share of M and r.
-void toggle(const flp::Rows& R, const std::vector<int>& W, const std::vector<double>& c, std::size_t t, double sign,
-            std::vector<double>& M, std::vector<double>& r) {
-  const std::size_t k = W.size(), d = R.d;
-  for (std::size_t i = 0; i < k; ++i) {
-    const double ai = R.A[W[i] * d + t];
-    if (ai == 0) continue;
-    for (std::size_t j = 0; j < k; ++j) M[i * k + j] += sign * ai * R.A[W[j] * d + t];
-    r[i] -= sign * ai * c[t];
-  }
-}
-
-}  // namespace
-
-Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
-                const std::atomic<bool>* cancel, double stop_below) {
-  const std::size_t d = R.d, m = R.size();
-  Result res;
-  std::vector<signed char>& at = res.at;
-  at.assign(d, 0);
-  std::vector<double> x = start, dir(d), mu, M, r;
-  std::vector<int> W;
-  std::vector<char> in_W(m, 0);
-  double cn = 0;
-  for (double v : c) cn += v * v;
-  cn = std::sqrt(cn);
-  if (cn == 0) {
-    res.x = start;
-    return res;
-  }
-  std::size_t fixed = 0;
-  bool dirty = true;  // M, r must be rebuilt (the working set of rows changed)
-  const std::size_t max_iter = 4 * (m + 2 * d) + 20;
-  for (std::size_t it = 0; it < max_iter; ++it) {
-    if (cancel && (it & 31) == 31 && cancel->load(std::memory_order_relaxed)) break;
-    const std::size_t k = W.size();
-    if (dirty) gram(R, W, at, c, M, r), dirty = false;
-    mu.assign(k, 0);
-    if (k > 0 && !la::solve(M, r, k, mu)) break;
-    // dir = the projection of -c onto the null space of the active rows, in the free variables.  The
-    // rows of deep cells are nearly dependent (all lie in the first layer's span): one step of
-    // iterative refinement keeps dir on the active rows, else the point drifts off them.
-    auto project = [&] {
-      for (std::size_t t = 0; t < d; ++t) {
-        double s = 0;
-        if (!at[t]) {
-          s = -c[t];
-          for (std::size_t i = 0; i < k; ++i) s -= mu[i] * R.A[W[i] * d + t];
-        }
-        dir[t] = s;
-      }
-    };
-    project();
-    if (k > 0) {
-      std::vector<double> off(k), delta;
-      for (std::size_t i = 0; i < k; ++i) {
-        const double* ai = &R.A[W[i] * d];
-        double s = 0;
-        for (std::size_t t = 0; t < d; ++t) s += ai[t] * dir[t];
-        off[i] = s;
-      }
-      if (la::solve(M, off, k, delta)) {
-        for (std::size_t i = 0; i < k; ++i) mu[i] += delta[i];
-        project();
-      }
-    }
-    double dn = 0, slope = 0;
-    for (std::size_t t = 0; t < d; ++t) dn += dir[t] * dir[t], slope += c[t] * dir[t];
-    if (std::sqrt(dn) > 1e-9 * cn && slope < -0.5 * dn) {
-      const double tiny = 1e-12 * std::sqrt(dn);
-      double best = INFINITY;
-      long bi = -1;  // none, a row i < m, or the variable t as m + t
-      for (std::size_t i = 0; i < m; ++i) {
-        if (in_W[i]) continue;
-        const double* ai = &R.A[i * d];
-        double ad = 0, ax = 0;
-        for (std::size_t t = 0; t < d; ++t) ad += ai[t] * dir[t], ax += ai[t] * x[t];
-        if (ad <= tiny) continue;
-        const double step = std::max(0.0, R.b[i] - ax) / ad;
-        if (step < best) best = step, bi = static_cast<long>(i);
-      }
-      for (std::size_t t = 0; t < d; ++t) {
-        if (at[t]) continue;
-        double step;
-        if (dir[t] > tiny) step = std::max(0.0, B.fhi[t] - x[t]) / dir[t];
-        else if (dir[t] < -tiny) step = std::max(0.0, x[t] - B.flo[t]) / -dir[t];
-        else continue;
-        if (step < best) best = step, bi = static_cast<long>(m + t);
-      }
-      if (bi < 0) {
-        res.status = flp::Status::unbounded;
-        res.ray = dir;
-        break;
-      }
-      double v = 0;
-      for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t], v += c[t] * x[t];
-      if (v < stop_below) {
-        res.status = flp::Status::below;
-        break;
-      }
-      if (static_cast<std::size_t>(bi) < m) {
-        W.push_back(static_cast<int>(bi));
-        in_W[bi] = 1;
-        dirty = true;
-      } else {
-        const std::size_t t = static_cast<std::size_t>(bi) - m;
-        at[t] = dir[t] > 0 ? 1 : -1;
-        x[t] = at[t] > 0 ? B.fhi[t] : B.flo[t];
-        ++fixed;
-        toggle(R, W, c, t, -1, M, r);
-      }
-      if (W.size() + fixed > d) break;
-    } else {
-      // Multipliers: mu on the rows, and on a variable at its bound lam = -+(c + A_W^T mu)_t (rows are
-      // unit, as are the bounds' e_t, so all compare); the most negative leaves.
-      double worst = -1e-12;
-      long wi = -1;  // none, a row position j < k, or the variable t as k + t
-      for (std::size_t j = 0; j < k; ++j)
-        if (mu[j] < worst) worst = mu[j], wi = static_cast<long>(j);
-      for (std::size_t t = 0; t < d; ++t) {
-        if (!at[t]) continue;
-        double g = c[t];
-        for (std::size_t i = 0; i < k; ++i) g += mu[i] * R.A[W[i] * d + t];
-        const double lam = at[t] > 0 ? -g : g;
-        if (lam < worst) worst = lam, wi = static_cast<long>(k + t);
-      }
-      if (wi < 0) {
-        res.status = flp::Status::optimal;
-        res.active = W;
-        break;
-      }
-      if (static_cast<std::size_t>(wi) < k) {
-        in_W[W[wi]] = 0;
-        W.erase(W.begin() + wi);
-        dirty = true;
-      } else {
-        const std::size_t t = static_cast<std::size_t>(wi) - k;
-        at[t] = 0;
-        --fixed;
-        toggle(R, W, c, t, +1, M, r);
-      }
-    }
-  }
-  auto finite = [](const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [](double t) { return std::isfinite(t); }); };
-  if (!finite(x) || !finite(res.ray)) res.status = flp::Status::failed;
-  res.x = std::move(x);
-  return res;
-}
-
 Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d) {
   Factor F;
   F.n = n;
@@ -334,67 +160,124 @@ bool project(const Factor& F, const double* a, double* g) {
   return true;
 }
 
-Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& Fa, const Box& B,
-                const std::vector<double>& c, const std::vector<double>& cy, const std::vector<double>& start,
-                const std::atomic<bool>* cancel, double stop_below) {
-  const std::size_t d = R.d, m = R.size(), n = Fa.n;
-  Result res;
-  std::vector<signed char>& at = res.at;
-  at.assign(d, 0);
-  std::vector<double> x = start, dir(d), mu, M, r, GF = Fa.G, y(n), wd(n), V(n), H;
-  std::vector<int> W;
-  std::vector<char> in_W(m, 0);
-  const double cn = std::sqrt(std::inner_product(c.begin(), c.end(), c.begin(), 0.0));
-  if (cn == 0) {
-    res.x = start;
-    return res;
+namespace {
+
+// The primal active-set method of both minimize() overloads, over one of two linear algebras: the
+// rows in x (InX: Gram matrices of d-vectors) or in y = W x (InY: n-vectors and the n x n G_F).  The
+// method, its tolerances and its steps are one; a Space answers: the multipliers' system and solve,
+// the direction, a row's slope along it and slack at x, a fixed variable's price, and the updates
+// when a row or a variable joins or leaves.
+struct InX {
+  const flp::Rows& R;
+  const std::vector<double>& c;
+  const std::vector<signed char>& at;
+  std::vector<double> M, r;
+  bool dirty = true;  // M, r must be rebuilt (the working set of rows changed)
+
+  // M_ij = sum_F a_i a_j, r_i = -sum_F a_i c (the least-squares multipliers on the free variables).
+  void gram(const std::vector<int>& W) {
+    const std::size_t k = W.size(), d = R.d;
+    M.assign(k * k, 0);
+    r.assign(k, 0);
+    for (std::size_t i = 0; i < k; ++i) {
+      const double* ai = &R.A[W[i] * d];
+      for (std::size_t j = i; j < k; ++j) {
+        const double* aj = &R.A[W[j] * d];
+        double s = 0;
+        for (std::size_t t = 0; t < d; ++t)
+          if (!at[t]) s += ai[t] * aj[t];
+        M[i * k + j] = M[j * k + i] = s;
+      }
+      double s = 0;
+      for (std::size_t t = 0; t < d; ++t)
+        if (!at[t]) s -= ai[t] * c[t];
+      r[i] = s;
+    }
   }
-  const double* WT = Fa.WT.data();
-  auto refresh_y = [&] {
+  // Variable t joins (sign -1) or leaves (+1) the free set: its column's share of M and r.
+  void toggle(const std::vector<int>& W, std::size_t t, double sign) {
+    const std::size_t k = W.size(), d = R.d;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double ai = R.A[W[i] * d + t];
+      if (ai == 0) continue;
+      for (std::size_t j = 0; j < k; ++j) M[i * k + j] += sign * ai * R.A[W[j] * d + t];
+      r[i] -= sign * ai * c[t];
+    }
+  }
+  void start(std::size_t, const std::vector<double>&) {}
+  void system(const std::vector<int>& W) {
+    if (dirty) gram(W), dirty = false;
+  }
+  void direction(const std::vector<int>& W, const std::vector<double>& mu, std::vector<double>& dir) const {
+    for (std::size_t t = 0; t < R.d; ++t) {
+      double s = 0;
+      if (!at[t]) {
+        s = -c[t];
+        for (std::size_t i = 0; i < W.size(); ++i) s -= mu[i] * R.A[W[i] * R.d + t];
+      }
+      dir[t] = s;
+    }
+  }
+  double slope(std::size_t i, const std::vector<double>& dir) const {
+    const double* ai = &R.A[i * R.d];
+    double s = 0;
+    for (std::size_t t = 0; t < R.d; ++t) s += ai[t] * dir[t];
+    return s;
+  }
+  double slack(std::size_t i, const std::vector<double>& x) const {
+    const double* ai = &R.A[i * R.d];
+    double s = 0;
+    for (std::size_t t = 0; t < R.d; ++t) s += ai[t] * x[t];
+    return R.b[i] - s;
+  }
+  void moved(double) {}
+  void row_added() { dirty = true; }
+  void row_dropped() { dirty = true; }
+  void fixing(const std::vector<int>&, std::size_t, double, const std::vector<double>&) {}
+  void fixed(const std::vector<int>& W, std::size_t t) { toggle(W, t, -1); }
+  void freed(const std::vector<int>& W, std::size_t t) { toggle(W, t, +1); }
+  double price(const std::vector<int>& W, const std::vector<double>& mu, std::size_t t) const {
+    double g = c[t];
+    for (std::size_t i = 0; i < W.size(); ++i) g += mu[i] * R.A[W[i] * R.d + t];
+    return g;
+  }
+  static constexpr bool keeps_mu = false;
+};
+
+// Rows factored through y = W x: row i is W^T Y[i], c = W^T cy (box.hpp, Factor).
+struct InY {
+  const flp::Rows& R;
+  const std::vector<double>& Y;
+  const Factor& Fa;
+  const std::vector<double>& cy;
+  const std::vector<signed char>& at;
+  std::size_t n = Fa.n, d = Fa.d, toggles = 0;
+  std::vector<double> GF = Fa.G, y = std::vector<double>(Fa.n), wd = std::vector<double>(Fa.n), V, H, M, r;
+
+  void refresh_y(const std::vector<double>& x) {
     for (std::size_t i = 0; i < n; ++i) y[i] = std::inner_product(&Fa.W[i * d], &Fa.W[i * d] + d, x.data(), 0.0);
-  };
+  }
   // G_F by rank-one updates, rebuilt from the free columns now and then (bounded round-off).
-  std::size_t toggles = 0;
-  auto rank_one = [&](std::size_t t, double s) {
-    const double* w = WT + t * n;
+  void rank_one(std::size_t t, double s) {
+    const double* w = Fa.WT.data() + t * n;
     for (std::size_t a = 0; a < n; ++a)
       for (std::size_t b = 0; b < n; ++b) GF[a * n + b] += s * w[a] * w[b];
     if (++toggles % 128 == 0) {
       std::fill(GF.begin(), GF.end(), 0.0);
       for (std::size_t u = 0; u < d; ++u) {
         if (at[u]) continue;
-        const double* wu = WT + u * n;
+        const double* wu = Fa.WT.data() + u * n;
         for (std::size_t a = 0; a < n; ++a)
           for (std::size_t b = 0; b < n; ++b) GF[a * n + b] += wu[a] * wu[b];
       }
     }
-  };
-  // dir = -(c + A_W^T mu) on the free variables = -W_F^T V with V = cy + Y_W^T mu; wd = W dir.
-  auto direction = [&] {
-    V = cy;
-    for (std::size_t i = 0; i < W.size(); ++i)
-      for (std::size_t a = 0; a < n; ++a) V[a] += mu[i] * Y[W[i] * n + a];
-    std::fill(wd.begin(), wd.end(), 0.0);
-    for (std::size_t t = 0; t < d; ++t) {
-      if (at[t]) {
-        dir[t] = 0;
-        continue;
-      }
-      const double* w = WT + t * n;
-      double s = 0;
-      for (std::size_t a = 0; a < n; ++a) s -= w[a] * V[a];
-      dir[t] = s;
-      for (std::size_t a = 0; a < n; ++a) wd[a] += s * w[a];
-    }
-  };
-  refresh_y();
-  std::size_t fixed = 0;
-  const std::size_t max_iter = 4 * (m + 2 * d) + 20;
-  for (std::size_t it = 0; it < max_iter; ++it) {
-    if (cancel && (it & 31) == 31 && cancel->load(std::memory_order_relaxed)) break;
-    if ((it & 63) == 63) refresh_y();
+  }
+  void start(std::size_t it, const std::vector<double>& x) {
+    if (it == 0 || (it & 63) == 63) refresh_y(x);
+  }
+  // Least-squares multipliers on the free variables: (Y_W G_F Y_W^T) mu = -Y_W G_F cy.
+  void system(const std::vector<int>& W) {
     const std::size_t k = W.size();
-    // Least-squares multipliers on the free variables: (Y_W G_F Y_W^T) mu = -Y_W G_F cy.
     H.assign(k * n, 0.0);
     for (std::size_t i = 0; i < k; ++i) {
       const double* g = &Y[W[i] * n];
@@ -406,15 +289,82 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
       for (std::size_t j = 0; j < k; ++j) M[i * k + j] = std::inner_product(&H[i * n], &H[i * n] + n, &Y[W[j] * n], 0.0);
       r[i] = -std::inner_product(&H[i * n], &H[i * n] + n, cy.data(), 0.0);
     }
+  }
+  // dir = -(c + A_W^T mu) on the free variables = -W_F^T V with V = cy + Y_W^T mu; wd = W dir.
+  void direction(const std::vector<int>& W, const std::vector<double>& mu, std::vector<double>& dir) {
+    V = cy;
+    for (std::size_t i = 0; i < W.size(); ++i)
+      for (std::size_t a = 0; a < n; ++a) V[a] += mu[i] * Y[W[i] * n + a];
+    std::fill(wd.begin(), wd.end(), 0.0);
+    for (std::size_t t = 0; t < d; ++t) {
+      if (at[t]) {
+        dir[t] = 0;
+        continue;
+      }
+      const double* w = Fa.WT.data() + t * n;
+      double s = 0;
+      for (std::size_t a = 0; a < n; ++a) s -= w[a] * V[a];
+      dir[t] = s;
+      for (std::size_t a = 0; a < n; ++a) wd[a] += s * w[a];
+    }
+  }
+  double slope(std::size_t i, const std::vector<double>&) const {
+    return std::inner_product(&Y[i * n], &Y[i * n] + n, wd.data(), 0.0);
+  }
+  double slack(std::size_t i, const std::vector<double>&) const {
+    return R.b[i] - std::inner_product(&Y[i * n], &Y[i * n] + n, y.data(), 0.0);
+  }
+  void moved(double best) {
+    for (std::size_t a = 0; a < n; ++a) y[a] += best * wd[a];
+  }
+  void row_added() {}
+  void row_dropped() {}
+  void fixing(const std::vector<int>&, std::size_t t, double to, const std::vector<double>& x) {
+    for (std::size_t a = 0; a < n; ++a) y[a] += (to - x[t]) * Fa.WT[t * n + a];
+  }
+  void fixed(const std::vector<int>&, std::size_t t) { rank_one(t, -1); }
+  void freed(const std::vector<int>&, std::size_t t) { rank_one(t, +1); }
+  double price(const std::vector<int>&, const std::vector<double>&, std::size_t t) const {
+    return std::inner_product(Fa.WT.data() + t * n, Fa.WT.data() + (t + 1) * n, V.data(), 0.0);
+  }
+  static constexpr bool keeps_mu = true;
+};
+
+// min c.x over the rows and the box from a strictly feasible start (box.hpp, minimize).
+template <class Space>
+Result active_set(Space& S, const flp::Rows& R, const Box& B, const std::vector<double>& c, std::vector<signed char>& at,
+                  const std::vector<double>& start, const std::atomic<bool>* cancel, double stop_below) {
+  const std::size_t d = R.d, m = R.size();
+  Result res;
+  std::vector<double> x = start, dir(d), mu;
+  std::vector<int> W;
+  std::vector<char> in_W(m, 0);
+  double cn = 0;
+  for (double v : c) cn += v * v;
+  cn = std::sqrt(cn);
+  if (cn == 0) {
+    res.x = start;
+    return res;
+  }
+  std::size_t fixed = 0;
+  const std::size_t max_iter = 4 * (m + 2 * d) + 20;
+  for (std::size_t it = 0; it < max_iter; ++it) {
+    if (cancel && (it & 31) == 31 && cancel->load(std::memory_order_relaxed)) break;
+    S.start(it, x);
+    const std::size_t k = W.size();
+    S.system(W);
     mu.assign(k, 0);
-    if (k > 0 && !la::solve(M, r, k, mu)) break;
-    direction();
-    if (k > 0) {  // one step of iterative refinement keeps dir on the active rows (as minimize above)
+    if (k > 0 && !la::solve(S.M, S.r, k, mu)) break;
+    // dir = the projection of -c onto the null space of the active rows, in the free variables.  The
+    // rows of deep cells are nearly dependent (all lie in the first layer's span): one step of
+    // iterative refinement keeps dir on the active rows, else the point drifts off them.
+    S.direction(W, mu, dir);
+    if (k > 0) {
       std::vector<double> off(k), delta;
-      for (std::size_t i = 0; i < k; ++i) off[i] = std::inner_product(&Y[W[i] * n], &Y[W[i] * n] + n, wd.data(), 0.0);
-      if (la::solve(M, off, k, delta)) {
+      for (std::size_t i = 0; i < k; ++i) off[i] = S.slope(W[i], dir);
+      if (la::solve(S.M, off, k, delta)) {
         for (std::size_t i = 0; i < k; ++i) mu[i] += delta[i];
-        direction();
+        S.direction(W, mu, dir);
       }
     }
     double dn = 0, slope = 0;
@@ -425,10 +375,9 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
       long bi = -1;  // none, a row i < m, or the variable t as m + t
       for (std::size_t i = 0; i < m; ++i) {
         if (in_W[i]) continue;
-        const double* g = &Y[i * n];
-        const double ad = std::inner_product(g, g + n, wd.data(), 0.0);
+        const double ad = S.slope(i, dir);
         if (ad <= tiny) continue;
-        const double step = std::max(0.0, R.b[i] - std::inner_product(g, g + n, y.data(), 0.0)) / ad;
+        const double step = std::max(0.0, S.slack(i, x)) / ad;
         if (step < best) best = step, bi = static_cast<long>(i);
       }
       for (std::size_t t = 0; t < d; ++t) {
@@ -446,7 +395,7 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
       }
       double v = 0;
       for (std::size_t t = 0; t < d; ++t) x[t] += best * dir[t], v += c[t] * x[t];
-      for (std::size_t a = 0; a < n; ++a) y[a] += best * wd[a];
+      S.moved(best);
       if (v < stop_below) {
         res.status = flp::Status::below;
         break;
@@ -454,42 +403,45 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
       if (static_cast<std::size_t>(bi) < m) {
         W.push_back(static_cast<int>(bi));
         in_W[bi] = 1;
+        S.row_added();
       } else {
         const std::size_t t = static_cast<std::size_t>(bi) - m;
         at[t] = dir[t] > 0 ? 1 : -1;
         const double to = at[t] > 0 ? B.fhi[t] : B.flo[t];
-        for (std::size_t a = 0; a < n; ++a) y[a] += (to - x[t]) * WT[t * n + a];
+        S.fixing(W, t, to, x);
         x[t] = to;
         ++fixed;
-        rank_one(t, -1);
+        S.fixed(W, t);
       }
       if (W.size() + fixed > d) break;
     } else {
-      // Multipliers: mu on the rows, and on a variable at its bound lam = -+(c + A_W^T mu)_t = -+w_t.V.
+      // Multipliers: mu on the rows, and on a variable at its bound lam = -+(c + A_W^T mu)_t (rows are
+      // unit, as are the bounds' e_t, so all compare); the most negative leaves.
       double worst = -1e-12;
       long wi = -1;  // none, a row position j < k, or the variable t as k + t
       for (std::size_t j = 0; j < k; ++j)
         if (mu[j] < worst) worst = mu[j], wi = static_cast<long>(j);
       for (std::size_t t = 0; t < d; ++t) {
         if (!at[t]) continue;
-        const double g = std::inner_product(WT + t * n, WT + (t + 1) * n, V.data(), 0.0);
+        const double g = S.price(W, mu, t);
         const double lam = at[t] > 0 ? -g : g;
         if (lam < worst) worst = lam, wi = static_cast<long>(k + t);
       }
       if (wi < 0) {
         res.status = flp::Status::optimal;
         res.active = W;
-        res.mu = mu;
+        if (Space::keeps_mu) res.mu = mu;
         break;
       }
       if (static_cast<std::size_t>(wi) < k) {
         in_W[W[wi]] = 0;
         W.erase(W.begin() + wi);
+        S.row_dropped();
       } else {
         const std::size_t t = static_cast<std::size_t>(wi) - k;
         at[t] = 0;
         --fixed;
-        rank_one(t, +1);
+        S.freed(W, t);
       }
     }
   }
@@ -499,6 +451,26 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
   return res;
 }
 
+}  // namespace
+
+Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
+                const std::atomic<bool>* cancel, double stop_below) {
+  std::vector<signed char> at(R.d, 0);
+  InX S{R, c, at};
+  Result res = active_set(S, R, B, c, at, start, cancel, stop_below);
+  res.at = std::move(at);
+  return res;
+}
+
+Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                const std::vector<double>& c, const std::vector<double>& cy, const std::vector<double>& start,
+                const std::atomic<bool>* cancel, double stop_below) {
+  std::vector<signed char> at(R.d, 0);
+  InY S{R, Y, F, cy, at};
+  Result res = active_set(S, R, B, c, at, start, cancel, stop_below);
+  res.at = std::move(at);
+  return res;
+}
 
 // The bound of certify_nonnegative in plain doubles with a priori error bounds (Higham's gamma_n for
 // recursive sums of products, the smallest normal double per product for underflow), where the
@@ -550,6 +522,35 @@ static int float_bound(const std::vector<iv::Interval>& A, const std::vector<iv:
   // The exact sum is >= the float sum minus gamma_terms times the magnitudes, minus underflow.
   const double slack = ((terms + 2) * eps * mass + terms * small) * (1 + 8 * eps);
   return total >= slack ? 1 : 0;
+}
+
+bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b) {
+  // v = sum a*_j q_j lies within s -+ (sum r_j |q_j| + gamma_d sum |m_j q_j|) for s the float sum of
+  // m_j q_j (m_j the midpoint, r_j >= |a*_j - m_j|), whatever the summation order.
+  double s[4] = {0, 0, 0, 0}, S[4] = {0, 0, 0, 0}, Rs[4] = {0, 0, 0, 0};
+  std::size_t j = 0;
+  for (; j + 4 <= d; j += 4)
+    for (int u = 0; u < 4; ++u) {
+      const iv::Interval& v = a[j + u];
+      const double m = 0.5 * v.lo + 0.5 * v.hi, p = m * q[j + u];
+      s[u] += p, S[u] += std::fabs(p), Rs[u] += std::max(v.hi - m, m - v.lo) * std::fabs(q[j + u]);
+    }
+  for (; j < d; ++j) {
+    const double m = 0.5 * a[j].lo + 0.5 * a[j].hi, p = m * q[j];
+    s[0] += p, S[0] += std::fabs(p), Rs[0] += std::max(a[j].hi - m, m - a[j].lo) * std::fabs(q[j]);
+  }
+  const double sum = (s[0] + s[1]) + (s[2] + s[3]) - b.lo;
+  const double mass = (S[0] + S[1]) + (S[2] + S[3]) + std::fabs(b.lo), rad = (Rs[0] + Rs[1]) + (Rs[2] + Rs[3]);
+  constexpr double eps = 0x1p-52, small = 0x1p-1022;
+  const double n = static_cast<double>(d) + 4;
+  // The radii's own sum (and the midpoint's rounding, half an ulp of each entry: inside rad's
+  // rounding slack since m's error <= eps |m|) and every product's underflow.
+  const double slack = (rad * (1 + 4 * n * eps) + (n + 4) * eps * (mass + rad) + 4 * n * small) * (1 + 8 * eps);
+  if (std::isfinite(sum) && std::isfinite(slack)) {
+    if (sum + slack < 0) return true;
+    if (sum - slack >= 0) return false;
+  }
+  return (iv::dot(a, q, d) - b).negative();
 }
 
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,

@@ -77,6 +77,11 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
 Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::vector<double>& start,
                 const std::atomic<bool>* cancel = nullptr, double stop_below = -INFINITY);
 
+// Rigorous: a.q - b < 0 for every a_j and b in the enclosures, at a point q of doubles; by a float sum
+// with an a priori error bound (as certify_nonnegative's), else (undecided) by the interval sum.
+// Four accumulators and no rounding steps: the cell's rows at a witness point, d = 784 wide.
+bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b);
+
 // Rigorous: min over {A x <= b} and the box of c.x + c0 >= 0, by multipliers mu >= 0 on the active
 // rows (fitted on the free variables in floats) and the box minimum of the residual c + A_W^T mu, in
 // interval arithmetic.  With no active rows this is the closed-form range of c.x + c0 over the box.

@@ -76,6 +76,13 @@ inline Interval operator-(const Interval& a, const Interval& b) { return a + (-b
 
 inline Interval operator*(const Interval& a, const Interval& b) {
   if (a.is_zero() || b.is_zero()) return {0, 0};
+  if (a.lo == a.hi || b.lo == b.hi) {  // a point factor (most weights): two products, the same result
+    const double s = a.lo == a.hi ? a.lo : b.lo;
+    const Interval& v = a.lo == a.hi ? b : a;
+    const double p = s * v.lo, q = s * v.hi;
+    if (p != p || q != q) return whole;
+    return s > 0 ? Interval{down(p), up(q)} : Interval{down(q), up(p)};
+  }
   const double p[4] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
   if (std::any_of(p, p + 4, [](double v) { return v != v; })) return whole;
   return {down(*std::min_element(p, p + 4)), up(*std::max_element(p, p + 4))};

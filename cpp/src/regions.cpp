@@ -460,7 +460,8 @@ class Enumerator {
       for (std::size_t j = 0; j < d; ++j)
         if (!(q[j] > box_.ilo[j].hi && q[j] < box_.ihi[j].lo)) return false;  // strictly inside
     for (std::size_t i = 0; i < cur.b.size(); ++i)
-      if (!(iv::dot(&cur.A[i * d], q.data(), d) - cur.b[i]).negative()) return false;
+      if (use_box_ ? !box::below(&cur.A[i * d], q.data(), d, cur.b[i])
+                   : !(iv::dot(&cur.A[i * d], q.data(), d) - cur.b[i]).negative()) return false;
     return true;
   }
 

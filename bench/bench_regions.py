@@ -398,7 +398,8 @@ def suite_highdim(args, peers):
 
 DOMAINS = ([(d, (8, 8), {"ball": m}, None) for d in (2, 3, 4) for m in (200, 1000, 2000)]
            + [(d, (8, 8), {"ball": 1000}, None) for d in (5, 8)]
-           + [(3, (8, 8), {"simplex": 1000}, None), (100, (8,), {"cube": 1}, None)]
+           + [(3, (8, 8), {"simplex": 1000}, None), (6, (8, 8), {"cube": 1}, None), (100, (8,), {"cube": 1}, None),
+              (6, (8, 8), {"simplex": 1000}, None)]
            + [(d, widths, False, r) for d, widths, r in ((8, (16, 8), 4), (100, (16, 8), 4), (100, (32,), 8),
                                                         (784, (16, 8), 4), (784, (24, 10), 6))])
 

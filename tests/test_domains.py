@@ -161,3 +161,103 @@ def test_simplex_with_extreme_row_scales():
     b = np.concatenate([S[1] * huge, S[1] * tiny, far[1], S[1]])
     net = nets.deep_random(d, [8, 6], 6)
     assert _check_same(net, A, b) == tg.count_regions(net, tg.Polytope(*S)) > 1
+
+
+# ---- Polytope domains reduced up front: box rows as bounds, redundant rows dropped ----
+
+def _same_regions(net, A, b, want=None):
+    """The reduced run equals the reference run (counts, patterns, cuts, exact irredundant halfspaces
+    of a sample of regions); want: a Box (lo, hi) whose count and stats the reduced run must match."""
+    fast, ref = _run(net, A, b), _run(net, A, b, reduce_domain=False)
+    assert fast.count == ref.count and fast.complete and ref.complete
+    assert np.array_equal(fast.patterns(), ref.patterns())
+    for x, y in zip(fast.cuts(), ref.cuts()):
+        assert np.array_equal(x, y)
+    for i in range(0, fast.stored, max(1, fast.stored // 4)):  # (halfspaces of 1e300 rows are slow)
+        hf, hr = fast.halfspaces(i), ref.halfspaces(i)
+        for x, y in zip(hf, hr):
+            assert np.array_equal(np.asarray(x, dtype=object), np.asarray(y, dtype=object))
+    signs = net.exact_signs(fast.points(True)).reshape(fast.stored, -1)
+    assert np.array_equal(signs > 0, fast.patterns().astype(bool))
+    if want is not None:
+        d = net.input_dim
+        box = _core.enumerate_regions(net.core, A=np.zeros((0, d)), b=np.zeros(0), lo=np.full(d, want[0]),
+                                      hi=np.full(d, want[1]), threads=1)
+        assert fast.count == box.count and fast.stats == box.stats  # searched as the Box itself
+        assert np.array_equal(fast.patterns(), box.patterns())
+    return fast
+
+
+def _cube_rows(d, r=1.0):
+    return np.vstack([np.eye(d), -np.eye(d)]), np.full(2 * d, r)
+
+
+@pytest.mark.parametrize("d,widths,seed", [(2, [6, 5], 1), (3, [5, 4], 2), (4, [4, 4], 3), (7, [5], 4)])
+def test_box_as_rows_scaled_duplicated_negated_is_the_box(d, widths, seed):
+    # [-1, 1]^d given as rows scaled by 3, 2^996 (~1e300) and 2^-1074 (5e-324), duplicated, looser
+    # copies, a far row and a tight redundant row (sum x <= d touches the corner): the Box itself.
+    A, b = _cube_rows(d)
+    rows = [(3 * A, 3 * b), (A * 2.0 ** 996, b * 2.0 ** 996), (np.sign(A) * 5e-324, b * 5e-324), (A, b + 1),
+            (A[::-1], b[::-1]), (np.ones((1, d)), [d + 1.0]), (np.ones((1, d)), [float(d)]),
+            (-np.ones((1, d)), [float(d)]), (np.zeros((1, d)), [0.0])]
+    A = np.vstack([r[0] for r in rows])
+    b = np.concatenate([np.asarray(r[1], dtype=float) for r in rows])
+    _same_regions(nets.deep_random(d, widths, seed), A, b, want=(-1.0, 1.0))
+
+
+def test_box_with_one_dense_row_keeps_the_row():
+    # [0, 1]^3 with a corner cut x + y + z <= 1: the box as bounds, the cut as a row, in the box LP.
+    A, b = _cube_rows(3)
+    A = np.vstack([A, [[1.0, 1.0, 1.0]], A * 4])
+    b = np.concatenate([np.r_[np.ones(3), np.zeros(3)], [1.0], np.r_[np.ones(3), np.zeros(3)] * 4])
+    fast = _same_regions(nets.deep_random(3, [6, 6], 7), A, b)
+    assert fast.count > 1
+    # and the count differs from the box's: the row is not dropped
+    box = tg.count_regions(nets.deep_random(3, [6, 6], 7), tg.Box(0, 1))
+    assert box > fast.count
+
+
+def test_row_redundant_only_through_another_row():
+    # In [-1, 1]^2: x + y <= 1 makes x + y <= 1.5 and 2x + 2y <= 3 redundant (not the box alone), and
+    # x - y <= 2 is redundant on the box by its closed-form range; x + y <= 1 itself stays.
+    A, b = _cube_rows(2)
+    A = np.vstack([A, [[1.0, 1.0], [1.0, 1.0], [2.0, 2.0], [1.0, -1.0]]])
+    b = np.concatenate([b, [1.5, 1.0, 3.0, 2.0]])
+    net = nets.deep_random(2, [8, 6], 8)
+    fast = _same_regions(net, A, b)
+    keep = _same_regions(net, np.vstack([_cube_rows(2)[0], [[1.0, 1.0]]]), np.r_[np.ones(4), 1.0])
+    assert fast.count == keep.count and fast.stats == keep.stats
+
+
+def test_polytope_extreme_rows_without_a_box():
+    # A triangle in R^2 (no coordinate bounded both ways by single-coordinate rows): its rows given at
+    # 1e300 and 5e-324 scales and 50 far rows; only the three facets remain.
+    tri = np.array([[-1.0, 0.0], [0.0, -1.0], [1.0, 1.0]]), np.array([1.0, 1.0, 1.0])
+    rng = np.random.default_rng(2)
+    far = rng.normal(size=(50, 2))
+    A = np.vstack([tri[0] * 2.0 ** 996, far, tri[0] * 5e-324, tri[0]])
+    b = np.concatenate([tri[1] * 2.0 ** 996, np.abs(far).sum(1) * 3 + 1, tri[1] * 5e-324, tri[1]])
+    net = nets.deep_random(2, [8, 8], 9)
+    fast = _same_regions(net, A, b)
+    plain = _run(net, *tri)
+    assert fast.count == plain.count and fast.stats == plain.stats
+
+
+@pytest.mark.parametrize("reduce", [True, False])
+def test_flat_and_empty_box_rows_are_reported(reduce):
+    # lo == hi in one coordinate: a lower-dimensional domain (an InputError today, kept); lo > hi and
+    # a contradictory zero row: empty.
+    net = nets.deep_random(3, [4], 1)
+    A, b = _cube_rows(3)
+    flat = b.copy()
+    flat[[2, 5]] = [0.5, -0.5]  # z <= 0.5 and -z <= -0.5
+    with pytest.raises(tg.InputError, match="not full-dimensional"):
+        _run(net, A, flat, reduce_domain=reduce)
+    empty = b.copy()
+    empty[[2, 5]] = [0.25, -0.5]
+    with pytest.raises(tg.InputError, match="empty"):
+        _run(net, A, empty, reduce_domain=reduce)
+    with pytest.raises(tg.InputError, match="empty"):
+        _run(net, np.vstack([A, np.zeros((1, 3))]), np.r_[b, -1.0], reduce_domain=reduce)
+    with pytest.raises(tg.InputError, match="empty"):  # the box and a row that misses it
+        _run(net, np.vstack([A, [[1.0, 1.0, 1.0]]]), np.r_[b, -3.5], reduce_domain=reduce)

@@ -8,16 +8,20 @@
 #include <numeric>
 namespace tropgeom::box {
 
-bool detect(const Polyhedron& P, Box& out) {
+bool split(const Polyhedron& P, Box& out, Polyhedron& rest) {
   const std::size_t d = P.dim;
   if (P.A.rows == 0 || P.C.rows > 0 || d == 0) return false;
   std::vector<char> has_lo(d, 0), has_hi(d, 0);
   Vec lo(d), hi(d);
+  Polyhedron others(d);
   for (std::size_t i = 0; i < P.A.rows; ++i) {
     std::size_t nz = 0, j = 0;
     for (std::size_t t = 0; t < d; ++t)
       if (sgn(P.A(i, t)) != 0) ++nz, j = t;
-    if (nz != 1) return false;
+    if (nz != 1) {
+      others.add_inequality(P.A.row(i), P.b[i]);
+      continue;
+    }
     const Rational v = P.b[i] / P.A(i, j);
     if (sgn(P.A(i, j)) > 0) {
       if (!has_hi[j] || v < hi[j]) hi[j] = v;
@@ -30,6 +34,15 @@ bool detect(const Polyhedron& P, Box& out) {
   for (std::size_t j = 0; j < d; ++j)
     if (!has_lo[j] || !has_hi[j] || !(lo[j] < hi[j])) return false;  // the rows path reports empty / flat
   out = make(std::move(lo), std::move(hi));
+  rest = std::move(others);
+  return true;
+}
+
+bool detect(const Polyhedron& P, Box& out) {
+  Box B;
+  Polyhedron rest;
+  if (!split(P, B, rest) || rest.A.rows > 0) return false;
+  out = std::move(B);
   return true;
 }
 

@@ -26,6 +26,11 @@ struct Box {
 // every coordinate is bounded both ways; false otherwise.
 bool detect(const Polyhedron& P, Box& out);
 
+// The rows +-c e_j (c > 0) of P as a box, the tightest bound of each side kept, and its other rows in
+// rest (a zero row included); false (out and rest untouched) unless every coordinate is bounded both
+// ways with lo < hi.
+bool split(const Polyhedron& P, Box& out, Polyhedron& rest);
+
 // The box lo <= x <= hi itself (lo < hi in every coordinate, checked by the caller).
 Box make(Vec lo, Vec hi);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +72,127 @@ bool double_point(const Polyhedron& P, const box::Box* B, const Vec& q, std::vec
   return false;
 }
 
+// --- a Polytope domain made small before the search (opt.reduce_domain) -----------------------------
+
+// P's rows without zero rows (0 <= b_i with b_i >= 0 holds everywhere) and positive multiples of an
+// earlier row (the tightest kept), compared exactly on each row divided by its largest |entry| (the
+// rows kept so: 1e300 and 5e-324 scalings become small numbers).  False when a zero row has b_i < 0:
+// the domain is empty, which the plain path reports.
+bool distinct_rows(Polyhedron& P) {
+  const std::size_t d = P.dim;
+  std::map<std::vector<Rational>, std::size_t> seen;  // a normalised row -> its index in out
+  Polyhedron out(d);
+  for (std::size_t i = 0; i < P.A.rows; ++i) {
+    const Rational* a = P.A.row(i);
+    Rational m = 0;
+    for (std::size_t j = 0; j < d; ++j) m = std::max(m, Rational(abs(a[j])));
+    if (sgn(m) == 0) {
+      if (sgn(P.b[i]) < 0) return false;
+      continue;
+    }
+    std::vector<Rational> key(a, a + d);
+    for (auto& v : key) v /= m;
+    const Rational rhs = P.b[i] / m;
+    const auto it = seen.find(key);
+    if (it == seen.end()) {
+      seen.emplace(key, out.A.rows);
+      out.add_inequality(key.data(), rhs);
+    } else if (rhs < out.b[it->second]) {
+      out.b[it->second] = rhs;
+    }
+  }
+  P = std::move(out);
+  return true;
+}
+
+// Drops the rows of P that the others (and the box B, if given) prove redundant, one at a time, each
+// against the rows still kept (so the set never changes): first the closed-form range of the row over
+// the box, then max a_k x over the other rows, a float LP from p (stopped once a_k x > b_k: a row that
+// is a facet costs a few steps), proven <= b_k by an interval dual certificate or exactly on the LP's
+// active rows.  A row stays unless that proof holds.
+void drop_redundant(Polyhedron& P, const box::Box* B, const Vec& p, const Budget& budget) {
+  const std::size_t d = P.dim, m = P.A.rows;
+  std::vector<Interval> A(m * d), b(m);
+  flp::Rows R;  // row k is masked (0.x <= 1) while it is tested, and for good once dropped
+  R.d = d;
+  std::vector<double> f(d), start(d);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < d; ++j) A[i * d + j] = iv::of(P.A(i, j)), f[j] = A[i * d + j].mid();
+    b[i] = iv::of(P.b[i]);
+    R.add(f.data(), b[i].mid());
+  }
+  for (std::size_t j = 0; j < d; ++j) start[j] = p[j].get_d();
+  const std::vector<signed char> no_fixed(d, 0);
+  std::vector<char> keep(m, 1);
+  std::vector<double> c(d), row(d);
+  std::vector<Interval> ci(d);
+  std::size_t tried = 0, dropped = 0;  // LPs run, rows they dropped
+  for (std::size_t k = 0; k < m; ++k) {
+    budget.check();
+    for (std::size_t j = 0; j < d; ++j) ci[j] = -A[k * d + j], c[j] = -A[k * d + j].mid();
+    const Interval& c0 = b[k];  // proven: min of b_k - a_k x >= 0
+    if (B && box::certify_nonnegative({}, {}, {}, no_fixed, ci.data(), c0, *B)) {
+      keep[k] = 0;
+      std::fill(R.A.begin() + k * d, R.A.begin() + (k + 1) * d, 0.0);
+      R.b[k] = 1;
+      continue;
+    }
+    // Facets cost a float LP each and gain nothing (1000 tangent rows: 0.1-0.5 s): once the LPs have
+    // mostly found facets, the rest are left to the search's per-cell pruning.
+    if (tried >= 64 && dropped * 4 < tried) continue;
+    ++tried;
+    std::copy(R.A.begin() + k * d, R.A.begin() + (k + 1) * d, row.begin());
+    const double rb = R.b[k];
+    std::fill(R.A.begin() + k * d, R.A.begin() + (k + 1) * d, 0.0);
+    R.b[k] = 1;
+    const double stop = -b[k].mid() - 1e-9 * (std::fabs(b[k].mid()) + 1);
+    box::Result r;
+    if (B) r = box::minimize(R, *B, c, start, nullptr, stop);
+    else static_cast<flp::Result&>(r) = flp::minimize(R, c, start, stop);
+    bool proven = false;
+    if (r.status == flp::Status::optimal) {
+      const std::size_t w = r.active.size();
+      std::vector<Interval> Aw, bw;
+      std::vector<int> act(w);
+      std::vector<double> mu;
+      for (std::size_t i = 0; i < w; ++i) {
+        const std::size_t t = r.active[i];
+        Aw.insert(Aw.end(), A.begin() + t * d, A.begin() + (t + 1) * d);
+        bw.push_back(b[t]);
+        act[i] = static_cast<int>(i);
+        if (i < r.mu.size()) mu.push_back(r.mu[i] / R.scale[t]);
+      }
+      proven = B ? box::certify_nonnegative(Aw, bw, act, r.at, ci.data(), c0, *B, r.mu.empty() ? nullptr : &mu)
+                 : flp::certify_nonnegative(Aw, bw, act, ci.data(), c0);
+      if (!proven) {  // exactly, on the same rows: min of -a_k x >= -b_k, every row scaled to integers
+        std::vector<Integer> Az, bz, cz;
+        for (std::size_t i = 0; i <= w; ++i) {
+          const std::size_t t = i < w ? r.active[i] : k;
+          const Integer L = clearing_factor(P.A.row(t), d, &P.b[t]);
+          for (std::size_t j = 0; j < d; ++j) Az.emplace_back(P.A(t, j) * L);
+          bz.emplace_back(P.b[t] * L);
+        }
+        for (std::size_t j = 0; j < d; ++j) cz.emplace_back(-Az[w * d + j]);  // row k, last
+        const Integer bound = -bz.back();
+        Az.resize(w * d);
+        bz.pop_back();
+        proven = B ? box::certify_lower_bound(Az, bz, cz, bound, r.at, *B) : flp::certify_lower_bound(Az, bz, cz, bound);
+      }
+    }
+    if (proven) {
+      keep[k] = 0;
+      ++dropped;
+    } else {
+      std::copy(row.begin(), row.end(), R.A.begin() + k * d);
+      R.b[k] = rb;
+    }
+  }
+  Polyhedron out(d);
+  for (std::size_t i = 0; i < m; ++i)
+    if (keep[i]) out.add_inequality(P.A.row(i), P.b[i]);
+  P = std::move(out);
+}
+
 // A cell waiting for neurons `neuron..` of layer `layer`.
 struct Task {
   std::size_t layer = 0, neuron = 0;
@@ -131,16 +253,18 @@ class Enumerator {
     // Given as bounds, its rows are made only if an exact decision needs them (exact_domain).
     const bool as_rows = box && !opt_.box_as_bounds;
     const Polyhedron& domain = as_rows ? (box_rows_ = box_polyhedron(box->lo, box->hi)) : given;
+    const bool reduced = !box && reduce(given);  // domain_: the reduced rows (box_ their bounds, if any)
     if (box && !as_rows) {
-      use_box_ = true;
+      use_box_ = bounds_ = true;
       box_ = *box;
       result_.lo = box->lo;
       result_.hi = box->hi;
-    } else {
+    } else if (!reduced) {
       use_box_ = opt_.box_as_bounds && box::detect(domain, box_);
     }
-    InteriorResult in;
-    if (use_box_) {
+    if (!reduced) domain_ = domain;
+    InteriorResult in;  // of the domain as given (whose errors are the user's)
+    if (use_box_ && domain_.A.rows == 0) {
       in.dimension = static_cast<int>(domain.dim);
       in.point = box::centre(box_);
     } else if (float_interior(domain, in.point)) {
@@ -152,24 +276,27 @@ class Enumerator {
       throw InputError(in.dimension < 0 ? "domain is empty" : "domain is not full-dimensional (dimension " +
                                                                   std::to_string(in.dimension) + " in R^" +
                                                                   std::to_string(domain.dim) + ")");
-    domain_ = domain;
-    m0_ = use_box_ ? 0 : domain.A.rows;
+    if (reduced) {
+      drop_redundant(domain_, use_box_ ? &box_ : nullptr, in.point, Budget(opt_));
+      if (use_box_ && domain_.A.rows == 0) in.point = box::centre(box_);  // a box now: searched as one
+    }
+    m0_ = use_box_ && !bounds_ ? 0 : domain_.A.rows;  // (a detected box's rows stay out of the cells)
     if (use_box_) no_fixed_.assign(domain.dim, 0);
     for (std::size_t i = 0; i < m0_; ++i) {  // (a box's rows never enter a certificate)
-      const Integer L = clearing_factor(domain.A.row(i), domain.dim, &domain.b[i]);
-      for (std::size_t j = 0; j < domain.dim; ++j) dom_A_.emplace_back(domain.A(i, j) * L);
-      dom_b_.emplace_back(domain.b[i] * L);
+      const Integer L = clearing_factor(domain_.A.row(i), domain_.dim, &domain_.b[i]);
+      for (std::size_t j = 0; j < domain_.dim; ++j) dom_A_.emplace_back(domain_.A(i, j) * L);
+      dom_b_.emplace_back(domain_.b[i] * L);
     }
     const std::size_t d = domain.dim;
     Task root;
     root.rows.d = d;
     std::vector<Interval> a(d);
     for (std::size_t i = 0; i < m0_; ++i) {
-      for (std::size_t j = 0; j < d; ++j) a[j] = iv::of(domain.A(i, j));
-      root.add_row(a.data(), iv::of(domain.b[i]), d);
+      for (std::size_t j = 0; j < d; ++j) a[j] = iv::of(domain_.A(i, j));
+      root.add_row(a.data(), iv::of(domain_.b[i]), d);
     }
-    place(root, domain, std::move(in.point), use_box_ ? &box_ : nullptr);
-    if (!use_box_) box_radius(domain, root);
+    place(root, domain_, std::move(in.point), use_box_ ? &box_ : nullptr);
+    if (!use_box_) box_radius(domain_, root);
     root.z = std::make_shared<const AffineMap<Interval>>(push(wi_[0], identity_map<Interval>(d)));
     if (use_box_ && m0_ == 0 && last_relu_ > 0 && net_.layers[0].out < d) make_factor(*root.z);
     RunLimits lim = opt_;
@@ -198,7 +325,7 @@ class Enumerator {
     result_.status = search.status();
     for (Task& t : search.take_open()) result_.open.push_back(to_cell(std::move(t)));
     result_.net = std::make_shared<Network>(net_);
-    result_.domain = std::move(domain_);
+    result_.domain = reduced ? given : std::move(domain_);
     return std::move(result_);
   }
 
@@ -347,7 +474,7 @@ class Enumerator {
     for (std::size_t i = 0; i < c.neurons.size(); ++i) {
       const auto it = std::lower_bound(cur.cuts.begin(), cur.cuts.end(), c.neurons[i]);
       if (it == cur.cuts.end() || *it != c.neurons[i] || cur.pattern[*it] != c.sides[i]) return false;
-      rows.push_back(static_cast<int>(m0_ + (it - cur.cuts.begin())));
+      rows.push_back(static_cast<int>(domain_rows(cur) + (it - cur.cuts.begin())));
     }
     return box::certify_nonnegative(cur.A, cur.b, rows, no_fixed_, cs, ce, box_, &c.mu);
   }
@@ -360,9 +487,10 @@ class Enumerator {
     c.neurons.clear();
     c.sides.clear();
     c.mu.clear();
+    const std::size_t nd = domain_rows(cur);
     for (std::size_t i = 0; i < active.size(); ++i) {
-      if (static_cast<std::size_t>(active[i]) < m0_) return;  // a domain row: not kept
-      const int neuron = cur.cuts[active[i] - m0_];
+      if (static_cast<std::size_t>(active[i]) < nd) return;  // a domain row: not kept
+      const int neuron = cur.cuts[active[i] - nd];
       c.neurons.push_back(neuron);
       c.sides.push_back(cur.pattern[neuron]);
       c.mu.push_back(mu[i]);
@@ -399,11 +527,12 @@ class Enumerator {
   // The float LP's face point (box::face_point) when it is beyond the hyperplane, exactly: cur splits,
   // the child's point is on the open segment from cur's point to it, past the hyperplane.
   bool exact_split(Task& cur, int sp, const box::Result& r, std::unique_ptr<Task>& child) {
-    const std::size_t d = domain_.dim, off = domain_.A.rows - m0_;  // a detected box's rows lead P
+    const std::size_t d = domain_.dim, nd = domain_rows(cur);
     const IntMaps& maps = int_maps(cur);
-    const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);
+    const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);  // all of domain_'s rows, then the cuts
     std::vector<int> W;
-    for (int i : r.active) W.push_back(static_cast<int>(i + off));
+    for (int i : r.active)
+      W.push_back(static_cast<std::size_t>(i) < nd ? (cur.live ? (*cur.live)[i] : i) : static_cast<int>(i - nd + domain_.A.rows));
     Vec z;
     if (!box::face_point(P, W, r.at, r.x, box_, z)) return false;
     Vec g(d);
@@ -502,6 +631,19 @@ class Enumerator {
     return true;
   }
 
+  // A Polytope reduced into domain_ (opt.reduce_domain): its rows +-c e_j become box_'s bounds when
+  // every coordinate gets both (box_as_bounds; the other rows stay rows: the box LP takes both), zero
+  // rows and positive multiples go (distinct_rows); run() then drops the rows proven redundant.  False:
+  // the plain path (nothing to reduce, or an empty domain, which it reports).
+  bool reduce(const Polyhedron& given) {
+    if (!opt_.reduce_domain || given.A.rows == 0 || given.C.rows > 0) return false;
+    Polyhedron rest = given;
+    use_box_ = bounds_ = opt_.box_as_bounds && box::split(given, box_, rest);
+    if (!distinct_rows(rest)) return use_box_ = bounds_ = false;
+    domain_ = std::move(rest);
+    return true;
+  }
+
   // radius_[t] >= |x_t| on a bounded domain, rounded up; empty when unbounded.  Each bound is a float
   // LP's optimum plus a margin proven by its interval dual certificate, else an exact LP.
   void box_radius(const Polyhedron& domain, const Task& root) {
@@ -565,6 +707,7 @@ class Enumerator {
     const std::size_t d = domain_.dim, n = domain_rows(t);
     std::vector<Interval> range(d, iv::whole);
     for (std::size_t j = 0; j < radius_.size(); ++j) range[j] = {-radius_[j], radius_[j]};
+    if (use_box_) range = box_.range;
     std::vector<double> c(d, 0.0);
     std::vector<Interval> ci(d, iv::exact(0));
     for (std::size_t j = 0; j < d; ++j) {
@@ -572,11 +715,15 @@ class Enumerator {
         c[j] = -s;
         ci[j] = iv::exact(-s);
         ++tally.float_lps;
-        const flp::Result f = flp::minimize(t.rows, c, t.point);
+        box::Result f;
+        if (use_box_) f = box::minimize(t.rows, box_, c, t.point);
+        else static_cast<flp::Result&>(f) = flp::minimize(t.rows, c, t.point);
         if (f.status != flp::Status::optimal) continue;
         const double v = s * f.x[j], R = iv::up(v + (std::fabs(v) + 1) * 1e-9);
-        if (!std::isfinite(R) || !flp::certify_nonnegative(t.A, t.b, f.active, ci.data(), iv::exact(R), false,
-                                                           radius_.empty() ? nullptr : radius_.data()))
+        if (!std::isfinite(R) ||
+            !(use_box_ ? box::certify_nonnegative(t.A, t.b, f.active, f.at, ci.data(), iv::exact(R), box_)
+                       : flp::certify_nonnegative(t.A, t.b, f.active, ci.data(), iv::exact(R), false,
+                                                  radius_.empty() ? nullptr : radius_.data())))
           continue;
         if (s > 0) range[j].hi = std::min(range[j].hi, R);
         else range[j].lo = std::max(range[j].lo, -R);
@@ -661,7 +808,7 @@ class Enumerator {
     const IntMaps& maps = int_maps(cur);
     // A box given as bounds stays bounds in the exact LP (its 2d rows made CGAL's LP take minutes at
     // d = 784): P is then the cell's cuts alone, and every point check adds the box.
-    const bool bounds = !result_.lo.empty() && use_box_;
+    const bool bounds = bounds_;
     const box::Box* B = bounds ? &box_ : nullptr;
     const Polyhedron P = cell_polyhedron(domain_, ix_, maps, cur.cuts, cur.pattern);
     Vec gv(d);
@@ -704,10 +851,14 @@ class Enumerator {
     return Decision::split;
   }
 
-  // The domain with a box given as bounds as rows, made once when an exact decision first needs it.
+  // The domain with a box kept as bounds as rows (then the other rows), made once when an exact
+  // decision first needs it.
   const Polyhedron& exact_domain() {
-    if (result_.lo.empty() || !use_box_) return domain_;
-    std::call_once(box_rows_once_, [this] { box_rows_ = box_polyhedron(box_.lo, box_.hi); });
+    if (!bounds_) return domain_;
+    std::call_once(box_rows_once_, [this] {
+      box_rows_ = box_polyhedron(box_.lo, box_.hi);
+      for (std::size_t i = 0; i < domain_.A.rows; ++i) box_rows_.add_inequality(domain_.A.row(i), domain_.b[i]);
+    });
     return box_rows_;
   }
 
@@ -920,7 +1071,8 @@ class Enumerator {
   std::once_flag box_rows_once_;
   mutable IntMaps maps0_;                         // layer 0's exact map (int_maps)
   mutable std::once_flag maps0_once_;
-  bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)
+  bool use_box_ = false;                          // the domain is box_, kept as bounds (no rows in cells)...
+  bool bounds_ = false;                           // ...and domain_ has no rows of it (the exact LP takes bounds)
   box::Box box_;
   std::optional<box::Factor> factor_;             // the first layer, when a box cell's rows factor through it
   const std::size_t run_id_ = ++runs;             // tells this run's certificates from an earlier run's

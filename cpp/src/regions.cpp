@@ -119,6 +119,19 @@ struct Certificate {
 thread_local std::vector<Certificate> certificates;
 std::atomic<std::size_t> runs{0};
 
+// A proof (interval or exact) that a neuron keeps sign sp on every point of the cuts `neurons` with
+// `sides`, made on a cell whose pattern of the earlier layers was `prefix`.  Every cell with that
+// prefix descends from the same cell at the start of the neuron's layer, so it has the same exact map
+// for the neuron and the same rows for those cuts: when it has the cuts, the proof is its own, with
+// no LP (R^d only, where a cell's rows are its cuts).  Kept per thread, neuron and sign.
+struct Proof {
+  std::size_t run = 0;
+  std::vector<std::uint8_t> prefix;
+  std::vector<int> neurons;
+  std::vector<std::uint8_t> sides;
+};
+thread_local std::vector<Proof> proofs;
+
 class Enumerator {
  public:
   Enumerator(const Network& net, const RegionOptions& opt)
@@ -289,6 +302,7 @@ class Enumerator {
     // On a box, the closed-form range of sp * z over the whole box decides many neurons with no LP.
     if (use_box_ && box::certify_nonnegative(cur.A, cur.b, {}, no_fixed_, cs.data(), ce, box_)) return same;
     if (use_box_ && reuse_certificate(cur, sp, cs.data(), ce)) return same;
+    if (reuse_proof(cur, sp)) return same;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
@@ -325,7 +339,9 @@ class Enumerator {
                                    : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
                                                               radius_.empty() ? nullptr : radius_.data());
       if (proven && use_box_ && !mu.empty()) remember_certificate(cur, sp, r.active, mu);
-      return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
+      if (!proven && !certify_exact(cur, r.active, r.at, sp)) return Decision::unknown;
+      remember_proof(cur, sp, r.active);
+      return same;
     }
     if (auto q = witness(cur, cs.data(), ce, c, r)) {
       child = make_split(cur, sp, std::move(*q));
@@ -368,6 +384,39 @@ class Enumerator {
       c.mu.push_back(mu[i]);
     }
     c.run = run_id_;
+  }
+
+  // Proofs are shared on R^d only: there a cell's rows are its cuts (no domain rows, no bounds).
+  bool shares_proofs() const { return !use_box_ && m0_ == 0; }
+
+  Proof& proof_slot(const Task& cur, int sp) const {
+    if (proofs.size() < 2 * ix_.hidden) proofs.resize(2 * ix_.hidden);
+    return proofs[2 * (ix_.first[cur.layer] + cur.neuron) + (sp > 0)];
+  }
+
+  // The last proof this thread made for cur's neuron and sign, when cur has its prefix and cuts.
+  bool reuse_proof(const Task& cur, int sp) const {
+    if (!shares_proofs()) return false;
+    const Proof& p = proof_slot(cur, sp);
+    if (p.run != run_id_ || !std::equal(p.prefix.begin(), p.prefix.end(), cur.pattern.begin())) return false;
+    for (std::size_t i = 0; i < p.neurons.size(); ++i) {
+      const auto it = std::lower_bound(cur.cuts.begin(), cur.cuts.end(), p.neurons[i]);
+      if (it == cur.cuts.end() || *it != p.neurons[i] || cur.pattern[*it] != p.sides[i]) return false;
+    }
+    return true;
+  }
+
+  void remember_proof(const Task& cur, int sp, const std::vector<int>& active) const {
+    if (!shares_proofs()) return;
+    Proof& p = proof_slot(cur, sp);
+    p.prefix.assign(cur.pattern.begin(), cur.pattern.begin() + ix_.first[cur.layer]);
+    p.neurons.clear();
+    p.sides.clear();
+    for (int i : active) {
+      p.neurons.push_back(cur.cuts[i]);
+      p.sides.push_back(cur.pattern[cur.cuts[i]]);
+    }
+    p.run = run_id_;
   }
 
   // A box cell's rows all factor through y = W1 x when nothing but neurons cuts it: with fewer first-

@@ -14,6 +14,7 @@
 #include "float_lp.hpp"
 #include "interval.hpp"
 #include "layer_map.hpp"
+#include "linalg.hpp"
 #include "region_geometry.hpp"
 #include "run.hpp"
 #include "search.hpp"
@@ -334,10 +335,11 @@ class Enumerator {
     if (r.status == flp::Status::optimal && val >= 0) {
       std::vector<double> mu;  // the LP's multipliers, for the rows as given (not unit)
       for (std::size_t i = 0; i < r.mu.size(); ++i) mu.push_back(r.mu[i] / cur.rows.scale[r.active[i]]);
-      const bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_,
-                                                              r.mu.empty() ? nullptr : &mu)
-                                   : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
-                                                              radius_.empty() ? nullptr : radius_.data());
+      bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_,
+                                                        r.mu.empty() ? nullptr : &mu)
+                             : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
+                                                        radius_.empty() ? nullptr : radius_.data());
+      if (!proven && !use_box_ && certify_on_support(cur.A, cur.b, r.active, cs.data(), ce, d)) proven = true;
       if (proven && use_box_ && !mu.empty()) remember_certificate(cur, sp, r.active, mu);
       if (!proven && !certify_exact(cur, r.active, r.at, sp)) return Decision::unknown;
       remember_proof(cur, sp, r.active);
@@ -384,6 +386,43 @@ class Enumerator {
       c.mu.push_back(mu[i]);
     }
     c.run = run_id_;
+  }
+
+  // min of cs.x + ce >= 0 over the active rows, proven in intervals on the coordinates where cs or an
+  // active row is not exactly zero, after dropping the rows whose float multiplier is ~0 (active at a
+  // degenerate optimum, not needed by it).  A face optimum (fewer than d rows) is a vertex there when
+  // the zeros are structural: in y = W1 x (FirstLayerBasis) a cell's maps and rows vanish off its
+  // active first-layer neurons.  On success `active` holds the rows of the proof.
+  static bool certify_on_support(const std::vector<Interval>& A, const std::vector<Interval>& b,
+                                 std::vector<int>& active, const Interval* cs, const Interval& ce, std::size_t d) {
+    std::vector<double> mu;
+    if (active.empty() || !flp::multipliers(A, active, cs, d, nullptr, mu)) return false;
+    const double top = *std::max_element(mu.begin(), mu.end());
+    std::vector<int> W;
+    for (std::size_t i = 0; i < active.size(); ++i)
+      if (mu[i] > 1e-9 * top) W.push_back(active[i]);
+    std::vector<std::size_t> T;
+    for (std::size_t t = 0; t < d; ++t) {
+      bool zero = cs[t].is_zero();
+      for (std::size_t i = 0; i < W.size() && zero; ++i) zero = A[W[i] * d + t].is_zero();
+      if (!zero) T.push_back(t);
+    }
+    const std::size_t k = W.size();
+    if (k == 0 || T.size() != k) return false;
+    std::vector<Interval> M(k * k), r(k), m;
+    for (std::size_t t = 0; t < k; ++t) {
+      for (std::size_t i = 0; i < k; ++i) M[t * k + i] = A[W[i] * d + T[t]];
+      r[t] = -cs[T[t]];
+    }
+    if (!la::solve(std::move(M), std::move(r), k, m)) return false;
+    Interval value = ce;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (m[i].lo < 0) return false;
+      value = value - m[i] * b[W[i]];
+    }
+    if (!(value.lo >= 0)) return false;
+    active = std::move(W);
+    return true;
   }
 
   // Proofs are shared on R^d only: there a cell's rows are its cuts (no domain rows, no bounds).

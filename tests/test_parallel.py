@@ -192,14 +192,14 @@ _SIGINT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
     import tropgeom, nets
-    net = nets.one_layer(4, 34, 0)
+    net = nets.one_layer(4, 44, 0)  # seconds long: still running at the SIGINT
     print("started", flush=True)
     try:
         tropgeom.count_regions(net, threads=1)
         print("finished")
     except tropgeom.BudgetExceeded as e:
         rest = tropgeom.count_regions(net, cells=e.remaining, threads=2)
-        print(e.reason, e.partial > 0, e.partial + rest == nets.zaslavsky(4, 34), flush=True)
+        print(e.reason, e.partial > 0, e.partial + rest == nets.zaslavsky(4, 44), flush=True)
 """)
 
 
@@ -302,14 +302,14 @@ _DRIVER_SIGINT = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     import tropgeom, nets
     from tropgeom import parallel
-    net = nets.one_layer(4, 34, 0)
+    net = nets.one_layer(4, 44, 0)  # seconds long: still running at the SIGINT
     print("started", flush=True)
     try:
         parallel.count_regions(net, workers=2, task_seconds=0.2)
         print("finished")
     except tropgeom.BudgetExceeded as e:
         rest = tropgeom.count_regions(net, cells=e.remaining, threads=2)  # (None: stopped while splitting)
-        print(e.reason, e.partial + rest == nets.zaslavsky(4, 34), flush=True)
+        print(e.reason, e.partial + rest == nets.zaslavsky(4, 44), flush=True)
 """)
 
 

@@ -15,6 +15,7 @@
 #include "float_lp.hpp"
 #include "interval.hpp"
 #include "layer_map.hpp"
+#include "linalg.hpp"
 #include "region_geometry.hpp"
 #include "run.hpp"
 #include "search.hpp"
@@ -241,6 +242,19 @@ struct Certificate {
 thread_local std::vector<Certificate> certificates;
 std::atomic<std::size_t> runs{0};
 
+// A proof (interval or exact) that a neuron keeps sign sp on every point of the cuts `neurons` with
+// `sides`, made on a cell whose pattern of the earlier layers was `prefix`.  Every cell with that
+// prefix descends from the same cell at the start of the neuron's layer, so it has the same exact map
+// for the neuron and the same rows for those cuts: when it has the cuts, the proof is its own, with
+// no LP (R^d only, where a cell's rows are its cuts).  Kept per thread, neuron and sign.
+struct Proof {
+  std::size_t run = 0;
+  std::vector<std::uint8_t> prefix;
+  std::vector<int> neurons;
+  std::vector<std::uint8_t> sides;
+};
+thread_local std::vector<Proof> proofs;
+
 class Enumerator {
  public:
   Enumerator(const Network& net, const RegionOptions& opt)
@@ -416,6 +430,7 @@ class Enumerator {
     // On a box, the closed-form range of sp * z over the whole box decides many neurons with no LP.
     if (use_box_ && box::certify_nonnegative(cur.A, cur.b, {}, no_fixed_, cs.data(), ce, box_)) return same;
     if (use_box_ && reuse_certificate(cur, sp, cs.data(), ce)) return same;
+    if (reuse_proof(cur, sp)) return same;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
@@ -447,12 +462,15 @@ class Enumerator {
     if (r.status == flp::Status::optimal && val >= 0) {
       std::vector<double> mu;  // the LP's multipliers, for the rows as given (not unit)
       for (std::size_t i = 0; i < r.mu.size(); ++i) mu.push_back(r.mu[i] / cur.rows.scale[r.active[i]]);
-      const bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_,
-                                                              r.mu.empty() ? nullptr : &mu)
-                                   : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
-                                                              radius_.empty() ? nullptr : radius_.data());
+      bool proven = use_box_ ? box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_,
+                                                        r.mu.empty() ? nullptr : &mu)
+                             : flp::certify_nonnegative(cur.A, cur.b, r.active, cs.data(), ce, false,
+                                                        radius_.empty() ? nullptr : radius_.data());
+      if (!proven && !use_box_ && certify_on_support(cur.A, cur.b, r.active, cs.data(), ce, d)) proven = true;
       if (proven && use_box_ && !mu.empty()) remember_certificate(cur, sp, r.active, mu);
-      return proven || certify_exact(cur, r.active, r.at, sp) ? same : Decision::unknown;
+      if (!proven && !certify_exact(cur, r.active, r.at, sp)) return Decision::unknown;
+      remember_proof(cur, sp, r.active);
+      return same;
     }
     if (auto q = witness(cur, cs.data(), ce, c, r)) {
       child = make_split(cur, sp, std::move(*q));
@@ -496,6 +514,76 @@ class Enumerator {
       c.mu.push_back(mu[i]);
     }
     c.run = run_id_;
+  }
+
+  // min of cs.x + ce >= 0 over the active rows, proven in intervals on the coordinates where cs or an
+  // active row is not exactly zero, after dropping the rows whose float multiplier is ~0 (active at a
+  // degenerate optimum, not needed by it).  A face optimum (fewer than d rows) is a vertex there when
+  // the zeros are structural: in y = W1 x (FirstLayerBasis) a cell's maps and rows vanish off its
+  // active first-layer neurons.  On success `active` holds the rows of the proof.
+  static bool certify_on_support(const std::vector<Interval>& A, const std::vector<Interval>& b,
+                                 std::vector<int>& active, const Interval* cs, const Interval& ce, std::size_t d) {
+    std::vector<double> mu;
+    if (active.empty() || !flp::multipliers(A, active, cs, d, nullptr, mu)) return false;
+    const double top = *std::max_element(mu.begin(), mu.end());
+    std::vector<int> W;
+    for (std::size_t i = 0; i < active.size(); ++i)
+      if (mu[i] > 1e-9 * top) W.push_back(active[i]);
+    std::vector<std::size_t> T;
+    for (std::size_t t = 0; t < d; ++t) {
+      bool zero = cs[t].is_zero();
+      for (std::size_t i = 0; i < W.size() && zero; ++i) zero = A[W[i] * d + t].is_zero();
+      if (!zero) T.push_back(t);
+    }
+    const std::size_t k = W.size();
+    if (k == 0 || T.size() != k) return false;
+    std::vector<Interval> M(k * k), r(k), m;
+    for (std::size_t t = 0; t < k; ++t) {
+      for (std::size_t i = 0; i < k; ++i) M[t * k + i] = A[W[i] * d + T[t]];
+      r[t] = -cs[T[t]];
+    }
+    if (!la::solve(std::move(M), std::move(r), k, m)) return false;
+    Interval value = ce;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (m[i].lo < 0) return false;
+      value = value - m[i] * b[W[i]];
+    }
+    if (!(value.lo >= 0)) return false;
+    active = std::move(W);
+    return true;
+  }
+
+  // Proofs are shared on R^d only: there a cell's rows are its cuts (no domain rows, no bounds).
+  bool shares_proofs() const { return !use_box_ && m0_ == 0; }
+
+  Proof& proof_slot(const Task& cur, int sp) const {
+    if (proofs.size() < 2 * ix_.hidden) proofs.resize(2 * ix_.hidden);
+    return proofs[2 * (ix_.first[cur.layer] + cur.neuron) + (sp > 0)];
+  }
+
+  // The last proof this thread made for cur's neuron and sign, when cur has its prefix and cuts.
+  bool reuse_proof(const Task& cur, int sp) const {
+    if (!shares_proofs()) return false;
+    const Proof& p = proof_slot(cur, sp);
+    if (p.run != run_id_ || !std::equal(p.prefix.begin(), p.prefix.end(), cur.pattern.begin())) return false;
+    for (std::size_t i = 0; i < p.neurons.size(); ++i) {
+      const auto it = std::lower_bound(cur.cuts.begin(), cur.cuts.end(), p.neurons[i]);
+      if (it == cur.cuts.end() || *it != p.neurons[i] || cur.pattern[*it] != p.sides[i]) return false;
+    }
+    return true;
+  }
+
+  void remember_proof(const Task& cur, int sp, const std::vector<int>& active) const {
+    if (!shares_proofs()) return;
+    Proof& p = proof_slot(cur, sp);
+    p.prefix.assign(cur.pattern.begin(), cur.pattern.begin() + ix_.first[cur.layer]);
+    p.neurons.clear();
+    p.sides.clear();
+    for (int i : active) {
+      p.neurons.push_back(cur.cuts[i]);
+      p.sides.push_back(cur.pattern[cur.cuts[i]]);
+    }
+    p.run = run_id_;
   }
 
   // A box cell's rows all factor through y = W1 x when nothing but neurons cuts it: with fewer first-

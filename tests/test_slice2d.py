@@ -284,7 +284,7 @@ def test_budgets_return_a_partial_slice():
         slice2d(net, domain=BOX, max_faces=50)
     assert e.value.reason == "max_faces" and isinstance(e.value.partial, Slice)
     assert 0 < e.value.partial.num_faces <= 50
-    big = nets.deep_random(2, [128, 128, 128], 0)
+    big = nets.deep_random(2, [256, 256, 256], 0)
     t = time.perf_counter()
     with pytest.raises(tg.BudgetExceeded) as e:
         slice2d(big, domain=BOX, max_seconds=0.3)
@@ -370,6 +370,6 @@ def test_cli_slice(tmp_path):
     assert s == slice2d(net, through=X[:3], domain="auto") and out.stat().st_size > 1000
     assert main(["slice", str(tmp_path / "n.npz"), "--through", "0,1", "--data", str(tmp_path / "X.npy")]) == 2
     assert main(["slice", str(tmp_path / "missing.npz")]) == 2
-    big = nets.deep_random(2, [128, 128, 128], 0)  # about a second: the budget stops it
+    big = nets.deep_random(2, [256, 256, 256], 0)  # about a second: the budget stops it
     big.save(tmp_path / "big.npz")
     assert main(["slice", str(tmp_path / "big.npz"), "--box", "-1", "1", "--max-seconds", "0.05"]) == 3

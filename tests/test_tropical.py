@@ -929,7 +929,7 @@ HEAVY = {
                          "np.random.default_rng(1).normal(size=3000))", "p.dual_subdivision({kw})"),
     "monomial_regions": ("p = tg.TropicalPolynomial(np.random.default_rng(0).integers(0, 30, size=(20000, 4)), "
                          "np.random.default_rng(1).normal(size=20000))", "p.regions({kw})"),
-    "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [14, 14, 14], 0))",
+    "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [18, 18, 18], 0))",
                       "m.linear_regions({kw})"),
     # a map without its net: ~0.5 s building its max-plus net in Python (polled), then its regions
     "linear_pieces_without_net": ("E = np.array([(a, b) for a in range(20) for b in range(20)])\n"

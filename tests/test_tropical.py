@@ -935,7 +935,7 @@ HEAVY = {
     "linear_pieces_without_net": ("E = np.array([(a, b) for a in range(20) for b in range(20)])\n"
                                   "T = tg.TropicalRational(*(tg.TropicalPolynomial(E, -(E ** 2).sum(axis=1) / 4 + s * E[:, 0]) "
                                   "for s in (0, 1)))", "T.linear_regions({kw})"),
-    "tropicalize": ("import nets; net = nets.deep_random(4, [16, 16], 0)", "tg.tropicalize(net, {kw})"),
+    "tropicalize": ("import nets; net = nets.deep_random(4, [24, 24], 0)", "tg.tropicalize(net, {kw})"),
     "tropicalize_expanded": ("import nets; net = nets.deep_random(3, [8, 8, 8], 0)", "tg.tropicalize(net, prune=False, {kw})"),
     "linear_regions": ("E = np.array([(a, b) for a in range(20) for b in range(20)])\n"
                        "T = tg.TropicalRational(*(tg.TropicalPolynomial(E, -(E ** 2).sum(axis=1) / 4 + s * E[:, 0]) "

@@ -85,10 +85,10 @@ def test_frontier_min_cells_and_positions():
 
 
 def test_frontier_budget():
-    net = nets.one_layer(4, 30, 0)
+    net = nets.one_layer(4, 44, 0)  # 1.6 s to its last position: well past the budget
     t = time.monotonic()
     with pytest.raises(BudgetExceeded) as e:
-        tropgeom.frontier(net, position=30, max_seconds=0.2, progress=False)
+        tropgeom.frontier(net, position=44, max_seconds=0.2, progress=False)
     assert e.value.reason == "max_seconds" and time.monotonic() - t < 0.2 + 0.2
     ticks = []
     f = tropgeom.frontier(net, min_cells=50, progress=ticks.append)
@@ -141,12 +141,12 @@ def test_regions_resume_gives_disjoint_patterns():
 
 
 def test_max_seconds_stop_keeps_open_cells():
-    net = nets.one_layer(4, 30, 0)
+    net = nets.one_layer(4, 44, 0)  # 2.5 s at one thread (4-30 now takes 0.34 s: too near the budget)
     with pytest.raises(BudgetExceeded) as e:
         tropgeom.count_regions(net, max_seconds=0.2, threads=1)
     assert e.value.reason == "max_seconds" and e.value.remaining
     rest = tropgeom.count_regions(net, cells=e.value.remaining, threads=2)
-    assert e.value.partial + rest == nets.zaslavsky(4, 30)
+    assert e.value.partial + rest == nets.zaslavsky(4, 44)
 
 
 def test_cell_encoding():

@@ -223,3 +223,37 @@ def test_float_views_are_the_exact_values_correctly_rounded():
             return float("inf") if q > 0 else float("-inf")
     assert list(Je[i, :, 0]) == qs
     assert [float(v) for v in J] == [rounded(q) for q in qs]
+
+
+def test_exact_arrays_share_equal_fractions_and_keep_every_value():
+    """to_array(exact) makes one Fraction per distinct value (convert.hpp) and writes integers of any
+    size and sign as two's complement bytes: the values read back equal the inputs (stored answers:
+    the inputs themselves, through the forward pass of the identity), equal ones are one object."""
+    import gc
+    import random
+    rng = random.Random(3)
+    vals = [Fraction(-2 ** 200 + 3, 7), Fraction(-128), Fraction(-2 ** 63), Fraction(2 ** 63), Fraction(-2 ** 64),
+            Fraction(-2 ** 63 - 1), Fraction(2 ** 64 - 1), Fraction(-2 ** 511), Fraction(2 ** 511), Fraction(-255, 2 ** 70)]
+    vals += [Fraction(rng.randint(-2 ** k, 2 ** k), rng.randint(1, 2 ** k))
+             for k in (1, 8, 62, 63, 64, 65, 127, 128, 511, 512, 513, 2000) for _ in range(8)]
+    net = tropgeom.Network([(np.array([[Fraction(1)]], dtype=object), np.array([Fraction(0)], dtype=object))])
+    X = np.array(vals * 3, dtype=object).reshape(-1, 1)
+    out = net.forward(X, exact=True).ravel()
+    assert [type(v) for v in out] == [Fraction] * len(out) and list(out) == vals * 3
+    assert out[0] is out[len(vals)] and out[1] is out[2 * len(vals) + 1]
+    del out
+    gc.collect()
+
+
+@pytest.mark.parametrize("name", ["deep3_box", "random_2d", "huge_rows", "thirds_box"])
+def test_halfspaces_scan_reads_ahead_the_same_rows(name):
+    """halfspaces(i) region after region fills the next block of regions on every worker (the set's
+    threads); the rows equal the exact reference per region, in any order of calls."""
+    make, domain = CASES[name]
+    rs = tropgeom.regions(make(), domain, threads=2)
+    core = rs._store.core()
+    order = list(range(len(rs))) + [len(rs) // 2, 0, len(rs) - 1]
+    for i in order:
+        A, b = rs.halfspaces(i, exact=True)
+        Ar, br, _ = core.halfspaces(i, True, True, reference=True)
+        assert (A == Ar).all() and (b == br).all() and A.shape == Ar.shape

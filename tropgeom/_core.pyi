@@ -82,9 +82,9 @@ class RegionResult:
         """
         (A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1]; reference: every row decided by exact LPs (tests).
         """
-    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True, reference: bool = False) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True, reference: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
         """
-        (A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).
+        (A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain); threads: the workers that fill the facets of the regions after i when i is one of a scan.
         """
     def map_ids(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """

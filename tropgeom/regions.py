@@ -504,7 +504,7 @@ class RegionSet:
         i = self._index(i)
         self._single_member(i)
         k = i if self._members is None else int(self._members[i][0])
-        return self._store.core().halfspaces(k, True, exact)
+        return self._store.core().halfspaces(k, True, exact, threads=self._store.threads)
 
     def halfspace_arrays(self, *, exact: bool = False, max_seconds=None, threads=None, progress=None):
         """Every region's irredundant H-representation at once, columnar:

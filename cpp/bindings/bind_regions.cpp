@@ -40,6 +40,7 @@ struct Regions {
   std::vector<signed char> bounded;              // -1: not computed yet
   Vec volume;
   std::once_flag volume_once;
+  std::size_t ahead = 1, ahead_end = 0;  // halfspaces(i) read ahead: the last block's size and end (fill_ahead)
 
   explicit Regions(RegionResult res) : r(std::move(res)) {
     const std::size_t n = r.regions.size();
@@ -110,15 +111,34 @@ py::tuple status_of(const ForResult& f) {
   return py::make_tuple(f.done, f.status.complete, stop_reason_name(f.status.reason));
 }
 
-// fn(i, worker) for every region on lim.threads workers, under the holder's lock, GIL released.
+// fn(i, worker) for every region (or the first `count`) on lim.threads workers, under the holder's lock, GIL released.
 template <class Fn>
-ForResult each(Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress, Fn fn) {
+ForResult each(Regions& R, double max_seconds, int threads, const py_hooks::Progress& progress, Fn fn,
+               std::size_t count = std::size_t(-1)) {
   RunLimits lim;
   py_hooks::set_limits(lim, max_seconds, threads, progress);
   py::gil_scoped_release nogil;
   std::lock_guard<std::mutex> g(R.mu);
   if (R.caches.size() < static_cast<std::size_t>(std::max(1, lim.threads))) R.caches.resize(std::max(1, lim.threads));
-  return parallel_for(R.size(), lim, fn);
+  return parallel_for(std::min(count, R.size()), lim, fn);
+}
+
+// halfspaces(i) called region after region (one Python call each, against an enumeration on every
+// worker): a miss where the last filled block ends is a scan, and fills the next block of facets on
+// `threads` workers, doubling up to 1024 regions; any other miss fills region i alone.
+void fill_ahead(Regions& R, std::size_t k, int threads) {
+  std::size_t n;
+  {
+    py::gil_scoped_release nogil;
+    std::lock_guard<std::mutex> g(R.mu);
+    if (R.has_facets[k]) return;
+    R.ahead = k == R.ahead_end ? std::min<std::size_t>(2 * R.ahead, 1024) : 1;
+    n = std::min(R.ahead, R.size() - k);
+    R.ahead_end = k + n;
+  }
+  if (n <= 1) return;
+  const ForResult f = each(R, 0.0, threads, {}, [&](std::size_t j, int t) { R.irredundant(k + j, false, t); }, n);
+  if (f.status.reason == StopReason::interrupted) PyErr_SetInterrupt();  // (the Ctrl-C hook cleared it)
 }
 
 std::size_t index(const Regions& R, py::ssize_t i) {
@@ -171,8 +191,9 @@ void bind_regions(py::module_& m) {
             }
             return py::make_tuple(py::array(py::cast(flat)), py::array(py::cast(offsets)));
           }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
-      .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference) {
+      .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference, int threads) {
             const std::size_t k0 = index(R, i);
+            if (irredundant && !reference) fill_ahead(R, k0, threads);
             std::vector<const Rational*> A, b;  // (the region's rows stay put: geometry is never dropped)
             std::vector<int> neuron;
             std::size_t d;
@@ -193,7 +214,9 @@ void bind_regions(py::module_& m) {
             return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact), to_array(b, {S(b.size())}, exact),
                                   py::array(py::cast(neuron)));
           }, py::arg("i"), py::arg("irredundant") = true, py::arg("exact") = true, py::arg("reference") = false,
-          "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain).")
+          py::arg("threads") = 1,
+          "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain); threads: "
+          "the workers that fill the facets of the regions after i when i is one of a scan.")
       .def("halfspace_arrays", [](Regions& R, bool exact, bool reference, double max_seconds, int threads,
                                   const py_hooks::Progress& progress) {
             std::vector<std::vector<std::size_t>> ref(reference ? R.size() : 0);

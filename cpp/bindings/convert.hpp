@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <unordered_map>
+#include <algorithm>
 #include <vector>
 
 #include "../src/interval.hpp"
@@ -103,14 +105,26 @@ inline Vec to_rationals(py::handle obj) {
 
 inline py::object to_pyint(const Integer& z) {
   if (mpz_fits_slong_p(z.get_mpz_t())) return py::reinterpret_steal<py::object>(PyLong_FromLong(mpz_get_si(z.get_mpz_t())));
-  // the magnitude's bytes, little-endian, with room for a sign bit: no text round trip
+  // the bytes of z in two's complement, little-endian, with room for the sign bit: no text round trip
+  // and no negation afterwards (a stack buffer for the usual sizes)
   const std::size_t n = mpz_sizeinbase(z.get_mpz_t(), 256) + 1;
-  std::vector<unsigned char> buf(n, 0);
+  unsigned char small[64];
+  std::vector<unsigned char> big(n > sizeof small ? n : 0);
+  unsigned char* buf = n > sizeof small ? big.data() : small;
+  std::fill(buf, buf + n, 0);
   std::size_t w = 0;
-  mpz_export(buf.data(), &w, -1, 1, -1, 0, z.get_mpz_t());
-  py::object v = py::reinterpret_steal<py::object>(_PyLong_FromByteArray(buf.data(), n, 1, 0));
+  mpz_export(buf, &w, -1, 1, -1, 0, z.get_mpz_t());
+  if (sgn(z) < 0) {  // -m = ~m + 1
+    unsigned carry = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned v = static_cast<unsigned char>(~buf[i]) + carry;
+      buf[i] = static_cast<unsigned char>(v);
+      carry = v >> 8;
+    }
+  }
+  py::object v = py::reinterpret_steal<py::object>(_PyLong_FromByteArray(buf, n, 1, 1));
   if (!v) throw py::error_already_set();
-  return sgn(z) < 0 ? py::reinterpret_steal<py::object>(PyNumber_Negative(v.ptr())) : v;
+  return v;
 }
 
 // q as a fractions.Fraction; q is canonical, so Python's normalisation is skipped: the object is
@@ -165,6 +179,20 @@ inline double to_double(const Rational& q) {
   return (bits & 1) ? e2 : d;  // a tie: the even mantissa
 }
 
+// Hash and equality of rationals by value, through pointers (to_array's cache of equal values).
+struct RationalHash {
+  static std::size_t limbs(mpz_srcptr z, std::size_t h) {
+    const mp_limb_t* d = z->_mp_d;
+    h = h * 1000003u ^ static_cast<std::size_t>(z->_mp_size);
+    for (int i = 0, n = std::abs(z->_mp_size); i < n; ++i) h = (h ^ static_cast<std::size_t>(d[i])) * 0x9E3779B97F4A7C15ull;
+    return h;
+  }
+  std::size_t operator()(const Rational* q) const { return limbs(q->get_den_mpz_t(), limbs(q->get_num_mpz_t(), 7)); }
+};
+struct RationalEq {
+  bool operator()(const Rational* a, const Rational* b) const { return a == b || *a == *b; }
+};
+
 // The exact= rule at the seam: exact Fractions or the correctly rounded float64 view, of n values read
 // through at(i) (a const Rational&): callers gather pointers, never copies of the rationals.  The float
 // view is filled with the GIL released.
@@ -173,8 +201,24 @@ py::array to_array(std::size_t n, At at, std::vector<py::ssize_t> shape, bool ex
   if (exact) {
     py::array a(py::dtype("O"), shape);
     auto** p = static_cast<PyObject**>(a.mutable_data());
+    // Equal values share one Fraction (immutable): a region's rows recur in its neighbours, and the
+    // columnar arrays hold a few distinct values many times over (7k of 50k on a 3-12-12-1 net).
+    struct Seen : std::unordered_map<const Rational*, PyObject*, RationalHash, RationalEq> {
+      ~Seen() { for (auto& kv : *this) Py_XDECREF(kv.second); }  // the cache's own references
+    } seen;
+    const bool share = n >= 64;  // (below that the hashing does not pay)
+    if (share) seen.reserve(n / 4);
     for (std::size_t i = 0; i < n; ++i) {
-      PyObject* o = to_fraction(at(i)).release().ptr();
+      const Rational& q = at(i);
+      PyObject* o;
+      if (share) {
+        PyObject*& c = seen.try_emplace(&q, nullptr).first->second;
+        if (!c) c = to_fraction(q).release().ptr();
+        o = c;
+        Py_INCREF(o);
+      } else {
+        o = to_fraction(q).release().ptr();
+      }
       Py_XDECREF(p[i]);
       p[i] = o;
     }
@@ -182,8 +226,10 @@ py::array to_array(std::size_t n, At at, std::vector<py::ssize_t> shape, bool ex
   }
   py::array_t<double> a(shape);
   double* p = a.mutable_data();
-  py::gil_scoped_release nogil;
-  for (std::size_t i = 0; i < n; ++i) p[i] = to_double(at(i));
+  {  // only the loop without the GIL: returning a (refcounts) needs it back
+    py::gil_scoped_release nogil;
+    for (std::size_t i = 0; i < n; ++i) p[i] = to_double(at(i));
+  }
   return a;
 }
 

@@ -4,6 +4,7 @@ boundedness decisions (cpp/src/facets.cpp) equal the exact reference paths kept 
 of adjacency decided by exact LPs) on the gallery, random and degenerate nets."""
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 
@@ -53,6 +54,8 @@ CASES = {
     "thirds_deep": (lambda: _thirds(nets.deep_random(2, [6, 5, 4], 7)), None),
     "thirds_box": (lambda: _thirds(nets.deep_random(3, [6, 5], 8)), tropgeom.Box(-1.0, 1.0, dim=3)),
     "huge_rows": (lambda: _scaled(nets.one_layer(2, 5, 1), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300]), None),
+    "huge_rows_box3": (lambda: _scaled(nets.one_layer(3, 6, 9), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300, 2.0 ** -1000]),
+                       tropgeom.Box(-1.0, 1.0, dim=3)),
     "tiny_rows": (lambda: _scaled(nets.one_layer(2, 4, 2), [5e-324, 2.0 ** -1060, 1.0, 7.0]),
                   tropgeom.Box(-1.0, 1.0, dim=2)),
 }
@@ -257,3 +260,20 @@ def test_halfspaces_scan_reads_ahead_the_same_rows(name):
         A, b = rs.halfspaces(i, exact=True)
         Ar, br, _ = core.halfspaces(i, True, True, reference=True)
         assert (A == Ar).all() and (b == br).all() and A.shape == Ar.shape
+
+
+@pytest.mark.parametrize("name", ["deep3_box", "thirds_box", "random_2d_box", "sawtooth_box", "tiny_rows"])
+def test_float_volumes_first_then_exact(name):
+    """volumes() alone leaves the core's volumes out of lowest terms (the float view needs no gcd);
+    the exact view asked afterwards is in lowest terms and equals a fresh set's, and the floats are
+    the exact values correctly rounded (float(Fraction))."""
+    make, domain = CASES[name]
+    net = make()
+    rs = tropgeom.regions(net, domain, threads=2)
+    vf = rs.volumes()
+    ve = rs.volumes(exact=True)
+    ref = tropgeom.regions(net, domain, threads=1).volumes(exact=True)
+    assert list(ve) == list(ref) and all(type(v) is Fraction for v in ve)
+    assert all(math.gcd(v.numerator, v.denominator) == 1 and v.denominator > 0 for v in ve)
+    assert vf.dtype == np.float64 and list(vf) == [float(v) for v in ref]
+    assert list(rs.volumes()) == list(vf)

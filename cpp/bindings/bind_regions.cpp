@@ -26,6 +26,14 @@ namespace {
 
 py::ssize_t S(std::size_t n) { return static_cast<py::ssize_t>(n); }
 
+// An int64 numpy array of v (as py::array(py::cast(v)) gave, without the Python list in between).
+template <class T>
+py::array_t<std::int64_t> int64s(const std::vector<T>& v) {
+  py::array_t<std::int64_t> a(S(v.size()));
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
 // The Python-side holder: the result plus everything derived from it lazily.  Python threads may
 // share one; `mu` is taken (after the GIL is released, never the other way round) around every
 // access that can fill geometry, so a region is materialized exactly once.
@@ -36,7 +44,7 @@ struct Regions {
   // and, where the vertex walk decided them (bounded simple cells), each vertex's d tight rows, flat:
   // the facet pass's by-product that volumes() needs (empty: not simple, or not walked)
   std::vector<std::vector<std::uint32_t>> vertex_rows;
-  std::vector<char> has_facets, has_volume;
+  std::vector<char> has_facets, has_volume, volume_lowest;  // (volume[i] in lowest terms)
   std::vector<signed char> bounded;              // -1: not computed yet
   Vec volume;
   std::once_flag volume_once;
@@ -48,6 +56,7 @@ struct Regions {
     vertex_rows.resize(n);
     has_facets.assign(n, 0);
     has_volume.assign(n, 0);
+    volume_lowest.assign(n, 0);
     bounded.assign(n, -1);  // (volume is sized on first use: n default Rationals are 64 B each)
   }
   std::size_t size() const { return r.regions.size(); }
@@ -90,7 +99,7 @@ struct Regions {
   }
   // Region i's exact volume: Lawrence on the simple vertices the facet pass proved, else the general
   // vertex enumeration on the facet rows alone (its cost grows with the rows).
-  Rational volume_of(std::size_t i, int worker) {
+  Rational volume_of(std::size_t i, int worker, bool lowest) {
     irredundant(i, false, worker);
     const Region& reg = r.regions[i];
     const std::size_t d = reg.A.cols;
@@ -98,7 +107,7 @@ struct Regions {
       std::vector<std::vector<std::size_t>> verts;
       for (std::size_t v = 0; v < vertex_rows[i].size(); v += d)
         verts.emplace_back(vertex_rows[i].begin() + v, vertex_rows[i].begin() + v + d);
-      return tropgeom::simple_volume(reg, verts);
+      return tropgeom::simple_volume(reg, verts, {}, lowest);
     }
     Polyhedron P(d);
     for (std::size_t k : facets[i]) P.add_inequality(reg.A.row(k), reg.b[k]);
@@ -189,7 +198,7 @@ void bind_regions(py::module_& m) {
               flat.insert(flat.end(), reg.cuts.begin(), reg.cuts.end());
               offsets.push_back(static_cast<std::int64_t>(flat.size()));
             }
-            return py::make_tuple(py::array(py::cast(flat)), py::array(py::cast(offsets)));
+            return py::make_tuple(int64s(flat), int64s(offsets));
           }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
       .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference, int threads) {
             const std::size_t k0 = index(R, i);
@@ -212,7 +221,7 @@ void bind_regions(py::module_& m) {
               }
             }
             return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact), to_array(b, {S(b.size())}, exact),
-                                  py::array(py::cast(neuron)));
+                                  int64s(neuron));
           }, py::arg("i"), py::arg("irredundant") = true, py::arg("exact") = true, py::arg("reference") = false,
           py::arg("threads") = 1,
           "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain); threads: "
@@ -240,7 +249,7 @@ void bind_regions(py::module_& m) {
               }
             }
             return py::make_tuple(to_array(A, {S(b.size()), S(R.dim())}, exact), to_array(b, {S(b.size())}, exact),
-                                  py::array(py::cast(offsets)), py::array(py::cast(neuron)), status_of(f));
+                                  int64s(offsets), int64s(neuron), status_of(f));
           }, py::arg("exact"), py::arg("reference") = false, BUDGET_ARGS,
           "(A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1]; "
           "reference: every row decided by exact LPs (tests).")
@@ -269,7 +278,7 @@ void bind_regions(py::module_& m) {
                 out[i] = ids.emplace(std::make_pair(reg.J.data, reg.c), static_cast<std::int64_t>(ids.size())).first->second;
               }
             }
-            return py::make_tuple(py::array(py::cast(out)), status_of(f));
+            return py::make_tuple(int64s(out), status_of(f));
           }, BUDGET_ARGS, "(ids, status): regions with equal exact affine maps share an id.")
       .def("bounded", [](Regions& R, bool reference, double max_seconds, int threads, const py_hooks::Progress& progress) {
             std::vector<signed char> ref(reference ? R.size() : 0);
@@ -285,9 +294,13 @@ void bind_regions(py::module_& m) {
       .def("volumes", [](Regions& R, bool exact, double max_seconds, int threads, const py_hooks::Progress& progress) {
             const ForResult f = each(R, max_seconds, threads, progress, [&](std::size_t i, int t) {
               std::call_once(R.volume_once, [&] { R.volume.resize(R.size()); });
-              if (R.has_volume[i]) return;
-              R.volume[i] = R.volume_of(i, t);
-              R.has_volume[i] = 1;
+              // the float view needs no lowest terms: they are made when an exact view asks
+              if (!R.has_volume[i]) {
+                R.volume[i] = R.volume_of(i, t, exact);
+                R.volume_lowest[i] = exact;
+                R.has_volume[i] = 1;
+              }
+              if (exact && !R.volume_lowest[i]) R.volume[i].canonicalize(), R.volume_lowest[i] = 1;
             });
             return py::make_tuple(to_array(f.done, [&](std::size_t i) -> const Rational& { return R.volume[i]; }, {S(f.done)}, exact),
                                   status_of(f));

@@ -148,9 +148,16 @@ inline py::object to_fraction(const Rational& q) {
 // gives.  Hot (every float view): a double q is read off directly; otherwise |q| 2^s is divided out to
 // a 56-57 bit integer whose last bit is made sticky, so one hardware rounding to 53 bits is the correct
 // one; the rare results near the ends of the double range take the exact comparison below.
+// Only a q with a power of two for denominator can be a double (exact_double's get_d is a division
+// otherwise: skip it).
+inline bool dyadic(const Rational& q) {
+  mpz_srcptr m = q.get_den_mpz_t();
+  return mpz_scan1(m, 0) + 1 == mpz_sizeinbase(m, 2);
+}
+
 inline double to_double(const Rational& q) {
   double d;
-  if (iv::exact_double(q, d) || sgn(q) == 0) return d;
+  if (dyadic(q) && iv::exact_double(q, d)) return d;  // (0 is 0/1)
   mpz_srcptr n = q.get_num_mpz_t(), m = q.get_den_mpz_t();
   const long e = static_cast<long>(mpz_sizeinbase(n, 2)) - static_cast<long>(mpz_sizeinbase(m, 2));
   if (e > -1000 && e < 1000) {  // |q| in [2^(e-1), 2^(e+1)): a normal double, no overflow
@@ -228,7 +235,18 @@ py::array to_array(std::size_t n, At at, std::vector<py::ssize_t> shape, bool ex
   double* p = a.mutable_data();
   {  // only the loop without the GIL: returning a (refcounts) needs it back
     py::gil_scoped_release nogil;
-    for (std::size_t i = 0; i < n; ++i) p[i] = to_double(at(i));
+    if (n < 64) {
+      for (std::size_t i = 0; i < n; ++i) p[i] = to_double(at(i));
+    } else {  // doubles read off directly; the others (a division each) once per distinct value
+      std::unordered_map<const Rational*, double, RationalHash, RationalEq> seen;
+      for (std::size_t i = 0; i < n; ++i) {
+        const Rational& q = at(i);
+        if (dyadic(q) && iv::exact_double(q, p[i])) continue;
+        auto [it, fresh] = seen.try_emplace(&q, 0.0);
+        if (fresh) it->second = to_double(q);
+        p[i] = it->second;
+      }
+    }
   }
   return a;
 }

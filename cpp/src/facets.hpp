@@ -25,9 +25,10 @@ std::vector<Facet> facets(const Region& r, bool reference = false,
 
 // The exact volume of such a cell from its simple vertices (facets' vertex_rows): each vertex solved
 // exactly from its rows, the faces read off the tight sets (defined in polytope.cpp, beside the
-// general volume).
+// general volume).  lowest = false may leave it out of lowest terms (the same value; for a float
+// view, which needs no gcd; canonicalize() before any other use).
 Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_t>>& vertex_rows,
-                       const RunLimits& lim = {});
+                       const RunLimits& lim = {}, bool lowest = true);
 
 // A relative interior point of the facet of row k (exact LP; k must define a facet).
 Vec facet_point(const Region& r, std::size_t k);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 
 #include "facets.hpp"
@@ -376,15 +377,148 @@ Rational volume(const Polyhedron& P, const RunLimits& lim) {
   return vol;
 }
 
-// No double description and no face recursion: Lawrence's formula for a simple polytope.  For c
-// generic (no edge orthogonal to it), with A_v the d tight rows at vertex v and gamma_v = A_v^-T c,
+namespace {
+
+// |det| of the n x n integer matrix with rows R[0..n), n <= 3 (cofactors: multiplications only).
+void abs_det(const Integer* const* R, std::size_t n, Integer& out, Integer& t) {
+  if (n == 1) {
+    out = R[0][0];
+  } else if (n == 2) {
+    mpz_mul(out.get_mpz_t(), R[0][0].get_mpz_t(), R[1][1].get_mpz_t());
+    mpz_submul(out.get_mpz_t(), R[0][1].get_mpz_t(), R[1][0].get_mpz_t());
+  } else {
+    out = 0;
+    for (std::size_t j = 0; j < 3; ++j) {
+      const std::size_t j1 = (j + 1) % 3, j2 = (j + 2) % 3;  // (cyclic minors carry the cofactor's sign)
+      mpz_mul(t.get_mpz_t(), R[1][j1].get_mpz_t(), R[2][j2].get_mpz_t());
+      mpz_submul(t.get_mpz_t(), R[1][j2].get_mpz_t(), R[2][j1].get_mpz_t());
+      mpz_addmul(out.get_mpz_t(), R[0][j].get_mpz_t(), t.get_mpz_t());
+    }
+  }
+  mpz_abs(out.get_mpz_t(), out.get_mpz_t());
+}
+
+// d <= 3: the pulling triangulation, read off the tight sets alone (in a simple polytope the faces are
+// the row sets some vertex is tight on).  Pull the vertex p with the smallest |D|; over every facet
+// not containing p pull its first vertex, and so on down to the edges: each chain p, q_1, ..., q_d is a
+// full-dimensional simplex (q_k is off the face it is pulled into), and they tile P.  With each vertex
+// as homogeneous integers v = s_v / D_v (the adjugate of its primitive rows H_v: D = det H_v) and
+// t_v = s_v D_p - s_p D_v (= (v - p) D_v D_p), a simplex has d! volume |det(t_q)| / (|D_p|^d prod |D_q|):
+// summed over the common denominator |D_p|^d prod_{v != p} |D_v| (every vertex is in some simplex),
+// no spurious factors, so the numbers stay near the answer's size (Lawrence's terms carry the
+// products of the c.edge factors that only cancel in the sum).
+Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows, const std::map<std::size_t, IntVec>& rows,
+                       std::size_t n, const Budget& budget, bool lowest) {
+  const std::size_t V = vertex_rows.size();
+  std::vector<Integer> s(V * n), D(V), adj(n * n);
+  for (std::size_t v = 0; v < V; ++v) {
+    const IntVec* H[3];
+    for (std::size_t i = 0; i < n; ++i) H[i] = &rows.at(vertex_rows[v][i]);
+    auto h = [&](std::size_t i, std::size_t j) -> mpz_srcptr { return (*H[i])[j].get_mpz_t(); };
+    // adj[j][i] = cofactor (i, j) of H; D = sum_j H[0][j] adj[j][0]; s = adj b
+    if (n == 1) {
+      adj[0] = 1;
+    } else if (n == 2) {
+      adj[0] = (*H[1])[1], adj[1] = -(*H[0])[1], adj[2] = -(*H[1])[0], adj[3] = (*H[0])[0];
+    } else {
+      for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j) {
+          const std::size_t i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
+          mpz_ptr x = adj[j * 3 + i].get_mpz_t();
+          mpz_mul(x, h(i1, j1), h(i2, j2));
+          mpz_submul(x, h(i1, j2), h(i2, j1));
+        }
+    }
+    Integer& Dv = D[v];
+    Dv = 0;
+    for (std::size_t j = 0; j < n; ++j) mpz_addmul(Dv.get_mpz_t(), h(0, j), adj[j * n].get_mpz_t());
+    if (sgn(Dv) == 0) throw InternalError("simple_volume: dependent vertex rows");
+    for (std::size_t j = 0; j < n; ++j) {
+      Integer& sj = s[v * n + j];
+      sj = 0;
+      for (std::size_t i = 0; i < n; ++i) mpz_addmul(sj.get_mpz_t(), adj[j * n + i].get_mpz_t(), h(i, n));
+    }
+  }
+  std::size_t p = 0;
+  for (std::size_t v = 1; v < V; ++v)
+    if (mpz_sizeinbase(D[v].get_mpz_t(), 2) < mpz_sizeinbase(D[p].get_mpz_t(), 2)) p = v;
+  std::vector<Integer> t(V * n), absD(V);
+  Integer others = 1;  // prod_{v != p} |D_v|
+  for (std::size_t v = 0; v < V; ++v) {
+    mpz_abs(absD[v].get_mpz_t(), D[v].get_mpz_t());
+    if (v == p) continue;
+    others *= absD[v];
+    for (std::size_t j = 0; j < n; ++j) {
+      mpz_ptr x = t[v * n + j].get_mpz_t();
+      mpz_mul(x, s[v * n + j].get_mpz_t(), D[p].get_mpz_t());
+      mpz_submul(x, s[p * n + j].get_mpz_t(), D[v].get_mpz_t());
+    }
+  }
+  auto tight = [&](std::size_t v, std::size_t k) {
+    return std::find(vertex_rows[v].begin(), vertex_rows[v].end(), k) != vertex_rows[v].end();
+  };
+  Integer N = 0, det, tmp, prod, q;
+  const Integer* R[3];
+  std::vector<std::size_t> chain;  // q_1, ..., q_k so far (p implicit)
+  std::size_t simplices = 0;
+  auto emit = [&] {
+    budget.tick(simplices++);
+    prod = 1;
+    for (std::size_t i = 0; i < n; ++i) R[i] = &t[chain[i] * n], prod *= absD[chain[i]];
+    abs_det(R, n, det, tmp);
+    mpz_divexact(q.get_mpz_t(), others.get_mpz_t(), prod.get_mpz_t());
+    mpz_addmul(N.get_mpz_t(), det.get_mpz_t(), q.get_mpz_t());
+  };
+  // face: its vertices (a face of dimension n - depth)
+  std::function<void(const std::vector<std::size_t>&, std::size_t)> pull =
+      [&](const std::vector<std::size_t>& face, std::size_t depth) {
+        if (depth == n) {  // a vertex: the chain's last point
+          if (face.size() != 1) throw InternalError("simple_volume: a vertex face with other vertices");
+          chain.push_back(face[0]);
+          emit();
+          chain.pop_back();
+          return;
+        }
+        const std::size_t top = depth == 0 ? p : face[0];  // pulled into this face
+        if (depth > 0) chain.push_back(top);
+        std::vector<std::size_t> seen, sub;
+        for (std::size_t v : face)
+          for (std::size_t k : vertex_rows[v]) {
+            // a facet of this face not containing its pulled vertex (rows of the face itself are tight at top)
+            if (tight(top, k) || std::find(seen.begin(), seen.end(), k) != seen.end()) continue;
+            seen.push_back(k);
+            sub.clear();
+            for (std::size_t u : face)
+              if (tight(u, k)) sub.push_back(u);
+            pull(sub, depth + 1);
+          }
+        if (depth > 0) chain.pop_back();
+      };
+  std::vector<std::size_t> all(V);
+  for (std::size_t v = 0; v < V; ++v) all[v] = v;
+  pull(all, 0);
+  Integer den = others;
+  for (std::size_t i = 0; i < n; ++i) den *= absD[p];
+  for (std::size_t j = 2; j <= n; ++j) den *= static_cast<unsigned long>(j);
+  Rational vol;
+  mpz_swap(vol.get_num_mpz_t(), N.get_mpz_t());
+  mpz_swap(vol.get_den_mpz_t(), den.get_mpz_t());
+  if (lowest) vol.canonicalize();  // (the gcd is a third of the time)
+  return vol;
+}
+
+}  // namespace
+
+// No double description and no face recursion: for d <= 3 the pulling triangulation above; beyond,
+// Lawrence's formula for a simple polytope.  For c generic (no edge orthogonal to it), with A_v the d
+// tight rows at vertex v and gamma_v = A_v^-T c,
 //   d! vol(P) = sum_v (c.v)^d / (|det A_v| prod_i gamma_v,i).
 // On the primitive integer rows H_v = L (A_v, b_v) (L > 0 per row: the formula does not see it), with
-// D = det H_v: s = D v and g = D gamma are integers, and each term is (c.s)^d / (|D| prod g).  For
-// d <= 3 s and g come from the adjugate (cofactors: multiplications only, no division); beyond, from
-// fraction-free Gauss-Jordan of [H_v | b] (D1 [I | v]) and [H_v^T | c] (D2 [I | gamma]), |D1| = |D2|,
-// the sign of D1 D2 carried on c.s.  The terms are summed as a balanced tree.
-Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_t>>& vertex_rows, const RunLimits& lim) {
+// D = det H_v: s = D v and g = D gamma are integers, and each term is (c.s)^d / (|D| prod g), s and g
+// from fraction-free Gauss-Jordan of [H_v | b] (D1 [I | v]) and [H_v^T | c] (D2 [I | gamma]),
+// |D1| = |D2|, the sign of D1 D2 carried on c.s.  The terms are summed as a balanced tree.
+Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_t>>& vertex_rows, const RunLimits& lim,
+                       bool lowest) {
   const std::size_t n = r.A.cols, V = vertex_rows.size(), w = n + 1;
   if (V == 0) return 0;
   const Budget budget(lim);
@@ -402,8 +536,8 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
       make_primitive(h);
       rows.emplace(k, std::move(h));
     }
-  const bool adjugate = n <= 3;
-  std::vector<Integer> S1(n * w), S2(n * w), adj(n * n);
+  if (n <= 3) return pulled_volume(vertex_rows, rows, n, budget, lowest);
+  std::vector<Integer> S1(n * w), S2(n * w);
   std::vector<const IntVec*> H(n);
   std::vector<std::size_t> p1, p2;
   Integer D1, D2, cs, E, t;
@@ -416,56 +550,21 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
       budget.tick(v);
       for (std::size_t i = 0; i < n; ++i) H[i] = &rows.at(vertex_rows[v][i]);
       cs = 0;
-      if (adjugate) {
-        // adj[j][i] = cofactor (i, j) of H; D = sum_j H[0][j] adj[j][0]
-        auto h = [&](std::size_t i, std::size_t j) -> mpz_srcptr { return (*H[i])[j].get_mpz_t(); };
-        if (n == 1) {
-          adj[0] = 1;
-        } else if (n == 2) {
-          adj[0] = (*H[1])[1], adj[1] = -(*H[0])[1], adj[2] = -(*H[1])[0], adj[3] = (*H[0])[0];
-        } else {
-          for (std::size_t i = 0; i < 3; ++i)
-            for (std::size_t j = 0; j < 3; ++j) {
-              const std::size_t i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
-              mpz_ptr x = adj[j * 3 + i].get_mpz_t();  // (cyclic minors carry the cofactor's sign)
-              mpz_mul(x, h(i1, j1), h(i2, j2));
-              mpz_submul(x, h(i1, j2), h(i2, j1));
-            }
-        }
-        D1 = 0;
-        for (std::size_t j = 0; j < n; ++j) mpz_addmul(D1.get_mpz_t(), h(0, j), adj[j * n].get_mpz_t());
-        if (sgn(D1) == 0) throw InternalError("simple_volume: dependent vertex rows");
-        E = abs(D1);
-        for (std::size_t j = 0; j < n; ++j) {
-          // s_j = sum_i adj[j][i] b_i;  g_j = sum_i adj[i][j] c_i
-          Integer& s = S1[j];
-          Integer& g = S2[j];
-          s = 0, g = 0;
-          for (std::size_t i = 0; i < n; ++i) {
-            mpz_addmul(s.get_mpz_t(), adj[j * n + i].get_mpz_t(), h(i, n));
-            mpz_addmul(g.get_mpz_t(), adj[i * n + j].get_mpz_t(), c[i].get_mpz_t());
-          }
-          mpz_addmul(cs.get_mpz_t(), c[j].get_mpz_t(), s.get_mpz_t());
-          if (sgn(g) == 0) generic = false;  // c is orthogonal to an edge at v: another c
-          E *= g;
-        }
-      } else {
-        for (std::size_t i = 0; i < n; ++i) {
-          for (std::size_t j = 0; j <= n; ++j) S1[i * w + j] = (*H[i])[j];
-          for (std::size_t j = 0; j < n; ++j) S2[j * w + i] = (*H[i])[j];
-          S2[i * w + n] = c[i];
-        }
-        if (!la::gauss_jordan(S1, n, w, n, p1, D1) || !la::gauss_jordan(S2, n, w, n, p2, D2))
-          throw InternalError("simple_volume: dependent vertex rows");
-        E = abs(D1);
-        for (std::size_t j = 0; j < n; ++j) {
-          cs += c[j] * S1[p1[j] * w + n];
-          const Integer& g = S2[p2[j] * w + n];
-          if (sgn(g) == 0) generic = false;
-          E *= g;
-        }
-        if (sgn(D1) != sgn(D2)) cs = -cs;
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j <= n; ++j) S1[i * w + j] = (*H[i])[j];
+        for (std::size_t j = 0; j < n; ++j) S2[j * w + i] = (*H[i])[j];
+        S2[i * w + n] = c[i];
       }
+      if (!la::gauss_jordan(S1, n, w, n, p1, D1) || !la::gauss_jordan(S2, n, w, n, p2, D2))
+        throw InternalError("simple_volume: dependent vertex rows");
+      E = abs(D1);
+      for (std::size_t j = 0; j < n; ++j) {
+        cs += c[j] * S1[p1[j] * w + n];
+        const Integer& g = S2[p2[j] * w + n];
+        if (sgn(g) == 0) generic = false;
+        E *= g;
+      }
+      if (sgn(D1) != sgn(D2)) cs = -cs;
       mpz_pow_ui(nums[v].get_mpz_t(), cs.get_mpz_t(), n);
       dens[v] = E;
     }

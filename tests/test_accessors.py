@@ -277,3 +277,30 @@ def test_float_volumes_first_then_exact(name):
     assert all(math.gcd(v.numerator, v.denominator) == 1 and v.denominator > 0 for v in ve)
     assert vf.dtype == np.float64 and list(vf) == [float(v) for v in ref]
     assert list(rs.volumes()) == list(vf)
+
+
+def test_float_views_of_dyadic_values_at_the_ends_of_the_range():
+    """exact_double (interval.hpp) reads a dyadic value off its bits without a division: exact at the
+    smallest subnormal, at the largest double, for 53-bit odd parts; 2^1024 and 54-bit odd parts are not
+    doubles and round as float(Fraction) does (the affine maps' float view of a 1-D net)."""
+    import random
+    rng = random.Random(5)
+    two = Fraction(2)
+    qs = [two ** -1074, 3 * two ** -1074, two ** 1023 * (2 - two ** -52), two ** 1024, -(two ** 1024),
+          (2 ** 53 - 1) * two ** 971, (2 ** 53 + 1) * two ** 970, (2 ** 54 - 1) * two ** -1080]
+    for _ in range(300):
+        m = rng.randrange(1, 2 ** rng.choice([1, 20, 52, 53, 54, 60])) | 1
+        qs.append(rng.choice([1, -1]) * m * two ** rng.randrange(-1140, 1000))
+    W2 = np.array(qs, dtype=object).reshape(-1, 1)
+    net = tropgeom.Network([(np.array([[1.0]]), np.array([0.0])), (W2, np.zeros(len(qs), dtype=object))])
+    rs = tropgeom.regions(net, tropgeom.Box(-1.0, 1.0, dim=1), threads=1)
+    Je = rs.affine_maps(exact=True)[0]
+    i = int(np.flatnonzero([Je[k, 0, 0] != 0 for k in range(len(rs))])[0])
+    J = rs.affine_maps()[0][i, :, 0]
+
+    def rounded(q):
+        try:
+            return float(q)
+        except OverflowError:
+            return float("inf") if q > 0 else float("-inf")
+    assert list(Je[i, :, 0]) == qs and [float(v) for v in J] == [rounded(q) for q in qs]

@@ -27,6 +27,7 @@ struct FloatCell {
 
   explicit FloatCell(const Region& r) : d(r.A.cols), m(r.A.rows), A(m * d), b(m), p(d) {
     rows.d = d;
+    rows.A.reserve(m * d), rows.b.reserve(m), rows.scale.reserve(m);
     std::vector<double> f(d);
     for (std::size_t i = 0; i < m; ++i) {
       for (std::size_t j = 0; j < d; ++j) f[j] = (A[i * d + j] = iv::of(r.A(i, j))).mid();
@@ -348,6 +349,7 @@ std::vector<Facet> facets(const Region& r, bool reference, std::vector<std::vect
     if (F.ok && !vertex_facets(F, state, proofs ? &beyond : nullptr, vertex_rows)) float_facets(F, state, beyond);
   }
   std::vector<Facet> out;
+  out.reserve(static_cast<std::size_t>(std::count(state.begin(), state.end(), 1)) + 1);
   for (std::size_t k = 0; k < m; ++k) {
     if (state[k] == 0) continue;
     if (state[k] == 1) {

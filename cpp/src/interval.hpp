@@ -45,15 +45,24 @@ inline Interval checked(double lo, double hi) { return lo == lo && hi == hi ? In
 // The one place a double meets a Rational: q as a double when it is one exactly (finite), else false.
 // (Rational(double) of an infinity or NaN kills the process with SIGFPE inside GMP.)
 inline bool exact_double(const Rational& q, double& out) {
-  out = q.get_d();  // truncates towards zero; may be +-inf beyond the double range
-  if (!std::isfinite(out)) return false;
-  // Read off the bits, no Rational made (this is hot): a double is n / 2^k with an odd part of n of at
-  // most 53 bits and its lowest bit at or above 2^-1074; get_d is then exact.
+  // Read off the bits, no Rational made and no division (this is hot): a double is n / 2^k with an
+  // odd part of n of at most 53 bits and its lowest bit at or above 2^-1074; n's mantissa and
+  // exponent are then exact and ldexp of them is exact.  Otherwise out = get_d (truncated towards
+  // zero; +-inf beyond the double range), which callers read.
   mpz_srcptr num = mpq_numref(q.get_mpq_t()), den = mpq_denref(q.get_mpq_t());
-  if (mpz_sgn(num) == 0) return true;
+  if (mpz_sgn(num) == 0) return out = 0, true;
   const std::size_t k = mpz_scan1(den, 0), low = mpz_scan1(num, 0);
-  if (k + 1 != mpz_sizeinbase(den, 2)) return false;  // not a power of two
-  return mpz_sizeinbase(num, 2) - low <= 53 && static_cast<long>(low) - static_cast<long>(k) >= -1074;
+  if (k + 1 == mpz_sizeinbase(den, 2) && mpz_sizeinbase(num, 2) - low <= 53 &&
+      static_cast<long>(low) - static_cast<long>(k) >= -1074) {
+    long e;
+    const double m = mpz_get_d_2exp(&e, num);  // |m| in [0.5, 1), exact (at most 53 bits)
+    if (e - static_cast<long>(k) <= 1024) {
+      out = std::ldexp(m, static_cast<int>(e - static_cast<long>(k)));
+      return true;
+    }
+  }
+  out = q.get_d();
+  return false;
 }
 
 // An enclosure of a rational; exact when it is a double.  Beyond the double range: out to infinity.

@@ -304,3 +304,24 @@ def test_float_views_of_dyadic_values_at_the_ends_of_the_range():
         except OverflowError:
             return float("inf") if q > 0 else float("-inf")
     assert list(Je[i, :, 0]) == qs and [float(v) for v in J] == [rounded(q) for q in qs]
+
+
+def test_ctrl_c_stops_a_halfspaces_loop():
+    """The read-ahead of halfspaces(i) runs on workers with Ctrl-C polled; a SIGINT landing there is
+    re-armed for Python, so the loop ends with KeyboardInterrupt (no 'finished' line) promptly."""
+    from sigint import interrupt
+    setup = f"""
+import nets
+rs = tg.regions({BIG}, threads=2)
+def scan():
+    done = 0
+    try:
+        for i in range(len(rs)):
+            rs.halfspaces(i)
+            done += 1
+    except KeyboardInterrupt:
+        print("keyboard", done < len(rs), flush=True)
+        sys.exit(0)
+"""
+    words, latency = interrupt(setup, "scan()", wait=0.3)
+    assert words == ["keyboard", "True"] and latency < 5, (words, latency)

@@ -134,20 +134,13 @@ ForResult each(Regions& R, double max_seconds, int threads, const py_hooks::Prog
 
 // halfspaces(i) called region after region (one Python call each, against an enumeration on every
 // worker): a miss where the last filled block ends is a scan, and fills the next block of facets on
-// `threads` workers, doubling up to 1024 regions; any other miss fills region i alone.
-void fill_ahead(Regions& R, std::size_t k, int threads) {
-  std::size_t n;
-  {
-    py::gil_scoped_release nogil;
-    std::lock_guard<std::mutex> g(R.mu);
-    if (R.has_facets[k]) return;
-    R.ahead = k == R.ahead_end ? std::min<std::size_t>(2 * R.ahead, 1024) : 1;
-    n = std::min(R.ahead, R.size() - k);
-    R.ahead_end = k + n;
-  }
-  if (n <= 1) return;
-  const ForResult f = each(R, 0.0, threads, {}, [&](std::size_t j, int t) { R.irredundant(k + j, false, t); }, n);
-  if (f.status.reason == StopReason::interrupted) PyErr_SetInterrupt();  // (the Ctrl-C hook cleared it)
+// `threads` workers, doubling up to 1024 regions; any other miss fills region i alone.  The size of
+// the block to fill for a miss at k (under R.mu).
+std::size_t plan_ahead(Regions& R, std::size_t k) {
+  R.ahead = k == R.ahead_end ? std::min<std::size_t>(2 * R.ahead, 1024) : 1;
+  const std::size_t n = std::min(R.ahead, R.size() - k);
+  R.ahead_end = k + n;
+  return n;
 }
 
 std::size_t index(const Regions& R, py::ssize_t i) {
@@ -202,23 +195,31 @@ void bind_regions(py::module_& m) {
           }, "(flat cutting neurons, offsets): what rebuild() needs to restore the geometry.")
       .def("halfspaces", [](Regions& R, py::ssize_t i, bool irredundant, bool exact, bool reference, int threads) {
             const std::size_t k0 = index(R, i);
-            if (irredundant && !reference) fill_ahead(R, k0, threads);
             std::vector<const Rational*> A, b;  // (the region's rows stay put: geometry is never dropped)
             std::vector<int> neuron;
-            std::size_t d;
-            {
-              py::gil_scoped_release nogil;
-              std::lock_guard<std::mutex> g(R.mu);
-              const Region& reg = R.geometry(k0);
-              d = reg.A.cols;
-              std::vector<std::size_t> rows;
-              if (irredundant) rows = R.irredundant(k0, reference);
-              else for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
-              for (std::size_t k : rows) {
-                for (std::size_t j = 0; j < d; ++j) A.push_back(&reg.A(k, j));
-                b.push_back(&reg.b[k]);
-                neuron.push_back(reg.row_neuron[k]);
+            std::size_t d = 0;
+            for (bool first = true;; first = false) {
+              std::size_t ahead = 0;
+              {
+                py::gil_scoped_release nogil;
+                std::lock_guard<std::mutex> g(R.mu);
+                if (first && irredundant && !reference && !R.has_facets[k0]) ahead = plan_ahead(R, k0);
+                if (ahead <= 1) {
+                  const Region& reg = R.geometry(k0);
+                  d = reg.A.cols;
+                  std::vector<std::size_t> rows;
+                  if (irredundant) rows = R.irredundant(k0, reference);
+                  else for (std::size_t k = 0; k < reg.A.rows; ++k) rows.push_back(k);
+                  for (std::size_t k : rows) {
+                    for (std::size_t j = 0; j < d; ++j) A.push_back(&reg.A(k, j));
+                    b.push_back(&reg.b[k]);
+                    neuron.push_back(reg.row_neuron[k]);
+                  }
+                }
               }
+              if (ahead <= 1) break;
+              const ForResult f = each(R, 0.0, threads, {}, [&](std::size_t j, int t) { R.irredundant(k0 + j, false, t); }, ahead);
+              if (f.status.reason == StopReason::interrupted) PyErr_SetInterrupt();  // (the Ctrl-C hook cleared it)
             }
             return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact), to_array(b, {S(b.size())}, exact),
                                   int64s(neuron));

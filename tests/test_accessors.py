@@ -325,3 +325,19 @@ def scan():
 """
     words, latency = interrupt(setup, "scan()", wait=0.3)
     assert words == ["keyboard", "True"] and latency < 5, (words, latency)
+
+
+def test_halfspaces_fractions_outlive_the_set():
+    """halfspaces(i) keeps one Fraction per value of the set's rows (bind_regions.cpp): two calls give
+    the same objects, and the arrays stay valid after the set (and its cache) is gone."""
+    import gc
+    rs = tropgeom.regions(nets.deep_random(3, [6, 5], 2), tropgeom.Box(-1.0, 1.0, dim=3), threads=1)
+    core = rs._store.core()
+    ref = [core.halfspaces(i, True, True, reference=True)[:2] for i in range(len(rs))]
+    first = [rs.halfspaces(i, exact=True) for i in range(len(rs))]
+    again = rs.halfspaces(3, exact=True)
+    assert all(x is y for x, y in zip(first[3][0].ravel(), again[0].ravel()))
+    del rs, core, again
+    gc.collect()
+    for (A, b), (Ar, br) in zip(first, ref):
+        assert (A == Ar).all() and (b == br).all() and all(type(v) is Fraction for v in A.ravel())

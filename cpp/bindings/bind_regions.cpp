@@ -48,7 +48,10 @@ struct Regions {
   std::vector<signed char> bounded;              // -1: not computed yet
   Vec volume;
   std::once_flag volume_once;
-  std::size_t ahead = 1, ahead_end = 0;  // halfspaces(i) read ahead: the last block's size and end (fill_ahead)
+  std::size_t ahead = 1, ahead_end = 0;  // halfspaces(i) read ahead: the last block's size and end (plan_ahead)
+  // halfspaces(i)'s Fractions of the regions' rows (which stay put), so a scan makes each distinct
+  // value once (a Fraction per value was most of a call); emptied past 2^20 values (GIL held)
+  FractionCache fractions;
 
   explicit Regions(RegionResult res) : r(std::move(res)) {
     const std::size_t n = r.regions.size();
@@ -221,8 +224,9 @@ void bind_regions(py::module_& m) {
               const ForResult f = each(R, 0.0, threads, {}, [&](std::size_t j, int t) { R.irredundant(k0 + j, false, t); }, ahead);
               if (f.status.reason == StopReason::interrupted) PyErr_SetInterrupt();  // (the Ctrl-C hook cleared it)
             }
-            return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact), to_array(b, {S(b.size())}, exact),
-                                  int64s(neuron));
+            if (R.fractions.size() > (std::size_t(1) << 20)) R.fractions.release();
+            return py::make_tuple(to_array(A, {S(b.size()), S(d)}, exact, &R.fractions),
+                                  to_array(b, {S(b.size())}, exact, &R.fractions), int64s(neuron));
           }, py::arg("i"), py::arg("irredundant") = true, py::arg("exact") = true, py::arg("reference") = false,
           py::arg("threads") = 1,
           "(A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain); threads: "

@@ -200,32 +200,38 @@ struct RationalEq {
   bool operator()(const Rational* a, const Rational* b) const { return a == b || *a == *b; }
 };
 
+// Fractions by value (equal values are one immutable object), for to_array; a holder may keep one
+// across calls when the keys (its rationals) stay put and unchanged while it lives.  GIL held.
+struct FractionCache : std::unordered_map<const Rational*, PyObject*, RationalHash, RationalEq> {
+  FractionCache() = default;
+  FractionCache(const FractionCache&) = delete;
+  ~FractionCache() { release(); }
+  void release() {
+    for (auto& kv : *this) Py_XDECREF(kv.second);
+    clear();
+  }
+  PyObject* get(const Rational& q) {  // a new reference
+    PyObject*& c = try_emplace(&q, nullptr).first->second;
+    if (!c) c = to_fraction(q).release().ptr();
+    Py_INCREF(c);
+    return c;
+  }
+};
+
 // The exact= rule at the seam: exact Fractions or the correctly rounded float64 view, of n values read
 // through at(i) (a const Rational&): callers gather pointers, never copies of the rationals.  The float
 // view is filled with the GIL released.
 template <class At>
-py::array to_array(std::size_t n, At at, std::vector<py::ssize_t> shape, bool exact) {
+py::array to_array(std::size_t n, At at, std::vector<py::ssize_t> shape, bool exact, FractionCache* cache = nullptr) {
   if (exact) {
     py::array a(py::dtype("O"), shape);
     auto** p = static_cast<PyObject**>(a.mutable_data());
-    // Equal values share one Fraction (immutable): a region's rows recur in its neighbours, and the
-    // columnar arrays hold a few distinct values many times over (7k of 50k on a 3-12-12-1 net).
-    struct Seen : std::unordered_map<const Rational*, PyObject*, RationalHash, RationalEq> {
-      ~Seen() { for (auto& kv : *this) Py_XDECREF(kv.second); }  // the cache's own references
-    } seen;
-    const bool share = n >= 64;  // (below that the hashing does not pay)
-    if (share) seen.reserve(n / 4);
+    // Equal values share one Fraction: a region's rows recur in its neighbours, and the columnar
+    // arrays hold a few distinct values many times over (7k of 50k on a 3-12-12-1 net).
+    FractionCache local;
+    if (!cache && n >= 64) cache = &local;  // (below that the hashing does not pay)
     for (std::size_t i = 0; i < n; ++i) {
-      const Rational& q = at(i);
-      PyObject* o;
-      if (share) {
-        PyObject*& c = seen.try_emplace(&q, nullptr).first->second;
-        if (!c) c = to_fraction(q).release().ptr();
-        o = c;
-        Py_INCREF(o);
-      } else {
-        o = to_fraction(q).release().ptr();
-      }
+      PyObject* o = cache ? cache->get(at(i)) : to_fraction(at(i)).release().ptr();
       Py_XDECREF(p[i]);
       p[i] = o;
     }
@@ -255,8 +261,9 @@ inline py::array to_array(const Vec& v, std::vector<py::ssize_t> shape, bool exa
   return to_array(v.size(), [&](std::size_t i) -> const Rational& { return v[i]; }, std::move(shape), exact);
 }
 
-inline py::array to_array(const std::vector<const Rational*>& v, std::vector<py::ssize_t> shape, bool exact) {
-  return to_array(v.size(), [&](std::size_t i) -> const Rational& { return *v[i]; }, std::move(shape), exact);
+inline py::array to_array(const std::vector<const Rational*>& v, std::vector<py::ssize_t> shape, bool exact,
+                          FractionCache* cache = nullptr) {
+  return to_array(v.size(), [&](std::size_t i) -> const Rational& { return *v[i]; }, std::move(shape), exact, cache);
 }
 
 inline py::array to_fraction_array(const Vec& v, std::vector<py::ssize_t> shape) { return to_array(v, std::move(shape), true); }

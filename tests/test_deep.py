@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tropgeom as tg
-from tropgeom import _core
+from tropgeom import _core, _seam
 
 from nets import deep_random, zero_bias_net
 
@@ -104,3 +104,132 @@ def test_extreme_first_layer_scale():
     key = (12, (6, 6), 4)
     net = _variant(deep_random(key[0], key[1], key[2]), "scaled")
     assert tg.count_regions(net, threads=1, progress=False) == STORED[key][0]
+
+
+# --- regions() on nets searched in y = B x: points kept in y, mapped back lazily (issue 11) ------------
+
+def _core_regions(net, *, reduce_domain=True, threads=1):
+    d = net.input_dim
+    r = _core.enumerate_regions(net.core, A=np.zeros((0, d)), b=np.zeros(0), threads=threads,
+                                reduce_domain=reduce_domain)
+    assert r.complete
+    return r
+
+
+def _edit(net, first=None, scale=None):
+    """net with its first layer's rows edited (first(W1, b1) -> (W1, b1)) and/or layers scaled:
+    scale = (s1, s2) multiplies W1, b1 by s1 and W2 by s2 (exactly: powers of two)."""
+    W = [np.array(w, dtype=float) for w in net.weights]
+    b = [np.array(v, dtype=float) for v in net.biases]
+    if first is not None:
+        W[0], b[0] = first(W[0].copy(), b[0].copy())
+    if scale is not None:
+        W[0], b[0], W[1] = W[0] * scale[0], b[0] * scale[0], W[1] * scale[1]
+    return tg.Network(list(zip(W, b)))
+
+
+def _rank(k):  # rows k.. of W1 are powers of two times rows 0..k-1 (with their own biases): rank k
+    def f(W, b):
+        for i in range(k, len(W)):
+            W[i] = W[i % k] * 2.0 ** ((i // k) % 3 - 1)
+        return W, b
+    return f
+
+
+def _duplicate(W, b):
+    W[-1], b[-1] = W[0], b[0]
+    return W, b
+
+
+def _zero_row(W, b):  # an always-active constant neuron and a dead one
+    W[1], b[1] = 0.0, 0.25
+    W[2], b[2] = 0.0, -1.0
+    return W, b
+
+
+Y_NETS = {
+    "3-3-4": lambda: deep_random(3, (3, 4), 11),
+    "4-4-4": lambda: deep_random(4, (4, 4), 12),
+    "5-3-3-3": lambda: deep_random(5, (3, 3, 3), 13),
+    "6-5-5": lambda: deep_random(6, (5, 5), 14),
+    "8-6-4": lambda: deep_random(8, (6, 4), 15),
+    "10-6-6": lambda: deep_random(10, (6, 6), 16),
+    "12-5-5": lambda: deep_random(12, (5, 5), 17),
+    "9-8-5 rank 3": lambda: _edit(deep_random(9, (8, 5), 18), first=_rank(3)),
+    "7-9-5 rank 4 (n1 > d)": lambda: _edit(deep_random(7, (9, 5), 19), first=_rank(4)),
+    "6-5-4 duplicate": lambda: _edit(deep_random(6, (5, 4), 20), first=_duplicate),
+    "6-5-4 zero rows": lambda: _edit(deep_random(6, (5, 4), 21), first=_zero_row),
+    "6-5-4 x2^996": lambda: _edit(deep_random(6, (5, 4), 22), scale=(2.0 ** 996, 2.0 ** -996)),
+    "6-5-4 x2^-1000": lambda: _edit(deep_random(6, (5, 4), 23), scale=(2.0 ** -1000, 2.0 ** 1000)),
+    # P = B_Q^-1 ~ 2^1060 is no double: every point takes the exact P y
+    "6-5-4 x2^-1060": lambda: _edit(deep_random(6, (5, 4), 24), scale=(2.0 ** -1060, 1.0)),
+    # a neuron identically zero where neuron 0 is off: no strict sign there, the exact P y
+    "6-4-4-4 zero on cells": lambda: _variant(deep_random(6, (4, 4, 4), 25), "zero_on_cells"),
+}
+
+
+def _dyadic(X) -> np.ndarray:
+    return np.array([all(q.denominator & (q.denominator - 1) == 0 for q in row) for row in X], dtype=bool)
+
+
+@pytest.mark.parametrize("name", sorted(Y_NETS))
+def test_y_search_regions_equal_the_x_search(name):
+    """Patterns from the search in y (1 and 2 threads) equal the search in x and the count; every
+    interior point, mapped back to x, has its region's pattern under the exact forward pass."""
+    net = Y_NETS[name]()
+    ry, rx, ry2 = _core_regions(net), _core_regions(net, reduce_domain=False), _core_regions(net, threads=2)
+    P = ry.patterns()
+    assert np.array_equal(P, rx.patterns()) and np.array_equal(P, ry2.patterns())
+    assert ry.count == rx.count == len(P) == tg.count_regions(net, threads=1, progress=False)
+    for rs in (tg.regions(net, threads=1, progress=False), tg.regions(net, threads=2, progress=False)):
+        assert np.array_equal(rs.patterns, P)
+        X = rs.interior_points(exact=True)
+        assert X.shape == (len(P), net.input_dim)
+        assert np.array_equal(net.activation_patterns(X, exact=True), P)
+        F = rs.interior_points()
+        assert F.dtype == np.float64 and np.array_equal(F, _seam.floats(X))  # (inf where x = P y is past the doubles)
+    dy = _dyadic(ry.points(True))
+    if "x2^-1060" in name or "zero on cells" in name:
+        assert not dy.all()  # the exact fallback ran (and its points passed above)
+    elif " " not in name:
+        assert dy.all()  # generic nets: every float x = P y proven in intervals
+
+
+@pytest.mark.parametrize("name", ["6-5-5", "9-8-5 rank 3", "6-5-4 duplicate", "6-5-4 zero rows",
+                                  "6-5-4 x2^996", "6-5-4 x2^-1060", "6-4-4-4 zero on cells"])
+def test_y_search_accessors_equal_the_x_search(name):
+    """Halfspaces, affine maps, boundedness and adjacency read from the lazily mapped points equal
+    those of the search in x (the regions come in one order: sorted by pattern)."""
+    net = Y_NETS[name]()
+    ry, rx = _core_regions(net), _core_regions(net, reduce_domain=False)
+    assert np.array_equal(ry.adjacency()[0], rx.adjacency()[0])  # first: adjacency maps every point back
+    hy, hx = ry.halfspace_arrays(True), rx.halfspace_arrays(True)
+    for a, b in zip(hy[:4], hx[:4]):
+        assert np.array_equal(a, b)
+    for a, b in zip(ry.affine_maps(True)[:2], rx.affine_maps(True)[:2]):
+        assert np.array_equal(a, b)
+    assert np.array_equal(ry.bounded()[0], rx.bounded()[0])
+
+
+def test_points_mapped_back_one_region_or_all_alike():
+    """A region's geometry maps its point alone; the points read after that equal a fresh set's."""
+    net = Y_NETS["6-5-4 x2^-1060"]()
+    a, b = _core_regions(net), _core_regions(net)
+    a.halfspaces(3, True, True)
+    a.halfspaces(len(a.patterns()) - 1, True, True)
+    assert np.array_equal(a.points(True), b.points(True, threads=2))
+    assert np.array_equal(a.points(False), b.points(False))
+
+
+def test_y_search_resumes_from_its_open_cells():
+    """A stopped run in y hands back its open cells in x; resuming them yields the other regions."""
+    net = Y_NETS["9-8-5 rank 3"]()
+    full = tg.regions(net, threads=1, progress=False)
+    with pytest.raises(tg.BudgetExceeded) as ei:
+        tg.regions(net, threads=1, progress=False, max_cells=40)
+    part, rest = ei.value.partial, tg.regions(net, threads=1, progress=False, cells=ei.value.remaining)
+    P = np.vstack([part.patterns, rest.patterns])
+    assert len(P) == len(full) and len({bytes(p) for p in P}) == len(full)
+    for rs in (part, rest):
+        X = rs.interior_points(exact=True)
+        assert np.array_equal(net.activation_patterns(X, exact=True), rs.patterns)

@@ -162,9 +162,18 @@ def _sets():
     with pytest.raises(tropgeom.BudgetExceeded) as ei:
         tropgeom.regions(net, max_regions=3)
     yield ei.value.partial
+    # searched in y = W1 x (n1 <= d; rank 2 < d): points kept in y until read, then mapped back
+    deep = nets.deep_random(5, [3, 4], 4)
+    yield tropgeom.regions(deep)
+    W, b = [np.array(w, dtype=float) for w in deep.weights], [np.array(v, dtype=float) for v in deep.biases]
+    W[0][2] = W[0][0] * 0.5
+    yield tropgeom.regions(tropgeom.Network(list(zip(W, b))))
+    with pytest.raises(tropgeom.BudgetExceeded) as ei:
+        tropgeom.regions(deep, max_regions=5)
+    yield ei.value.partial
 
 
-@pytest.mark.parametrize("k", range(5))
+@pytest.mark.parametrize("k", range(8))
 def test_regionset_pickle_and_json_round_trip(k):
     rs = list(_sets())[k]
     rs.halfspace_arrays() if rs.kind == "activation" else rs.affine_maps(exact=True)   # after exact calls
@@ -279,3 +288,15 @@ def test_four_threads_on_one_lazy_regionset_do_not_crash():
     for t in ts:
         t.join()
     assert not errors and len(results) == 4 and all(r == results[0] for r in results)
+
+
+def test_fresh_y_space_regionset_round_trips_before_any_accessor():
+    """A set searched in y = W1 x pickles (its points mapped back on the way out) before anything
+    read them; the copy's points are exact interior points of its patterns."""
+    net = nets.deep_random(6, [4, 4], 9)
+    for back in (pickle.loads(pickle.dumps(tropgeom.regions(net))), RegionSet.from_json(tropgeom.regions(net).to_json())):
+        rs = tropgeom.regions(net)
+        assert back == rs
+        X = back.interior_points(exact=True)
+        assert np.array_equal(net.activation_patterns(X, exact=True), back.patterns)
+        assert np.array_equal(back.interior_points(), rs.interior_points())

@@ -98,7 +98,7 @@ class RegionResult:
         """
         (regions, hidden) uint8: 1 where the neuron is active.
         """
-    def points(self, exact: bool) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    def points(self, exact: bool, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...
     def volumes(self, exact: bool, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
         """

@@ -260,7 +260,13 @@ class _Store:
     def points(self) -> np.ndarray:
         if self._saved is not None:
             return self._saved["points"]
-        return self.cached("points", lambda: self.core().points(True))
+        return self.cached("points", lambda: self.core().points(True, threads=self.threads))
+
+    def float_points(self) -> np.ndarray:
+        """points() rounded to float64 (read off the core's doubles, no Fractions made)."""
+        if self._saved is not None:
+            return self.cached("fpoints", lambda: _seam.floats(self._saved["points"]))
+        return self.cached("fpoints", lambda: self.core().points(False, threads=self.threads))
 
     def cuts(self):
         if self._saved is not None:
@@ -486,10 +492,12 @@ class RegionSet:
 
     def interior_points(self, exact: bool = False) -> np.ndarray:
         """A point strictly inside every region, (regions, dim): float64, or Fractions with exact=True."""
+        if not exact:
+            if self._members is None:
+                return self._store.float_points()
+            return self._store.cached(("fpoints", False), lambda: self._store.float_points()[self._reps()])
         pts = self._store.points()
-        pts = pts if self._members is None else pts[self._reps()]
-        return pts.copy() if exact else self._store.cached(("fpoints", self._members is None),
-                                                           lambda: _seam.floats(pts))
+        return (pts if self._members is None else pts[self._reps()]).copy()
 
     def halfspaces(self, i: int, *, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
         """Irredundant H-representation (A, b) of region i: {x : A x <= b} (float64, or Fractions)."""

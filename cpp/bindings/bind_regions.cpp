@@ -66,6 +66,7 @@ struct Regions {
   std::size_t dim() const { return r.net->input_dim(); }
 
   Region& geometry(std::size_t i, int worker = 0) {
+    lift_point(r, r.regions[i]);  // (facets and adjacency start from the point, in x)
     if (!r.regions[i].has_geometry) {
       // the box's rows and the integer weights, made once (parallel passes call this from every worker)
       std::call_once(once, [this] {
@@ -181,12 +182,28 @@ void bind_regions(py::module_& m) {
               std::copy(R.r.regions[i].pattern.begin(), R.r.regions[i].pattern.end(), p + i * h);
             return out;
           }, "(regions, hidden) uint8: 1 where the neuron is active.")
-      .def("points", [](const Regions& R, bool exact) {
+      .def("points", [](Regions& R, bool exact, int threads) {
+            {
+              py::gil_scoped_release nogil;
+              std::lock_guard<std::mutex> g(R.mu);
+              lift_points(R.r, threads);  // (points of a search in y = B x are mapped back on first use)
+            }
+            const std::size_t d = R.dim();
+            if (!exact) {  // doubles read directly where the point is one (the search keeps them dyadic)
+              py::array_t<double> out({S(R.size()), S(d)});
+              double* p = out.mutable_data();
+              py::gil_scoped_release nogil;
+              for (std::size_t i = 0; i < R.size(); ++i) {
+                const Point& x = R.r.regions[i].point;
+                for (std::size_t j = 0; j < d; ++j) p[i * d + j] = x.is_double() ? x.doubles()[j] : to_double(x[j]);
+              }
+              return py::array(out);
+            }
             Vec all;
-            all.reserve(R.size() * R.dim());
+            all.reserve(R.size() * d);
             for (const auto& reg : R.r.regions) all.insert(all.end(), reg.point.begin(), reg.point.end());
-            return to_array(all, {S(R.size()), S(R.dim())}, exact);
-          }, py::arg("exact"))
+            return to_array(all, {S(R.size()), S(d)}, exact);
+          }, py::arg("exact"), py::arg("threads") = 1)
       .def("cuts", [](const Regions& R) {
             std::vector<int> flat;
             std::vector<std::int64_t> offsets{0};
@@ -347,6 +364,7 @@ void bind_regions(py::module_& m) {
           opt.keep_geometry = keep_geometry;
           opt.box_as_bounds = box_as_bounds;
           opt.reduce_domain = reduce_domain;
+          opt.defer_points = true;  // Regions maps them back when an accessor first reads them
           py_hooks::set_limits(opt, max_seconds, threads, progress);
           // resumable search (cell.hpp): start cells, a step budget, a frontier, a caller's stop flag
           opt.from_cells = !cells.is_none();

@@ -146,6 +146,7 @@ std::vector<std::vector<std::uint8_t>> region_neighbours(const Network& net, con
 }  // namespace
 
 Adjacency adjacency(RegionResult& res, const RunLimits& lim, bool reference, const std::vector<std::size_t>* only) {
+  lift_points(res, lim.threads);  // the float proofs start from the points, in x
   const Network& net = *res.net;
   const IWeights Wi = weights_as<Interval>(net);
   const FloatHidden Fh(net, Wi);

@@ -21,6 +21,76 @@
 #include "search.hpp"
 
 namespace tropgeom {
+
+// x = P y for a search in y = B x (FirstLayerBasis): x_Q = P y, the other coordinates 0.  Lifting in
+// doubles and proving the point with an interval forward pass keeps it dyadic (d doubles, where the
+// exact P y took d rationals of ~1000 bits: ~100 B each, and 250 us of rational arithmetic a region).
+struct PointLift {
+  PointLift(const Network& net, std::vector<std::size_t> Q, Matrix P)
+      : Q(std::move(Q)), P(std::move(P)), d(net.input_dim()), ix(net), wi(weights_as<iv::Interval>(net)) {
+    const std::size_t n = this->Q.size();
+    Pf.resize(n * n);
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t i = 0; i < n; ++i) Pf[k * n + i] = this->P(k, i).get_d();
+    for (std::size_t l = 0; l < net.layers.size(); ++l)
+      if (net.layers[l].relu) last_relu = l;
+  }
+  Vec exact(const Vec& y) const {
+    Vec x(d);
+    for (std::size_t k = 0; k < Q.size(); ++k)
+      for (std::size_t i = 0; i < y.size(); ++i)
+        if (sgn(P(k, i)) != 0) x[Q[k]] += P(k, i) * y[i];
+    return x;
+  }
+  // Every hidden neuron's pre-activation at x (zero off Q) has its pattern's strict sign, in intervals:
+  // x is then strictly inside the region (and on no neuron's hyperplane).
+  bool proves(const Network& net, const std::vector<double>& x, const std::vector<std::uint8_t>& pattern) const {
+    const LayerWeights<iv::Interval>& W = wi[0];
+    AffineMap<iv::Interval> h = point_map(std::vector<iv::Interval>(W.b.begin(), W.b.end()));
+    for (std::size_t i = 0; i < W.out; ++i)
+      for (std::size_t j : Q) h.e[i] = h.e[i] + W.W[i * d + j] * x[j];
+    for (std::size_t l = 0;; ++l) {
+      if (l > 0) h = push_after(net, wi[l], ix, pattern, h, l - 1);
+      if (net.layers[l].relu)
+        for (std::size_t k = 0; k < h.rows; ++k)
+          if (!(pattern[ix.first[l] + k] ? h.e[k].positive() : h.e[k].negative())) return false;
+      if (l >= last_relu) return true;
+    }
+  }
+  std::vector<std::size_t> Q;  // the minor's columns
+  Matrix P;                    // B_Q^-1
+  std::vector<double> Pf;      // P in doubles (n x n, row-major): a candidate x, proven or not used
+  std::size_t d;
+  NeuronIndex ix;
+  std::vector<LayerWeights<iv::Interval>> wi;  // the network's weights (x space) as enclosures
+  std::size_t last_relu = 0;
+};
+
+void lift_point(const RegionResult& res, Region& r) {
+  if (!r.point_in_y) return;
+  const PointLift& L = *res.lift;
+  const std::size_t n = L.Q.size();
+  const std::vector<double>& y = r.point.doubles();  // (truncated if not exact: a candidate only)
+  std::vector<double> x(L.d, 0.0);
+  bool finite = y.size() == n;
+  for (std::size_t k = 0; k < n && finite; ++k) {
+    double s = 0;
+    for (std::size_t i = 0; i < n; ++i) s += L.Pf[k * n + i] * y[i];
+    finite = std::isfinite(s);
+    x[L.Q[k]] = s;
+  }
+  if (finite && L.proves(*res.net, x, r.pattern)) r.point = Point(std::move(x));
+  else r.point = Point(L.exact(r.point.exact()));  // B x = y exactly: the y-region's point
+  r.point_in_y = false;
+}
+
+void lift_points(RegionResult& res, int threads) {
+  if (!res.lift) return;
+  RunLimits lim;
+  lim.threads = threads;
+  parallel_for(res.regions.size(), lim, [&](std::size_t i, int) { lift_point(res, res.regions[i]); });
+}
+
 namespace {
 
 using iv::Interval;
@@ -1229,21 +1299,17 @@ class FirstLayerBasis {
       x = std::move(y);
     }
     RegionResult res = Enumerator(this->net, o).run(Polyhedron(n), nullptr);
-    for (Region& r : res.regions) r.point = Point(to_x(r.point, domain.dim));
-    for (Cell& c : res.open) c.point = to_x(c.point, domain.dim);
     res.net = std::make_shared<Network>(net);
     res.domain = domain;
+    auto lift = std::make_shared<const PointLift>(net, Q, P);
+    for (Cell& c : res.open) c.point = lift->exact(c.point);  // (few: kept exact, as given)
+    res.lift = std::move(lift);
+    for (Region& r : res.regions) r.point_in_y = true;
+    if (!opt.defer_points) lift_points(res, opt.threads);
     return res;
   }
 
  private:
-  Vec to_x(const Vec& y, std::size_t d) const {
-    Vec x(d);
-    for (std::size_t k = 0; k < Q.size(); ++k)
-      for (std::size_t i = 0; i < y.size(); ++i)
-        if (sgn(P(k, i)) != 0) x[Q[k]] += P(k, i) * y[i];
-    return x;
-  }
 
   // B = the rows R of L.W (linearly independent): its non-singular minor on columns chosen by float
   // complete pivoting, inverted exactly; false if the float choice gave a singular minor.

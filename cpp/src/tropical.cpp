@@ -685,6 +685,7 @@ TropicalPieces tropical_pieces(const Network& net, const RunLimits& lim) {
   RegionOptions opt;
   static_cast<RunLimits&>(opt) = lim;
   opt.keep_geometry = true;
+  opt.defer_points = true;  // the maps need patterns only
   const auto start = std::chrono::steady_clock::now();
   const RegionResult res = enumerate_regions(net, Polyhedron(d), opt);
   // After a stop the maps of the regions found are still exact monomials of F and G: the partial result.

@@ -256,7 +256,37 @@ static void test_box_certificates() {
   CHECK(!box::certify_nonnegative(A, b, r.active, r.at, c.data(), iv::exact(-1.01), B));
 }
 
+static void test_points_deferred_in_y() {
+  // R^d with n1 <= d (searched in y = W1 x): deferred points are in y until lifted, then every one is
+  // strictly inside its materialized cell and its exact signs are its pattern, as the eager run's.
+  for (unsigned seed : {21u, 22u}) {
+    const Network net = random_net(5, {4, 3}, seed);
+    RegionOptions lazy;
+    lazy.defer_points = true;
+    RegionResult a = enumerate_regions(net, Polyhedron(5), lazy), b = enumerate_regions(net, Polyhedron(5), RegionOptions{});
+    CHECK(a.lift != nullptr && a.regions.size() == b.regions.size() && a.regions.size() > 1);
+    for (const Region& r : a.regions) CHECK(r.point_in_y && r.point.size() == 4);
+    lift_point(a, a.regions[0]);  // one alone, then the rest in bulk
+    CHECK(!a.regions[0].point_in_y && a.regions[0].point.size() == 5);
+    lift_points(a, 2);
+    for (std::size_t i = 0; i < a.regions.size(); ++i) {
+      Region &ra = a.regions[i], &rb = b.regions[i];
+      CHECK(!ra.point_in_y && !rb.point_in_y && ra.pattern == rb.pattern && ra.point == rb.point);
+      std::vector<std::uint8_t> p;
+      for (int s : net.pre_activation_signs(ra.point)) p.push_back(is_active(s));
+      CHECK(p == ra.pattern);
+      materialize(net, Polyhedron(5), ra);
+      for (std::size_t k = 0; k < ra.A.rows; ++k) {
+        Rational s = 0;
+        for (std::size_t j = 0; j < 5; ++j) s += ra.A(k, j) * ra.point[j];
+        CHECK(s < ra.b[k]);
+      }
+    }
+  }
+}
+
 int main() {
+  test_points_deferred_in_y();
   test_layer_map_agrees();
   test_cut_row_convention();
   test_pattern_towards();

@@ -76,9 +76,10 @@ class Point {
 struct Region {
   std::vector<std::uint8_t> pattern;  // one byte per hidden neuron (layer order): 1 active, 0 not
   std::vector<int> cuts;              // the neurons whose hyperplanes cut it out, in order
-  Point point;                        // exact point strictly inside
+  Point point;                        // exact point strictly inside (in y = B x while point_in_y)
   // Exact geometry, filled by materialize():
   bool has_geometry = false;
+  bool point_in_y = false;            // searched in y = B x and not yet mapped back (lift_point)
   Matrix A;                           // the region is {x : A x <= b} (rows may be redundant)
   Vec b;
   std::vector<int> row_neuron;        // hidden-neuron index that made each row; -1 for domain rows
@@ -93,6 +94,9 @@ struct RegionOptions : RunLimits {
   // Domains reduced: a Polytope's rows a cell never meets dropped from it, R^d searched in the row space
   // of the first layer; false: neither (the reference path, for tests and the bench).
   bool reduce_domain = true;
+  // R^d searched in y = B x: leave the region points in y (Region::point_in_y) for lift_point(s),
+  // which the callers that read points run (regions() reads none; mapping them back was most of it).
+  bool defer_points = false;
   // Resumable search (cell.hpp): start from these cells instead of the whole domain; stop after
   // max_cells search steps (0: no limit; deterministic at threads = 1); hand back, without deciding
   // it, every cell that has decided stop_at hidden neurons (a frontier; not a stop).
@@ -109,8 +113,11 @@ struct RegionStats {
   std::size_t cells = 0;           // cells processed (internal nodes included)
 };
 
+struct PointLift;  // y -> x for a search in y = B x (regions.cpp)
+
 struct RegionResult {
   std::vector<Region> regions;         // sorted by pattern (one order whatever the thread count)
+  std::shared_ptr<const PointLift> lift;  // maps the points still in y (point_in_y) back to x
   std::shared_ptr<const Network> net;  // what the regions belong to, for materialize()
   Polyhedron domain;                   // its rows (none for R^d or a box kept as bounds)
   Vec lo, hi;                          // non-empty: the domain is the box lo <= x <= hi, kept as bounds
@@ -119,6 +126,13 @@ struct RegionResult {
   RegionStats stats;
   std::vector<Cell> open;  // the cells a stop (or stop_at) left undone: resuming them finishes the run
 };
+
+// r's point in x, if it is still in y (else nothing): the float x = P y when an interval forward pass
+// proves every neuron's strict sign there (a dyadic point, stored as doubles), else the exact P y.
+// Distinct regions may be lifted concurrently.
+void lift_point(const RegionResult& res, Region& r);
+// Every region's point in x, on `threads` workers (no budget: microseconds per region).
+void lift_points(RegionResult& res, int threads);
 
 // Fills r's exact A, b, row_neuron, J, c (once; cheap to call again).  domain: with its box as rows
 // (domain_polyhedron).

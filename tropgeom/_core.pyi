@@ -74,19 +74,19 @@ class RegionResult:
         """
         (bounded per region, status), exact; reference: by the exact LP only (tests).
         """
-    def cuts(self) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+    def cuts(self) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
         """
         (flat cutting neurons, offsets): what rebuild() needs to restore the geometry.
         """
-    def halfspace_arrays(self, exact: bool, reference: bool = False, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+    def halfspace_arrays(self, exact: bool, reference: bool = False, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64], tuple]:
         """
         (A, b, offsets, neuron, (done, complete, reason)): region i is rows offsets[i]:offsets[i+1]; reference: every row decided by exact LPs (tests).
         """
-    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True, reference: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]]:
+    def halfspaces(self, i: typing.SupportsInt | typing.SupportsIndex, irredundant: bool = True, exact: bool = True, reference: bool = False, threads: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], numpy.typing.NDArray[numpy.int64]]:
         """
         (A, b, neuron): region i is {x : A x <= b}; neuron[k] made row k (-1: the domain); threads: the workers that fill the facets of the regions after i when i is one of a scan.
         """
-    def map_ids(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], tuple]:
+    def map_ids(self, max_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.0, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: collections.abc.Callable[[int], None] | None = None) -> tuple[numpy.typing.NDArray[numpy.int64], tuple]:
         """
         (ids, status): regions with equal exact affine maps share an id.
         """

@@ -372,10 +372,15 @@ def main(argv=None):
     print(f"bench_tropical {' '.join(args.sections)}; {load()}")
     for name in args.sections:
         with Clock() as k:
-            out[name] = section_tropix(args) if name == "tropix" else globals()[f"section_{name}"]()
+            try:
+                out[name] = section_tropix(args) if name == "tropix" else globals()[f"section_{name}"]()
+            except Exception:  # one broken section does not lose the others' figures
+                import traceback
+                traceback.print_exc()
+                out[name] = None
         print(f"[section {name}: {k.wall:.1f} s wall, {k.cpu:.1f} CPU s in this process; {load()}]")
         sys.stdout.flush()
-    if "tropix" in out and "scale" in out:
+    if out.get("tropix") and out.get("scale"):
         theirs = max((sum(r["tropix"]["counts"]) for r in out["tropix"]["rows"] if r["tropix"]["counts"]), default=0)
         ours = max((r["monomials"] or 0 for r in out["scale"]), default=0)
         if theirs:

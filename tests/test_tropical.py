@@ -161,6 +161,40 @@ def test_pruned_maps_equal_the_expansion_and_the_forward_pass(name):
         assert list(m.evaluate(X, exact=True)) == list(want[:, o])
 
 
+def _bench():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_tropical.py"
+    spec = importlib.util.spec_from_file_location("bench_tropical", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# bench_tropical's nets that the expansion finishes in well under a second: tropix-grid rows
+# (d, width, depth, seed as the bench seeds them), TropicalNN's set and the [2,w,1] / [2,w,2,1] widths
+BENCH_NETS = ([("grid", d, w, depth) for d, w, depth in ((1, 16, 3), (1, 16, 2), (2, 8, 2), (2, 16, 1), (3, 4, 2), (3, 8, 1))]
+              + [("he", sizes, 0) for sizes in ([2, 6, 1], [3, 5, 1], [4, 4, 1], [5, 3, 1], [6, 2, 1], [3, 2, 2, 1], [3, 3, 2, 1])]
+              + [("he", [2, w, 2, 1], 100 + w) for w in (2, 5, 8)] + [("he", [2, 8, 1], 108)])
+
+
+@pytest.mark.parametrize("case", BENCH_NETS, ids=str)
+def test_pruned_maps_equal_the_expansion_on_bench_nets(case):
+    """Issue 12's oracle on the bench's own nets: the pruned maps read off the regions have the
+    monomial sets of the former path (the expansion pruned product by product), and F - G is the
+    exact forward pass."""
+    bench = _bench()
+    if case[0] == "grid":
+        _, d, w, depth = case
+        net = tropgeom.Network(bench.integer_net(d, w, depth, seed=1000 * d + 10 * depth + w))
+    else:
+        net = bench.he_net(case[1], case[2])
+    maps = tropicalize(net, threads=1)
+    assert _same_monomials(maps, _tropicalize_reference(net, max_seconds=60))
+    X = rational_points(np.random.default_rng(3), 20, net.input_dim)
+    assert list(maps[0].evaluate(X, exact=True)) == list(net.forward(X, exact=True)[:, 0])
+
+
 def max_plus_net(p):
     """A ReLU net computing p = max_i (c_i + <alpha_i, x>) by a tournament: max(u, v) = v + relu(u - v),
     v = relu(v) - relu(-v); exact (Fraction weights).  Its linear regions are those of p."""

@@ -654,9 +654,15 @@ def test_the_cell_walk_of_a_reloaded_map_is_the_nets_linear_regions(name):
         got = back.linear_regions()
         assert tropgeom.tropical.linear_regions(back) == got.count == want.count
         assert sorted(_linear_cells(back)[2]) == sorted(got.pairs) == sorted(want.pairs)
-        old = _linear_pieces_reference(back)
-        assert old.count == got.count and sorted(old.pairs) == sorted(got.pairs)
+        if name not in SLOW_MAX_PLUS:
+            old = _linear_pieces_reference(back)
+            assert old.count == got.count and sorted(old.pairs) == sorted(got.pairs)
         _check_map_cells(back, got, points=10)
+
+
+# the former path's max-plus net of this d = 3 map (54 + 53 monomials) takes ~2 CPU min per output;
+# there the net's own linear regions are the oracle (and the max-plus path on every other gallery net)
+SLOW_MAX_PLUS = {"deep_3_5_4_two_outputs"}
 
 
 def _single_output(net, o):

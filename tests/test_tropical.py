@@ -161,6 +161,40 @@ def test_pruned_maps_equal_the_expansion_and_the_forward_pass(name):
         assert list(m.evaluate(X, exact=True)) == list(want[:, o])
 
 
+def _bench():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_tropical.py"
+    spec = importlib.util.spec_from_file_location("bench_tropical", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# bench_tropical's nets that the expansion finishes in well under a second: tropix-grid rows
+# (d, width, depth, seed as the bench seeds them), TropicalNN's set and the [2,w,1] / [2,w,2,1] widths
+BENCH_NETS = ([("grid", d, w, depth) for d, w, depth in ((1, 16, 3), (1, 16, 2), (2, 8, 2), (2, 16, 1), (3, 4, 2), (3, 8, 1))]
+              + [("he", sizes, 0) for sizes in ([2, 6, 1], [3, 5, 1], [4, 4, 1], [5, 3, 1], [6, 2, 1], [3, 2, 2, 1], [3, 3, 2, 1])]
+              + [("he", [2, w, 2, 1], 100 + w) for w in (2, 5, 8)] + [("he", [2, 8, 1], 108)])
+
+
+@pytest.mark.parametrize("case", BENCH_NETS, ids=str)
+def test_pruned_maps_equal_the_expansion_on_bench_nets(case):
+    """Issue 12's oracle on the bench's own nets: the pruned maps read off the regions have the
+    monomial sets of the former path (the expansion pruned product by product), and F - G is the
+    exact forward pass."""
+    bench = _bench()
+    if case[0] == "grid":
+        _, d, w, depth = case
+        net = tropgeom.Network(bench.integer_net(d, w, depth, seed=1000 * d + 10 * depth + w))
+    else:
+        net = bench.he_net(case[1], case[2])
+    maps = tropicalize(net, threads=1)
+    assert _same_monomials(maps, _tropicalize_reference(net, max_seconds=60))
+    X = rational_points(np.random.default_rng(3), 20, net.input_dim)
+    assert list(maps[0].evaluate(X, exact=True)) == list(net.forward(X, exact=True)[:, 0])
+
+
 def max_plus_net(p):
     """A ReLU net computing p = max_i (c_i + <alpha_i, x>) by a tournament: max(u, v) = v + relu(u - v),
     v = relu(v) - relu(-v); exact (Fraction weights).  Its linear regions are those of p."""
@@ -522,20 +556,63 @@ def test_linear_regions_with_monomial_pairs_are_the_nets_linear_regions(name):
                 maps.add(tuple(m.numerator.exponents[pair[0]] - m.denominator.exponents[pair[1]])
                          + (m.numerator.coefficients[pair[0]] - m.denominator.coefficients[pair[1]],))
             assert len(maps) == 1
-    rebuilt = TropicalRational(m.numerator, m.denominator)  # no net: the max-plus net's regions
-    assert rebuilt == m and rebuilt.linear_regions().count == pieces.count
+    rebuilt = TropicalRational(m.numerator, m.denominator)  # no net: the cell walk
+    again = rebuilt.linear_regions()
+    assert rebuilt == m and again.count == pieces.count and sorted(again.pairs) == sorted(pieces.pairs)
+    _check_map_cells(rebuilt, again)
+
+
+def _check_map_cells(T, pieces, points=20, seed=0):
+    """The geometry of a map's cells (MapCells) against brute force: at each cell's exact interior
+    point the cell's pair is the unique maximum of F and of G, strictly inside its H-representation;
+    the region's affine map is F - G there; every pair of unique maxima at random rational points is
+    a cell (the cells cover R^d); the cells of each region are its pairs."""
+    from tropgeom.tropical import MapCells
+    mc = pieces.regions
+    assert isinstance(mc, MapCells) and len(mc) == mc.count == pieces.count
+    assert len(set(mc.cells)) == len(mc.cells) == sum(len(m) for m in mc.members)
+    for r, m in enumerate(mc.members):
+        assert tuple(sorted(mc.cells[int(c)] for c in m)) == pieces.pairs[r]
+    Fp, Gp = T.numerator, T.denominator
+
+    def tops(x):
+        f = [Fp.coefficients[k] + np.dot(Fp.exponents[k], x) for k in range(len(Fp))]
+        g = [Gp.coefficients[k] + np.dot(Gp.exponents[k], x) for k in range(len(Gp))]
+        return f, g
+
+    P = mc.cell_points(exact=True)
+    J, c = mc.affine_maps(exact=True)
+    for cell, (i, j) in enumerate(mc.cells):
+        x = P[cell]
+        f, g = tops(x)
+        assert f.index(max(f)) == i and g.index(max(g)) == j and f.count(max(f)) == g.count(max(g)) == 1
+        A, b = mc.halfspaces(cell, exact=True)
+        assert all(np.dot(a, x) < h for a, h in zip(A, b))
+        r = int(mc.label[cell])
+        assert T.evaluate(x, exact=True) == np.dot(J[r, 0], x) + c[r, 0]
+        assert tuple(Fp.exponents[i] - Gp.exponents[j]) == tuple(J[r, 0])
+    assert (mc.interior_points(exact=True) == P[[int(m[0]) for m in mc.members]]).all()
+    cells = set(mc.cells)
+    for x in rational_points(np.random.default_rng(seed), points, T.dim):
+        f, g = tops(x)
+        if f.count(max(f)) == g.count(max(g)) == 1:
+            assert (f.index(max(f)), g.index(max(g))) in cells
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_linear_regions_of_any_map_equal_the_old_tropical_path(seed):
-    """Maps built from monomials: the region engine on the max-plus net (cells read off the
-    tournament winners, glued) against the former all-pairs LP path; the net computes F - G."""
-    from tropgeom.tropical import _linear_regions_reference, _max_plus_net
+    """Maps built from monomials: the cell walk (TropicalRational.linear_regions) against the two
+    former paths, the region engine on the max-plus net (cells read off the tournament winners,
+    glued; the net computes F - G) and the all-pairs LP count."""
+    from tropgeom.tropical import _linear_pieces_reference, _linear_regions_reference, _max_plus_net
     rng = np.random.default_rng(seed)
     d = 1 + seed % 3
     T = TropicalRational(*(TropicalPolynomial(rng.integers(0, 4, size=(8, d)), rng.integers(-3, 4, size=8)) for _ in range(2)))
-    pieces = T.linear_regions()
-    assert pieces.count == tropgeom.tropical.linear_regions(T) == _linear_regions_reference(T)
+    walk = T.linear_regions()
+    pieces = _linear_pieces_reference(T)
+    assert walk.count == pieces.count == tropgeom.tropical.linear_regions(T) == _linear_regions_reference(T)
+    assert sorted(walk.pairs) == sorted(pieces.pairs)
+    _check_map_cells(T, walk, seed=seed)
     net, _ = _max_plus_net(T.numerator, T.denominator)
     X = rational_points(rng, 10, d)
     assert list(net.forward(X, exact=True)[:, 0]) == list(T.evaluate(X, exact=True))
@@ -566,24 +643,43 @@ def test_linear_regions_after_a_json_round_trip_are_the_nets(name):
 @pytest.mark.parametrize("name", sorted(GALLERY))
 def test_the_cell_walk_of_a_reloaded_map_is_the_nets_linear_regions(name):
     """Every gallery net, every output: the map reloaded from JSON (no net) walks its cells; count and
-    monomial pairs equal the net's linear regions (the region engine on the net itself)."""
-    from tropgeom.tropical import _linear_cells
+    monomial pairs equal the net's linear regions (the region engine on the net itself) and the
+    former path (the region engine on the max-plus net of the map)."""
+    from tropgeom.tropical import _linear_cells, _linear_pieces_reference
     net = GALLERY[name]()
     for o, m in enumerate(tropicalize(net)):
         back = TropicalRational.from_json(m.to_json())
         want = m.linear_regions(threads=1)
-        assert tropgeom.tropical.linear_regions(back) == want.count
-        assert sorted(_linear_cells(back)[2]) == sorted(want.pairs)
+        assert want.count == tropgeom.regions(_single_output(net, o), kind="linear").count
+        got = back.linear_regions()
+        assert tropgeom.tropical.linear_regions(back) == got.count == want.count
+        assert sorted(_linear_cells(back)[2]) == sorted(got.pairs) == sorted(want.pairs)
+        if name not in SLOW_MAX_PLUS:
+            old = _linear_pieces_reference(back)
+            assert old.count == got.count and sorted(old.pairs) == sorted(got.pairs)
+        _check_map_cells(back, got, points=10)
+
+
+# the former path's max-plus net of this d = 3 map (54 + 53 monomials) takes ~2 CPU min per output;
+# there the net's own linear regions are the oracle (and the max-plus path on every other gallery net)
+SLOW_MAX_PLUS = {"deep_3_5_4_two_outputs"}
+
+
+def _single_output(net, o):
+    return tropgeom.Network(net.exact_layers[:-1] + [tuple(a[o:o + 1] for a in net.exact_layers[-1])], relu=net.relu)
 
 
 def _walk_against_references(T):
-    """The walk (count, per-region pairs) == the max-plus net's pieces == the all-pairs LP path."""
-    from tropgeom.tropical import _linear_cells, _linear_regions_reference
+    """The walk (count, per-region pairs, cell geometry) == the max-plus net's pieces == the
+    all-pairs LP path."""
+    from tropgeom.tropical import _linear_cells, _linear_pieces_reference, _linear_regions_reference
     cells, label, pairs = _linear_cells(T)
-    pieces = T.linear_regions(threads=1)
-    assert len(pairs) == pieces.count == _linear_regions_reference(T)
-    assert sorted(pairs) == sorted(pieces.pairs)
+    walk = T.linear_regions(threads=1)
+    pieces = _linear_pieces_reference(T)
+    assert len(pairs) == walk.count == pieces.count == _linear_regions_reference(T)
+    assert sorted(pairs) == sorted(walk.pairs) == sorted(pieces.pairs)
     assert len(set(map(tuple, cells))) == len(cells)
+    _check_map_cells(T, walk, points=10)
     return len(pairs)
 
 
@@ -718,6 +814,14 @@ def test_plot_of_a_map_draws_its_linear_regions_and_both_curves():
     assert colours.count(matplotlib.colors.to_hex("C0")) == len(m.numerator.hypersurface())
     assert colours.count(matplotlib.colors.to_hex("C3")) == len(m.denominator.hypersurface())
     assert ax.get_title().startswith(f"{tropgeom.tropical.linear_regions(m)} linear regions")
+    plt.close(fig)
+    back = TropicalRational.from_json(m.to_json())  # no net: its cells (MapCells), the same count
+    fig, ax = plt.subplots()
+    plot_tropical(back, ax, what="regions", view=((-3, 3), (-3, 3)))
+    assert ax.get_title().startswith(f"{tropgeom.tropical.linear_regions(m)} linear regions")
+    polys = [q for g in back.linear_regions().regions.polygons(((-3, 3), (-3, 3))) for q in g if len(q) >= 3]
+    area = sum(0.5 * abs(np.dot(q[:, 0], np.roll(q[:, 1], 1)) - np.dot(q[:, 1], np.roll(q[:, 0], 1))) for q in polys)
+    assert area == pytest.approx(36.0)  # the cells tile the view
     plt.close(fig)
     with pytest.raises(InputError, match="regions"):
         plot_tropical(m, what="newton")
@@ -931,7 +1035,7 @@ HEAVY = {
                          "np.random.default_rng(1).normal(size=20000))", "p.regions({kw})"),
     "linear_pieces": ("import nets, scipy.sparse.csgraph; (m,) = tg.tropicalize(nets.deep_random(3, [18, 18, 18], 0))",
                       "m.linear_regions({kw})"),
-    # a map without its net: ~0.5 s building its max-plus net in Python (polled), then its regions
+    # a map without its net (400 + 400 monomials): the core's cell walk
     "linear_pieces_without_net": ("E = np.array([(a, b) for a in range(20) for b in range(20)])\n"
                                   "T = tg.TropicalRational(*(tg.TropicalPolynomial(E, -(E ** 2).sum(axis=1) / 4 + s * E[:, 0]) "
                                   "for s in (0, 1)))", "T.linear_regions({kw})"),

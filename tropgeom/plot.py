@@ -463,7 +463,19 @@ def _plot_tropical_regions(m, ax, what, view):
         raise InputError(f"a TropicalRational is drawn with what='regions' for d = 2; got what={what!r}, d = {m.dim}")
     pieces = m.linear_regions()
     view = np.array([[-3.0, 3.0], [-3.0, 3.0]]) if view is None else np.asarray(view, dtype=np.float64)
-    ax = plot_regions(pieces.regions, ax, color_by="linear", boundary=False, view=view)
+    if m._source is None:  # a map without its net: its cells (tropical.MapCells), one colour per region
+        from matplotlib.collections import PolyCollection
+        ax = _axes(ax)
+        faces, fill = [], []
+        for r, group in enumerate(pieces.regions.polygons(view)):
+            col = pattern_color(repr(pieces.pairs[r][0]).encode())
+            faces += [q for q in group if len(q) >= 3]
+            fill += [col] * sum(len(q) >= 3 for q in group)
+        ax.add_collection(PolyCollection(faces, facecolors=fill, edgecolors=fill, linewidths=0.5))
+        ax.set_xlim(*view[0]), ax.set_ylim(*view[1])
+        ax.set_aspect("equal")
+    else:
+        ax = plot_regions(pieces.regions, ax, color_by="linear", boundary=False, view=view)
     _plot_hypersurface(m.numerator, ax, view, color="C0")
     _plot_hypersurface(m.denominator, ax, view, color="C3")
     ax.set_title(f"{pieces.count} linear regions; tropical curves of F (blue) and G (red)")

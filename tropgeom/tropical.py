@@ -18,7 +18,8 @@ a box); ``newton_polytope()`` / ``lifted_polytope()`` use CGAL's exact hulls in 
 :func:`tropicalize` reads the pruned F and G of a net off its activation regions (the region engine);
 such a map remembers its net, so :func:`linear_regions` and :meth:`TropicalRational.linear_regions`
 (the monomial pair of each region) are the net's linear regions; any other map (built from
-monomials, reloaded from JSON) gets them from the region engine on a ReLU net computing F - G.  :func:`zonotope` and
+monomials, reloaded from JSON) gets them from the core's walk over the cells {F = f_i} ∩ {G = g_j}
+(:class:`MapCells`: each cell's exact H-representation, interior point and affine map).  :func:`zonotope` and
 :func:`one_layer_zonotopes` expose that a one-hidden-layer net has zonotopes as P(F) and P(G).
 
 Numbers: inputs are float64 (exact dyadics, sent to the core as float64 arrays), ints or Fractions
@@ -49,7 +50,7 @@ from .errors import BudgetExceeded, InputError, InternalError
 from .network import Network
 
 __all__ = ["TropicalPolynomial", "TropicalRational", "tropicalize", "UpperFace", "HypersurfacePiece", "Zonotope",
-           "LinearPieces", "MonomialRegion",
+           "LinearPieces", "MapCells", "MonomialRegion",
            "zonotope", "one_layer_zonotopes", "linear_regions"]
 
 
@@ -98,14 +99,131 @@ class HypersurfacePiece(NamedTuple):
 
 
 class LinearPieces(NamedTuple):
-    """The linear regions of a net's map F ⊘ G (:meth:`TropicalRational.linear_regions`): ``regions``
-    the RegionSet of kind "linear", ``pairs[i]`` the (F, G) monomial index pairs on linear region i."""
+    """The linear regions of a map F ⊘ G (:meth:`TropicalRational.linear_regions`): ``pairs[i]`` the
+    sorted (F, G) monomial index pairs on linear region i; ``regions`` their geometry: for a map made
+    by :func:`tropicalize`, the net's RegionSet of kind "linear"; for any other map (no net, so no
+    activation regions), a :class:`MapCells` (the cells {F = f_i} ∩ {G = g_j} of each region)."""
     regions: object
     pairs: Tuple[Tuple[Tuple[int, int], ...], ...]
 
     @property
     def count(self) -> int:
         return len(self.pairs)
+
+
+class MapCells:
+    """The linear regions of a map F ⊘ G without its net, as the core's cell walk finds them: each
+    linear region is the union of its cells C(i, j) = {F = f_i} ∩ {G = g_j} (convex and
+    full-dimensional; together they cover R^d and meet only on their boundaries; F - G is one affine
+    map on a linear region, the cells of one region being glued across shared facets).  This is the
+    geometry a map alone determines, read off its monomials exactly (there are no activation regions).
+
+    ``cells[c]``: the (i, j) pair of cell c (indices into the map's monomials, walk order);
+    ``label[c]``: its linear region; ``members[r]``: the cells of linear region r (ascending; the first
+    is the region's representative).  ``halfspaces(c)``: an exact H-representation of cell c,
+    {f_k <= f_i} over F's upper-hull monomials and {g_l <= g_j} over G's (redundant rows kept:
+    ``tropgeom.lp.Polyhedron(A, b).irredundant()`` reduces it).  ``interior_points()`` (one per
+    region, in its first cell) and ``cell_points()`` (one per cell): a point strictly inside, by one
+    exact LP per cell, on demand.  ``affine_maps()``: (J, c) with F - G = J x + c on each region,
+    shaped as RegionSet's.  ``polygons(view)`` (d = 2): float polygons of each region's cells, for
+    pictures.  Coordinates follow the package rule: float64, or Fractions with ``exact=True``.
+    """
+
+    kind = "linear"
+
+    def __init__(self, trop: "TropicalRational", cells, label):
+        self._trop = trop
+        self.cells = tuple((int(i), int(j)) for i, j in cells)
+        self.label = np.asarray(label, dtype=np.int64).reshape(len(self.cells))
+        count = int(self.label.max()) + 1 if len(self.label) else 0
+        order = np.argsort(self.label, kind="stable")  # cells grouped by region, ascending within each
+        self.members = np.split(order, np.cumsum(np.bincount(self.label, minlength=count))[:-1]) if count else []
+        self._keep, self._points = None, {}
+
+    @property
+    def dim(self) -> int:
+        return self._trop.dim
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __repr__(self) -> str:
+        return f"MapCells({self.count} linear regions, {len(self.cells)} cells, d={self.dim})"
+
+    def _cell(self, c: int) -> int:
+        if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)) or not 0 <= c < len(self.cells):
+            raise InputError(f"cell index {c!r} out of range (0..{len(self.cells) - 1})", index=c)
+        return int(c)
+
+    def halfspaces(self, c: int, *, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        """(A, b): cell c is {x : A x <= b}, exactly (rows over the upper-hull monomials of F, then of
+        G; redundant rows are not removed).  float64, or Fractions with ``exact=True``."""
+        i, j = self.cells[self._cell(c)]
+        if self._keep is None:  # the upper-hull monomials: the rows of the others are implied
+            self._keep = [p.upper_vertices(progress=False) for p in (self._trop.numerator, self._trop.denominator)]
+        A, b = [], []
+        for p, top, keep in ((self._trop.numerator, i, self._keep[0]), (self._trop.denominator, j, self._keep[1])):
+            E, co = p.exponents, p.coefficients
+            for k in keep:
+                if k != top:
+                    A.append(E[k] - E[top]), b.append(co[top] - co[k])
+        A = np.array(A, dtype=object).reshape(len(A), self.dim)
+        b = np.array(b, dtype=object)
+        return _view(A, exact), _view(b, exact)
+
+    def cell_points(self, *, exact: bool = False, max_seconds: Optional[float] = None) -> np.ndarray:
+        """A point strictly inside each cell, (cells, d), by an exact LP per cell (kept once found)."""
+        from .lp import Polyhedron
+        clock = _run.Deadline(max_seconds)
+        out = np.empty((len(self.cells), self.dim), dtype=object)
+        with _run.interruptible("cell_points"):
+            for c in range(len(self.cells)):
+                if c not in self._points:
+                    clock.left(what="cell_points")
+                    A, b = self.halfspaces(c, exact=True)
+                    x = Polyhedron(A, b, dim=self.dim).interior_point(exact=True) if len(A) else np.zeros(self.dim, dtype=object) + Fraction(0)
+                    if x is None:
+                        raise InternalError(f"MapCells: cell {self.cells[c]} is empty")
+                    self._points[c] = x
+                out[c] = self._points[c]
+        return _view(out, exact)
+
+    def interior_points(self, *, exact: bool = False, max_seconds: Optional[float] = None) -> np.ndarray:
+        """A point strictly inside each linear region (in its first cell), (regions, d)."""
+        P = self.cell_points(exact=True, max_seconds=max_seconds)
+        out = P[[int(m[0]) for m in self.members]].reshape(len(self.members), self.dim)
+        return _view(out, exact)
+
+    def affine_maps(self, *, exact: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+        """J (regions, 1, d) and c (regions, 1): F - G = J x + c on each linear region (its first
+        cell's monomials: E_F[i] - E_G[j], c_F[i] - c_G[j]), exactly."""
+        F, G = self._trop.numerator, self._trop.denominator
+        J = np.empty((len(self.members), 1, self.dim), dtype=object)
+        c = np.empty((len(self.members), 1), dtype=object)
+        for r, m in enumerate(self.members):
+            i, j = self.cells[int(m[0])]
+            J[r, 0] = F.exponents[i] - G.exponents[j]
+            c[r, 0] = F.coefficients[i] - G.coefficients[j]
+        return _view(J, exact), _view(c, exact)
+
+    def polygons(self, view=None) -> List[List[np.ndarray]]:
+        """d = 2: each linear region's cells as float64 ccw polygons clipped to ``view`` ((x0, x1),
+        (y0, y1); default (-3, 3)^2), for pictures (the clipping is in floats)."""
+        if self.dim != 2:
+            raise InputError(f"polygons() draws d = 2; this map has d = {self.dim}")
+        from .plot import _clip, _square  # the one polygon clipper of the pictures
+        v = np.array([[-3.0, 3.0], [-3.0, 3.0]] if view is None else view, dtype=np.float64)
+        polys = []
+        for c in range(len(self.cells)):
+            P = _square(v)
+            for a, h in zip(*self.halfspaces(c)):
+                P = _clip(P, a, h)
+            polys.append(P)
+        return [[polys[int(c)] for c in m] for m in self.members]
 
 
 class MonomialRegion(NamedTuple):
@@ -475,12 +593,14 @@ class TropicalRational:
 
     def linear_regions(self, *, max_seconds: Optional[float] = None, threads: Optional[int] = None,
                        progress=None) -> "LinearPieces":
-        """The linear regions of F ⊘ G with the monomials on each, by the region engine: for a map
-        made by :func:`tropicalize`, on its net (``pieces.regions`` is ``regions(net, kind="linear")``
-        for this output alone); for any other map (built from monomials, reloaded from JSON), on a
-        ReLU net computing F - G (a max-plus tournament of the pruned F and G).  ``pieces.pairs[i]``:
-        the sorted (F monomial, G monomial) index pairs of the activation regions making up linear
-        region i (F - G is one affine map there; F and G need not be).  Exact; a stop raises
+        """The linear regions of F ⊘ G with the monomials on each: for a map made by
+        :func:`tropicalize`, by the region engine on its net (``pieces.regions`` is
+        ``regions(net, kind="linear")`` for this output alone); for any other map (built from
+        monomials, reloaded from JSON), by the core's walk over the cells {F = f_i} ∩ {G = g_j}
+        (as :func:`linear_regions` counts them; ``pieces.regions`` is a :class:`MapCells`: each
+        region's cells with exact H-representations, interior points and affine maps; one thread).
+        ``pieces.pairs[i]``: the sorted (F monomial, G monomial) index pairs making up linear region
+        i (F - G is one affine map there; F and G need not be).  Exact; a stop raises
         BudgetExceeded (partial None).
 
         Parameters
@@ -488,7 +608,8 @@ class TropicalRational:
         max_seconds : float, optional
             Stop after this many seconds.
         threads : int, optional
-            Worker threads of the region search (None: every usable core).
+            Worker threads of the region search on a map's net (None: every usable core); the walk
+            of a map without its net runs on one.
         progress : None, bool or callable, optional
             Progress reporting, as everywhere.
 
@@ -500,10 +621,11 @@ class TropicalRational:
         clock = _run.Deadline(max_seconds)
         threads = _run.threads(threads)
         try:
-            with _run.interruptible("linear_regions"):  # a Ctrl-C in the Python steps (the max-plus net)
+            with _run.interruptible("linear_regions"):  # a Ctrl-C in the Python steps
                 if self._source is not None:
                     return self._net_pieces(clock, threads, progress)
-                return self._max_plus_pieces(clock, threads, progress)
+                cells, label, pairs = _linear_cells(self, clock.left(what="linear_regions"), progress)
+                return LinearPieces(MapCells(self, cells, label), pairs)
         except BudgetExceeded as e:
             raise BudgetExceeded(f"linear_regions stopped by {e.reason}", partial=None, reason=e.reason) from None
 
@@ -523,7 +645,8 @@ class TropicalRational:
         return LinearPieces(rs, pairs)
 
     def _max_plus_pieces(self, clock, threads, progress) -> "LinearPieces":
-        """On the activation regions of the max-plus net F and G are one monomial each (the
+        """The former path for a map without its net, kept as the test oracle
+        (:func:`_linear_pieces_reference`).  On the activation regions of the max-plus net F and G are one monomial each (the
         tournament winners): the regions with one pair (i, j) make up the convex cell
         {F = f_i} ∩ {G = g_j}, and the linear regions are those cells glued where equal maps share
         a facet (LPs only between cells with one map, not between all activation regions)."""
@@ -828,6 +951,13 @@ def _linear_cells(trop: TropicalRational, max_seconds=None, progress=None):
     for c, r in zip(cells, label):
         pairs[r].append(tuple(c))
     return cells, label, tuple(tuple(sorted(p)) for p in pairs)
+
+
+def _linear_pieces_reference(trop: TropicalRational, *, threads: int = 1, max_seconds: Optional[float] = None) -> LinearPieces:
+    """The former :meth:`TropicalRational.linear_regions` of a map without its net, kept as a test
+    oracle: the region engine on the max-plus net of the pruned F and G (tournament winners read off
+    each activation region, cells glued); its ``regions`` is a RegionSet of that net."""
+    return trop._max_plus_pieces(_run.Deadline(max_seconds), threads, False)
 
 
 def _linear_regions_reference(trop: TropicalRational, *, max_seconds: Optional[float] = None) -> int:

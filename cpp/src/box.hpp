@@ -50,7 +50,19 @@ bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vecto
 struct Result : flp::Result {
   std::vector<signed char> at;  // per variable: -1 fixed at lo, +1 fixed at hi, 0 free
   std::vector<double> mu;       // the multipliers of `active` at an optimum (empty: none computed)
+  bool bound = false;           // dual_simplex stopped early: `active`, `at` and `mu` bound c.x below by
+                                // value (>= stop_above) and x is no point of the cell (status failed)
+  double value = 0;             // dual_simplex: c.x at its last basis (a lower bound when dual feasible)
 };
+
+// min c.x over {R x <= b} and the box by a bounded dual simplex (bound-flipping ratio test): the k
+// rows' slacks start basic and every variable at the bound c prefers, so the start is dual feasible
+// and each step costs O(k d) with O(k) steps, where the primal method fixes ~d variables one by one.
+// Optimal: x a vertex (`at` its variables at bounds, `active` its tight rows, `mu` their multipliers
+// >= 0).  Once the dual bound reaches stop_above it stops (bound = true): the multipliers then
+// already prove c.x >= stop_above up to rounding.  A hint, as minimize: callers certify.
+Result dual_simplex(const flp::Rows& R, const Box& B, const std::vector<double>& c,
+                    const std::atomic<bool>* cancel = nullptr, double stop_above = INFINITY);
 
 // A first layer W (n x d, n < d) through which every row of a box cell factors: each cut and each
 // neuron is g.(W x) + e (all maps are affine in y = W x).  The LP then works on n-vectors: the Gram

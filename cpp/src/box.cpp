@@ -143,8 +143,16 @@ bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vecto
   return true;
 }
 
-Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d) {
+Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d, const Box& B) {
   Factor F;
+  F.ybox.d = n;
+  F.ybox.flo.assign(n, 0.0);
+  F.ybox.fhi.assign(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t t = 0; t < d; ++t) {
+      const double a = W[i * d + t] * B.flo[t], b = W[i * d + t] * B.fhi[t];
+      F.ybox.flo[i] += std::min(a, b), F.ybox.fhi[i] += std::max(a, b);
+    }
   F.n = n;
   F.d = d;
   F.WT.resize(d * n);
@@ -764,6 +772,63 @@ Result dual_simplex0(const flp::Rows& R, const Box& B, const std::vector<double>
     }
   }
   return res;
+}
+
+Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                      const std::vector<double>& cy, const std::vector<double>& start, double stop_below) {
+  const std::size_t n = F.n, d = F.d, k = R.size();
+  Result out;
+  flp::Rows Ry;
+  Ry.d = n;
+  for (std::size_t i = 0; i < k; ++i) Ry.add(&Y[i * n], R.b[i]);
+  std::vector<double> y0(n);
+  for (std::size_t a = 0; a < n; ++a) y0[a] = std::inner_product(&F.W[a * d], &F.W[a * d] + d, start.data(), 0.0);
+  for (std::size_t a = 0; a < n; ++a)
+    if (!(y0[a] > F.ybox.flo[a] && y0[a] < F.ybox.fhi[a])) return out;
+  const Result r = minimize(Ry, F.ybox, cy, y0, nullptr, stop_below);
+  if (r.status == flp::Status::optimal) {
+    double v = 0;
+    for (std::size_t a = 0; a < n; ++a) v += cy[a] * r.x[a];
+    if (!(v >= stop_below)) return out;
+    // Least-squares multipliers of the active rows on the free coordinates of y.
+    const std::size_t m = r.active.size();
+    std::vector<double> M(m * m, 0.0), rhs(m, 0.0), mu;
+    for (std::size_t i = 0; i < m; ++i) {
+      const double* gi = &Ry.A[r.active[i] * n];
+      for (std::size_t t = 0; t < n; ++t)
+        if (!r.at[t]) rhs[i] -= gi[t] * cy[t];
+      for (std::size_t j = i; j < m; ++j) {
+        const double* gj = &Ry.A[r.active[j] * n];
+        double s = 0;
+        for (std::size_t t = 0; t < n; ++t)
+          if (!r.at[t]) s += gi[t] * gj[t];
+        M[i * m + j] = M[j * m + i] = s;
+      }
+    }
+    if (m > 0 && !la::solve(M, rhs, m, mu)) return out;
+    out.status = flp::Status::optimal;
+    out.active = r.active;
+    for (std::size_t i = 0; i < m; ++i) out.mu.push_back(std::max(0.0, mu[i]) / Ry.scale[r.active[i]]);
+    out.at.assign(d, 0);
+    out.x = start;
+    return out;
+  }
+  if (r.status != flp::Status::below) return out;
+  // x = start + t W^T G^-1 (y - y0), t <= 1 as far as the box allows.
+  std::vector<double> dy(n), s;
+  for (std::size_t a = 0; a < n; ++a) dy[a] = r.x[a] - y0[a];
+  if (!la::solve(F.G, dy, n, s)) return out;
+  std::vector<double> u(d);
+  double t = 1;
+  for (std::size_t j = 0; j < d; ++j) {
+    u[j] = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
+    if (u[j] > 0) t = std::min(t, std::max(0.0, B.fhi[j] - start[j]) / u[j]);
+    else if (u[j] < 0) t = std::min(t, std::max(0.0, start[j] - B.flo[j]) / -u[j]);
+  }
+  out.x.resize(d);
+  for (std::size_t j = 0; j < d; ++j) out.x[j] = start[j] + t * u[j];
+  out.status = flp::Status::below;
+  return out;
 }
 
 // The bound of certify_nonnegative in plain doubles with a priori error bounds (Higham's gamma_n for

@@ -74,10 +74,20 @@ struct Factor {
   std::vector<double> W;   // n x d, row-major
   std::vector<double> WT;  // d x n: the columns w_t
   std::vector<double> G;   // W W^T
+  Box ybox;                // the bounding box of W [B] (B the box), hints only (doubles)
 };
 
-// The factor of W (n x d, row-major, finite).
-Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d);
+// The factor of W (n x d, row-major, finite) for the box B.
+Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d, const Box& B);
+
+// The cell's LP in y = W x alone (n variables, its k rows), the zonotope W [B] replaced by its bounding
+// box: O(k n^2) a step where the LP in x pays O(d n).  The outer set's minimum bounds the cell's from
+// below, so: optimal with cy.y >= stop_below: `active` and `mu` are multipliers for R's (unit) rows in
+// x (for certify_nonnegative, whose box minimum of the residual is at least the y bound); below: x is
+// `start` moved towards the y point found (by W^+) as far as the box allows, a candidate for the
+// witness search.  A hint, as minimize.
+Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                      const std::vector<double>& cy, const std::vector<double>& start, double stop_below);
 
 // g with W^T g = a (least squares); false when a is not in W's row space to ~1e-9 relative (the
 // caller then keeps the rows in x).

@@ -436,6 +436,11 @@ class Enumerator {
     if (reuse_proof(cur, sp)) return same;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
+    if (use_box_ && ray_split(cur, sp, cs, ce, c, child)) return Decision::split;
+    if (use_box_) {
+      Decision dec;
+      if (outer_decision(cur, sp, cs, ce, c, child, dec)) return dec;
+    }
     if (use_box_ && kDualSimplex) {
       Decision dec;
       if (dual_decision(cur, sp, cs, ce, c, child, dec)) return dec;
@@ -487,6 +492,65 @@ class Enumerator {
     // Its face solved exactly gives one with no exact LP (the box's rows made that LP minutes long).
     if (use_box_ && r.status == flp::Status::optimal && exact_split(cur, sp, r, child)) return Decision::split;
     return Decision::unknown;
+  }
+
+  // A split with no LP: from the cell's point towards the box's vertex minimising c (the segment stays
+  // in the box) up to the first row it meets; when sp * z is negative there, the witness is on that
+  // segment (checked by witness() as every witness is).
+  bool ray_split(Task& cur, int sp, const std::vector<Interval>& cs, const Interval& ce, const std::vector<double>& c,
+                 std::unique_ptr<Task>& child) {
+    const std::size_t d = domain_.dim, k = cur.rows.size();
+    thread_local std::vector<double> u;
+    u.resize(d);
+    double cu = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      u[j] = (c[j] > 0 ? box_.flo[j] : box_.fhi[j]) - cur.point[j];
+      cu += c[j] * u[j];
+    }
+    double zp = ce.mid();
+    for (std::size_t j = 0; j < d; ++j) zp += c[j] * cur.point[j];
+    if (!(cu < 0) || !(zp + cu < 0)) return false;  // even the vertex keeps the sign
+    double t = 1;
+    const double* A = cur.rows.A.data();
+    for (std::size_t i = 0; i < k; ++i) {
+      const double* a = A + i * d;
+      double au = 0, ap = 0;
+      for (std::size_t j = 0; j < d; ++j) au += a[j] * u[j], ap += a[j] * cur.point[j];
+      if (au > 0) t = std::min(t, std::max(0.0, cur.rows.b[i] - ap) / au);
+      if (!(zp + t * cu < 0)) return false;
+    }
+    box::Result r;
+    r.status = flp::Status::below;
+    r.x.resize(d);
+    for (std::size_t j = 0; j < d; ++j) r.x[j] = cur.point[j] + t * u[j];
+    auto q = witness(cur, cs.data(), ce, c, r);
+    if (!q) return false;
+    child = make_split(cur, sp, std::move(*q));
+    return true;
+  }
+
+  // A box cell's decision by its LP in y = W1 x over the zonotope's bounding box (box::minimize_outer):
+  // the sign kept when its multipliers certify it in x, a split when its point leads to a witness.
+  // False: undecided here.
+  bool outer_decision(Task& cur, int sp, const std::vector<Interval>& cs, const Interval& ce, const std::vector<double>& c,
+                      std::unique_ptr<Task>& child, Decision& dec) {
+    std::vector<double> cy;
+    if (!factored(cur, c, cy)) return false;
+    box::Result r = box::minimize_outer(cur.rows, cur.yrows, *factor_, box_, cy, cur.point, -ce.mid());
+    if (r.status == flp::Status::optimal) {
+      std::vector<double> mu;  // for the rows as given
+      for (std::size_t i = 0; i < r.mu.size(); ++i) mu.push_back(r.mu[i] / cur.rows.scale[r.active[i]]);
+      if (!box::certify_nonnegative(cur.A, cur.b, r.active, no_fixed_, cs.data(), ce, box_, &mu)) return false;
+      remember_certificate(cur, sp, r.active, mu);
+      dec = sp > 0 ? Decision::active : Decision::inactive;
+      return true;
+    }
+    if (r.status != flp::Status::below) return false;
+    auto q = witness(cur, cs.data(), ce, c, r);
+    if (!q) return false;
+    child = make_split(cur, sp, std::move(*q));
+    dec = Decision::split;
+    return true;
   }
 
   // A box cell's decision by the dual simplex (box::dual_simplex: O(k d) a step, O(k) steps for k
@@ -634,7 +698,7 @@ class Enumerator {
     std::vector<double> W(n * d);
     for (std::size_t i = 0; i < n * d; ++i) W[i] = z1.G[i].mid();
     if (std::all_of(W.begin(), W.end(), [](double v) { return std::isfinite(v); }))
-      factor_ = box::make_factor(std::move(W), n, d);
+      factor_ = box::make_factor(std::move(W), n, d, box_);
   }
 
   // cur's rows in y (made for the rows added since the last call) and c's: false when some row is not

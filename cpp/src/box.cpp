@@ -883,9 +883,9 @@ static int float_bound(const std::vector<iv::Interval>& A, const std::vector<iv:
   return total >= slack ? 1 : 0;
 }
 
-bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b) {
-  // v = sum a*_j q_j lies within s -+ (sum r_j |q_j| + gamma_d sum |m_j q_j|) for s the float sum of
-  // m_j q_j (m_j the midpoint, r_j >= |a*_j - m_j|), whatever the summation order.
+// The float sum of mid(a_j) q_j (four accumulators), the sum of its terms' magnitudes and of the radii
+// |a*_j - mid| |q_j|: v = sum a*_j q_j lies within sum -+ (rad + gamma_d mass), whatever the order.
+static void float_dot(const iv::Interval* a, const double* q, std::size_t d, double& sum, double& mass, double& rad) {
   double s[4] = {0, 0, 0, 0}, S[4] = {0, 0, 0, 0}, Rs[4] = {0, 0, 0, 0};
   std::size_t j = 0;
   for (; j + 4 <= d; j += 4)
@@ -898,18 +898,40 @@ bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Inte
     const double m = 0.5 * a[j].lo + 0.5 * a[j].hi, p = m * q[j];
     s[0] += p, S[0] += std::fabs(p), Rs[0] += std::max(a[j].hi - m, m - a[j].lo) * std::fabs(q[j]);
   }
-  const double sum = (s[0] + s[1]) + (s[2] + s[3]) - b.lo;
-  const double mass = (S[0] + S[1]) + (S[2] + S[3]) + std::fabs(b.lo), rad = (Rs[0] + Rs[1]) + (Rs[2] + Rs[3]);
+  sum = (s[0] + s[1]) + (s[2] + s[3]);
+  mass = (S[0] + S[1]) + (S[2] + S[3]);
+  rad = (Rs[0] + Rs[1]) + (Rs[2] + Rs[3]);
+}
+
+// The slack covering the sum's rounding: the radii's own sum (and the midpoint's rounding, half an ulp
+// of each entry: inside rad's rounding slack since m's error <= eps |m|) and every product's underflow.
+static double dot_slack(std::size_t d, double mass, double rad) {
   constexpr double eps = 0x1p-52, small = 0x1p-1022;
   const double n = static_cast<double>(d) + 4;
-  // The radii's own sum (and the midpoint's rounding, half an ulp of each entry: inside rad's
-  // rounding slack since m's error <= eps |m|) and every product's underflow.
-  const double slack = (rad * (1 + 4 * n * eps) + (n + 4) * eps * (mass + rad) + 4 * n * small) * (1 + 8 * eps);
+  return (rad * (1 + 4 * n * eps) + (n + 4) * eps * (mass + rad) + 4 * n * small) * (1 + 8 * eps);
+}
+
+bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b) {
+  double sum, mass, rad;
+  float_dot(a, q, d, sum, mass, rad);
+  sum -= b.lo, mass += std::fabs(b.lo);
+  const double slack = dot_slack(d, mass, rad);
   if (std::isfinite(sum) && std::isfinite(slack)) {
     if (sum + slack < 0) return true;
     if (sum - slack >= 0) return false;
   }
   return (iv::dot(a, q, d) - b).negative();
+}
+
+int sign_at(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& e) {
+  double sum, mass, rad;
+  float_dot(a, q, d, sum, mass, rad);
+  const double up = sum + e.hi, slack_up = dot_slack(d, mass + std::fabs(e.hi), rad);
+  const double lo = sum + e.lo, slack_lo = dot_slack(d, mass + std::fabs(e.lo), rad);
+  if (std::isfinite(up) && std::isfinite(slack_up) && up + slack_up < 0) return -1;
+  if (std::isfinite(lo) && std::isfinite(slack_lo) && lo - slack_lo > 0) return 1;
+  const iv::Interval v = iv::dot(a, q, d) + e;
+  return v.positive() ? 1 : v.negative() ? -1 : 0;
 }
 
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,

@@ -109,6 +109,10 @@ Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, 
 // Four accumulators and no rounding steps: the cell's rows at a witness point, d = 784 wide.
 bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b);
 
+// Rigorous: the sign of a.q + e for every a_j and e in the enclosures (+1, -1; 0 when neither is
+// proven), by below()'s float sum and error bound, else by the interval sum.
+int sign_at(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& e);
+
 // Rigorous: min over {A x <= b} and the box of c.x + c0 >= 0, by multipliers mu >= 0 on the active
 // rows (fitted on the free variables in floats) and the box minimum of the residual c + A_W^T mu, in
 // interval arithmetic.  With no active rows this is the closed-form range of c.x + c0 over the box.

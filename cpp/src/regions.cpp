@@ -213,7 +213,11 @@ struct Task {
   bool unfactored = false;                // some row did not factor: the LP keeps its rows in x
 
   void add_row(const Interval* a, const Interval& rhs, std::size_t d) {
-    std::vector<double> f(d);
+    // Room for a few more rows: a child's copy is exact, and each cut then reallocated all its rows.
+    if (A.capacity() < A.size() + d) A.reserve(2 * A.size() + 4 * d);
+    if (rows.A.capacity() < rows.A.size() + d) rows.A.reserve(2 * rows.A.size() + 4 * d);
+    thread_local std::vector<double> f;
+    f.resize(d);
     for (std::size_t j = 0; j < d; ++j) A.push_back(a[j]), f[j] = a[j].mid();
     b.push_back(rhs);
     rows.add(f.data(), rhs.mid());
@@ -221,6 +225,8 @@ struct Task {
 };
 
 enum class Decision { unknown, active, inactive, split };
+
+inline int activity_sign(const Interval& v) { return v.positive() ? 1 : v.negative() ? -1 : 0; }
 
 // Thrown out of a decision whose LP gave up because the run was stopped.
 struct Abandoned {};
@@ -257,6 +263,15 @@ struct Proof {
   std::vector<std::uint8_t> sides;
 };
 thread_local std::vector<Proof> proofs;
+
+// A neuron's row of a map in y = W1 x (Enumerator::projected), per thread and neuron.
+struct Projection {
+  std::size_t run = 0;
+  std::shared_ptr<const AffineMap<Interval>> z;
+  bool ok = false;
+  std::vector<double> g;
+};
+thread_local std::vector<Projection> projections;
 
 class Enumerator {
  public:
@@ -422,9 +437,8 @@ class Enumerator {
       return a < 0 ? Decision::unknown : a ? Decision::active : Decision::inactive;
     }
     if (cur.exact_point) return Decision::unknown;
-    const Interval zp = iv::dot(g, cur.point.data(), d) + e;
-    if (!(zp.positive() || zp.negative())) return Decision::unknown;
-    const int sp = zp.positive() ? 1 : -1;
+    const int sp = use_box_ ? box::sign_at(g, cur.point.data(), d, e) : activity_sign(iv::dot(g, cur.point.data(), d) + e);
+    if (sp == 0) return Decision::unknown;
     const Decision same = sp > 0 ? Decision::active : Decision::inactive;
     std::vector<Interval> cs(g, g + d);
     if (sp < 0)
@@ -448,7 +462,7 @@ class Enumerator {
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
     // comes of that point, it runs again to the optimum.
     std::vector<double> cy;
-    const bool in_y = use_box_ && factored(cur, c, cy);
+    const bool in_y = use_box_ && factored(cur, sp, cy);
     auto solve = [&](double stop_below) {
       ++tally.float_lps;
       box::Result r;
@@ -535,7 +549,7 @@ class Enumerator {
   bool outer_decision(Task& cur, int sp, const std::vector<Interval>& cs, const Interval& ce, const std::vector<double>& c,
                       std::unique_ptr<Task>& child, Decision& dec) {
     std::vector<double> cy;
-    if (!factored(cur, c, cy)) return false;
+    if (!factored(cur, sp, cy)) return false;
     box::Result r = box::minimize_outer(cur.rows, cur.yrows, *factor_, box_, cy, cur.point, -ce.mid());
     if (r.status == flp::Status::optimal) {
       std::vector<double> mu;  // for the rows as given
@@ -703,7 +717,7 @@ class Enumerator {
 
   // cur's rows in y (made for the rows added since the last call) and c's: false when some row is not
   // in W1's row space to rounding (the LP then keeps its rows in x).
-  bool factored(Task& cur, const std::vector<double>& c, std::vector<double>& cy) const {
+  bool factored(Task& cur, int sp, std::vector<double>& cy) const {
     if (!factor_ || cur.unfactored) return false;
     const std::size_t n = factor_->n, d = domain_.dim;
     for (std::size_t i = cur.yrows.size() / n; i < cur.rows.size(); ++i) {
@@ -713,8 +727,29 @@ class Enumerator {
         return false;
       }
     }
+    const Projection& p = projected(cur);
+    if (!p.ok) return false;
     cy.resize(n);
-    return box::project(*factor_, c.data(), cy.data());
+    for (std::size_t a = 0; a < n; ++a) cy[a] = sp * p.g[a];
+    return true;
+  }
+
+  // The current neuron's row of cur's map in y (box::project of its midpoints), made once per map and
+  // neuron and kept per thread: the siblings and cousins sharing the map ask for it again.
+  const Projection& projected(const Task& cur) const {
+    if (projections.size() < ix_.hidden) projections.resize(ix_.hidden);
+    Projection& p = projections[ix_.first[cur.layer] + cur.neuron];
+    if (p.run != run_id_ || p.z != cur.z) {
+      const std::size_t d = domain_.dim;
+      const Interval* gi = cur.z->row(cur.neuron);
+      std::vector<double> g(d);
+      for (std::size_t j = 0; j < d; ++j) g[j] = gi[j].mid();
+      p.g.resize(factor_->n);
+      p.ok = box::project(*factor_, g.data(), p.g.data());
+      p.z = cur.z;  // (held: its address is not reused while cached)
+      p.run = run_id_;
+    }
+    return p;
   }
 
   // The float LP's face point (box::face_point) when it is beyond the hyperplane, exactly: cur splits,
@@ -777,7 +812,7 @@ class Enumerator {
   bool beyond(const Task& cur, const Interval* cs, const Interval& ce, const std::vector<double>& q) const {
     const std::size_t d = domain_.dim;
     if (!std::all_of(q.begin(), q.end(), [](double v) { return std::isfinite(v); })) return false;
-    if (!(iv::dot(cs, q.data(), d) + ce).negative()) return false;
+    if (use_box_ ? box::sign_at(cs, q.data(), d, ce) >= 0 : !(iv::dot(cs, q.data(), d) + ce).negative()) return false;
     if (use_box_)
       for (std::size_t j = 0; j < d; ++j)
         if (!(q[j] > box_.ilo[j].hi && q[j] < box_.ihi[j].lo)) return false;  // strictly inside
@@ -1106,9 +1141,14 @@ class Enumerator {
     other->cuts = cur.cuts;
     other->live = cur.live;
     other->prune_at = cur.prune_at;
-    other->A = cur.A;
+    other->A.reserve(cur.A.size() + 4 * d);
+    other->A.assign(cur.A.begin(), cur.A.end());
     other->b = cur.b;
-    other->rows = cur.rows;
+    other->rows.d = cur.rows.d;
+    other->rows.A.reserve(cur.rows.A.size() + 4 * d);
+    other->rows.A.assign(cur.rows.A.begin(), cur.rows.A.end());
+    other->rows.b = cur.rows.b;
+    other->rows.scale = cur.rows.scale;
     other->yrows = cur.yrows;
     other->unfactored = cur.unfactored;
     other->z = cur.z;
@@ -1125,6 +1165,16 @@ class Enumerator {
     P_pos.add_row(a.data(), rhs, d);
     cut_row(g, e, false, d, a.data(), rhs);
     P_neg.add_row(a.data(), rhs, d);
+    // The new rows in y from the neuron's projection (rows.A's unit rows are -+g / scale), when the
+    // rows before them are all in y.
+    if (factor_ && !cur.unfactored && cur.yrows.size() == (cur.rows.size() - 1) * factor_->n) {
+      const Projection& pr = projected(cur);
+      if (pr.ok)
+        for (Task* t : {&P_pos, &P_neg}) {
+          const double s = (t == &P_pos ? -1.0 : 1.0) / t->rows.scale.back();
+          for (double v : pr.g) t->yrows.push_back(s * v);
+        }
+    }
     const int neuron = static_cast<int>(ix_.first[cur.layer] + cur.neuron);
     P_pos.cuts.push_back(neuron);
     P_neg.cuts.push_back(neuron);

@@ -6,7 +6,6 @@
 #include "linalg.hpp"
 
 #include <numeric>
-#include <cstdio>
 namespace tropgeom::box {
 
 bool split(const Polyhedron& P, Box& out, Polyhedron& rest) {
@@ -494,297 +493,12 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
   return res;
 }
 
-Result dual_simplex0(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::atomic<bool>* cancel, double stop_above);
-namespace {
-
-// Gauss-Jordan inverse with partial pivoting of the k x k matrix M (row-major, destroyed); false when
-// a pivot vanishes to rounding.
-bool invert(std::vector<double>& M, std::size_t k, std::vector<double>& inv) {
-  inv.assign(k * k, 0.0);
-  for (std::size_t i = 0; i < k; ++i) inv[i * k + i] = 1;
-  double top = 0;
-  for (double v : M) top = std::max(top, std::fabs(v));
-  for (std::size_t col = 0; col < k; ++col) {
-    std::size_t p = col;
-    for (std::size_t i = col + 1; i < k; ++i)
-      if (std::fabs(M[i * k + col]) > std::fabs(M[p * k + col])) p = i;
-    const double piv = M[p * k + col];
-    if (!(std::fabs(piv) > 1e-13 * top)) return false;
-    if (p != col)
-      for (std::size_t j = 0; j < k; ++j) std::swap(M[p * k + j], M[col * k + j]), std::swap(inv[p * k + j], inv[col * k + j]);
-    const double s = 1 / piv;
-    for (std::size_t j = 0; j < k; ++j) M[col * k + j] *= s, inv[col * k + j] *= s;
-    for (std::size_t i = 0; i < k; ++i) {
-      const double f = M[i * k + col];
-      if (i == col || f == 0) continue;
-      for (std::size_t j = 0; j < k; ++j) M[i * k + j] -= f * M[col * k + j], inv[i * k + j] -= f * inv[col * k + j];
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
-struct DbgStats { long calls = 0, iters = 0, opt = 0, bnd = 0, fail = 0, refac = 0, flips = 0; ~DbgStats() { if (calls) fprintf(stderr, "DS calls %ld iters %ld opt %ld bound %ld fail %ld refac %ld flips %ld\n", calls, iters, opt, bnd, fail, refac, flips); } };
-DbgStats dbg;
-Result dual_simplex(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::atomic<bool>* cancel,
-                    double stop_above) {
-  long before = dbg.iters;
-  Result res = dual_simplex0(R, B, c, cancel, stop_above);
-  if (getenv("DSHIST")) fprintf(stderr, "H %zu %ld %d\n", R.size(), dbg.iters - before, res.status == flp::Status::optimal ? 1 : res.bound ? 2 : 0);
-  ++dbg.calls; if (res.status == flp::Status::optimal) ++dbg.opt; else if (res.bound) ++dbg.bnd; else { ++dbg.fail; if (getenv("DSFAIL")) fprintf(stderr, "fail call %ld k %zu\n", dbg.calls, R.size()); }
-  return res;
-}
-Result dual_simplex0(const flp::Rows& R, const Box& B, const std::vector<double>& c, const std::atomic<bool>* cancel,
-                    double stop_above) {
-  const std::size_t d = R.d, k = R.size(), n = d + k;
-  Result res;
-  // Variables 0..d-1 are x, d..d+k-1 the rows' slacks s (A x + s = b, s >= 0).  val: every variable's
-  // value (nonbasic ones at a bound: x at st = -1 lo / +1 hi, s at 0); dj: reduced costs (0 if basic).
-  thread_local std::vector<double> Binv, dj, alpha, val, rhs, col, M;
-  thread_local std::vector<int> basis, pos, flips;
-  thread_local std::vector<signed char> st;
-  thread_local std::vector<std::pair<double, int>> cand;
-  double cmax = 0, mass = 0, xs = 1;
-  for (std::size_t j = 0; j < d; ++j) {
-    if (!std::isfinite(c[j]) || !std::isfinite(B.flo[j]) || !std::isfinite(B.fhi[j])) return res;
-    const double m = std::max(std::fabs(B.flo[j]), std::fabs(B.fhi[j]));
-    cmax = std::max(cmax, std::fabs(c[j])), mass += std::fabs(c[j]) * m, xs = std::max(xs, m);
-  }
-  for (double v : R.A)
-    if (!std::isfinite(v)) return res;
-  for (double v : R.b)
-    if (!std::isfinite(v)) return res;
-  if (cmax == 0 || !std::isfinite(mass)) return res;
-  // Costs perturbed away from c: the rows and c all lie in the first layer's row space, so at a basis
-  // with as many free variables as that rank every reduced cost is 0 and the method stalls (dual
-  // degenerate).  Each c_j moves outwards (its bound kept) by a pseudo-random 1e-6 relative amount,
-  // the same on every call; the bound for c loses at most sum |xi_j| max(|lo_j|, |hi_j|).
-  thread_local std::vector<double> cp;
-  cp.resize(d);
-  double lost = 0;
-  std::uint64_t seed = 0x9E3779B97F4A7C15ull;
-  for (std::size_t j = 0; j < d; ++j) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    const double u = 0.5 + 0.5 * static_cast<double>(seed >> 11) * 0x1p-53;
-    const double xi = (1e-6 * std::fabs(c[j]) + 1e-8 * cmax) * u;
-    cp[j] = c[j] >= 0 ? c[j] + xi : c[j] - xi;
-    lost += xi * std::max(std::fabs(B.flo[j]), std::fabs(B.fhi[j]));
-  }
-  const double ptol = 1e-9 * xs, dtol = 1e-11 * cmax, margin = 1e-9 * mass + 2 * lost;
-  const double* A = R.A.data();
-  basis.resize(k), pos.assign(n, -1), st.assign(d, 0), val.assign(n, 0), dj.assign(n, 0), rhs.resize(k);
-  alpha.resize(d), col.resize(k);
-  for (std::size_t j = 0; j < d; ++j) {
-    st[j] = c[j] >= 0 ? -1 : 1;
-    val[j] = st[j] < 0 ? B.flo[j] : B.fhi[j];
-    dj[j] = cp[j];
-  }
-  for (std::size_t i = 0; i < k; ++i) basis[i] = static_cast<int>(d + i), pos[d + i] = static_cast<int>(i);
-  auto lower = [&](int v) { return v < static_cast<int>(d) ? B.flo[v] : 0.0; };
-  auto upper = [&](int v) { return v < static_cast<int>(d) ? B.fhi[v] : INFINITY; };
-  // B^-1 from the basis' columns, then rhs = b - A_N x_N, x_B = B^-1 rhs, the duals y = B^-T c_B and
-  // the reduced costs afresh; a boxed x whose reduced cost has the wrong sign moves to its other bound.
-  auto refactor = [&]() {
-    ++dbg.refac;
-    M.assign(k * k, 0.0);
-    for (std::size_t i = 0; i < k; ++i) {
-      const int v = basis[i];
-      if (v < static_cast<int>(d))
-        for (std::size_t l = 0; l < k; ++l) M[l * k + i] = A[l * d + v];
-      else
-        M[(v - d) * k + i] = 1;
-    }
-    if (!invert(M, k, Binv)) return false;
-    std::vector<double>& y = col;
-    for (std::size_t l = 0; l < k; ++l) {
-      double s = 0;
-      for (std::size_t i = 0; i < k; ++i)
-        if (basis[i] < static_cast<int>(d)) s += Binv[i * k + l] * cp[basis[i]];
-      y[l] = s;
-    }
-    for (std::size_t j = 0; j < d; ++j) {
-      if (pos[j] >= 0) continue;
-      double s = cp[j];
-      for (std::size_t l = 0; l < k; ++l) s -= y[l] * A[l * d + j];
-      dj[j] = s;
-      if ((st[j] < 0 && s < -dtol) || (st[j] > 0 && s > dtol)) st[j] = -st[j], val[j] = st[j] < 0 ? B.flo[j] : B.fhi[j];
-    }
-    for (std::size_t l = 0; l < k; ++l) dj[d + l] = pos[d + l] >= 0 ? 0.0 : -y[l];
-    for (std::size_t l = 0; l < k; ++l) {
-      double s = R.b[l];
-      const double* a = A + l * d;
-      for (std::size_t j = 0; j < d; ++j)
-        if (pos[j] < 0) s -= a[j] * val[j];
-      rhs[l] = s;
-    }
-    for (std::size_t i = 0; i < k; ++i) {
-      double s = 0;
-      for (std::size_t l = 0; l < k; ++l) s += Binv[i * k + l] * rhs[l];
-      val[basis[i]] = s;
-    }
-    return true;
-  };
-  if (!refactor()) return res;
-  bool fresh = true;
-  std::size_t since = 0;
-  const std::size_t max_iter = 30 + 10 * k;
-  for (std::size_t it = 0; it < max_iter; ++it) {
-    ++dbg.iters;
-    if (cancel && (it & 7) == 7 && cancel->load(std::memory_order_relaxed)) return res;
-    double z = 0, zt = 0;  // c.x for the perturbed costs (the dual bound, when feasible) and for c
-    for (std::size_t j = 0; j < d; ++j) z += cp[j] * val[j], zt += c[j] * val[j];
-    res.value = zt;
-    long r = -1;
-    double worst = ptol;
-    for (std::size_t i = 0; i < k; ++i) {
-      const int v = basis[i];
-      const double x = val[v], lo = lower(v), hi = upper(v);
-      const double inf = x < lo ? lo - x : x > hi ? x - hi : 0;
-      if (inf > worst) worst = inf, r = static_cast<long>(i);
-    }
-    if (getenv("DSDBG") && dbg.calls == atoi(getenv("DSDBG"))) fprintf(stderr, "it %zu k %zu r %ld worst %g z %.12g stop %g fresh %d nflip %zu\n", it, k, r, worst, z, stop_above, (int)fresh, flips.size());
-    const bool done = r < 0, high = z >= stop_above + margin;
-    if (done || high) {
-      if (!fresh) {  // accept only on a freshly factored basis (its x_B and duals without drift)
-        if (!refactor()) return res;
-        fresh = true, since = 0;
-        continue;
-      }
-      for (std::size_t j = 0; j < d; ++j) res.at.push_back(pos[j] >= 0 ? 0 : st[j]);
-      for (std::size_t l = 0; l < k; ++l)
-        if (pos[d + l] < 0) res.active.push_back(static_cast<int>(l)), res.mu.push_back(std::max(0.0, dj[d + l]));
-      res.x.assign(val.begin(), val.begin() + d);
-      if (done) res.status = flp::Status::optimal;
-      else res.bound = true;
-      return res;
-    }
-    const int leave = basis[r];
-    const double delta = val[leave] < lower(leave) ? val[leave] - lower(leave) : val[leave] - upper(leave);
-    const double sg = delta > 0 ? 1 : -1;
-    const double* rho = &Binv[r * k];
-    std::fill(alpha.begin(), alpha.end(), 0.0);
-    for (std::size_t l = 0; l < k; ++l) {
-      const double p = rho[l];
-      if (p == 0) continue;
-      const double* a = A + l * d;
-      for (std::size_t j = 0; j < d; ++j) alpha[j] += p * a[j];
-    }
-    auto alpha_of = [&](int j) { return j < static_cast<int>(d) ? alpha[j] : rho[j - d]; };
-    double amax = 0;
-    for (std::size_t j = 0; j < d; ++j)
-      if (pos[j] < 0) amax = std::max(amax, std::fabs(alpha[j]));
-    for (std::size_t l = 0; l < k; ++l)
-      if (pos[d + l] < 0) amax = std::max(amax, std::fabs(rho[l]));
-    const double tiny = 1e-9 * amax;
-    cand.clear();
-    for (std::size_t j = 0; j < d; ++j) {
-      if (pos[j] >= 0) continue;
-      const double a = sg * alpha[j];
-      if ((st[j] < 0 && a > tiny) || (st[j] > 0 && a < -tiny)) cand.emplace_back(std::max(0.0, dj[j] / a), static_cast<int>(j));
-    }
-    for (std::size_t l = 0; l < k; ++l) {
-      if (pos[d + l] >= 0) continue;
-      const double a = sg * rho[l];
-      if (a > tiny) cand.emplace_back(std::max(0.0, dj[d + l] / a), static_cast<int>(d + l));
-    }
-    if (cand.empty()) return res;  // dual unbounded: no point (the caller decides otherwise)
-    std::sort(cand.begin(), cand.end());
-    // Bound flipping: pass breakpoints while the dual slope |delta| - sum |alpha_j| w_j stays positive.
-    double slope = std::fabs(delta);
-    flips.clear();
-    std::size_t idx = 0;
-    for (; idx < cand.size(); ++idx) {
-      const int j = cand[idx].second;
-      const double next = slope - std::fabs(alpha_of(j)) * (upper(j) - lower(j));
-      if (!(next > 0) || idx + 1 == cand.size()) break;
-      slope = next;
-      flips.push_back(j); ++dbg.flips;
-    }
-    if (idx + 1 == cand.size() && slope - std::fabs(alpha_of(cand[idx].second)) * (upper(cand[idx].second) - lower(cand[idx].second)) > 0)
-      return res;  // every breakpoint passed: dual unbounded
-    // Among (near) ties the largest pivot, for stability.
-    std::size_t pick = idx;
-    const double tcap = cand[idx].first + 1e-12 * (1 + cand[idx].first);
-    for (std::size_t m = idx + 1; m < cand.size() && cand[m].first <= tcap; ++m)
-      if (std::fabs(alpha_of(cand[m].second)) > std::fabs(alpha_of(cand[pick].second))) pick = m;
-    const int q = cand[pick].second;
-    const double theta = sg * cand[pick].first;  // dj[q] / alpha_q, its sign clamped
-    for (std::size_t j = 0; j < d; ++j)
-      if (pos[j] < 0) dj[j] -= theta * alpha[j];
-    for (std::size_t l = 0; l < k; ++l)
-      if (pos[d + l] < 0) dj[d + l] -= theta * rho[l];
-    dj[leave] = -theta;
-    dj[q] = 0;
-    auto move = [&](int j, double to) {  // nonbasic x_j to value `to`: rhs follows
-      const double step = to - val[j];
-      val[j] = to;
-      if (step != 0)
-        for (std::size_t l = 0; l < k; ++l) rhs[l] -= A[l * d + j] * step;
-    };
-    for (int j : flips) {
-      st[j] = -st[j];
-      move(j, st[j] < 0 ? B.flo[j] : B.fhi[j]);
-    }
-    // The entering column in the current basis, before the leaving variable's own update.
-    if (q < static_cast<int>(d)) {
-      for (std::size_t i = 0; i < k; ++i) {
-        double s = 0;
-        for (std::size_t l = 0; l < k; ++l) s += Binv[i * k + l] * A[l * d + q];
-        col[i] = s;
-      }
-    } else {
-      for (std::size_t i = 0; i < k; ++i) col[i] = Binv[i * k + (q - d)];
-    }
-    const double piv = col[r];
-    if (!(std::fabs(piv) > 1e-11) || !std::isfinite(piv)) return res;
-    // Leaving: nonbasic at the bound it violated (its value enters rhs); entering: its value leaves rhs.
-    pos[leave] = -1;
-    if (leave < static_cast<int>(d)) {
-      st[leave] = delta < 0 ? -1 : 1;
-      val[leave] = 0;  // (basic values are not in rhs)
-      move(leave, st[leave] < 0 ? B.flo[leave] : B.fhi[leave]);
-    } else {
-      val[leave] = 0;
-    }
-    if (q < static_cast<int>(d)) {
-      const double v = val[q];
-      for (std::size_t l = 0; l < k; ++l) rhs[l] += A[l * d + q] * v;
-    }
-    basis[r] = q, pos[q] = static_cast<int>(r);
-    double* pr = &Binv[r * k];
-    for (std::size_t l = 0; l < k; ++l) pr[l] /= piv;
-    for (std::size_t i = 0; i < k; ++i) {
-      const double f = col[i];
-      if (i == static_cast<std::size_t>(r) || f == 0) continue;
-      double* pi = &Binv[i * k];
-      for (std::size_t l = 0; l < k; ++l) pi[l] -= f * pr[l];
-    }
-    for (std::size_t i = 0; i < k; ++i) {
-      double s = 0;
-      for (std::size_t l = 0; l < k; ++l) s += Binv[i * k + l] * rhs[l];
-      val[basis[i]] = s;
-    }
-    fresh = false;
-    if (++since >= 16) {
-      if (!refactor()) return res;
-      fresh = true, since = 0;
-    }
-  }
-  return res;
-}
-
-Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
-                      const std::vector<double>& cy, const std::vector<double>& start, double stop_below) {
-  const std::size_t n = F.n, d = F.d, k = R.size();
+// One round of minimize_outer on the rows Ry (R's in y, and Z's support rows so far).
+static Result outer_round(const flp::Rows& Ry, const Factor& F, const Box& B, const std::vector<double>& cy,
+                          const std::vector<double>& start, const std::vector<double>& y0, double stop_below,
+                          std::vector<double>& dir) {
+  const std::size_t n = F.n, d = F.d;
   Result out;
-  flp::Rows Ry;
-  Ry.d = n;
-  for (std::size_t i = 0; i < k; ++i) Ry.add(&Y[i * n], R.b[i]);
-  std::vector<double> y0(n);
-  for (std::size_t a = 0; a < n; ++a) y0[a] = std::inner_product(&F.W[a * d], &F.W[a * d] + d, start.data(), 0.0);
-  for (std::size_t a = 0; a < n; ++a)
-    if (!(y0[a] > F.ybox.flo[a] && y0[a] < F.ybox.fhi[a])) return out;
   const Result r = minimize(Ry, F.ybox, cy, y0, nullptr, stop_below);
   if (r.status == flp::Status::optimal) {
     double v = 0;
@@ -814,21 +528,113 @@ Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Fa
     return out;
   }
   if (r.status != flp::Status::below) return out;
-  // x = start + t W^T G^-1 (y - y0), t <= 1 as far as the box allows.
-  std::vector<double> dy(n), s;
-  for (std::size_t a = 0; a < n; ++a) dy[a] = r.x[a] - y0[a];
-  if (!la::solve(F.G, dy, n, s)) return out;
-  std::vector<double> u(d);
-  double t = 1;
-  for (std::size_t j = 0; j < d; ++j) {
-    u[j] = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
-    if (u[j] > 0) t = std::min(t, std::max(0.0, B.fhi[j] - start[j]) / u[j]);
-    else if (u[j] < 0) t = std::min(t, std::max(0.0, start[j] - B.flo[j]) / -u[j]);
+  // x = start + t u with W u = y - y0, t <= 1 as far as the box allows; c.x falls below stop_below
+  // past t0 (c.x = cy.(W x) is linear in t).  u = W^T G^-1 (y - y0) first (least norm); when the box
+  // stops it before t0 (start is near many bounds), the affine-scaling u = D W^T (W D W^T)^-1 (y - y0)
+  // with D the squared distances to the box, which keeps away from the near bounds.
+  std::vector<double>& dy = dir;
+  std::vector<double> s;
+  dy.assign(n, 0.0);
+  double v0 = 0, v1 = 0;
+  for (std::size_t a = 0; a < n; ++a) dy[a] = r.x[a] - y0[a], v0 += cy[a] * y0[a], v1 += cy[a] * r.x[a];
+  if (!(v1 < stop_below && v0 > stop_below)) return out;
+  const double t0 = (v0 - stop_below) / (v0 - v1);
+  std::vector<double> u(d), D;
+  auto reach = [&]() {
+    double t = 1;
+    for (std::size_t j = 0; j < d; ++j) {
+      if (u[j] > 0) t = std::min(t, std::max(0.0, B.fhi[j] - start[j]) / u[j]);
+      else if (u[j] < 0) t = std::min(t, std::max(0.0, start[j] - B.flo[j]) / -u[j]);
+    }
+    return t;
+  };
+  double t = 0;
+  if (la::solve(F.G, dy, n, s)) {
+    for (std::size_t j = 0; j < d; ++j) u[j] = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
+    t = reach();
   }
-  out.x.resize(d);
-  for (std::size_t j = 0; j < d; ++j) out.x[j] = start[j] + t * u[j];
-  out.status = flp::Status::below;
+  if (t > t0 * (1 + 1e-6)) {
+    out.x.resize(d);
+    for (std::size_t j = 0; j < d; ++j) out.x[j] = start[j] + t * u[j];
+    out.status = flp::Status::below;
+    return out;
+  }
+  // Affine-scaling steps towards y0 + tau dy (halfway past the crossing): u = D W^T (W D W^T)^-1 (the
+  // rest), D the squared distances to the box at the current x, 0.9 of the way the box allows.
+  const double tau = 0.5 * (1 + t0);
+  std::vector<double> x = start, rest(n);
+  for (std::size_t a = 0; a < n; ++a) rest[a] = tau * dy[a];
+  D.resize(d);
+  std::vector<double> M(n * n);
+  for (int step = 0; step < 6; ++step) {
+    std::fill(M.begin(), M.end(), 0.0);
+    for (std::size_t j = 0; j < d; ++j) {
+      const double sl = std::min(x[j] - B.flo[j], B.fhi[j] - x[j]);
+      D[j] = sl > 0 ? sl * sl : 0;
+      const double* w = &F.WT[j * n];
+      for (std::size_t a = 0; a < n; ++a) {
+        const double wa = w[a] * D[j];
+        for (std::size_t b = a; b < n; ++b) M[a * n + b] += wa * w[b];
+      }
+    }
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = 0; b < a; ++b) M[a * n + b] = M[b * n + a];
+    if (!la::solve(M, rest, n, s)) return out;
+    for (std::size_t j = 0; j < d; ++j) u[j] = D[j] * std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
+    double tb = INFINITY;
+    for (std::size_t j = 0; j < d; ++j) {
+      if (u[j] > 0) tb = std::min(tb, (B.fhi[j] - x[j]) / u[j]);
+      else if (u[j] < 0) tb = std::min(tb, (x[j] - B.flo[j]) / -u[j]);
+    }
+    const double ts = std::min(1.0, 0.9 * tb);
+    for (std::size_t j = 0; j < d; ++j) x[j] += ts * u[j];
+    for (std::size_t a = 0; a < n; ++a) rest[a] *= 1 - ts;
+    if (ts == 1) {
+      out.x = std::move(x);
+      out.status = flp::Status::below;
+      return out;
+    }
+  }
+  out.status = flp::Status::unbounded;  // (internal: dir is where the box stopped the point)
   return out;
+}
+
+Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                      const std::vector<double>& cy, const std::vector<double>& start, double stop_below) {
+  const std::size_t n = F.n, d = F.d, k = R.size();
+  flp::Rows Ry;
+  Ry.d = n;
+  for (std::size_t i = 0; i < k; ++i) Ry.add(&Y[i * n], R.b[i]);
+  std::vector<double> y0(n), dir;
+  for (std::size_t a = 0; a < n; ++a) y0[a] = std::inner_product(&F.W[a * d], &F.W[a * d] + d, start.data(), 0.0);
+  for (std::size_t a = 0; a < n; ++a)
+    if (!(y0[a] > F.ybox.flo[a] && y0[a] < F.ybox.fhi[a])) return {};
+  // When the point found lies outside Z (no x in the box reaches it), Z's support row in the direction
+  // it went, dir.y <= max over Z, cuts it off (the rows so far stay), and the LP runs again.
+  for (int round = 0; round < 4; ++round) {
+    Result out = outer_round(Ry, F, B, cy, start, y0, stop_below, dir);
+    if (out.status != flp::Status::unbounded) {
+      // (multipliers of Z's rows are dropped: certify_nonnegative's box minimum covers them)
+      if (out.status == flp::Status::optimal) {
+        std::vector<int> act;
+        std::vector<double> mu;
+        for (std::size_t i = 0; i < out.active.size(); ++i)
+          if (static_cast<std::size_t>(out.active[i]) < k) act.push_back(out.active[i]), mu.push_back(out.mu[i]);
+        out.active = std::move(act), out.mu = std::move(mu);
+      }
+      return out;
+    }
+    double h = 0, hy = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double w = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, dir.data(), 0.0);
+      h += std::max(w * B.flo[j], w * B.fhi[j]);
+    }
+    double dd = 0;
+    for (std::size_t a = 0; a < n; ++a) hy += dir[a] * y0[a], dd += dir[a] * dir[a];
+    if (!(hy < h) || !(hy + dd > h) || !std::isfinite(h)) return {};  // (y itself in Z: no cut)
+    Ry.add(dir.data(), h);
+  }
+  return {};
 }
 
 // The bound of certify_nonnegative in plain doubles with a priori error bounds (Higham's gamma_n for

@@ -50,19 +50,7 @@ bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vecto
 struct Result : flp::Result {
   std::vector<signed char> at;  // per variable: -1 fixed at lo, +1 fixed at hi, 0 free
   std::vector<double> mu;       // the multipliers of `active` at an optimum (empty: none computed)
-  bool bound = false;           // dual_simplex stopped early: `active`, `at` and `mu` bound c.x below by
-                                // value (>= stop_above) and x is no point of the cell (status failed)
-  double value = 0;             // dual_simplex: c.x at its last basis (a lower bound when dual feasible)
 };
-
-// min c.x over {R x <= b} and the box by a bounded dual simplex (bound-flipping ratio test): the k
-// rows' slacks start basic and every variable at the bound c prefers, so the start is dual feasible
-// and each step costs O(k d) with O(k) steps, where the primal method fixes ~d variables one by one.
-// Optimal: x a vertex (`at` its variables at bounds, `active` its tight rows, `mu` their multipliers
-// >= 0).  Once the dual bound reaches stop_above it stops (bound = true): the multipliers then
-// already prove c.x >= stop_above up to rounding.  A hint, as minimize: callers certify.
-Result dual_simplex(const flp::Rows& R, const Box& B, const std::vector<double>& c,
-                    const std::atomic<bool>* cancel = nullptr, double stop_above = INFINITY);
 
 // A first layer W (n x d, n < d) through which every row of a box cell factors: each cut and each
 // neuron is g.(W x) + e (all maps are affine in y = W x).  The LP then works on n-vectors: the Gram
@@ -80,12 +68,14 @@ struct Factor {
 // The factor of W (n x d, row-major, finite) for the box B.
 Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d, const Box& B);
 
-// The cell's LP in y = W x alone (n variables, its k rows), the zonotope W [B] replaced by its bounding
-// box: O(k n^2) a step where the LP in x pays O(d n).  The outer set's minimum bounds the cell's from
-// below, so: optimal with cy.y >= stop_below: `active` and `mu` are multipliers for R's (unit) rows in
-// x (for certify_nonnegative, whose box minimum of the residual is at least the y bound); below: x is
-// `start` moved towards the y point found (by W^+) as far as the box allows, a candidate for the
-// witness search.  A hint, as minimize.
+// The cell's LP in y = W x alone (n variables, its k rows), the zonotope Z = W [B] replaced by its
+// bounding box: O(k n^2) a step where the LP in x pays O(d n).  The outer set's minimum bounds the
+// cell's from below, so: optimal with cy.y >= stop_below: `active` and `mu` are multipliers for R's
+// (unit) rows in x (for certify_nonnegative, whose box minimum of the residual is at least the y
+// bound); below: x is a point of the box with W x past the crossing on the segment from W start to the
+// y point found (a least-norm step, else affine-scaling steps), a candidate for the witness search.
+// When no x reaches that y, Z's support row in that direction cuts it off and the LP runs again (up to
+// four rounds).  Failed otherwise.  A hint, as minimize.
 Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
                       const std::vector<double>& cy, const std::vector<double>& start, double stop_below);
 

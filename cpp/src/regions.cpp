@@ -231,9 +231,6 @@ inline int activity_sign(const Interval& v) { return v.positive() ? 1 : v.negati
 // Thrown out of a decision whose LP gave up because the run was stopped.
 struct Abandoned {};
 
-// The box cells' dual simplex path (work in progress: not yet faster than the primal path).
-constexpr bool kDualSimplex = false;
-
 // Per-thread statistics, added to the shared ones once per task: shared counters bumped on every
 // decision made the two cores fight over one cache line.
 thread_local RegionStats tally;
@@ -455,10 +452,6 @@ class Enumerator {
       Decision dec;
       if (outer_decision(cur, sp, cs, ce, c, child, dec)) return dec;
     }
-    if (use_box_ && kDualSimplex) {
-      Decision dec;
-      if (dual_decision(cur, sp, cs, ce, c, child, dec)) return dec;
-    }
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
     // comes of that point, it runs again to the optimum.
     std::vector<double> cy;
@@ -565,40 +558,6 @@ class Enumerator {
     child = make_split(cur, sp, std::move(*q));
     dec = Decision::split;
     return true;
-  }
-
-  // A box cell's decision by the dual simplex (box::dual_simplex: O(k d) a step, O(k) steps for k
-  // rows): the sign kept when its multipliers certify it (it stops once its bound clears -ce), else a
-  // split by a witness on the segment to its optimal vertex or that vertex's face solved exactly.
-  // False: undecided here (the primal path and the exact fallbacks follow).
-  bool dual_decision(Task& cur, int sp, const std::vector<Interval>& cs, const Interval& ce, const std::vector<double>& c,
-                     std::unique_ptr<Task>& child, Decision& dec) {
-    ++tally.float_lps;
-    box::Result r = box::dual_simplex(cur.rows, box_, c, &search_->stop_flag(), -ce.mid());
-    if (r.status == flp::Status::failed && !r.bound) {
-      if (search_->stopped()) throw Abandoned{};
-      return false;
-    }
-    if (r.bound || ce.mid() + r.value >= 0) {
-      std::vector<double> mu;  // for the rows as given (the LP's are unit)
-      for (std::size_t i = 0; i < r.mu.size(); ++i) mu.push_back(r.mu[i] / cur.rows.scale[r.active[i]]);
-      if (!box::certify_nonnegative(cur.A, cur.b, r.active, r.at, cs.data(), ce, box_, &mu) &&
-          !(r.status == flp::Status::optimal && certify_exact(cur, r.active, r.at, sp)))
-        return false;
-      remember_certificate(cur, sp, r.active, mu);
-      dec = sp > 0 ? Decision::active : Decision::inactive;
-      return true;
-    }
-    if (auto q = witness(cur, cs.data(), ce, c, r)) {
-      child = make_split(cur, sp, std::move(*q));
-      dec = Decision::split;
-      return true;
-    }
-    if (exact_split(cur, sp, r, child)) {
-      dec = Decision::split;
-      return true;
-    }
-    return false;
   }
 
   // The last proof this thread made for cur's neuron and sign, if cur has its cuts: a proof for cur too

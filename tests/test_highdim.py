@@ -66,3 +66,42 @@ def test_huge_row_counts_as_the_unscaled_net():
     a, b = _run(plain, box, True), _run(huge, box, True)
     assert a.count == b.count > 1
     assert np.array_equal(a.patterns(), b.patterns())
+
+
+def _tiny(L):       # a first-layer neuron scaled by 2^-1000, the next layer's weight by 2^1000
+    L[0][0][0] *= 2.0 ** -1000
+    L[0][1][0] *= 2.0 ** -1000
+    L[1][0][:, 0] *= 2.0 ** 1000
+
+
+def _second(L):     # a zero second-layer neuron, and one repeating another with twice its weights
+    L[1][0][0] = 0.0
+    L[1][1][0] = 0.25
+    L[1][0][2], L[1][1][2] = 2 * L[1][0][1], 2 * L[1][1][1]
+
+
+@pytest.mark.parametrize("d,n1,n2,seed,edit", [
+    (60, 6, 5, 8, None), (30, 4, 3, 9, _tiny), (40, 5, 4, 10, _second), (70, 6, 4, 12, None),
+])
+def test_outer_lp_cells_equal_box_as_rows(d, n1, n2, seed, edit):
+    # Deeper cells than above (more cuts than first-layer neurons), where the LP in y over the
+    # zonotope's bounding box and its witnesses mapped back to x decide most neurons: the same
+    # regions as the box given as rows, and every witness inside its cell.
+    test_factored_box_cells_equal_box_as_rows(d, n1, n2, seed, edit)
+
+
+def test_outer_lp_on_uneven_box():
+    # Bounds other than [0, 1] (the zonotope's bounding box and the affine-scaling steps use them).
+    rng = np.random.default_rng(13)
+    lo = rng.uniform(-2.0, 0.0, 40)
+    net, box = _mnist_like(40, 5, 4, 13), tg.Box(lo, lo + rng.uniform(0.5, 3.0, 40))
+    fast, slow = _run(net, box, True), _run(net, box, False)
+    assert fast.count == slow.count > 1
+    assert np.array_equal(fast.patterns(), slow.patterns())
+
+
+@pytest.mark.parametrize("n1,n2,seed,count", [(6, 8, 21, 2605), (8, 6, 22, 6510)])
+def test_mnist_shapes_count_as_stored(n1, n2, seed, count):
+    # d = 784 counts stored from a0c8714 (before the LP in y): the same count on the box as bounds.
+    net = _mnist_like(784, n1, n2, seed)
+    assert tg.count_regions(net, tg.Box(0.0, 1.0), threads=1, progress=False) == count

@@ -142,8 +142,16 @@ bool face_point(const Polyhedron& P, const std::vector<int>& W, const std::vecto
   return true;
 }
 
-Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d) {
+Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d, const Box& B) {
   Factor F;
+  F.ybox.d = n;
+  F.ybox.flo.assign(n, 0.0);
+  F.ybox.fhi.assign(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t t = 0; t < d; ++t) {
+      const double a = W[i * d + t] * B.flo[t], b = W[i * d + t] * B.fhi[t];
+      F.ybox.flo[i] += std::min(a, b), F.ybox.fhi[i] += std::max(a, b);
+    }
   F.n = n;
   F.d = d;
   F.WT.resize(d * n);
@@ -485,6 +493,150 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
   return res;
 }
 
+// One round of minimize_outer on the rows Ry (R's in y, and Z's support rows so far).
+static Result outer_round(const flp::Rows& Ry, const Factor& F, const Box& B, const std::vector<double>& cy,
+                          const std::vector<double>& start, const std::vector<double>& y0, double stop_below,
+                          std::vector<double>& dir) {
+  const std::size_t n = F.n, d = F.d;
+  Result out;
+  const Result r = minimize(Ry, F.ybox, cy, y0, nullptr, stop_below);
+  if (r.status == flp::Status::optimal) {
+    double v = 0;
+    for (std::size_t a = 0; a < n; ++a) v += cy[a] * r.x[a];
+    if (!(v >= stop_below)) return out;
+    // Least-squares multipliers of the active rows on the free coordinates of y.
+    const std::size_t m = r.active.size();
+    std::vector<double> M(m * m, 0.0), rhs(m, 0.0), mu;
+    for (std::size_t i = 0; i < m; ++i) {
+      const double* gi = &Ry.A[r.active[i] * n];
+      for (std::size_t t = 0; t < n; ++t)
+        if (!r.at[t]) rhs[i] -= gi[t] * cy[t];
+      for (std::size_t j = i; j < m; ++j) {
+        const double* gj = &Ry.A[r.active[j] * n];
+        double s = 0;
+        for (std::size_t t = 0; t < n; ++t)
+          if (!r.at[t]) s += gi[t] * gj[t];
+        M[i * m + j] = M[j * m + i] = s;
+      }
+    }
+    if (m > 0 && !la::solve(M, rhs, m, mu)) return out;
+    out.status = flp::Status::optimal;
+    out.active = r.active;
+    for (std::size_t i = 0; i < m; ++i) out.mu.push_back(std::max(0.0, mu[i]) / Ry.scale[r.active[i]]);
+    out.at.assign(d, 0);
+    out.x = start;
+    return out;
+  }
+  if (r.status != flp::Status::below) return out;
+  // x = start + t u with W u = y - y0, t <= 1 as far as the box allows; c.x falls below stop_below
+  // past t0 (c.x = cy.(W x) is linear in t).  u = W^T G^-1 (y - y0) first (least norm); when the box
+  // stops it before t0 (start is near many bounds), the affine-scaling u = D W^T (W D W^T)^-1 (y - y0)
+  // with D the squared distances to the box, which keeps away from the near bounds.
+  std::vector<double>& dy = dir;
+  std::vector<double> s;
+  dy.assign(n, 0.0);
+  double v0 = 0, v1 = 0;
+  for (std::size_t a = 0; a < n; ++a) dy[a] = r.x[a] - y0[a], v0 += cy[a] * y0[a], v1 += cy[a] * r.x[a];
+  if (!(v1 < stop_below && v0 > stop_below)) return out;
+  const double t0 = (v0 - stop_below) / (v0 - v1);
+  std::vector<double> u(d), D;
+  auto reach = [&]() {
+    double t = 1;
+    for (std::size_t j = 0; j < d; ++j) {
+      if (u[j] > 0) t = std::min(t, std::max(0.0, B.fhi[j] - start[j]) / u[j]);
+      else if (u[j] < 0) t = std::min(t, std::max(0.0, start[j] - B.flo[j]) / -u[j]);
+    }
+    return t;
+  };
+  double t = 0;
+  if (la::solve(F.G, dy, n, s)) {
+    for (std::size_t j = 0; j < d; ++j) u[j] = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
+    t = reach();
+  }
+  if (t > t0 * (1 + 1e-6)) {
+    out.x.resize(d);
+    for (std::size_t j = 0; j < d; ++j) out.x[j] = start[j] + t * u[j];
+    out.status = flp::Status::below;
+    return out;
+  }
+  // Affine-scaling steps towards y0 + tau dy (halfway past the crossing): u = D W^T (W D W^T)^-1 (the
+  // rest), D the squared distances to the box at the current x, 0.9 of the way the box allows.
+  const double tau = 0.5 * (1 + t0);
+  std::vector<double> x = start, rest(n);
+  for (std::size_t a = 0; a < n; ++a) rest[a] = tau * dy[a];
+  D.resize(d);
+  std::vector<double> M(n * n);
+  for (int step = 0; step < 6; ++step) {
+    std::fill(M.begin(), M.end(), 0.0);
+    for (std::size_t j = 0; j < d; ++j) {
+      const double sl = std::min(x[j] - B.flo[j], B.fhi[j] - x[j]);
+      D[j] = sl > 0 ? sl * sl : 0;
+      const double* w = &F.WT[j * n];
+      for (std::size_t a = 0; a < n; ++a) {
+        const double wa = w[a] * D[j];
+        for (std::size_t b = a; b < n; ++b) M[a * n + b] += wa * w[b];
+      }
+    }
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = 0; b < a; ++b) M[a * n + b] = M[b * n + a];
+    if (!la::solve(M, rest, n, s)) return out;
+    for (std::size_t j = 0; j < d; ++j) u[j] = D[j] * std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
+    double tb = INFINITY;
+    for (std::size_t j = 0; j < d; ++j) {
+      if (u[j] > 0) tb = std::min(tb, (B.fhi[j] - x[j]) / u[j]);
+      else if (u[j] < 0) tb = std::min(tb, (x[j] - B.flo[j]) / -u[j]);
+    }
+    const double ts = std::min(1.0, 0.9 * tb);
+    for (std::size_t j = 0; j < d; ++j) x[j] += ts * u[j];
+    for (std::size_t a = 0; a < n; ++a) rest[a] *= 1 - ts;
+    if (ts == 1) {
+      out.x = std::move(x);
+      out.status = flp::Status::below;
+      return out;
+    }
+  }
+  out.status = flp::Status::unbounded;  // (internal: dir is where the box stopped the point)
+  return out;
+}
+
+Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                      const std::vector<double>& cy, const std::vector<double>& start, double stop_below) {
+  const std::size_t n = F.n, d = F.d, k = R.size();
+  flp::Rows Ry;
+  Ry.d = n;
+  for (std::size_t i = 0; i < k; ++i) Ry.add(&Y[i * n], R.b[i]);
+  std::vector<double> y0(n), dir;
+  for (std::size_t a = 0; a < n; ++a) y0[a] = std::inner_product(&F.W[a * d], &F.W[a * d] + d, start.data(), 0.0);
+  for (std::size_t a = 0; a < n; ++a)
+    if (!(y0[a] > F.ybox.flo[a] && y0[a] < F.ybox.fhi[a])) return {};
+  // When the point found lies outside Z (no x in the box reaches it), Z's support row in the direction
+  // it went, dir.y <= max over Z, cuts it off (the rows so far stay), and the LP runs again.
+  for (int round = 0; round < 4; ++round) {
+    Result out = outer_round(Ry, F, B, cy, start, y0, stop_below, dir);
+    if (out.status != flp::Status::unbounded) {
+      // (multipliers of Z's rows are dropped: certify_nonnegative's box minimum covers them)
+      if (out.status == flp::Status::optimal) {
+        std::vector<int> act;
+        std::vector<double> mu;
+        for (std::size_t i = 0; i < out.active.size(); ++i)
+          if (static_cast<std::size_t>(out.active[i]) < k) act.push_back(out.active[i]), mu.push_back(out.mu[i]);
+        out.active = std::move(act), out.mu = std::move(mu);
+      }
+      return out;
+    }
+    double h = 0, hy = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double w = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, dir.data(), 0.0);
+      h += std::max(w * B.flo[j], w * B.fhi[j]);
+    }
+    double dd = 0;
+    for (std::size_t a = 0; a < n; ++a) hy += dir[a] * y0[a], dd += dir[a] * dir[a];
+    if (!(hy < h) || !(hy + dd > h) || !std::isfinite(h)) return {};  // (y itself in Z: no cut)
+    Ry.add(dir.data(), h);
+  }
+  return {};
+}
+
 // The bound of certify_nonnegative in plain doubles with a priori error bounds (Higham's gamma_n for
 // recursive sums of products, the smallest normal double per product for underflow), where the
 // interval path pays for an enclosure per product: r_t in [s_t - E_t, s_t + E_t] with s_t = mid(c_t) +
@@ -537,9 +689,9 @@ static int float_bound(const std::vector<iv::Interval>& A, const std::vector<iv:
   return total >= slack ? 1 : 0;
 }
 
-bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b) {
-  // v = sum a*_j q_j lies within s -+ (sum r_j |q_j| + gamma_d sum |m_j q_j|) for s the float sum of
-  // m_j q_j (m_j the midpoint, r_j >= |a*_j - m_j|), whatever the summation order.
+// The float sum of mid(a_j) q_j (four accumulators), the sum of its terms' magnitudes and of the radii
+// |a*_j - mid| |q_j|: v = sum a*_j q_j lies within sum -+ (rad + gamma_d mass), whatever the order.
+static void float_dot(const iv::Interval* a, const double* q, std::size_t d, double& sum, double& mass, double& rad) {
   double s[4] = {0, 0, 0, 0}, S[4] = {0, 0, 0, 0}, Rs[4] = {0, 0, 0, 0};
   std::size_t j = 0;
   for (; j + 4 <= d; j += 4)
@@ -552,18 +704,40 @@ bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Inte
     const double m = 0.5 * a[j].lo + 0.5 * a[j].hi, p = m * q[j];
     s[0] += p, S[0] += std::fabs(p), Rs[0] += std::max(a[j].hi - m, m - a[j].lo) * std::fabs(q[j]);
   }
-  const double sum = (s[0] + s[1]) + (s[2] + s[3]) - b.lo;
-  const double mass = (S[0] + S[1]) + (S[2] + S[3]) + std::fabs(b.lo), rad = (Rs[0] + Rs[1]) + (Rs[2] + Rs[3]);
+  sum = (s[0] + s[1]) + (s[2] + s[3]);
+  mass = (S[0] + S[1]) + (S[2] + S[3]);
+  rad = (Rs[0] + Rs[1]) + (Rs[2] + Rs[3]);
+}
+
+// The slack covering the sum's rounding: the radii's own sum (and the midpoint's rounding, half an ulp
+// of each entry: inside rad's rounding slack since m's error <= eps |m|) and every product's underflow.
+static double dot_slack(std::size_t d, double mass, double rad) {
   constexpr double eps = 0x1p-52, small = 0x1p-1022;
   const double n = static_cast<double>(d) + 4;
-  // The radii's own sum (and the midpoint's rounding, half an ulp of each entry: inside rad's
-  // rounding slack since m's error <= eps |m|) and every product's underflow.
-  const double slack = (rad * (1 + 4 * n * eps) + (n + 4) * eps * (mass + rad) + 4 * n * small) * (1 + 8 * eps);
+  return (rad * (1 + 4 * n * eps) + (n + 4) * eps * (mass + rad) + 4 * n * small) * (1 + 8 * eps);
+}
+
+bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b) {
+  double sum, mass, rad;
+  float_dot(a, q, d, sum, mass, rad);
+  sum -= b.lo, mass += std::fabs(b.lo);
+  const double slack = dot_slack(d, mass, rad);
   if (std::isfinite(sum) && std::isfinite(slack)) {
     if (sum + slack < 0) return true;
     if (sum - slack >= 0) return false;
   }
   return (iv::dot(a, q, d) - b).negative();
+}
+
+int sign_at(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& e) {
+  double sum, mass, rad;
+  float_dot(a, q, d, sum, mass, rad);
+  const double up = sum + e.hi, slack_up = dot_slack(d, mass + std::fabs(e.hi), rad);
+  const double lo = sum + e.lo, slack_lo = dot_slack(d, mass + std::fabs(e.lo), rad);
+  if (std::isfinite(up) && std::isfinite(slack_up) && up + slack_up < 0) return -1;
+  if (std::isfinite(lo) && std::isfinite(slack_lo) && lo - slack_lo > 0) return 1;
+  const iv::Interval v = iv::dot(a, q, d) + e;
+  return v.positive() ? 1 : v.negative() ? -1 : 0;
 }
 
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,

@@ -62,10 +62,22 @@ struct Factor {
   std::vector<double> W;   // n x d, row-major
   std::vector<double> WT;  // d x n: the columns w_t
   std::vector<double> G;   // W W^T
+  Box ybox;                // the bounding box of W [B] (B the box), hints only (doubles)
 };
 
-// The factor of W (n x d, row-major, finite).
-Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d);
+// The factor of W (n x d, row-major, finite) for the box B.
+Factor make_factor(std::vector<double> W, std::size_t n, std::size_t d, const Box& B);
+
+// The cell's LP in y = W x alone (n variables, its k rows), the zonotope Z = W [B] replaced by its
+// bounding box: O(k n^2) a step where the LP in x pays O(d n).  The outer set's minimum bounds the
+// cell's from below, so: optimal with cy.y >= stop_below: `active` and `mu` are multipliers for R's
+// (unit) rows in x (for certify_nonnegative, whose box minimum of the residual is at least the y
+// bound); below: x is a point of the box with W x past the crossing on the segment from W start to the
+// y point found (a least-norm step, else affine-scaling steps), a candidate for the witness search.
+// When no x reaches that y, Z's support row in that direction cuts it off and the LP runs again (up to
+// four rounds).  Failed otherwise.  A hint, as minimize.
+Result minimize_outer(const flp::Rows& R, const std::vector<double>& Y, const Factor& F, const Box& B,
+                      const std::vector<double>& cy, const std::vector<double>& start, double stop_below);
 
 // g with W^T g = a (least squares); false when a is not in W's row space to ~1e-9 relative (the
 // caller then keeps the rows in x).
@@ -86,6 +98,10 @@ Result minimize(const flp::Rows& R, const Box& B, const std::vector<double>& c, 
 // with an a priori error bound (as certify_nonnegative's), else (undecided) by the interval sum.
 // Four accumulators and no rounding steps: the cell's rows at a witness point, d = 784 wide.
 bool below(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& b);
+
+// Rigorous: the sign of a.q + e for every a_j and e in the enclosures (+1, -1; 0 when neither is
+// proven), by below()'s float sum and error bound, else by the interval sum.
+int sign_at(const iv::Interval* a, const double* q, std::size_t d, const iv::Interval& e);
 
 // Rigorous: min over {A x <= b} and the box of c.x + c0 >= 0, by multipliers mu >= 0 on the active
 // rows (fitted on the free variables in floats) and the box minimum of the residual c + A_W^T mu, in

@@ -283,7 +283,11 @@ struct Task {
   bool unfactored = false;                // some row did not factor: the LP keeps its rows in x
 
   void add_row(const Interval* a, const Interval& rhs, std::size_t d) {
-    std::vector<double> f(d);
+    // Room for a few more rows: a child's copy is exact, and each cut then reallocated all its rows.
+    if (A.capacity() < A.size() + d) A.reserve(2 * A.size() + 4 * d);
+    if (rows.A.capacity() < rows.A.size() + d) rows.A.reserve(2 * rows.A.size() + 4 * d);
+    thread_local std::vector<double> f;
+    f.resize(d);
     for (std::size_t j = 0; j < d; ++j) A.push_back(a[j]), f[j] = a[j].mid();
     b.push_back(rhs);
     rows.add(f.data(), rhs.mid());
@@ -291,6 +295,8 @@ struct Task {
 };
 
 enum class Decision { unknown, active, inactive, split };
+
+inline int activity_sign(const Interval& v) { return v.positive() ? 1 : v.negative() ? -1 : 0; }
 
 // Thrown out of a decision whose LP gave up because the run was stopped.
 struct Abandoned {};
@@ -324,6 +330,15 @@ struct Proof {
   std::vector<std::uint8_t> sides;
 };
 thread_local std::vector<Proof> proofs;
+
+// A neuron's row of a map in y = W1 x (Enumerator::projected), per thread and neuron.
+struct Projection {
+  std::size_t run = 0;
+  std::shared_ptr<const AffineMap<Interval>> z;
+  bool ok = false;
+  std::vector<double> g;
+};
+thread_local std::vector<Projection> projections;
 
 class Enumerator {
  public:
@@ -489,9 +504,8 @@ class Enumerator {
       return a < 0 ? Decision::unknown : a ? Decision::active : Decision::inactive;
     }
     if (cur.exact_point) return Decision::unknown;
-    const Interval zp = iv::dot(g, cur.point.data(), d) + e;
-    if (!(zp.positive() || zp.negative())) return Decision::unknown;
-    const int sp = zp.positive() ? 1 : -1;
+    const int sp = use_box_ ? box::sign_at(g, cur.point.data(), d, e) : activity_sign(iv::dot(g, cur.point.data(), d) + e);
+    if (sp == 0) return Decision::unknown;
     const Decision same = sp > 0 ? Decision::active : Decision::inactive;
     std::vector<Interval> cs(g, g + d);
     if (sp < 0)
@@ -503,10 +517,15 @@ class Enumerator {
     if (reuse_proof(cur, sp)) return same;
     std::vector<double> c(d);
     for (std::size_t j = 0; j < d; ++j) c[j] = sp * g[j].mid();
+    if (use_box_ && ray_split(cur, sp, cs, ce, c, child)) return Decision::split;
+    if (use_box_) {
+      Decision dec;
+      if (outer_decision(cur, sp, cs, ce, c, child, dec)) return dec;
+    }
     // The LP stops at the first point where sp * z < 0 (enough for a split's witness); if no witness
     // comes of that point, it runs again to the optimum.
     std::vector<double> cy;
-    const bool in_y = use_box_ && factored(cur, c, cy);
+    const bool in_y = use_box_ && factored(cur, sp, cy);
     auto solve = [&](double stop_below) {
       ++tally.float_lps;
       box::Result r;
@@ -550,6 +569,65 @@ class Enumerator {
     // Its face solved exactly gives one with no exact LP (the box's rows made that LP minutes long).
     if (use_box_ && r.status == flp::Status::optimal && exact_split(cur, sp, r, child)) return Decision::split;
     return Decision::unknown;
+  }
+
+  // A split with no LP: from the cell's point towards the box's vertex minimising c (the segment stays
+  // in the box) up to the first row it meets; when sp * z is negative there, the witness is on that
+  // segment (checked by witness() as every witness is).
+  bool ray_split(Task& cur, int sp, const std::vector<Interval>& cs, const Interval& ce, const std::vector<double>& c,
+                 std::unique_ptr<Task>& child) {
+    const std::size_t d = domain_.dim, k = cur.rows.size();
+    thread_local std::vector<double> u;
+    u.resize(d);
+    double cu = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      u[j] = (c[j] > 0 ? box_.flo[j] : box_.fhi[j]) - cur.point[j];
+      cu += c[j] * u[j];
+    }
+    double zp = ce.mid();
+    for (std::size_t j = 0; j < d; ++j) zp += c[j] * cur.point[j];
+    if (!(cu < 0) || !(zp + cu < 0)) return false;  // even the vertex keeps the sign
+    double t = 1;
+    const double* A = cur.rows.A.data();
+    for (std::size_t i = 0; i < k; ++i) {
+      const double* a = A + i * d;
+      double au = 0, ap = 0;
+      for (std::size_t j = 0; j < d; ++j) au += a[j] * u[j], ap += a[j] * cur.point[j];
+      if (au > 0) t = std::min(t, std::max(0.0, cur.rows.b[i] - ap) / au);
+      if (!(zp + t * cu < 0)) return false;
+    }
+    box::Result r;
+    r.status = flp::Status::below;
+    r.x.resize(d);
+    for (std::size_t j = 0; j < d; ++j) r.x[j] = cur.point[j] + t * u[j];
+    auto q = witness(cur, cs.data(), ce, c, r);
+    if (!q) return false;
+    child = make_split(cur, sp, std::move(*q));
+    return true;
+  }
+
+  // A box cell's decision by its LP in y = W1 x over the zonotope's bounding box (box::minimize_outer):
+  // the sign kept when its multipliers certify it in x, a split when its point leads to a witness.
+  // False: undecided here.
+  bool outer_decision(Task& cur, int sp, const std::vector<Interval>& cs, const Interval& ce, const std::vector<double>& c,
+                      std::unique_ptr<Task>& child, Decision& dec) {
+    std::vector<double> cy;
+    if (!factored(cur, sp, cy)) return false;
+    box::Result r = box::minimize_outer(cur.rows, cur.yrows, *factor_, box_, cy, cur.point, -ce.mid());
+    if (r.status == flp::Status::optimal) {
+      std::vector<double> mu;  // for the rows as given
+      for (std::size_t i = 0; i < r.mu.size(); ++i) mu.push_back(r.mu[i] / cur.rows.scale[r.active[i]]);
+      if (!box::certify_nonnegative(cur.A, cur.b, r.active, no_fixed_, cs.data(), ce, box_, &mu)) return false;
+      remember_certificate(cur, sp, r.active, mu);
+      dec = sp > 0 ? Decision::active : Decision::inactive;
+      return true;
+    }
+    if (r.status != flp::Status::below) return false;
+    auto q = witness(cur, cs.data(), ce, c, r);
+    if (!q) return false;
+    child = make_split(cur, sp, std::move(*q));
+    dec = Decision::split;
+    return true;
   }
 
   // The last proof this thread made for cur's neuron and sign, if cur has its cuts: a proof for cur too
@@ -663,12 +741,12 @@ class Enumerator {
     std::vector<double> W(n * d);
     for (std::size_t i = 0; i < n * d; ++i) W[i] = z1.G[i].mid();
     if (std::all_of(W.begin(), W.end(), [](double v) { return std::isfinite(v); }))
-      factor_ = box::make_factor(std::move(W), n, d);
+      factor_ = box::make_factor(std::move(W), n, d, box_);
   }
 
   // cur's rows in y (made for the rows added since the last call) and c's: false when some row is not
   // in W1's row space to rounding (the LP then keeps its rows in x).
-  bool factored(Task& cur, const std::vector<double>& c, std::vector<double>& cy) const {
+  bool factored(Task& cur, int sp, std::vector<double>& cy) const {
     if (!factor_ || cur.unfactored) return false;
     const std::size_t n = factor_->n, d = domain_.dim;
     for (std::size_t i = cur.yrows.size() / n; i < cur.rows.size(); ++i) {
@@ -678,8 +756,29 @@ class Enumerator {
         return false;
       }
     }
+    const Projection& p = projected(cur);
+    if (!p.ok) return false;
     cy.resize(n);
-    return box::project(*factor_, c.data(), cy.data());
+    for (std::size_t a = 0; a < n; ++a) cy[a] = sp * p.g[a];
+    return true;
+  }
+
+  // The current neuron's row of cur's map in y (box::project of its midpoints), made once per map and
+  // neuron and kept per thread: the siblings and cousins sharing the map ask for it again.
+  const Projection& projected(const Task& cur) const {
+    if (projections.size() < ix_.hidden) projections.resize(ix_.hidden);
+    Projection& p = projections[ix_.first[cur.layer] + cur.neuron];
+    if (p.run != run_id_ || p.z != cur.z) {
+      const std::size_t d = domain_.dim;
+      const Interval* gi = cur.z->row(cur.neuron);
+      std::vector<double> g(d);
+      for (std::size_t j = 0; j < d; ++j) g[j] = gi[j].mid();
+      p.g.resize(factor_->n);
+      p.ok = box::project(*factor_, g.data(), p.g.data());
+      p.z = cur.z;  // (held: its address is not reused while cached)
+      p.run = run_id_;
+    }
+    return p;
   }
 
   // The float LP's face point (box::face_point) when it is beyond the hyperplane, exactly: cur splits,
@@ -742,7 +841,7 @@ class Enumerator {
   bool beyond(const Task& cur, const Interval* cs, const Interval& ce, const std::vector<double>& q) const {
     const std::size_t d = domain_.dim;
     if (!std::all_of(q.begin(), q.end(), [](double v) { return std::isfinite(v); })) return false;
-    if (!(iv::dot(cs, q.data(), d) + ce).negative()) return false;
+    if (use_box_ ? box::sign_at(cs, q.data(), d, ce) >= 0 : !(iv::dot(cs, q.data(), d) + ce).negative()) return false;
     if (use_box_)
       for (std::size_t j = 0; j < d; ++j)
         if (!(q[j] > box_.ilo[j].hi && q[j] < box_.ihi[j].lo)) return false;  // strictly inside
@@ -1071,9 +1170,14 @@ class Enumerator {
     other->cuts = cur.cuts;
     other->live = cur.live;
     other->prune_at = cur.prune_at;
-    other->A = cur.A;
+    other->A.reserve(cur.A.size() + 4 * d);
+    other->A.assign(cur.A.begin(), cur.A.end());
     other->b = cur.b;
-    other->rows = cur.rows;
+    other->rows.d = cur.rows.d;
+    other->rows.A.reserve(cur.rows.A.size() + 4 * d);
+    other->rows.A.assign(cur.rows.A.begin(), cur.rows.A.end());
+    other->rows.b = cur.rows.b;
+    other->rows.scale = cur.rows.scale;
     other->yrows = cur.yrows;
     other->unfactored = cur.unfactored;
     other->z = cur.z;
@@ -1090,6 +1194,16 @@ class Enumerator {
     P_pos.add_row(a.data(), rhs, d);
     cut_row(g, e, false, d, a.data(), rhs);
     P_neg.add_row(a.data(), rhs, d);
+    // The new rows in y from the neuron's projection (rows.A's unit rows are -+g / scale), when the
+    // rows before them are all in y.
+    if (factor_ && !cur.unfactored && cur.yrows.size() == (cur.rows.size() - 1) * factor_->n) {
+      const Projection& pr = projected(cur);
+      if (pr.ok)
+        for (Task* t : {&P_pos, &P_neg}) {
+          const double s = (t == &P_pos ? -1.0 : 1.0) / t->rows.scale.back();
+          for (double v : pr.g) t->yrows.push_back(s * v);
+        }
+    }
     const int neuron = static_cast<int>(ix_.first[cur.layer] + cur.neuron);
     P_pos.cuts.push_back(neuron);
     P_neg.cuts.push_back(neuron);

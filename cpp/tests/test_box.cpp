@@ -83,7 +83,7 @@ static void test_factored_minimize_matches_exact() {
     std::vector<double> W(n * d), p(d);
     for (auto& v : W) v = N(gen);
     for (auto& v : p) v = U(gen);
-    const box::Factor F = box::make_factor(W, n, d);
+    const box::Factor F = box::make_factor(W, n, d, B);
     Polyhedron P(d);
     flp::Rows R;
     R.d = d;

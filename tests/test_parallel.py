@@ -352,7 +352,7 @@ def test_ctrl_c_in_python_between_core_calls_is_a_stop():
     call = "exec('with _run.interruptible(\"a loop\", partial=7) as found:\\n    found.remaining = [1]\\n    while True: pass')"
     words, latency = interrupt(setup, call, check="partial == 7 and e.remaining == [1]", wait=0.2)
     assert words == ["stopped", "interrupted", "True"], words
-    setup = "import nets\nnet = nets.one_layer(4, 34, 0)"
+    setup = "import nets\nnet = nets.one_layer(4, 60, 0)"
     words, latency = interrupt(setup, "tg.frontier(net, min_cells=10 ** 9, threads=2, progress=False)",
                                check="partial is None", wait=0.5)
     assert words == ["stopped", "interrupted", "True"], words

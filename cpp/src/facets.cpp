@@ -6,6 +6,7 @@
 #include <cmath>
 
 
+#include "box.hpp"
 #include "float_lp.hpp"
 #include "interval.hpp"
 #include "linalg.hpp"
@@ -38,7 +39,9 @@ struct FloatCell {
     for (std::size_t i = 0; i < m && ok; ++i) ok = below(i, p);
   }
   Interval slack(std::size_t i, const std::vector<double>& x) const { return iv::dot(&A[i * d], x.data(), d) - b[i]; }
-  bool below(std::size_t i, const std::vector<double>& x) const { return slack(i, x).negative(); }
+  // (box::below: a float sum with an a priori error bound first, the interval sum when it cannot
+  // decide; the same answers as slack(i, x).negative(), cheaper)
+  bool below(std::size_t i, const std::vector<double>& x) const { return box::below(&A[i * d], x.data(), d, b[i]); }
   // x is strictly past row k and strictly inside every other row: row k is a facet (the segment from
   // p to x crosses it where no other row is tight).
   bool past_only(std::size_t k, const std::vector<double>& x) const {
@@ -265,13 +268,13 @@ bool vertex_facets(const FloatCell& F, std::vector<signed char>& state, std::vec
       in[T[i]] = 1;
     }
     const bool solved = la::solve(MI, rI, d, X);
-    for (std::size_t i = 0; i < m && solved; ++i) {
+    if (!solved) return false;
+    for (std::size_t i = 0; i < m; ++i) {
       if (in[i]) continue;
       Interval s = -F.b[i];
       for (std::size_t j = 0; j < d; ++j) s = s + F.A[i * d + j] * X[j];
       if (!s.negative()) return false;
     }
-    if (!solved) return false;
     for (std::size_t i = 0; i < d; ++i) in[T[i]] = 0;
   }
   std::fill(state.begin(), state.end(), 0);

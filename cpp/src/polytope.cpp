@@ -445,7 +445,8 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
   std::size_t p = 0;
   for (std::size_t v = 1; v < V; ++v)
     if (mpz_sizeinbase(D[v].get_mpz_t(), 2) < mpz_sizeinbase(D[p].get_mpz_t(), 2)) p = v;
-  Integer others = 1;  // prod_{v != p} |D_v|
+  thread_local Integer others, det, tmp, prod, q;  // (scratch, as s and t: no regrowth per region)
+  others = 1;  // prod_{v != p} |D_v|
   for (std::size_t v = 0; v < V; ++v) {
     mpz_abs(absD[v].get_mpz_t(), D[v].get_mpz_t());
     if (v == p) continue;
@@ -459,7 +460,7 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
   auto tight = [&](std::size_t v, std::size_t k) {
     return std::find(vertex_rows[v].begin(), vertex_rows[v].end(), k) != vertex_rows[v].end();
   };
-  Integer N = 0, det, tmp, prod, q;
+  Integer N = 0;
   const Integer* R[3];
   std::vector<std::size_t> chain;  // q_1, ..., q_k so far (p implicit)
   std::size_t simplices = 0;
@@ -471,7 +472,9 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
     mpz_divexact(q.get_mpz_t(), others.get_mpz_t(), prod.get_mpz_t());
     mpz_addmul(N.get_mpz_t(), det.get_mpz_t(), q.get_mpz_t());
   };
-  // face: its vertices (a face of dimension n - depth)
+  // face: its vertices (a face of dimension n - depth); one seen / sub buffer per depth (a face's
+  // sub-face is read by the next depth while this one's loop goes on)
+  std::vector<std::size_t> seen_at[3], sub_at[3];
   std::function<void(const std::vector<std::size_t>&, std::size_t)> pull =
       [&](const std::vector<std::size_t>& face, std::size_t depth) {
         if (depth == n) {  // a vertex: the chain's last point
@@ -483,7 +486,9 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
         }
         const std::size_t top = depth == 0 ? p : face[0];  // pulled into this face
         if (depth > 0) chain.push_back(top);
-        std::vector<std::size_t> seen, sub;
+        std::vector<std::size_t>& seen = seen_at[depth];
+        std::vector<std::size_t>& sub = sub_at[depth];
+        seen.clear();
         for (std::size_t v : face)
           for (std::size_t k : vertex_rows[v]) {
             // a facet of this face not containing its pulled vertex (rows of the face itself are tight at top)

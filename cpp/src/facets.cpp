@@ -6,6 +6,7 @@
 #include <cmath>
 
 
+#include "box.hpp"
 #include "float_lp.hpp"
 #include "interval.hpp"
 #include "linalg.hpp"
@@ -23,6 +24,7 @@ struct FloatCell {
   std::vector<Interval> A, b;
   flp::Rows rows;
   std::vector<double> p;
+  std::vector<double> l1;  // l1[i] >= sum_j max |A_ij| (rounded up): a row's reach over a small box
   bool ok = true;
 
   explicit FloatCell(const Region& r) : d(r.A.cols), m(r.A.rows), A(m * d), b(m), p(d) {
@@ -33,12 +35,17 @@ struct FloatCell {
       for (std::size_t j = 0; j < d; ++j) f[j] = (A[i * d + j] = iv::of(r.A(i, j))).mid();
       b[i] = iv::of(r.b[i]);
       rows.add(f.data(), b[i].mid());
+      double s = 0;
+      for (std::size_t j = 0; j < d; ++j) s = iv::up(s + std::max(std::fabs(A[i * d + j].lo), std::fabs(A[i * d + j].hi)));
+      l1.push_back(s);
     }
     for (std::size_t j = 0; j < d; ++j) ok = std::isfinite(p[j] = r.point[j].get_d()) && ok;
     for (std::size_t i = 0; i < m && ok; ++i) ok = below(i, p);
   }
   Interval slack(std::size_t i, const std::vector<double>& x) const { return iv::dot(&A[i * d], x.data(), d) - b[i]; }
-  bool below(std::size_t i, const std::vector<double>& x) const { return slack(i, x).negative(); }
+  // (box::below: a float sum with an a priori error bound first, the interval sum when it cannot
+  // decide; the same answers as slack(i, x).negative(), cheaper)
+  bool below(std::size_t i, const std::vector<double>& x) const { return box::below(&A[i * d], x.data(), d, b[i]); }
   // x is strictly past row k and strictly inside every other row: row k is a facet (the segment from
   // p to x crosses it where no other row is tight).
   bool past_only(std::size_t k, const std::vector<double>& x) const {
@@ -256,6 +263,7 @@ bool vertex_facets(const FloatCell& F, std::vector<signed char>& state, std::vec
   const std::size_t V = verts.size() / d;
   // Proofs: each vertex exactly simple with its tight set.
   std::vector<Interval> MI(d * d), rI(d), X;
+  std::vector<double> xm(d);
   std::vector<char> in(m, 0);
   for (std::size_t v = 0; v < V; ++v) {
     const std::size_t* T = &verts[v * d];
@@ -265,13 +273,26 @@ bool vertex_facets(const FloatCell& F, std::vector<signed char>& state, std::vec
       in[T[i]] = 1;
     }
     const bool solved = la::solve(MI, rI, d, X);
-    for (std::size_t i = 0; i < m && solved; ++i) {
+    if (!solved) return false;
+    // Every other row strictly slack on the box X: first at its centre xm, with the row's bound lowered
+    // by R l1_i >= sum_j |a_j| |x_j - xm_j| (R >= every |x_j - xm_j| on X), by box::below; the interval
+    // sum over X where that cannot decide (a third of the facet pass was these interval sums).
+    double R = 0;
+    bool finite = true;
+    for (std::size_t j = 0; j < d; ++j) {
+      xm[j] = X[j].mid();
+      R = std::max(R, iv::up(std::max(X[j].hi - xm[j], xm[j] - X[j].lo)));
+      finite = finite && std::isfinite(xm[j]);
+    }
+    finite = finite && std::isfinite(R);
+    for (std::size_t i = 0; i < m; ++i) {
       if (in[i]) continue;
+      const double lowered = iv::down(F.b[i].lo - iv::up(R * F.l1[i]));  // <= b_i - R l1_i (NaN: undecided)
+      if (finite && box::below(&F.A[i * d], xm.data(), d, iv::exact(lowered))) continue;
       Interval s = -F.b[i];
       for (std::size_t j = 0; j < d; ++j) s = s + F.A[i * d + j] * X[j];
       if (!s.negative()) return false;
     }
-    if (!solved) return false;
     for (std::size_t i = 0; i < d; ++i) in[T[i]] = 0;
   }
   std::fill(state.begin(), state.end(), 0);

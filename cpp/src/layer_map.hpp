@@ -209,21 +209,28 @@ void extend(const Network& net, const std::vector<LayerWeights<T>>& W, const Neu
 
 // The sign convention of a cut, once: the halfspace a.x <= rhs on which the neuron z = g.x + e has
 // the given state.  Active: z >= 0, i.e. -g.x <= e; inactive: z <= 0, i.e. g.x <= -e.  (A positive
-// denominator q of an Integer map changes nothing.)
+// denominator q of an Integer map changes nothing.)  a, rhs may alias g, e (a flip in place); no
+// temporaries (a GMP temporary is a malloc and a free per entry).
 template <class T>
 void cut_row(const T* g, const T& e, bool active, std::size_t d, T* a, T& rhs) {
-  for (std::size_t j = 0; j < d; ++j) a[j] = active ? T(-g[j]) : g[j];
-  rhs = active ? e : T(-e);
+  for (std::size_t j = 0; j < d; ++j) {
+    if (active) a[j] = -g[j];  // (gmpxx: negated into a's storage)
+    else a[j] = g[j];
+  }
+  if (active) rhs = e;
+  else rhs = -e;
 }
 
 // Row i of an Integer map as exact rationals: g = G_i / q, e = e_i / q.
+// Set in place (no temporary Rational: two mallocs and frees per entry).
 inline void rational_row(const AffineMap<Integer>& m, std::size_t i, Rational* g, Rational& e) {
-  for (std::size_t j = 0; j < m.cols; ++j) {
-    g[j] = Rational(m.G[i * m.cols + j], m.q);
-    g[j].canonicalize();
-  }
-  e = Rational(m.e[i], m.q);
-  e.canonicalize();
+  auto set = [&m](Rational& v, const Integer& n) {
+    mpz_set(mpq_numref(v.get_mpq_t()), n.get_mpz_t());
+    mpz_set(mpq_denref(v.get_mpq_t()), m.q.get_mpz_t());
+    v.canonicalize();
+  };
+  for (std::size_t j = 0; j < m.cols; ++j) set(g[j], m.G[i * m.cols + j]);
+  set(e, m.e[i]);
 }
 
 }  // namespace tropgeom

@@ -407,13 +407,16 @@ void abs_det(const Integer* const* R, std::size_t n, Integer& out, Integer& t) {
 // summed over the common denominator |D_p|^d prod_{v != p} |D_v| (every vertex is in some simplex),
 // no spurious factors, so the numbers stay near the answer's size (Lawrence's terms carry the
 // products of the c.edge factors that only cancel in the sum).
-Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows, const std::map<std::size_t, IntVec>& rows,
+Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows, const std::vector<const IntVec*>& rows,
                        std::size_t n, const Budget& budget, bool lowest) {
   const std::size_t V = vertex_rows.size();
-  std::vector<Integer> s(V * n), D(V), adj(n * n);
+  // a worker's scratch integers, reused from region to region (their limbs stay allocated: fresh ones
+  // were a malloc and reallocs each); every entry read below is written first
+  thread_local std::vector<Integer> s, D, adj, t, absD;
+  s.resize(V * n), D.resize(V), adj.resize(n * n), t.resize(V * n), absD.resize(V);
   for (std::size_t v = 0; v < V; ++v) {
     const IntVec* H[3];
-    for (std::size_t i = 0; i < n; ++i) H[i] = &rows.at(vertex_rows[v][i]);
+    for (std::size_t i = 0; i < n; ++i) H[i] = rows[vertex_rows[v][i]];
     auto h = [&](std::size_t i, std::size_t j) -> mpz_srcptr { return (*H[i])[j].get_mpz_t(); };
     // adj[j][i] = cofactor (i, j) of H; D = sum_j H[0][j] adj[j][0]; s = adj b
     if (n == 1) {
@@ -442,8 +445,8 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
   std::size_t p = 0;
   for (std::size_t v = 1; v < V; ++v)
     if (mpz_sizeinbase(D[v].get_mpz_t(), 2) < mpz_sizeinbase(D[p].get_mpz_t(), 2)) p = v;
-  std::vector<Integer> t(V * n), absD(V);
-  Integer others = 1;  // prod_{v != p} |D_v|
+  thread_local Integer others, det, tmp, prod, q;  // (scratch, as s and t: no regrowth per region)
+  others = 1;  // prod_{v != p} |D_v|
   for (std::size_t v = 0; v < V; ++v) {
     mpz_abs(absD[v].get_mpz_t(), D[v].get_mpz_t());
     if (v == p) continue;
@@ -457,7 +460,7 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
   auto tight = [&](std::size_t v, std::size_t k) {
     return std::find(vertex_rows[v].begin(), vertex_rows[v].end(), k) != vertex_rows[v].end();
   };
-  Integer N = 0, det, tmp, prod, q;
+  Integer N = 0;
   const Integer* R[3];
   std::vector<std::size_t> chain;  // q_1, ..., q_k so far (p implicit)
   std::size_t simplices = 0;
@@ -469,7 +472,9 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
     mpz_divexact(q.get_mpz_t(), others.get_mpz_t(), prod.get_mpz_t());
     mpz_addmul(N.get_mpz_t(), det.get_mpz_t(), q.get_mpz_t());
   };
-  // face: its vertices (a face of dimension n - depth)
+  // face: its vertices (a face of dimension n - depth); one seen / sub buffer per depth (a face's
+  // sub-face is read by the next depth while this one's loop goes on)
+  std::vector<std::size_t> seen_at[3], sub_at[3];
   std::function<void(const std::vector<std::size_t>&, std::size_t)> pull =
       [&](const std::vector<std::size_t>& face, std::size_t depth) {
         if (depth == n) {  // a vertex: the chain's last point
@@ -481,7 +486,9 @@ Rational pulled_volume(const std::vector<std::vector<std::size_t>>& vertex_rows,
         }
         const std::size_t top = depth == 0 ? p : face[0];  // pulled into this face
         if (depth > 0) chain.push_back(top);
-        std::vector<std::size_t> seen, sub;
+        std::vector<std::size_t>& seen = seen_at[depth];
+        std::vector<std::size_t>& sub = sub_at[depth];
+        seen.clear();
         for (std::size_t v : face)
           for (std::size_t k : vertex_rows[v]) {
             // a facet of this face not containing its pulled vertex (rows of the face itself are tight at top)
@@ -522,20 +529,29 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
   const std::size_t n = r.A.cols, V = vertex_rows.size(), w = n + 1;
   if (V == 0) return 0;
   const Budget budget(lim);
-  std::map<std::size_t, IntVec> rows;  // each facet row as primitive integers L (a, b), L > 0
+  // each facet row as primitive integers L (a, b), L > 0: rows[k] (null for rows not at a vertex), in
+  // a worker's pool of rows reused from region to region (fresh integers were most of the mallocs)
+  thread_local std::vector<IntVec> pool;
+  std::vector<int> slot(r.A.rows, -1);
+  std::size_t used = 0;
   for (const auto& T : vertex_rows)
     for (std::size_t k : T) {
-      if (rows.count(k)) continue;
+      if (slot[k] >= 0) continue;
+      if (pool.size() <= used) pool.emplace_back();
+      IntVec& h = pool[used];
+      slot[k] = static_cast<int>(used++);
+      h.resize(n + 1);
       const Integer L = clearing_factor(r.A.row(k), n, &r.b[k]);
-      IntVec h(n + 1);
       for (std::size_t j = 0; j <= n; ++j) {  // num * (L / den): no gcd
         const Rational& q = j < n ? r.A(k, j) : r.b[k];
         mpz_divexact(h[j].get_mpz_t(), L.get_mpz_t(), q.get_den_mpz_t());
         h[j] *= q.get_num();
       }
       make_primitive(h);
-      rows.emplace(k, std::move(h));
     }
+  std::vector<const IntVec*> rows(r.A.rows, nullptr);
+  for (std::size_t k = 0; k < r.A.rows; ++k)
+    if (slot[k] >= 0) rows[k] = &pool[slot[k]];
   if (n <= 3) return pulled_volume(vertex_rows, rows, n, budget, lowest);
   std::vector<Integer> S1(n * w), S2(n * w);
   std::vector<const IntVec*> H(n);
@@ -548,7 +564,7 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
     bool generic = true;
     for (std::size_t v = 0; v < V && generic; ++v) {
       budget.tick(v);
-      for (std::size_t i = 0; i < n; ++i) H[i] = &rows.at(vertex_rows[v][i]);
+      for (std::size_t i = 0; i < n; ++i) H[i] = rows[vertex_rows[v][i]];
       cs = 0;
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = 0; j <= n; ++j) S1[i * w + j] = (*H[i])[j];
@@ -585,7 +601,8 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
   }
   // (every c tried met an edge orthogonal to it) the general way, on the facet rows
   Polyhedron P(n);
-  for (const auto& [k, h] : rows) P.add_inequality(r.A.row(k), r.b[k]);
+  for (std::size_t k = 0; k < r.A.rows; ++k)
+    if (rows[k]) P.add_inequality(r.A.row(k), r.b[k]);
   return volume(P, lim);
 }
 

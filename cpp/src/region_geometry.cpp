@@ -10,12 +10,19 @@ Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, cons
                            const std::vector<int>& cuts, const std::vector<std::uint8_t>& pattern,
                            std::vector<int>* row_neuron, RowCache* rows) {
   const std::size_t d = domain.dim;
-  Polyhedron P = domain;
+  // Reserved before the domain's rows go in (a Rational moved by a reallocation is a malloc and a
+  // free), and each cut copied once from its row, then flipped in place: exact-size copies, no
+  // temporaries.
+  Polyhedron P(d);
   P.A.data.reserve((domain.A.rows + cuts.size()) * d);
   P.b.reserve(domain.A.rows + cuts.size());
+  P.A.data.insert(P.A.data.end(), domain.A.data.begin(), domain.A.data.end());
+  P.b.insert(P.b.end(), domain.b.begin(), domain.b.end());
+  P.A.rows = domain.A.rows;
+  P.C = domain.C;
+  P.d = domain.d;
   if (row_neuron) row_neuron->assign(domain.A.rows, -1);
-  Vec g(d + 1), row(d);
-  Rational rhs;
+  Vec g(d + 1);
   for (int n : cuts) {
     const std::size_t l = ix.layer_of(n), i = n - ix.first[l];
     Vec* ge = rows ? &(*rows)[l][i] : &g;
@@ -23,8 +30,11 @@ Polyhedron cell_polyhedron(const Polyhedron& domain, const NeuronIndex& ix, cons
       ge->resize(d + 1);
       rational_row(*maps[l], i, ge->data(), (*ge)[d]);
     }
-    cut_row(ge->data(), (*ge)[d], pattern[n] != 0, d, row.data(), rhs);
-    P.add_inequality(row.data(), rhs);
+    const std::size_t at = P.A.data.size();
+    P.A.data.insert(P.A.data.end(), ge->begin(), ge->begin() + d);
+    P.b.push_back((*ge)[d]);
+    ++P.A.rows;
+    cut_row(&P.A.data[at], P.b.back(), pattern[n] != 0, d, &P.A.data[at], P.b.back());
     if (row_neuron) row_neuron->push_back(n);
   }
   return P;

@@ -153,7 +153,7 @@ def test_graph_exports_honour_max_seconds():
 
 
 def test_ctrl_c_stops_adjacency_matrix():
-    words, latency = interrupt(f"import nets\nrs = tg.regions({MEDIUM}, threads=1)",
+    words, latency = interrupt(f"import nets\nrs = tg.regions(nets.deep_random(3, [20, 20, 20], 1), threads=1)",
                                "rs.adjacency_matrix(threads=1)",
                                check="(partial[:, 0] < partial[:, 1]).all() and len(partial) > 0")
     assert words == ["stopped", "interrupted", "True"] and latency < 1.0, (words, latency)

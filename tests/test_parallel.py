@@ -338,8 +338,8 @@ def test_an_idle_worker_gets_cells_from_a_running_task(monkeypatch):
         return r
 
     monkeypatch.setattr(parallel, "explore", logged)
-    net = nets.one_layer(4, 30, 0)
-    assert parallel.count_regions(net, workers=2, task_seconds=30, min_cells=1, progress=False) == nets.zaslavsky(4, 30)
+    net = nets.one_layer(4, 44, 0)
+    assert parallel.count_regions(net, workers=2, task_seconds=30, min_cells=1, progress=False) == nets.zaslavsky(4, 44)
     assert len(seen) > 2 and max(seen) > 0  # a 30 s task handed cells back: it was split for the idle worker
 
 

@@ -780,10 +780,11 @@ class RegionSet:
         """The region adjacency graph as a symmetric scipy.sparse CSR matrix (regions x regions, int8
         ones where two regions share a facet).  Budgeted like adjacency_arrays."""
         p = self.adjacency_arrays(max_seconds=max_seconds, threads=threads, progress=progress)[0].reshape(-1, 2)
-        from scipy.sparse import coo_matrix  # after the budgeted part: its first import takes ~0.5 s
-        n = self.count
-        rows, cols = np.concatenate([p[:, 0], p[:, 1]]), np.concatenate([p[:, 1], p[:, 0]])
-        return coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
+        with _run.interruptible("adjacency_matrix", partial=p):  # a Ctrl-C in scipy: the pairs found
+            from scipy.sparse import coo_matrix  # after the budgeted part: its first import takes ~0.5 s
+            n = self.count
+            rows, cols = np.concatenate([p[:, 0], p[:, 1]]), np.concatenate([p[:, 1], p[:, 0]])
+            return coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
 
     def _inside(self, P: np.ndarray, exact: bool) -> np.ndarray:
         """(N,) bool: the rows of P strictly inside the domain (all of R^d: everywhere).  Exact: a float

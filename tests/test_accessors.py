@@ -197,6 +197,25 @@ def test_linear_equals_merging_over_the_whole_adjacency(case):
     assert sorted(m.tolist() for m in fresh.linear().members) == groups
 
 
+def _check_float_views(qs):
+    """The map of x -> relu(x) * qs on its active side: exact entries are qs, float ones qs correctly
+    rounded (out of range: the signed infinity)."""
+    W2 = np.array(qs, dtype=object).reshape(-1, 1)
+    net = tropgeom.Network([(np.array([[1.0]]), np.array([0.0])), (W2, np.zeros(len(qs), dtype=object))])
+    rs = tropgeom.regions(net, tropgeom.Box(-1.0, 1.0, dim=1), threads=1)
+    Je = rs.affine_maps(exact=True)[0]
+    i = int(np.flatnonzero([Je[k, 0, 0] != 0 for k in range(len(rs))])[0])  # the active side
+    J = rs.affine_maps()[0][i, :, 0]
+
+    def rounded(q):
+        try:
+            return float(q)
+        except OverflowError:
+            return float("inf") if q > 0 else float("-inf")
+    assert list(Je[i, :, 0]) == qs
+    assert [float(v) for v in J] == [rounded(q) for q in qs]
+
+
 def test_float_views_are_the_exact_values_correctly_rounded():
     """The seam's float view (convert.hpp to_double) is float(Fraction): nearest, ties to even, inf past
     the range, exact at subnormals; read off affine maps J = output weights of a 1-D net."""
@@ -212,20 +231,7 @@ def test_float_views_are_the_exact_values_correctly_rounded():
         m, e = rng.randrange(2 ** 52, 2 ** 53), rng.randrange(-1000, 900)
         qs += [Fraction(2 * m + 1, 2) * Fraction(2) ** e,
                Fraction(2 * m + 1, 2) * Fraction(2) ** e + Fraction(1, 3) * Fraction(2) ** (e - 80)]
-    W2 = np.array(qs, dtype=object).reshape(-1, 1)
-    net = tropgeom.Network([(np.array([[1.0]]), np.array([0.0])), (W2, np.zeros(len(qs), dtype=object))])
-    rs = tropgeom.regions(net, tropgeom.Box(-1.0, 1.0, dim=1), threads=1)
-    Je = rs.affine_maps(exact=True)[0]
-    i = int(np.flatnonzero([Je[k, 0, 0] != 0 for k in range(len(rs))])[0])  # the active side
-    J = rs.affine_maps()[0][i, :, 0]
-
-    def rounded(q):
-        try:
-            return float(q)
-        except OverflowError:
-            return float("inf") if q > 0 else float("-inf")
-    assert list(Je[i, :, 0]) == qs
-    assert [float(v) for v in J] == [rounded(q) for q in qs]
+    _check_float_views(qs)
 
 
 def test_exact_arrays_share_equal_fractions_and_keep_every_value():
@@ -291,19 +297,7 @@ def test_float_views_of_dyadic_values_at_the_ends_of_the_range():
     for _ in range(300):
         m = rng.randrange(1, 2 ** rng.choice([1, 20, 52, 53, 54, 60])) | 1
         qs.append(rng.choice([1, -1]) * m * two ** rng.randrange(-1140, 1000))
-    W2 = np.array(qs, dtype=object).reshape(-1, 1)
-    net = tropgeom.Network([(np.array([[1.0]]), np.array([0.0])), (W2, np.zeros(len(qs), dtype=object))])
-    rs = tropgeom.regions(net, tropgeom.Box(-1.0, 1.0, dim=1), threads=1)
-    Je = rs.affine_maps(exact=True)[0]
-    i = int(np.flatnonzero([Je[k, 0, 0] != 0 for k in range(len(rs))])[0])
-    J = rs.affine_maps()[0][i, :, 0]
-
-    def rounded(q):
-        try:
-            return float(q)
-        except OverflowError:
-            return float("inf") if q > 0 else float("-inf")
-    assert list(Je[i, :, 0]) == qs and [float(v) for v in J] == [rounded(q) for q in qs]
+    _check_float_views(qs)
 
 
 def test_ctrl_c_stops_a_halfspaces_loop():

@@ -551,14 +551,16 @@ class RegionSet:
             raise InputError("volumes need a bounded domain (a Box or a bounded Polytope); "
                              "regions of an unbounded domain can have infinite volume")
         st = self._store
+
+        def computed(exact_core: bool) -> np.ndarray:
+            return st.cached("volumes" if exact_core else "fvolumes", lambda: st.run(
+                "volumes", "regions", "volumes", exact_core, max_seconds=max_seconds, threads=threads,
+                progress=progress, partial=lambda data, done: data[0]))[0]
+
         whole = exact or self._members is not None  # (a linear region's float is its exact sum rounded)
         if not whole and "volumes" not in st._cache:  # the core rounds each exact volume: no gcd
-            return st.cached("fvolumes", lambda: st.run("volumes", "regions", "volumes", False, max_seconds=max_seconds,
-                                                        threads=threads, progress=progress,
-                                                        partial=lambda data, done: data[0]))[0].copy()
-        act = st.cached("volumes", lambda: st.run("volumes", "regions", "volumes", True, max_seconds=max_seconds,
-                                                  threads=threads, progress=progress,
-                                                  partial=lambda data, done: data[0]))[0]
+            return computed(False).copy()
+        act = computed(True)
         vol = act if self._members is None else np.array(
             [sum((act[k] for k in m), Fraction(0)) for m in self._members] or [], dtype=object)
         return vol.copy() if exact else _seam.floats(vol)

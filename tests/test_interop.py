@@ -14,7 +14,7 @@ from nets import deep_random, one_layer, zaslavsky
 from sigint import interrupt
 from tropgeom import Box, BudgetExceeded, regions
 
-MEDIUM = "nets.deep_random(3, [12, 12, 12], 1)"  # 8,630 regions: under a second to enumerate, seconds of adjacency
+MEDIUM = "nets.deep_random(3, [20, 20, 20], 1)"  # 47,257 regions: under a second to enumerate, ~2 s of adjacency
 
 
 def brute_locate(rs, X):
@@ -153,7 +153,7 @@ def test_graph_exports_honour_max_seconds():
 
 
 def test_ctrl_c_stops_adjacency_matrix():
-    words, latency = interrupt(f"import nets\nrs = tg.regions(nets.deep_random(3, [20, 20, 20], 1), threads=1)",
+    words, latency = interrupt(f"import nets\nrs = tg.regions({MEDIUM}, threads=1)",
                                "rs.adjacency_matrix(threads=1)",
                                check="(partial[:, 0] < partial[:, 1]).all() and len(partial) > 0")
     assert words == ["stopped", "interrupted", "True"] and latency < 1.0, (words, latency)

@@ -77,9 +77,10 @@ class ParallelSearch {
   bool stopped() const { return stop_.load(); }
   // For long steps to poll (an LP's inner loop): set once the run stops.
   const std::atomic<bool>& stop_flag() const { return stop_; }
-  // Nothing was lost: a stop that came after the last node was done does not count.
+  // Nothing was lost: a time stop that came after the last node was done does not count; a Ctrl-C
+  // the poll consumed still stops the caller (else it is lost between two core calls).
   RunStatus status() const {
-    if (!dropped_.load()) return {};
+    if (!dropped_.load() && stop_reason_ != StopReason::interrupted) return {};
     return {false, stop_reason_};
   }
 

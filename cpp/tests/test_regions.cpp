@@ -2,12 +2,14 @@
 // Interval agrees with the exact forward pass; the cut convention keeps the side of the pattern; a
 // region's exact map equals the forward pass at its point; counts of hand-checked arrangements, also
 // with extreme magnitudes; threads = 1 and threads = 2 give the same regions in the same order.
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <vector>
 
 #include "../src/box.hpp"
 #include "../src/layer_map.hpp"
+#include "../src/search.hpp"
 #include "check.hpp"
 #include "tropgeom/regions.hpp"
 
@@ -285,6 +287,27 @@ static void test_points_deferred_in_y() {
   }
 }
 
+static void test_ctrl_c_after_last_node_still_stops() {
+  // The poll consumes a Ctrl-C (the hook clears it) while the last node runs: nothing is lost, yet the
+  // run must report it, or a Ctrl-C between a caller's core calls (frontier's passes) is swallowed.
+  for (int threads : {1, 2}) {
+    RunLimits lim;
+    lim.threads = threads;
+    lim.cancel = [] { return true; };
+    ParallelSearch<int> search(lim);
+    search.run(0, [](int&&, const ParallelSearch<int>::Push&) { std::this_thread::sleep_for(std::chrono::milliseconds(60)); },
+               [] {});
+    CHECK(search.take_open().empty());
+    CHECK(!search.status().complete && search.status().reason == StopReason::interrupted);
+  }
+  RunLimits lim;  // a time stop after the last node lost nothing: complete
+  lim.max_seconds = 1e-3;
+  ParallelSearch<int> search(lim);
+  search.run(0, [](int&&, const ParallelSearch<int>::Push&) { std::this_thread::sleep_for(std::chrono::milliseconds(60)); },
+             [] {});
+  CHECK(search.status().complete);
+}
+
 int main() {
   test_points_deferred_in_y();
   test_layer_map_agrees();
@@ -294,6 +317,7 @@ int main() {
   test_order_independent_of_threads();
   test_box_as_bounds();
   test_box_certificates();
+  test_ctrl_c_after_last_node_still_stops();
   if (failures) std::fprintf(stderr, "%d check(s) failed\n", failures);
   else std::printf("test_regions: all checks passed\n");
   return failures ? 1 : 0;

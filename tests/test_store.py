@@ -101,7 +101,7 @@ _KILLED_DRIVER = textwrap.dedent("""
     import tropgeom, nets
     from tropgeom import parallel
     print("started", flush=True)
-    parallel.count_regions(nets.one_layer(4, 30, 0), workers=2, task_seconds=0.1, out={out!r})
+    parallel.count_regions(nets.one_layer(4, 44, 0), workers=2, task_seconds=0.1, out={out!r})
 """)
 
 
@@ -123,9 +123,9 @@ def test_killed_driver_restarts_on_a_fresh_cluster(tmp_path):
     before = _parts(tmp_path)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cl, \
             distributed.Client(cl) as client:
-        got = parallel.count_regions(nets.one_layer(4, 30, 0), executor=client.get_executor(), workers=2,
+        got = parallel.count_regions(nets.one_layer(4, 44, 0), executor=client.get_executor(), workers=2,
                                      task_seconds=0.1, out=tmp_path)
-    assert got == nets.zaslavsky(4, 30)
+    assert got == nets.zaslavsky(4, 44)
     after = _parts(tmp_path)
     assert all(after[k] == ino for k, ino in before.items())  # committed work was not redone
     assert RegionStore(tmp_path).count == got

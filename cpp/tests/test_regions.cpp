@@ -290,21 +290,20 @@ static void test_points_deferred_in_y() {
 static void test_ctrl_c_after_last_node_still_stops() {
   // The poll consumes a Ctrl-C (the hook clears it) while the last node runs: nothing is lost, yet the
   // run must report it, or a Ctrl-C between a caller's core calls (frontier's passes) is swallowed.
+  const auto slow = [](int&&, const ParallelSearch<int>::Push&) { std::this_thread::sleep_for(std::chrono::milliseconds(60)); };
   for (int threads : {1, 2}) {
     RunLimits lim;
     lim.threads = threads;
     lim.cancel = [] { return true; };
     ParallelSearch<int> search(lim);
-    search.run(0, [](int&&, const ParallelSearch<int>::Push&) { std::this_thread::sleep_for(std::chrono::milliseconds(60)); },
-               [] {});
+    search.run(0, slow, [] {});
     CHECK(search.take_open().empty());
     CHECK(!search.status().complete && search.status().reason == StopReason::interrupted);
   }
   RunLimits lim;  // a time stop after the last node lost nothing: complete
   lim.max_seconds = 1e-3;
   ParallelSearch<int> search(lim);
-  search.run(0, [](int&&, const ParallelSearch<int>::Push&) { std::this_thread::sleep_for(std::chrono::milliseconds(60)); },
-             [] {});
+  search.run(0, slow, [] {});
   CHECK(search.status().complete);
 }
 

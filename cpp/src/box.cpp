@@ -493,6 +493,16 @@ Result minimize(const flp::Rows& R, const std::vector<double>& Y, const Factor& 
   return res;
 }
 
+// How far x + t u stays in the box: the largest t >= 0 (infinite when u is 0).
+static double box_reach(const std::vector<double>& x, const std::vector<double>& u, const Box& B) {
+  double t = INFINITY;
+  for (std::size_t j = 0; j < u.size(); ++j) {
+    if (u[j] > 0) t = std::min(t, std::max(0.0, B.fhi[j] - x[j]) / u[j]);
+    else if (u[j] < 0) t = std::min(t, std::max(0.0, x[j] - B.flo[j]) / -u[j]);
+  }
+  return t;
+}
+
 // One round of minimize_outer on the rows Ry (R's in y, and Z's support rows so far).
 static Result outer_round(const flp::Rows& Ry, const Factor& F, const Box& B, const std::vector<double>& cy,
                           const std::vector<double>& start, const std::vector<double>& y0, double stop_below,
@@ -540,18 +550,10 @@ static Result outer_round(const flp::Rows& Ry, const Factor& F, const Box& B, co
   if (!(v1 < stop_below && v0 > stop_below)) return out;
   const double t0 = (v0 - stop_below) / (v0 - v1);
   std::vector<double> u(d), D;
-  auto reach = [&]() {
-    double t = 1;
-    for (std::size_t j = 0; j < d; ++j) {
-      if (u[j] > 0) t = std::min(t, std::max(0.0, B.fhi[j] - start[j]) / u[j]);
-      else if (u[j] < 0) t = std::min(t, std::max(0.0, start[j] - B.flo[j]) / -u[j]);
-    }
-    return t;
-  };
   double t = 0;
   if (la::solve(F.G, dy, n, s)) {
     for (std::size_t j = 0; j < d; ++j) u[j] = std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
-    t = reach();
+    t = std::min(1.0, box_reach(start, u, B));
   }
   if (t > t0 * (1 + 1e-6)) {
     out.x.resize(d);
@@ -581,12 +583,7 @@ static Result outer_round(const flp::Rows& Ry, const Factor& F, const Box& B, co
       for (std::size_t b = 0; b < a; ++b) M[a * n + b] = M[b * n + a];
     if (!la::solve(M, rest, n, s)) return out;
     for (std::size_t j = 0; j < d; ++j) u[j] = D[j] * std::inner_product(&F.WT[j * n], &F.WT[j * n] + n, s.data(), 0.0);
-    double tb = INFINITY;
-    for (std::size_t j = 0; j < d; ++j) {
-      if (u[j] > 0) tb = std::min(tb, (B.fhi[j] - x[j]) / u[j]);
-      else if (u[j] < 0) tb = std::min(tb, (x[j] - B.flo[j]) / -u[j]);
-    }
-    const double ts = std::min(1.0, 0.9 * tb);
+    const double ts = std::min(1.0, 0.9 * box_reach(x, u, B));
     for (std::size_t j = 0; j < d; ++j) x[j] += ts * u[j];
     for (std::size_t a = 0; a < n; ++a) rest[a] *= 1 - ts;
     if (ts == 1) {

@@ -733,8 +733,7 @@ int sign_at(const iv::Interval* a, const double* q, std::size_t d, const iv::Int
   const double lo = sum + e.lo, slack_lo = dot_slack(d, mass + std::fabs(e.lo), rad);
   if (std::isfinite(up) && std::isfinite(slack_up) && up + slack_up < 0) return -1;
   if (std::isfinite(lo) && std::isfinite(slack_lo) && lo - slack_lo > 0) return 1;
-  const iv::Interval v = iv::dot(a, q, d) + e;
-  return v.positive() ? 1 : v.negative() ? -1 : 0;
+  return (iv::dot(a, q, d) + e).sign();
 }
 
 bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<iv::Interval>& b,

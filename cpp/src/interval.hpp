@@ -20,6 +20,7 @@ struct Interval {
   bool is_zero() const { return lo == 0 && hi == 0; }
   bool positive() const { return lo > 0; }
   bool negative() const { return hi < 0; }
+  int sign() const { return positive() ? 1 : negative() ? -1 : 0; }  // proven; 0: not proven
   double mid() const { return lo == hi ? lo : 0.5 * lo + 0.5 * hi; }
 };
 

@@ -296,8 +296,6 @@ struct Task {
 
 enum class Decision { unknown, active, inactive, split };
 
-inline int activity_sign(const Interval& v) { return v.positive() ? 1 : v.negative() ? -1 : 0; }
-
 // Thrown out of a decision whose LP gave up because the run was stopped.
 struct Abandoned {};
 
@@ -504,7 +502,7 @@ class Enumerator {
       return a < 0 ? Decision::unknown : a ? Decision::active : Decision::inactive;
     }
     if (cur.exact_point) return Decision::unknown;
-    const int sp = use_box_ ? box::sign_at(g, cur.point.data(), d, e) : activity_sign(iv::dot(g, cur.point.data(), d) + e);
+    const int sp = use_box_ ? box::sign_at(g, cur.point.data(), d, e) : (iv::dot(g, cur.point.data(), d) + e).sign();
     if (sp == 0) return Decision::unknown;
     const Decision same = sp > 0 ? Decision::active : Decision::inactive;
     std::vector<Interval> cs(g, g + d);

@@ -51,6 +51,7 @@ import math
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -553,12 +554,15 @@ def main():
     print(f"\nwrote {out}")
 
 
-ACCESSOR_NETS = [(2, 2, 16, "box"), (3, 2, 12, "box"), (2, 1, 64, "rd")]
+# (d = 5 and 6: where the facet pass leaves the vertex walk for rays and LPs, facets.hpp kWalkDim)
+ACCESSOR_NETS = [(2, 2, 16, "box"), (3, 2, 12, "box"), (2, 1, 64, "rd"), (5, 2, 8, "box"), (6, 2, 8, "rd")]
+ACCESSOR_REPEATS = 3  # each figure the median of this many fresh runs (one run of a 10 ms call is noise)
 
 
 def accessors(threads: int) -> None:
     """Seconds of each RegionSet accessor on a fresh set (nothing cached), and its ratio to the
-    enumeration that made the set (threads=1 for both unless --threads)."""
+    enumeration that made the set (threads=1 for both unless --threads); medians of
+    ACCESSOR_REPEATS fresh runs."""
     sys.path.insert(0, str(REPO))
     import tropgeom
 
@@ -587,15 +591,20 @@ def accessors(threads: int) -> None:
             rs = tropgeom.regions(net, domain, threads=threads)
             return rs, time.perf_counter() - t, time.process_time() - c
 
-        rs, te, ce = fresh()
+        runs = [fresh() for _ in range(ACCESSOR_REPEATS)]
+        te, ce = (statistics.median(r[k] for r in runs) for k in (1, 2))
         arch = "-".join(map(str, [d] + [width] * depth + [1]))
-        print(f"\n{arch} on {dom}: {len(rs)} regions, enumeration {te:.3f} s wall, {ce:.3f} s CPU")
+        print(f"\n{arch} on {dom}: {len(runs[0][0])} regions, enumeration {te:.3f} s wall, {ce:.3f} s CPU")
         for name, call in calls:
-            rs, te, ce = fresh()
-            t, c = time.perf_counter(), time.process_time()
-            if call(rs) is None and "[" in name:
+            times = []
+            for _ in range(ACCESSOR_REPEATS):
+                rs = fresh()[0]
+                t, c = time.perf_counter(), time.process_time()
+                skipped = call(rs) is None and "[" in name
+                times.append((time.perf_counter() - t, time.process_time() - c))
+            if skipped:
                 continue
-            dt, dc = time.perf_counter() - t, time.process_time() - c
+            dt, dc = (statistics.median(x[k] for x in times) for k in (0, 1))
             print(f"  {name:<32} {dt:8.3f} s {dt / te:6.1f}x wall  {dc:8.3f} s {dc / ce:6.1f}x CPU")
 
 

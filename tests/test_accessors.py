@@ -58,6 +58,12 @@ CASES = {
                        tropgeom.Box(-1.0, 1.0, dim=3)),
     "tiny_rows": (lambda: _scaled(nets.one_layer(2, 4, 2), [5e-324, 2.0 ** -1060, 1.0, 7.0]),
                   tropgeom.Box(-1.0, 1.0, dim=2)),
+    # past d = 4 the facets come from rays and LPs, not the vertex walk (facets.hpp, kWalkDim)
+    "box_5d": (lambda: nets.deep_random(5, [5, 3], 3), tropgeom.Box(-1.0, 1.0, dim=5)),
+    "deep_6d": (lambda: nets.deep_random(6, [6, 3], 4), None),
+    "thirds_box5": (lambda: _thirds(nets.deep_random(5, [5, 4], 5)), tropgeom.Box(-1.0, 1.0, dim=5)),
+    "huge_rows_box6": (lambda: _scaled(nets.one_layer(6, 6, 6), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300, 2.0 ** -1000]),
+                       tropgeom.Box(-1.0, 1.0, dim=6)),
 }
 
 

@@ -95,11 +95,16 @@ struct Regions {
     }
     if (!has_facets[i]) {
       std::vector<std::vector<std::size_t>> verts;
-      for (const Facet& f : tropgeom::facets(reg, false, &verts, /*proofs=*/false)) facets[i].push_back(f.row);
-      for (const auto& T : verts) vertex_rows[i].insert(vertex_rows[i].end(), T.begin(), T.end());
+      const bool walk = reg.A.cols <= kWalkDim;  // (the vertices are a by-product there)
+      for (const Facet& f : tropgeom::facets(reg, false, walk ? &verts : nullptr, /*proofs=*/false))
+        facets[i].push_back(f.row);
+      keep_vertices(i, verts);
       has_facets[i] = 1;
     }
     return facets[i];
+  }
+  void keep_vertices(std::size_t i, const std::vector<std::vector<std::size_t>>& verts) {
+    for (const auto& T : verts) vertex_rows[i].insert(vertex_rows[i].end(), T.begin(), T.end());
   }
   // Region i's exact volume: Lawrence on the simple vertices the facet pass proved, else the general
   // vertex enumeration on the facet rows alone (its cost grows with the rows).
@@ -107,6 +112,11 @@ struct Regions {
     irredundant(i, false, worker);
     const Region& reg = r.regions[i];
     const std::size_t d = reg.A.cols;
+    if (d > kWalkDim && vertex_rows[i].empty()) {  // the facets were found without the walk: walk now
+      std::vector<std::vector<std::size_t>> verts;
+      tropgeom::facets(reg, false, &verts, /*proofs=*/false);
+      keep_vertices(i, verts);
+    }
     if (!vertex_rows[i].empty()) {
       std::vector<std::vector<std::size_t>> verts;
       for (std::size_t v = 0; v < vertex_rows[i].size(); v += d)

@@ -74,8 +74,27 @@ struct FloatCell {
   }
 };
 
+// Some row i in [from, to), i != k, has (a_i, b_i) = lambda (a_k, b_k) with lambda > 0.
+bool multiple_of(const Region& r, std::size_t k, std::size_t from, std::size_t to) {
+  const std::size_t d = r.A.cols;
+  const Rational* ak = r.A.row(k);
+  std::size_t j0 = 0;
+  while (j0 < d && sgn(ak[j0]) == 0) ++j0;
+  if (j0 == d) return false;  // a zero row defines no facet anyway
+  for (std::size_t i = from; i < to; ++i) {
+    const Rational* ai = r.A.row(i);
+    if (i == k || sgn(ai[j0]) != sgn(ak[j0])) continue;
+    const Rational lam = ai[j0] / ak[j0];
+    bool same = r.b[i] == lam * r.b[k];
+    for (std::size_t j = 0; j < d && same; ++j) same = ai[j] == lam * ak[j];
+    if (same) return true;
+  }
+  return false;
+}
+
 // 1 facet (beyond set), 0 not a facet, -1 undecided; by rays, then float LPs.
-void float_facets(const FloatCell& F, std::vector<signed char>& state, std::vector<std::vector<double>>& beyond) {
+void float_facets(const Region& r, const FloatCell& F, std::vector<signed char>& state,
+                  std::vector<std::vector<double>>& beyond) {
   const std::size_t d = F.d, m = F.m;
   const std::vector<double>& p = F.p;
   std::vector<double> slack(m), q(d);
@@ -186,7 +205,17 @@ void float_facets(const FloatCell& F, std::vector<signed char>& state, std::vect
         without(F.b, k, k + 1, bo);
         // (an optimum on fewer than d rows is proven on the unit rows' box, which bounds the cell
         // without row k unless k is one of them: this left 3% of the rows to exact LPs at d = 6)
-        if (certified_below(lp, Ao, bo, k, F.radius.empty() || F.unit[k] ? nullptr : F.radius.data())) state[k] = 0;
+        if (certified_below(lp, Ao, bo, k, F.radius.empty() || F.unit[k] ? nullptr : F.radius.data())) {
+          state[k] = 0;
+        } else {
+          // exactly on the same rows (an optimum on fewer than d rows, in an unbounded cell: 6% of the
+          // rows at d = 6 on R^d had gone to exact LPs): max a_k x <= b_k over the others makes row k
+          // redundant, unless a later row is a positive multiple of it (and keeps the facet)
+          std::vector<int> W;
+          for (int a : lp.active) W.push_back(a < static_cast<int>(k) ? a : a + 1);
+          const flp::Implied q = flp::implied(r.A, r.b, W, k);
+          if (flp::certify_lower_bound(q.A, q.b, q.c, q.bound) && !multiple_of(r, k, k + 1, m)) state[k] = 0;
+        }
       }
     }
     for (auto& t : tries) {
@@ -348,24 +377,6 @@ bool vertex_facets(const FloatCell& F, std::vector<signed char>& state, std::vec
   return true;
 }
 
-// Some row i < k has (a_i, b_i) = lambda (a_k, b_k) with lambda > 0.
-bool earlier_multiple(const Region& r, std::size_t k) {
-  const std::size_t d = r.A.cols;
-  const Rational* ak = r.A.row(k);
-  std::size_t j0 = 0;
-  while (j0 < d && sgn(ak[j0]) == 0) ++j0;
-  if (j0 == d) return false;  // a zero row defines no facet anyway
-  for (std::size_t i = 0; i < k; ++i) {
-    const Rational* ai = r.A.row(i);
-    if (sgn(ai[j0]) != sgn(ak[j0])) continue;
-    const Rational lam = ai[j0] / ak[j0];
-    bool same = r.b[i] == lam * r.b[k];
-    for (std::size_t j = 0; j < d && same; ++j) same = ai[j] == lam * ak[j];
-    if (same) return true;
-  }
-  return false;
-}
-
 // P meets a_k x = b_k in its relative interior point (dimension d - 1 when row k is a facet).
 InteriorResult on_row(const Region& r, std::size_t k) {
   const std::size_t d = r.A.cols;
@@ -387,7 +398,7 @@ std::vector<Facet> facets(const Region& r, bool reference, std::vector<std::vect
   if (!reference) {
     const FloatCell F(r);
     const bool walk = vertex_rows || d <= kWalkDim;
-    if (F.ok && !(walk && vertex_facets(F, state, proofs ? &beyond : nullptr, vertex_rows))) float_facets(F, state, beyond);
+    if (F.ok && !(walk && vertex_facets(F, state, proofs ? &beyond : nullptr, vertex_rows))) float_facets(r, F, state, beyond);
   }
   std::vector<Facet> out;
   out.reserve(static_cast<std::size_t>(std::count(state.begin(), state.end(), 1)) + 1);
@@ -397,7 +408,7 @@ std::vector<Facet> facets(const Region& r, bool reference, std::vector<std::vect
       out.push_back({k, std::move(beyond[k]), {}});
       continue;
     }
-    if (earlier_multiple(r, k)) continue;
+    if (multiple_of(r, k, 0, k)) continue;  // (an earlier row keeps the facet)
     InteriorResult in = on_row(r, k);
     if (in.dimension == static_cast<int>(d) - 1) out.push_back({k, {}, std::move(in.point)});
   }

@@ -250,6 +250,23 @@ int lower_bound_on_minor(const std::vector<Integer>& A, const std::vector<Intege
 
 }  // namespace
 
+Implied implied(const Matrix& A, const Vec& b, const std::vector<int>& W, std::size_t k) {
+  const std::size_t d = A.cols;
+  Implied q;
+  for (std::size_t i = 0; i <= W.size(); ++i) {
+    const std::size_t t = i < W.size() ? static_cast<std::size_t>(W[i]) : k;
+    const Integer L = clearing_factor(A.row(t), d, &b[t]);
+    for (std::size_t j = 0; j < d; ++j) {
+      Integer v(A(t, j) * L);
+      if (i < W.size()) q.A.push_back(std::move(v));
+      else q.c.push_back(-v);
+    }
+    if (i < W.size()) q.b.emplace_back(b[t] * L);
+    else q.bound = -Integer(b[t] * L);
+  }
+  return q;
+}
+
 bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
                          const Integer& bound) {
   const std::size_t d = c.size(), k = b.size(), w = k + 1;

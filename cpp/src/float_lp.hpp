@@ -52,4 +52,12 @@ bool certify_nonnegative(const std::vector<iv::Interval>& A, const std::vector<i
 bool certify_lower_bound(const std::vector<Integer>& A, const std::vector<Integer>& b, const std::vector<Integer>& c,
                          const Integer& bound);
 
+// "Row k of {A x <= b} is implied by the rows W" (max a_k x <= b_k over them) as certify_lower_bound's
+// integer data: the rows W, c = -a_k and bound = -b_k, each row scaled by its clearing factor.
+struct Implied {
+  std::vector<Integer> A, b, c;
+  Integer bound;
+};
+Implied implied(const Matrix& A, const Vec& b, const std::vector<int>& W, std::size_t k);
+
 }  // namespace tropgeom::flp

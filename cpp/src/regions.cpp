@@ -235,19 +235,10 @@ void drop_redundant(Polyhedron& P, const box::Box* B, const Vec& p, const Budget
       }
       proven = B ? box::certify_nonnegative(Aw, bw, act, r.at, ci.data(), c0, *B, r.mu.empty() ? nullptr : &mu)
                  : flp::certify_nonnegative(Aw, bw, act, ci.data(), c0);
-      if (!proven) {  // exactly, on the same rows: min of -a_k x >= -b_k, every row scaled to integers
-        std::vector<Integer> Az, bz, cz;
-        for (std::size_t i = 0; i <= w; ++i) {
-          const std::size_t t = i < w ? r.active[i] : k;
-          const Integer L = clearing_factor(P.A.row(t), d, &P.b[t]);
-          for (std::size_t j = 0; j < d; ++j) Az.emplace_back(P.A(t, j) * L);
-          bz.emplace_back(P.b[t] * L);
-        }
-        for (std::size_t j = 0; j < d; ++j) cz.emplace_back(-Az[w * d + j]);  // row k, last
-        const Integer bound = -bz.back();
-        Az.resize(w * d);
-        bz.pop_back();
-        proven = B ? box::certify_lower_bound(Az, bz, cz, bound, r.at, *B) : flp::certify_lower_bound(Az, bz, cz, bound);
+      if (!proven) {  // exactly, on the same rows
+        const flp::Implied q = flp::implied(P.A, P.b, r.active, k);
+        proven = B ? box::certify_lower_bound(q.A, q.b, q.c, q.bound, r.at, *B)
+                   : flp::certify_lower_bound(q.A, q.b, q.c, q.bound);
       }
     }
     if (proven) {

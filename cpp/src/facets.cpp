@@ -438,18 +438,37 @@ bool bounded(const Region& r, bool reference) {
       }
       const flp::Result lp = flp::minimize(F.rows, c, F.p);
       if (lp.status == flp::Status::unbounded) {
-        bool ray = std::any_of(lp.ray.begin(), lp.ray.end(), [](double v) { return v != 0; });
-        for (std::size_t i = 0; i < m && ray; ++i) {
-          const Interval s = iv::dot(&F.A[i * d], lp.ray.data(), d);
-          if (s.hi <= 0) continue;
-          if (s.lo > 0) ray = false;
-          else {  // doubtful: exactly
-            Rational e = 0;
-            for (std::size_t j = 0; j < d; ++j) e += r.A(i, j) * Rational(lp.ray[j]);
-            ray = sgn(e) <= 0;
+        // A y <= 0, y != 0: P + t y stays in P.  The float ray lies on faces of the recession cone,
+        // where rounding leaves some a_i y just above 0 (half the cells of 6-8-8-1 on R^6 went to the
+        // exact test): then y pushed off the rows it nearly meets, into the cone's interior.
+        auto is_ray = [&](const std::vector<double>& y) {
+          bool ok = std::any_of(y.begin(), y.end(), [](double v) { return v != 0; });
+          for (std::size_t i = 0; i < m && ok; ++i) {
+            const Interval s = iv::dot(&F.A[i * d], y.data(), d);
+            if (s.hi <= 0) continue;
+            if (s.lo > 0) ok = false;
+            else {  // doubtful: exactly
+              Rational e = 0;
+              for (std::size_t j = 0; j < d; ++j) e += r.A(i, j) * Rational(y[j]);
+              ok = sgn(e) <= 0;
+            }
           }
+          return ok;
+        };
+        if (is_ray(lp.ray)) return false;
+        double norm = 0;
+        for (double v : lp.ray) norm = std::max(norm, std::fabs(v));
+        std::vector<double> g(d, 0.0), y(d);
+        for (std::size_t i = 0; i < m && norm > 0; ++i) {
+          double s = 0;
+          for (std::size_t j = 0; j < d; ++j) s += F.rows.A[i * d + j] * lp.ray[j] / norm;
+          if (s > -1e-9)
+            for (std::size_t j = 0; j < d; ++j) g[j] += F.rows.A[i * d + j];
         }
-        if (ray) return false;
+        for (double t : {1e-9, 1e-6, 1e-3}) {
+          for (std::size_t j = 0; j < d; ++j) y[j] = lp.ray[j] / norm - t * g[j];
+          if (norm > 0 && is_ray(y)) return false;
+        }
         proven = -1;
       } else if (lp.status == flp::Status::optimal) {
         double v = 0;

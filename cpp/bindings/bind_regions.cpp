@@ -44,6 +44,7 @@ struct Regions {
   // and, where the vertex walk decided them (bounded simple cells), each vertex's d tight rows, flat:
   // the facet pass's by-product that volumes() needs (empty: not simple, or not walked)
   std::vector<std::vector<std::uint32_t>> vertex_rows;
+  // has_facets[i]: 0 not yet, 1 found without the vertex walk, 2 with it tried (vertex_rows[i] kept)
   std::vector<char> has_facets, has_volume, volume_lowest;  // (volume[i] in lowest terms)
   std::vector<signed char> bounded;              // -1: not computed yet
   Vec volume;
@@ -84,8 +85,9 @@ struct Regions {
   std::optional<NeuronIndex> ix;
   std::once_flag once;
   // The irredundant rows of region i (facets.hpp; cached).  reference: irredundant_inequalities' exact
-  // LP per row, not cached (for tests).
-  std::vector<std::size_t> irredundant(std::size_t i, bool reference = false, int worker = 0) {
+  // LP per row, not cached (for tests).  vertices: by the vertex walk whatever d (volumes need them;
+  // up to kWalkDim they are a by-product).
+  std::vector<std::size_t> irredundant(std::size_t i, bool reference = false, int worker = 0, bool vertices = false) {
     const Region& reg = geometry(i, worker);
     if (reference) {
       Polyhedron P(reg.A.cols);
@@ -93,30 +95,23 @@ struct Regions {
       P.b = reg.b;
       return irredundant_inequalities(P);
     }
-    if (!has_facets[i]) {
+    const bool walk = vertices || reg.A.cols <= kWalkDim;
+    if (has_facets[i] < (walk ? 2 : 1)) {
       std::vector<std::vector<std::size_t>> verts;
-      const bool walk = reg.A.cols <= kWalkDim;  // (the vertices are a by-product there)
+      facets[i].clear();
       for (const Facet& f : tropgeom::facets(reg, false, walk ? &verts : nullptr, /*proofs=*/false))
         facets[i].push_back(f.row);
-      keep_vertices(i, verts);
-      has_facets[i] = 1;
+      for (const auto& T : verts) vertex_rows[i].insert(vertex_rows[i].end(), T.begin(), T.end());
+      has_facets[i] = walk ? 2 : 1;
     }
     return facets[i];
-  }
-  void keep_vertices(std::size_t i, const std::vector<std::vector<std::size_t>>& verts) {
-    for (const auto& T : verts) vertex_rows[i].insert(vertex_rows[i].end(), T.begin(), T.end());
   }
   // Region i's exact volume: Lawrence on the simple vertices the facet pass proved, else the general
   // vertex enumeration on the facet rows alone (its cost grows with the rows).
   Rational volume_of(std::size_t i, int worker, bool lowest) {
-    irredundant(i, false, worker);
+    irredundant(i, false, worker, /*vertices=*/true);
     const Region& reg = r.regions[i];
     const std::size_t d = reg.A.cols;
-    if (d > kWalkDim && vertex_rows[i].empty()) {  // the facets were found without the walk: walk now
-      std::vector<std::vector<std::size_t>> verts;
-      tropgeom::facets(reg, false, &verts, /*proofs=*/false);
-      keep_vertices(i, verts);
-    }
     if (!vertex_rows[i].empty()) {
       std::vector<std::vector<std::size_t>> verts;
       for (std::size_t v = 0; v < vertex_rows[i].size(); v += d)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 
 #include "box.hpp"
@@ -458,16 +459,16 @@ bool bounded(const Region& r, bool reference) {
         if (is_ray(lp.ray)) return false;
         double norm = 0;
         for (double v : lp.ray) norm = std::max(norm, std::fabs(v));
-        std::vector<double> g(d, 0.0), y(d);
-        for (std::size_t i = 0; i < m && norm > 0; ++i) {
-          double s = 0;
-          for (std::size_t j = 0; j < d; ++j) s += F.rows.A[i * d + j] * lp.ray[j] / norm;
-          if (s > -1e-9)
-            for (std::size_t j = 0; j < d; ++j) g[j] += F.rows.A[i * d + j];
-        }
-        for (double t : {1e-9, 1e-6, 1e-3}) {
-          for (std::size_t j = 0; j < d; ++j) y[j] = lp.ray[j] / norm - t * g[j];
-          if (norm > 0 && is_ray(y)) return false;
+        if (norm > 0) {
+          std::vector<double> u(d), g(d, 0.0), y(d);
+          for (std::size_t j = 0; j < d; ++j) u[j] = lp.ray[j] / norm;
+          for (std::size_t i = 0; i < m; ++i)
+            if (std::inner_product(u.begin(), u.end(), &F.rows.A[i * d], 0.0) > -1e-9)
+              for (std::size_t j = 0; j < d; ++j) g[j] += F.rows.A[i * d + j];
+          for (double t : {1e-9, 1e-6, 1e-3}) {
+            for (std::size_t j = 0; j < d; ++j) y[j] = u[j] - t * g[j];
+            if (is_ray(y)) return false;
+          }
         }
         proven = -1;
       } else if (lp.status == flp::Status::optimal) {

@@ -61,6 +61,8 @@ CASES = {
     # past d = 4 the facets come from rays and LPs, not the vertex walk (facets.hpp, kWalkDim)
     "box_5d": (lambda: nets.deep_random(5, [5, 3], 3), tropgeom.Box(-1.0, 1.0, dim=5)),
     "deep_6d": (lambda: nets.deep_random(6, [6, 3], 4), None),
+    # (recession cones with an empty interior: bounded()'s exact kernel ray, on rows with thirds)
+    "thirds_deep_6d": (lambda: _thirds(nets.deep_random(6, [6, 3], 4)), None),
     "thirds_box5": (lambda: _thirds(nets.deep_random(5, [5, 4], 5)), tropgeom.Box(-1.0, 1.0, dim=5)),
     "huge_rows_box6": (lambda: _scaled(nets.one_layer(6, 6, 6), [1e300, 1.0, 2.0 ** 900, 3.0, 1e-300, 2.0 ** -1000]),
                        tropgeom.Box(-1.0, 1.0, dim=6)),

@@ -3,6 +3,7 @@
 #include "facets.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <numeric>
 
@@ -388,6 +389,78 @@ InteriorResult on_row(const Region& r, std::size_t k) {
   return relative_interior(F);
 }
 
+// A ray of a recession cone with an empty interior (some positive combination of its rows is 0, as
+// for a layer-2 row and the layer-1 rows it is made of): rounding leaves the float ray u off the
+// subspace the cone lies in, and no push brings it back (a third of the cells of 6-8-8-1 on R^6 went
+// to the exact test so).  u projected onto the exact kernel of the rows it nearly meets, with dyadic
+// coefficients: a_i y = 0 exactly there, and every other row is checked exactly.
+bool kernel_ray(const Region& r, const FloatCell& F, const std::vector<double>& u) {
+  const std::size_t d = F.d, m = F.m;
+  // the rows u nearly meets, as integers (each row times its clearing factor: the kernel is the same)
+  std::vector<Integer> S;
+  std::vector<char> near(m, 0);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!(std::inner_product(u.begin(), u.end(), &F.rows.A[i * d], 0.0) > -1e-9)) continue;
+    near[i] = 1, ++n;
+    const Integer L = clearing_factor(r.A.row(i), d);
+    for (std::size_t j = 0; j < d; ++j) {
+      S.emplace_back();
+      mpz_divexact(S.back().get_mpz_t(), L.get_mpz_t(), r.A(i, j).get_den_mpz_t());
+      S.back() *= r.A(i, j).get_num();
+    }
+  }
+  if (n == 0) return false;
+  std::vector<std::size_t> piv;
+  Integer D;
+  la::gauss_jordan(S, n, d, d, piv, D, /*free_columns=*/true);
+  // the kernel basis K (one vector per free column) in floats, then t minimising |K^T t - u|:
+  // (K K^T) t = K u (any t gives a vector of the kernel; this one is near u)
+  std::vector<std::size_t> freec;
+  for (std::size_t j = 0; j < d; ++j)
+    if (piv[j] == n) freec.push_back(j);
+  const std::size_t k = freec.size();
+  if (k == 0) return false;
+  auto K = [&](std::size_t a, std::size_t j) -> Integer {
+    if (j == freec[a]) return D;
+    return piv[j] == n ? Integer(0) : Integer(-S[piv[j] * d + freec[a]]);
+  };
+  std::vector<double> Kf(k * d), G(k * k, 0.0), h(k, 0.0), t;
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t j = 0; j < d; ++j) Kf[a * d + j] = K(a, j).get_d(), h[a] += Kf[a * d + j] * u[j];
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t c = 0; c < k; ++c) G[a * k + c] = std::inner_product(&Kf[a * d], &Kf[(a + 1) * d], &Kf[c * d], 0.0);
+  if (!la::solve(G, h, k, t) || !std::all_of(t.begin(), t.end(), [](double v) { return std::isfinite(v); })) return false;
+  // y = sum_a t_a K_a scaled to integers: t_a = m_a 2^(e_a - 53) exactly, all over 2^(min e - 53)
+  int lowest = INT_MAX;
+  for (double v : t)
+    if (v != 0) lowest = std::min(lowest, std::ilogb(v));
+  if (lowest == INT_MAX) return false;
+  std::vector<Integer> y(d, Integer(0));
+  for (std::size_t a = 0; a < k; ++a) {
+    if (t[a] == 0) continue;
+    const double scaled = std::ldexp(t[a], 60 - lowest);  // an integer: t_a's bits sit at or above 2^(lowest - 52)
+    if (!std::isfinite(scaled)) return false;
+    const Integer ma(scaled);
+    for (std::size_t j = 0; j < d; ++j) y[j] += ma * K(a, j);
+  }
+  if (std::all_of(y.begin(), y.end(), [](const Integer& v) { return sgn(v) == 0; })) return false;
+  // rows met: a_i y = 0 exactly (y is in their kernel); the others must have a_i y <= 0
+  std::vector<Interval> yi(d);
+  for (std::size_t j = 0; j < d; ++j) yi[j] = iv::of(Rational(y[j]));
+  for (std::size_t i = 0; i < m; ++i) {
+    if (near[i]) continue;
+    Interval s = iv::exact(0);
+    for (std::size_t j = 0; j < d; ++j) s = s + F.A[i * d + j] * yi[j];
+    if (s.hi <= 0) continue;
+    if (s.lo > 0) return false;
+    Rational e = 0;
+    for (std::size_t j = 0; j < d; ++j) e += r.A(i, j) * y[j];
+    if (sgn(e) > 0) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<Facet> facets(const Region& r, bool reference, std::vector<std::vector<std::size_t>>* vertex_rows,
@@ -469,6 +542,7 @@ bool bounded(const Region& r, bool reference) {
             for (std::size_t j = 0; j < d; ++j) y[j] = u[j] - t * g[j];
             if (is_ray(y)) return false;
           }
+          if (kernel_ray(r, F, u)) return false;
         }
         proven = -1;
       } else if (lp.status == flp::Status::optimal) {

@@ -66,14 +66,18 @@ bool IntEchelon::add(std::vector<Integer> x) {
 Integer IntEchelon::det() const { return rows_.empty() ? Integer(1) : Integer(abs(rows_.back()[cols_.back()])); }
 
 bool gauss_jordan(std::vector<Integer>& S, std::size_t n, std::size_t w, std::size_t k,
-                  std::vector<std::size_t>& pivot_row, Integer& det) {
+                  std::vector<std::size_t>& pivot_row, Integer& det, bool free_columns) {
   pivot_row.assign(k, 0);
   Integer prev = 1, x;
   std::size_t r = 0;
   for (std::size_t col = 0; col < k; ++col) {
     std::size_t p = r;
     while (p < n && sgn(S[p * w + col]) == 0) ++p;
-    if (p == n) return false;
+    if (p == n) {
+      if (!free_columns) return false;
+      pivot_row[col] = n;
+      continue;
+    }
     if (p != r)
       for (std::size_t j = 0; j < w; ++j) mpz_swap(S[r * w + j].get_mpz_t(), S[p * w + j].get_mpz_t());
     const Integer& piv = S[r * w + col];

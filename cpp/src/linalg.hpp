@@ -35,9 +35,11 @@ class IntEchelon {
 // Fraction-free Gauss-Jordan on the row-major n x w integer matrix S, pivoting on columns 0..k-1 in
 // order (first non-zero row at or below the current one).  On success every pivot equals D (returned
 // in det, with the sign it has) and pivot_row[c] is the row holding column c's pivot; false if some
-// column has no pivot (the first k columns are dependent).
+// column has no pivot (the first k columns are dependent), unless free_columns: such a column is then
+// skipped (pivot_row n) and the rows past the rank end up zero (the kernel: one vector per skipped
+// column f, D at f and -S[pivot_row[c]][f] at each pivot column c).
 bool gauss_jordan(std::vector<Integer>& S, std::size_t n, std::size_t w, std::size_t k,
-                  std::vector<std::size_t>& pivot_row, Integer& det);
+                  std::vector<std::size_t>& pivot_row, Integer& det, bool free_columns = false);
 
 // Partial pivoting needs a magnitude and a test that a pivot is safe to divide by.
 inline double magnitude(double v) { return std::fabs(v); }

@@ -404,11 +404,7 @@ bool kernel_ray(const Region& r, const FloatCell& F, const std::vector<double>& 
     if (!(std::inner_product(u.begin(), u.end(), &F.rows.A[i * d], 0.0) > -1e-9)) continue;
     near[i] = 1, ++n;
     const Integer L = clearing_factor(r.A.row(i), d);
-    for (std::size_t j = 0; j < d; ++j) {
-      S.emplace_back();
-      mpz_divexact(S.back().get_mpz_t(), L.get_mpz_t(), r.A(i, j).get_den_mpz_t());
-      S.back() *= r.A(i, j).get_num();
-    }
+    for (std::size_t j = 0; j < d; ++j) S.push_back(cleared(r.A(i, j), L));
   }
   if (n == 0) return false;
   std::vector<std::size_t> piv;

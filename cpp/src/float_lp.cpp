@@ -257,12 +257,12 @@ Implied implied(const Matrix& A, const Vec& b, const std::vector<int>& W, std::s
     const std::size_t t = i < W.size() ? static_cast<std::size_t>(W[i]) : k;
     const Integer L = clearing_factor(A.row(t), d, &b[t]);
     for (std::size_t j = 0; j < d; ++j) {
-      Integer v(A(t, j) * L);
+      Integer v = cleared(A(t, j), L);
       if (i < W.size()) q.A.push_back(std::move(v));
       else q.c.push_back(-v);
     }
-    if (i < W.size()) q.b.emplace_back(b[t] * L);
-    else q.bound = -Integer(b[t] * L);
+    if (i < W.size()) q.b.push_back(cleared(b[t], L));
+    else q.bound = -cleared(b[t], L);
   }
   return q;
 }

@@ -49,7 +49,7 @@ class ProgramBuilder {
     std::size_t k = extra ? n_ - 1 : n_;
     Integer L = clearing_factor(a, k, &rhs);
     if (extra) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), extra->get_den_mpz_t());
-    auto scaled = [&L](const Rational& v) { return to_input(Integer(v * L)); };
+    auto scaled = [&L](const Rational& v) { return to_input(cleared(v, L)); };
     for (std::size_t j = 0; j < k; ++j)
       if (sgn(a[j]) != 0) lp_.set_a(static_cast<int>(j), row_, scaled(a[j]));
     if (extra && sgn(*extra) != 0) lp_.set_a(static_cast<int>(k), row_, scaled(*extra));
@@ -62,7 +62,7 @@ class ProgramBuilder {
   Integer set_objective(const Vec& c) {
     Integer L = clearing_factor(c.data(), c.size());
     for (std::size_t j = 0; j < c.size(); ++j)
-      if (sgn(c[j]) != 0) lp_.set_c(static_cast<int>(j), to_input(Integer(c[j] * L)));
+      if (sgn(c[j]) != 0) lp_.set_c(static_cast<int>(j), to_input(cleared(c[j], L)));
     return L;
   }
 

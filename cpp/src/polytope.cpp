@@ -74,8 +74,8 @@ Integer dot(const IntVec& h, const IntVec& y) {
 IntVec homogenise(const Rational* a, const Rational& rhs, std::size_t n, int sign) {
   const Integer L = clearing_factor(a, n, &rhs);
   IntVec h(n + 1);
-  for (std::size_t j = 0; j < n; ++j) h[j] = sign * Integer(a[j] * L);
-  h[n] = -sign * Integer(rhs * L);
+  for (std::size_t j = 0; j < n; ++j) h[j] = sign * cleared(a[j], L);
+  h[n] = -sign * cleared(rhs, L);
   make_primitive(h);
   return h;
 }
@@ -110,7 +110,7 @@ std::vector<IntVec> simplicial_rays(const std::vector<IntVec>& H, const std::vec
   for (std::size_t k = 0; k < D; ++k) {
     Integer L = 1;
     for (std::size_t i = 0; i < D; ++i) mpz_lcm(L.get_mpz_t(), L.get_mpz_t(), T(i, D + k).get_den_mpz_t());
-    for (std::size_t i = 0; i < D; ++i) rays[k][i] = Integer(T(i, D + k) * L);
+    for (std::size_t i = 0; i < D; ++i) rays[k][i] = cleared(T(i, D + k), L);
     make_primitive(rays[k]);
   }
   return rays;
@@ -542,11 +542,7 @@ Rational simple_volume(const Region& r, const std::vector<std::vector<std::size_
       slot[k] = static_cast<int>(used++);
       h.resize(n + 1);
       const Integer L = clearing_factor(r.A.row(k), n, &r.b[k]);
-      for (std::size_t j = 0; j <= n; ++j) {  // num * (L / den): no gcd
-        const Rational& q = j < n ? r.A(k, j) : r.b[k];
-        mpz_divexact(h[j].get_mpz_t(), L.get_mpz_t(), q.get_den_mpz_t());
-        h[j] *= q.get_num();
-      }
+      for (std::size_t j = 0; j <= n; ++j) h[j] = cleared(j < n ? r.A(k, j) : r.b[k], L);
       make_primitive(h);
     }
   std::vector<const IntVec*> rows(r.A.rows, nullptr);

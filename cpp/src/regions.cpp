@@ -372,8 +372,8 @@ class Enumerator {
     if (use_box_) no_fixed_.assign(domain.dim, 0);
     for (std::size_t i = 0; i < m0_; ++i) {  // (a box's rows never enter a certificate)
       const Integer L = clearing_factor(domain_.A.row(i), domain_.dim, &domain_.b[i]);
-      for (std::size_t j = 0; j < domain_.dim; ++j) dom_A_.emplace_back(domain_.A(i, j) * L);
-      dom_b_.emplace_back(domain_.b[i] * L);
+      for (std::size_t j = 0; j < domain_.dim; ++j) dom_A_.push_back(cleared(domain_.A(i, j), L));
+      dom_b_.push_back(cleared(domain_.b[i], L));
     }
     const std::size_t d = domain.dim;
     Task root;

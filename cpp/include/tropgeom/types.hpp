@@ -40,6 +40,15 @@ inline Integer clearing_factor(const Rational* r, std::size_t n, const Rational*
   return l;
 }
 
+// q L as an integer, L a multiple of q's denominator (a clearing factor): L / den times num, with no
+// gcd (Integer(q * L) canonicalised a rational first).
+inline Integer cleared(const Rational& q, const Integer& L) {
+  Integer out;
+  mpz_divexact(out.get_mpz_t(), L.get_mpz_t(), q.get_den_mpz_t());
+  out *= q.get_num();
+  return out;
+}
+
 // Reduced row echelon form over Q, in place; returns the pivot columns.  (Both live with the rest of
 // the linear algebra, cpp/src/linalg.cpp.)
 std::vector<std::size_t> rref(Matrix& R);

@@ -427,7 +427,7 @@ bool kernel_ray(const Region& r, const FloatCell& F, const std::vector<double>& 
   for (std::size_t a = 0; a < k; ++a)
     for (std::size_t c = 0; c < k; ++c) G[a * k + c] = std::inner_product(&Kf[a * d], &Kf[(a + 1) * d], &Kf[c * d], 0.0);
   if (!la::solve(G, h, k, t) || !std::all_of(t.begin(), t.end(), [](double v) { return std::isfinite(v); })) return false;
-  // y = sum_a t_a K_a scaled to integers: t_a = m_a 2^(e_a - 53) exactly, all over 2^(min e - 53)
+  // y = sum_a t_a K_a times 2^(60 - lowest), a positive factor that makes every t_a an integer
   int lowest = INT_MAX;
   for (double v : t)
     if (v != 0) lowest = std::min(lowest, std::ilogb(v));
@@ -435,7 +435,7 @@ bool kernel_ray(const Region& r, const FloatCell& F, const std::vector<double>& 
   std::vector<Integer> y(d, Integer(0));
   for (std::size_t a = 0; a < k; ++a) {
     if (t[a] == 0) continue;
-    const double scaled = std::ldexp(t[a], 60 - lowest);  // an integer: t_a's bits sit at or above 2^(lowest - 52)
+    const double scaled = std::ldexp(t[a], 60 - lowest);  // (t_a's bits sit at or above 2^(lowest - 52))
     if (!std::isfinite(scaled)) return false;
     const Integer ma(scaled);
     for (std::size_t j = 0; j < d; ++j) y[j] += ma * K(a, j);

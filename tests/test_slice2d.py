@@ -301,7 +301,8 @@ def test_ctrl_c_returns_the_faces_found():
         said = []
         def tick(n):  # tell the parent once faces have been found
             if n > 0 and not said:
-                said.append(print("started", flush=True))
+                said.append(n)  # before the print: the parent's SIGINT may land inside it
+                print("started", flush=True)
         try:
             slice2d(net, domain=Box2D([-1, -1], [1, 1]), progress=tick)
             print("finished")
